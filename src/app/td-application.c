@@ -83,7 +83,7 @@ td_application_startup (GApplication *app)
   /* The policy is loaded once: every page reads the same rules. */
   self->policy = td_policy_new_default (&self->policy_error);
   if (self->policy == NULL)
-    g_warning ("Could not load the support model: %s", self->policy_error->message);
+    g_message ("Could not load the support model: %s", self->policy_error->message);
 }
 
 static void

@@ -27,23 +27,20 @@ struct _TdWindow
 
 G_DEFINE_FINAL_TYPE (TdWindow, td_window, ADW_TYPE_APPLICATION_WINDOW)
 
+/* A fact from the policy: what it is, then its value underneath, so long
+ * values wrap across the whole row instead of a narrow column. */
 static GtkWidget *
 info_row (const char *title,
           const char *value)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *label = gtk_label_new (value);
+  /* Rows take markup, and policy text such as "< 15 minutes" is not. */
+  g_autofree char *title_markup = g_markup_escape_text (title, -1);
+  g_autofree char *value_markup = g_markup_escape_text (value, -1);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 1.0);
-  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_RIGHT);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  value, -1);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title_markup);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value_markup);
+  gtk_widget_add_css_class (row, "property");
   return row;
 }
 
@@ -149,24 +146,6 @@ td_window_show_policy (TdWindow *self,
 }
 
 static void
-td_window_constructed (GObject *object)
-{
-  TdWindow *self = (TdWindow *) object;
-  TdApplication *app;
-  TdPolicy *policy;
-
-  G_OBJECT_CLASS (td_window_parent_class)->constructed (object);
-
-  app = TD_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  policy = app != NULL ? td_application_get_policy (app) : NULL;
-  if (policy != NULL)
-    td_window_show_policy (self, policy);
-  else if (app != NULL && td_application_get_policy_error (app) != NULL)
-    adw_status_page_set_description (self->error_page,
-                                     td_application_get_policy_error (app)->message);
-}
-
-static void
 td_window_dispose (GObject *object)
 {
   TdWindow *self = (TdWindow *) object;
@@ -183,7 +162,6 @@ td_window_class_init (TdWindowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->constructed = td_window_constructed;
   object_class->dispose = td_window_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -212,5 +190,23 @@ td_window_init (TdWindow *self)
 TdWindow *
 td_window_new (TdApplication *application)
 {
-  return g_object_new (TD_TYPE_WINDOW, "application", application, NULL);
+  TdWindow *self;
+  TdPolicy *policy;
+
+  g_return_val_if_fail (TD_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (TD_TYPE_WINDOW, "application", application, NULL);
+
+  /* A broken policy file is shown with every reason, never a blank window. */
+  policy = td_application_get_policy (application);
+  if (policy != NULL)
+    td_window_show_policy (self, policy);
+  else if (td_application_get_policy_error (application) != NULL)
+    {
+      const GError *error = td_application_get_policy_error (application);
+      g_autofree char *markup = g_markup_escape_text (error->message, -1);
+
+      adw_status_page_set_description (self->error_page, markup);
+    }
+  return self;
 }

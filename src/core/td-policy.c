@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "td-json-reader.h"
 #include "td-policy.h"
@@ -773,6 +774,8 @@ read_calendar (Loader     *loader,
       g_autofree char *time_zone = get_string (loader, object, path, "time_zone", TRUE);
       g_autoptr (GError) error = NULL;
       TdDuration business_day = { 8 * 3600, 0 };
+      guint n_errors;
+      gboolean week_ok;
 
       if (time_zone != NULL)
         {
@@ -784,6 +787,9 @@ read_calendar (Loader     *loader,
                                     "unknown time zone \"%s\" (expected an IANA name such as "
                                     "\"Europe/London\")",
                                     time_zone);
+              /* Carry on in UTC so that the targets naming this calendar
+               * are not reported as well: one mistake, one message. */
+              calendar = td_calendar_new_business (id != NULL ? id : "", name, "UTC", NULL);
             }
         }
 
@@ -801,10 +807,13 @@ read_calendar (Loader     *loader,
             td_calendar_set_business_day (calendar, business_day.seconds);
         }
 
+      n_errors = td_json_reader_get_n_errors (loader->reader);
       for_each_object (loader, object, path, "week", TRUE, read_window, calendar);
+      week_ok = td_json_reader_get_n_errors (loader->reader) == n_errors;
       for_each_object (loader, object, path, "holidays", FALSE, read_holiday, calendar);
 
-      if (calendar != NULL && !td_calendar_has_open_hours (calendar)
+      /* Said only when the windows themselves were fine: one mistake, one message. */
+      if (calendar != NULL && week_ok && !td_calendar_has_open_hours (calendar)
           && json_object_has_member (object, "week"))
         {
           g_autofree char *week_path = member_path (path, "week");
@@ -1084,7 +1093,11 @@ read_tier (Loader     *loader,
   for_each_object (loader, object, path, "sub_teams", FALSE, read_sub_team, &sub_team_context);
   for_each_object (loader, object, path, "engagement", FALSE, read_engagement, tier);
 
-  if (tier->level < 1 || tier->level > 9 || tier->name == NULL)
+  /* A tier missing a member is kept, so that whatever names it is not
+   * reported too; only one without a usable level is dropped. */
+  if (tier->name == NULL)
+    tier->name = g_strdup ("");
+  if (tier->level < 1 || tier->level > 9 || td_policy_get_tier (loader->policy, tier->level))
     {
       tier_free (tier);
       return;
@@ -2171,8 +2184,13 @@ td_policy_load (const char *data,
 
   if (!json_parser_load_from_data (parser, data, length, &parse_error))
     {
-      /* json-glib's message already starts with "LINE:COLUMN: ". */
-      td_json_reader_error (reader, "$", "not valid JSON: %s", parse_error->message);
+      /* json-glib says "<data>:LINE:COLUMN: …"; the line and column are
+       * what a person needs, "<data>" means nothing to them. */
+      const char *message = parse_error->message;
+
+      if (g_str_has_prefix (message, "<data>:"))
+        message += strlen ("<data>:");
+      td_json_reader_error (reader, "$", "not valid JSON: %s", message);
       goto failed;
     }
 
