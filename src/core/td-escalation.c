@@ -87,7 +87,10 @@ evaluate (TdPolicy                  *policy,
       g_autofree char *reasons = path->reasons != NULL ? g_strjoinv (", ", path->reasons)
                                                        : g_strdup ("");
 
-      if (reasons[0] != '\0')
+      /* A path may be open to reasons alone, with no severities. */
+      if (reasons[0] != '\0' && severities[0] == '\0')
+        option->why = g_strdup_printf ("only with a stated reason: %s", reasons);
+      else if (reasons[0] != '\0')
         option->why = g_strdup_printf ("only for %s, or with a stated reason: %s", severities,
                                        reasons);
       else

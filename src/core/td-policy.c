@@ -36,6 +36,7 @@ struct _TdPolicy
   GPtrArray *shift_handoff;
   GPtrArray *rota_templates;
   GPtrArray *tools;
+  GPtrArray *permissions;
   GPtrArray *access_provisioning;
   GPtrArray *corrections;
   GPtrArray *metrics;
@@ -302,6 +303,17 @@ tool_free (gpointer data)
   g_free (tool->purpose);
   g_clear_pointer (&tool->access, g_ptr_array_unref);
   g_free (tool);
+}
+
+static void
+permission_free (gpointer data)
+{
+  TdPermission *permission = data;
+
+  g_free (permission->action);
+  g_free (permission->description);
+  g_strfreev (permission->roles);
+  g_free (permission);
 }
 
 static void
@@ -1618,6 +1630,31 @@ read_tool (Loader     *loader,
 }
 
 static void
+read_permission (Loader     *loader,
+                 JsonObject *object,
+                 const char *path,
+                 guint       index,
+                 gpointer    user_data)
+{
+  static const char * const allowed[] = { "action", "description", "roles", NULL };
+  GHashTable *seen = user_data;
+  TdPermission *permission = g_new0 (TdPermission, 1);
+
+  check_members (loader, object, path, allowed);
+  permission->action = get_string (loader, object, path, "action", TRUE);
+  check_unique (loader, seen, path, "action", permission->action);
+  permission->description = get_text (loader, object, path, "description");
+  permission->roles = get_strv (loader, object, path, "roles", TRUE);
+  want_strv (loader, REF_ROLE, path, "roles", permission->roles);
+  if (permission->action == NULL)
+    {
+      permission_free (permission);
+      return;
+    }
+  g_ptr_array_add (loader->policy->permissions, permission);
+}
+
+static void
 read_access_provisioning (Loader     *loader,
                           JsonObject *object,
                           const char *path,
@@ -2008,7 +2045,7 @@ read_root (Loader     *loader,
                                           "triage", "escalation", "handoffs", "on_call",
                                           "tools", "access_provisioning", "data_corrections",
                                           "metrics", "quality_standards", "training",
-                                          "contact_card", NULL };
+                                          "contact_card", "permissions", NULL };
   g_autoptr (GHashTable) seen_calendars = seen_new ();
   g_autoptr (GHashTable) seen_roles = seen_new ();
   g_autoptr (GHashTable) seen_tiers = seen_new ();
@@ -2022,6 +2059,7 @@ read_root (Loader     *loader,
   g_autoptr (GHashTable) seen_metrics = seen_new ();
   g_autoptr (GHashTable) seen_standards = seen_new ();
   g_autoptr (GHashTable) seen_training = seen_new ();
+  g_autoptr (GHashTable) seen_permissions = seen_new ();
   GHashTable *tier_tables[] = { seen_tiers, seen_issue_types, seen_sub_teams };
   gint64 version = 0;
 
@@ -2050,6 +2088,7 @@ read_root (Loader     *loader,
   read_handoffs (loader, root);
   read_escalation (loader, root);
   for_each_object (loader, root, "$", "on_call", FALSE, read_rota_template, seen_rotas);
+  for_each_object (loader, root, "$", "permissions", TRUE, read_permission, seen_permissions);
   for_each_object (loader, root, "$", "tools", FALSE, read_tool, seen_tools);
   for_each_object (loader, root, "$", "access_provisioning", FALSE, read_access_provisioning,
                    NULL);
@@ -2114,6 +2153,7 @@ td_policy_finalize (GObject *object)
   g_clear_pointer (&self->shift_handoff, g_ptr_array_unref);
   g_clear_pointer (&self->rota_templates, g_ptr_array_unref);
   g_clear_pointer (&self->tools, g_ptr_array_unref);
+  g_clear_pointer (&self->permissions, g_ptr_array_unref);
   g_clear_pointer (&self->access_provisioning, g_ptr_array_unref);
   g_clear_pointer (&self->corrections, g_ptr_array_unref);
   g_clear_pointer (&self->metrics, g_ptr_array_unref);
@@ -2151,6 +2191,7 @@ td_policy_init (TdPolicy *self)
   self->shift_handoff = g_ptr_array_new_with_free_func (policy_item_free);
   self->rota_templates = g_ptr_array_new_with_free_func (rota_template_free);
   self->tools = g_ptr_array_new_with_free_func (tool_free);
+  self->permissions = g_ptr_array_new_with_free_func (permission_free);
   self->access_provisioning = g_ptr_array_new_with_free_func (access_provisioning_free);
   self->corrections = g_ptr_array_new_with_free_func (correction_rule_free);
   self->metrics = g_ptr_array_new_with_free_func (metric_target_free);
@@ -2543,6 +2584,32 @@ td_policy_get_tools (TdPolicy *self)
 {
   g_return_val_if_fail (TD_IS_POLICY (self), NULL);
   return self->tools;
+}
+
+GPtrArray *
+td_policy_get_permissions (TdPolicy *self)
+{
+  g_return_val_if_fail (TD_IS_POLICY (self), NULL);
+  return self->permissions;
+}
+
+gboolean
+td_policy_role_may (TdPolicy   *self,
+                    const char *role,
+                    const char *action)
+{
+  g_return_val_if_fail (TD_IS_POLICY (self), FALSE);
+
+  if (role == NULL || action == NULL)
+    return FALSE;
+  for (guint i = 0; i < self->permissions->len; i++)
+    {
+      const TdPermission *permission = g_ptr_array_index (self->permissions, i);
+
+      if (g_str_equal (permission->action, action))
+        return g_strv_contains ((const char * const *) permission->roles, role);
+    }
+  return FALSE;
 }
 
 GPtrArray *

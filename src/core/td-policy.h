@@ -218,6 +218,14 @@ typedef struct
   GPtrArray *access; /* TdToolAccess */
 } TdTool;
 
+/* Who may perform one kind of write; anything not listed is refused. */
+typedef struct
+{
+  char  *action;
+  char  *description;
+  char **roles;
+} TdPermission;
+
 typedef struct
 {
   int    tier;
@@ -353,6 +361,11 @@ const TdChecklist      *td_policy_get_checklist          (TdPolicy    *self,
 GPtrArray              *td_policy_get_shift_handoff      (TdPolicy    *self);
 GPtrArray              *td_policy_get_rota_templates     (TdPolicy    *self);
 GPtrArray              *td_policy_get_tools              (TdPolicy    *self);
+GPtrArray              *td_policy_get_permissions        (TdPolicy    *self);
+/* Deny by default: FALSE for an action the policy does not list. */
+gboolean                td_policy_role_may               (TdPolicy    *self,
+                                                          const char  *role,
+                                                          const char  *action);
 GPtrArray              *td_policy_get_access_provisioning (TdPolicy   *self);
 GPtrArray              *td_policy_get_corrections        (TdPolicy    *self);
 const TdCorrectionRule *td_policy_get_correction         (TdPolicy    *self,

@@ -120,6 +120,7 @@ td_sla_compute (TdPolicy          *policy,
   const TdIssueType *issue_type = NULL;
   const TdTier *tier = NULL;
   double fraction;
+  TdInstant response_stop;
   TdInstant update_start;
 
   g_return_val_if_fail (TD_IS_POLICY (policy), FALSE);
@@ -176,7 +177,12 @@ td_sla_compute (TdPolicy          *policy,
   if (severity != NULL)
     offer (&result->response, &severity->response, ticket->created, TD_SLA_SOURCE_SEVERITY,
            severity->id, 0, ticket);
-  settle (&result->response, fraction, ticket->first_response, now, ticket);
+  /* Resolving a ticket answers it: one resolved before anyone recorded a
+   * response must not show its response clock running, or breached, forever. */
+  response_stop = ticket->first_response;
+  if (ticket->resolved != 0 && (response_stop == 0 || ticket->resolved < response_stop))
+    response_stop = ticket->resolved;
+  settle (&result->response, fraction, response_stop, now, ticket);
 
   /* Resolution: the issue type's target and the severity's. */
   if (issue_type != NULL)

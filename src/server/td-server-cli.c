@@ -10,9 +10,16 @@
 
 #include <json-glib/json-glib.h>
 #include <stdio.h>
+#include <string.h>
 
+#include <glib-unix.h>
+
+#include "td-auth.h"
+#include "td-demo-data.h"
 #include "td-policy.h"
 #include "td-server-cli.h"
+#include "td-server.h"
+#include "td-store.h"
 #include "td-sla.h"
 #include "td-time.h"
 
@@ -22,9 +29,27 @@ static const char usage_text[] =
   "The Tierdesk server and its administration commands.\n"
   "\n"
   "Commands:\n"
+  "  init --db FILE --admin NAME [--password-file F] [--policy FILE]\n"
+  "                         Create a database with the policy and an administrator\n"
+  "  serve --db FILE [--listen HOST:PORT] [--tls-cert F --tls-key F] [--port-file F]\n"
+  "                         Serve the API (default 127.0.0.1:8470)\n"
+  "  user add --db FILE NAME --role ROLE [--password-file F]\n"
+  "  user disable|enable|passwd --db FILE NAME\n"
+  "  user list --db FILE    Manage accounts (passwords are read from stdin)\n"
   "  policy check FILE      Validate a policy file; print a summary or every error\n"
+  "  policy import --db FILE POLICY\n"
+  "  policy export --db FILE\n"
+  "                         Replace or print the policy a database runs on\n"
+  "  backup --db FILE --to FILE\n"
+  "                         Copy a live database consistently\n"
+  "  restore --db FILE --from BACKUP\n"
+  "                         Replace a database with a backup (clients resync)\n"
+  "  demo-data --db FILE [--tickets N] [--seed S]\n"
+  "                         Fill a database with realistic demo data\n"
   "  sla-due [OPTION…]      Print the SLA due instants for a ticket as JSON\n"
   "                         (run 'tierdeskd sla-due --help' for its options)\n"
+  "\n"
+  "Every command takes --help for its options.\n"
   "\n"
   "Options:\n"
   "  -h, --help             Show this help\n"
@@ -80,19 +105,434 @@ cmd_policy_check (const char *file)
   return TD_EXIT_OK;
 }
 
+/* Parses a command's options; returns FALSE after printing the problem. */
+static gboolean
+parse_options (const char   *command,
+               GOptionEntry *entries,
+               int          *argc,
+               char       ***argv,
+               int          *status)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *prefix = g_strdup_printf ("tierdeskd %s", command);
+
+  g_set_prgname (prefix);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *status = usage_error ("%s: %s", command, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static TdStore *
+open_store (const char *command,
+            const char *db,
+            int        *status)
+{
+  g_autoptr (GError) error = NULL;
+  TdStore *store;
+
+  if (db == NULL)
+    {
+      *status = usage_error ("%s: --db FILE is required", command);
+      return NULL;
+    }
+  store = td_store_open (db, &error);
+  if (store == NULL)
+    {
+      g_printerr ("tierdeskd: %s: %s\n", command, error->message);
+      *status = TD_EXIT_FAILURE;
+    }
+  return store;
+}
+
+static int
+cmd_policy_import (int    argc,
+                   char **argv)
+{
+  g_autofree char *db = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "FILE" },
+    { NULL }
+  };
+  g_autoptr (TdStore) store = NULL;
+  g_autoptr (TdApiError) error = NULL;
+  g_autoptr (GError) read_error = NULL;
+  g_autofree char *json = NULL;
+  gint64 version = 0;
+  int status = TD_EXIT_OK;
+
+  if (!parse_options ("policy import", entries, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error ("policy import: expected exactly one POLICY file");
+  if (!g_file_get_contents (argv[1], &json, NULL, &read_error))
+    {
+      g_printerr ("%s: cannot read: %s\n", argv[1], read_error->message);
+      return TD_EXIT_FAILURE;
+    }
+  if ((store = open_store ("policy import", db, &status)) == NULL)
+    return status;
+  if (!td_store_set_policy (store, json, "tierdeskd policy import", &version, &error))
+    {
+      g_auto (GStrv) lines = g_strsplit (error->message, "\n", -1);
+      for (guint i = 0; lines[i] != NULL; i++)
+        g_printerr ("%s: %s\n", argv[1], lines[i]);
+      return TD_EXIT_FAILURE;
+    }
+  g_print ("%s: imported as policy version %" G_GINT64_FORMAT "\n", argv[1], version);
+  return TD_EXIT_OK;
+}
+
+static int
+cmd_policy_export (int    argc,
+                   char **argv)
+{
+  g_autofree char *db = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "FILE" },
+    { NULL }
+  };
+  g_autoptr (TdStore) store = NULL;
+  g_autoptr (TdPolicy) policy = NULL;
+  int status = TD_EXIT_OK;
+
+  if (!parse_options ("policy export", entries, &argc, &argv, &status))
+    return status;
+  if ((store = open_store ("policy export", db, &status)) == NULL)
+    return status;
+  policy = td_store_get_policy (store);
+  g_print ("%s", td_policy_get_json (policy));
+  return TD_EXIT_OK;
+}
+
 static int
 cmd_policy (int    argc,
             char **argv)
 {
   if (argc < 2)
-    return usage_error ("policy: missing subcommand (expected 'check FILE')");
+    return usage_error ("policy: missing subcommand (expected check, import or export)");
   if (g_str_equal (argv[1], "check"))
     {
       if (argc != 3)
         return usage_error ("policy check: expected exactly one FILE");
       return cmd_policy_check (argv[2]);
     }
-  return usage_error ("policy: unknown subcommand '%s' (expected 'check')", argv[1]);
+  if (g_str_equal (argv[1], "import"))
+    return cmd_policy_import (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "export"))
+    return cmd_policy_export (argc - 1, argv + 1);
+  return usage_error ("policy: unknown subcommand '%s' (expected check, import or export)",
+                      argv[1]);
+}
+
+static int
+cmd_init (int    argc,
+          char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *admin = NULL;
+  g_autofree char *password_file = NULL;
+  g_autofree char *policy_file = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file to create", "FILE" },
+    { "admin", 0, 0, G_OPTION_ARG_STRING, &admin, "The first administrator's username", "NAME" },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, "Read the password from FILE (default: stdin)", "FILE" },
+    { "policy", 0, 0, G_OPTION_ARG_FILENAME, &policy_file, "Policy to load (default: the shipped one)", "FILE" },
+    { NULL }
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TdStore) store = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *epoch = NULL;
+  int status = TD_EXIT_OK;
+
+  if (!parse_options ("init", entries, &argc, &argv, &status))
+    return status;
+  if (db == NULL || admin == NULL)
+    return usage_error ("init: --db FILE and --admin NAME are required");
+  if (policy_file == NULL)
+    policy_file = td_policy_find_default_file ();
+  if (!g_file_get_contents (policy_file, &json, NULL, &error))
+    {
+      g_printerr ("%s: cannot read: %s\n", policy_file, error->message);
+      return TD_EXIT_FAILURE;
+    }
+  if ((password = td_auth_read_password (password_file, &error)) == NULL)
+    {
+      g_printerr ("tierdeskd: init: %s\n", error->message);
+      return TD_EXIT_FAILURE;
+    }
+
+  store = td_store_create (db, json, admin, password, &error);
+  if (store == NULL)
+    {
+      g_printerr ("tierdeskd: init: %s\n", error->message);
+      return TD_EXIT_FAILURE;
+    }
+  epoch = td_store_dup_epoch (store);
+  g_print ("%s: created with policy %s and administrator %s (epoch %s)\n", db, policy_file,
+           admin, epoch);
+  return TD_EXIT_OK;
+}
+
+static gboolean
+quit_on_signal (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+cmd_serve (int    argc,
+           char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *port_file = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "FILE" },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (default 127.0.0.1:8470)", "HOST:PORT" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &cert, "TLS certificate (PEM)", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &key, "TLS private key (PEM)", "FILE" },
+    { "port-file", 0, 0, G_OPTION_ARG_FILENAME, &port_file, "Write the port listened on to FILE", "FILE" },
+    { NULL }
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TdStore) store = NULL;
+  g_autoptr (TdServer) server = NULL;
+  g_autoptr (GTlsCertificate) certificate = NULL;
+  g_autoptr (GMainLoop) loop = NULL;
+  g_autofree char *epoch = NULL;
+  g_autofree char *host = NULL;
+  int status = TD_EXIT_OK;
+
+  if (!parse_options ("serve", entries, &argc, &argv, &status))
+    return status;
+  if ((cert == NULL) != (key == NULL))
+    return usage_error ("serve: --tls-cert and --tls-key go together");
+  if (cert != NULL && (certificate = g_tls_certificate_new_from_files (cert, key, &error)) == NULL)
+    {
+      g_printerr ("tierdeskd: serve: %s\n", error->message);
+      return TD_EXIT_FAILURE;
+    }
+  if ((store = open_store ("serve", db, &status)) == NULL)
+    return status;
+
+  server = td_server_new (store);
+  if (!td_server_listen (server, listen != NULL ? listen : "127.0.0.1:8470", certificate, &error))
+    {
+      g_printerr ("tierdeskd: serve: %s\n", error->message);
+      return TD_EXIT_FAILURE;
+    }
+  if (port_file != NULL)
+    {
+      g_autofree char *port = g_strdup_printf ("%u\n", td_server_get_port (server));
+      if (!g_file_set_contents (port_file, port, -1, &error))
+        {
+          g_printerr ("tierdeskd: serve: %s\n", error->message);
+          return TD_EXIT_FAILURE;
+        }
+    }
+
+  epoch = td_store_dup_epoch (store);
+  host = listen != NULL ? g_strndup (listen, strrchr (listen, ':') - listen)
+                        : g_strdup ("127.0.0.1");
+  g_printerr ("tierdeskd %s: serving %s on %s://%s:%u (epoch %s, head %" G_GINT64_FORMAT ")\n",
+              PACKAGE_VERSION, db, certificate != NULL ? "https" : "http", host,
+              td_server_get_port (server), epoch, td_store_get_head (store));
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, quit_on_signal, loop);
+  g_unix_signal_add (SIGINT, quit_on_signal, loop);
+  g_main_loop_run (loop);
+
+  /* Every request under way finishes and commits before the store closes. */
+  td_server_shutdown (server);
+  g_printerr ("tierdeskd: stopped\n");
+  return TD_EXIT_OK;
+}
+
+static int
+cmd_user (int    argc,
+          char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *role = NULL;
+  g_autofree char *password_file = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "FILE" },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role, "Role from the policy (user add)", "ROLE" },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, "Read the password from FILE (default: stdin)", "FILE" },
+    { NULL }
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TdStore) store = NULL;
+  g_autofree char *password = NULL;
+  const char *action;
+  int status = TD_EXIT_OK;
+
+  if (argc < 2)
+    return usage_error ("user: missing subcommand (expected add, disable, enable, passwd or list)");
+  action = argv[1];
+  argc--;
+  argv++;
+  if (!parse_options ("user", entries, &argc, &argv, &status))
+    return status;
+
+  if (g_str_equal (action, "list"))
+    {
+      g_autoptr (GPtrArray) accounts = NULL;
+
+      if ((store = open_store ("user list", db, &status)) == NULL)
+        return status;
+      accounts = td_store_list_accounts (store);
+      for (guint i = 0; i < accounts->len; i++)
+        {
+          const TdAccount *account = g_ptr_array_index (accounts, i);
+          g_print ("%s\t%s%s\n", account->username, account->role,
+                   account->disabled ? "\tdisabled" : "");
+        }
+      return TD_EXIT_OK;
+    }
+
+  if (!g_strv_contains ((const char *[]) { "add", "disable", "enable", "passwd", NULL }, action))
+    return usage_error ("user: unknown subcommand '%s' (expected add, disable, enable, passwd or "
+                        "list)",
+                        action);
+  if (argc != 2)
+    return usage_error ("user %s: expected exactly one NAME", action);
+  if (g_str_equal (action, "add") && role == NULL)
+    return usage_error ("user add: --role ROLE is required");
+  if ((store = open_store ("user", db, &status)) == NULL)
+    return status;
+
+  if (g_str_equal (action, "add") || g_str_equal (action, "passwd"))
+    {
+      if ((password = td_auth_read_password (password_file, &error)) == NULL)
+        {
+          g_printerr ("tierdeskd: user %s: %s\n", action, error->message);
+          return TD_EXIT_FAILURE;
+        }
+    }
+
+  if ((g_str_equal (action, "add")
+       && !td_store_add_account (store, argv[1], password, role, "tierdeskd user", &error))
+      || (g_str_equal (action, "passwd")
+          && !td_store_set_password (store, argv[1], password, "tierdeskd user", &error))
+      || ((g_str_equal (action, "disable") || g_str_equal (action, "enable"))
+          && !td_store_set_disabled (store, argv[1], g_str_equal (action, "disable"),
+                                     "tierdeskd user", &error)))
+    {
+      g_printerr ("tierdeskd: user %s: %s\n", action, error->message);
+      return TD_EXIT_FAILURE;
+    }
+  g_print ("%s: %s\n", argv[1],
+           g_str_equal (action, "add")       ? "added"
+           : g_str_equal (action, "passwd")  ? "password changed; sessions ended"
+           : g_str_equal (action, "disable") ? "disabled; sessions ended"
+                                             : "enabled");
+  return TD_EXIT_OK;
+}
+
+static int
+cmd_backup (int    argc,
+            char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *to = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "FILE" },
+    { "to", 0, 0, G_OPTION_ARG_FILENAME, &to, "Backup file to write", "FILE" },
+    { NULL }
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TdStore) store = NULL;
+  int status = TD_EXIT_OK;
+
+  if (!parse_options ("backup", entries, &argc, &argv, &status))
+    return status;
+  if (to == NULL)
+    return usage_error ("backup: --to FILE is required");
+  if ((store = open_store ("backup", db, &status)) == NULL)
+    return status;
+  if (!td_store_backup (store, to, &error))
+    {
+      g_printerr ("tierdeskd: backup: %s\n", error->message);
+      return TD_EXIT_FAILURE;
+    }
+  g_print ("%s: backed up to %s at revision %" G_GINT64_FORMAT "\n", db, to,
+           td_store_get_head (store));
+  return TD_EXIT_OK;
+}
+
+static int
+cmd_restore (int    argc,
+             char **argv)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *from = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file to replace", "FILE" },
+    { "from", 0, 0, G_OPTION_ARG_FILENAME, &from, "Backup to restore", "FILE" },
+    { NULL }
+  };
+  g_autoptr (GError) error = NULL;
+  int status = TD_EXIT_OK;
+
+  if (!parse_options ("restore", entries, &argc, &argv, &status))
+    return status;
+  if (db == NULL || from == NULL)
+    return usage_error ("restore: --db FILE and --from BACKUP are required");
+  if (!td_store_restore (db, from, &error))
+    {
+      g_printerr ("tierdeskd: restore: %s\n", error->message);
+      return TD_EXIT_FAILURE;
+    }
+  g_print ("%s: restored from %s with a new epoch; clients will resync\n", db, from);
+  return TD_EXIT_OK;
+}
+
+static int
+cmd_demo_data (int    argc,
+               char **argv)
+{
+  g_autofree char *db = NULL;
+  int tickets = 500;
+  int seed = 1;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file (made with init)", "FILE" },
+    { "tickets", 0, 0, G_OPTION_ARG_INT, &tickets, "How many tickets (default 500)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Random seed, for the same data every time", "S" },
+    { NULL }
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TdStore) store = NULL;
+  g_autoptr (TdPolicy) policy = NULL;
+  int status = TD_EXIT_OK;
+
+  if (!parse_options ("demo-data", entries, &argc, &argv, &status))
+    return status;
+  if (tickets < 0)
+    return usage_error ("demo-data: --tickets must be 0 or more, not %d", tickets);
+  if ((store = open_store ("demo-data", db, &status)) == NULL)
+    return status;
+  policy = td_store_get_policy (store);
+  if (!td_demo_data_generate (td_store_get_db (store), policy, tickets, seed, td_time_now (),
+                              &error))
+    {
+      g_printerr ("tierdeskd: demo-data: %s\n", error->message);
+      return TD_EXIT_FAILURE;
+    }
+  g_print ("%s: added demo data with %d tickets (seed %d); head is now %" G_GINT64_FORMAT "\n",
+           db, tickets, seed, td_store_get_head (store));
+  return TD_EXIT_OK;
 }
 
 static void
@@ -258,6 +698,13 @@ int
 td_server_cli_run (int    argc,
                    char **argv)
 {
+  g_autoptr (GError) error = NULL;
+
+  if (!td_auth_init (&error))
+    {
+      g_printerr ("tierdeskd: %s\n", error->message);
+      return TD_EXIT_FAILURE;
+    }
   if (argc < 2)
     return usage_error ("missing command");
 
@@ -274,6 +721,18 @@ td_server_cli_run (int    argc,
     }
   if (g_str_equal (argv[1], "policy"))
     return cmd_policy (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "init"))
+    return cmd_init (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "serve"))
+    return cmd_serve (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "user"))
+    return cmd_user (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "backup"))
+    return cmd_backup (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "restore"))
+    return cmd_restore (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "demo-data"))
+    return cmd_demo_data (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "sla-due"))
     return cmd_sla_due (argc - 1, argv + 1);
 

@@ -124,7 +124,8 @@ test_shipped_tiers (void)
       8, 7, 7, 5, 4 },
     { 3, "Tier 3 – Engineering", "LMS Engineering Team", "Per severity (see SLA matrix)", 8, 7, 6,
       0, 6 },
-    { 4, "Tier 4 – Executive / Vendor", "IT Leadership / Vendors", "Immediate for SEV-1", 0, 0, 0,
+    { 4, "Tier 4 – Executive / Vendor", "IT Leadership / Vendors",
+      "Immediate for SEV-1 (the SEV-1 response clock applies)", 0, 0, 0,
       0, 5 },
   };
 
@@ -360,6 +361,24 @@ test_shipped_placeholders_empty (void)
     g_assert_cmpstr (phone->value, ==, "");
     g_assert_cmpstr (email->value, ==, "lms-support@company.com");
   }
+}
+
+static void
+test_shipped_permissions (void)
+{
+  g_autoptr (TdPolicy) policy = shipped_policy ();
+
+  g_assert_cmpuint (td_policy_get_permissions (policy)->len, ==, 15);
+  g_assert_true (td_policy_role_may (policy, "service-desk-analyst", "ticket.create"));
+  g_assert_true (td_policy_role_may (policy, "it-director", "ticket.comment"));
+  g_assert_false (td_policy_role_may (policy, "it-director", "ticket.escalate"));
+  g_assert_false (td_policy_role_may (policy, "trainer", "ticket.create"));
+  g_assert_true (td_policy_role_may (policy, "trainer", "training.write"));
+  g_assert_true (td_policy_role_may (policy, "administrator", "policy.write"));
+  g_assert_false (td_policy_role_may (policy, "app-support-lead", "policy.write"));
+  /* Deny by default: an action the policy does not name, or no role. */
+  g_assert_false (td_policy_role_may (policy, "administrator", "ticket.frobnicate"));
+  g_assert_false (td_policy_role_may (policy, NULL, "ticket.create"));
 }
 
 static void
@@ -608,6 +627,7 @@ main (int   argc,
   g_test_add_func ("/core/policy/shipped/rotas-tools-training", test_shipped_rotas_tools_training);
   g_test_add_func ("/core/policy/shipped/placeholders-empty", test_shipped_placeholders_empty);
   g_test_add_func ("/core/policy/shipped/calendars", test_calendars);
+  g_test_add_func ("/core/policy/shipped/permissions", test_shipped_permissions);
   g_test_add_func ("/core/policy/error/file", test_from_file_errors);
   g_test_add_func ("/core/policy/error/not-json", test_error_not_json);
   g_test_add_func ("/core/policy/error/schema-version", test_error_schema_version);

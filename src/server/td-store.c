@@ -1,0 +1,2703 @@
+/* td-store.c — tierdeskd's SQLite store: accounts, tokens, commands, the change feed
+ *
+ * Every write goes through one function per kind of command, inside one
+ * transaction that also bumps the global revision, remembers the command id
+ * and appends to the audit log: either all of it happens or none of it.
+ * Rules come from core (triage, escalation, permissions), never the client.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "td-auth.h"
+#include "td-escalation.h"
+#include "td-schema.h"
+#include "td-store.h"
+#include "td-time.h"
+#include "td-triage.h"
+
+struct _TdStore
+{
+  GObject parent_instance;
+
+  /* One connection, used by one thread at a time: SQLite serialises
+   * writers anyway, and a store this size answers reads in microseconds. */
+  GMutex lock;
+  sqlite3 *db;
+  char *path;
+  TdPolicy *policy;
+};
+
+G_DEFINE_FINAL_TYPE (TdStore, td_store, G_TYPE_OBJECT)
+
+/* clang-format off */
+G_DEFINE_QUARK (td-store-error-quark, td_store_error)
+/* clang-format on */
+
+typedef enum
+{
+  FIELD_TEXT,
+  FIELD_INT,
+  FIELD_INSTANT,
+  FIELD_DATE,
+  FIELD_JSON,
+} FieldType;
+
+typedef struct
+{
+  const char *name;
+  FieldType type;
+  gboolean on_create;
+  gboolean on_update;
+} FieldSpec;
+
+typedef struct
+{
+  const char *name;
+  const FieldSpec *fields;
+  /* What each command type needs from the policy's permissions. */
+  const char *create_action;
+  const char *update_action;
+  const char *delete_action;
+  gboolean append_only;
+} EntitySpec;
+
+static const FieldSpec ticket_fields[] = {
+  { "title", FIELD_TEXT, TRUE, TRUE },
+  { "description", FIELD_TEXT, TRUE, TRUE },
+  { "affected_user_id", FIELD_TEXT, TRUE, TRUE },
+  { "contact", FIELD_TEXT, TRUE, TRUE },
+  { "steps_to_reproduce", FIELD_TEXT, TRUE, TRUE },
+  { "error_message", FIELD_TEXT, TRUE, TRUE },
+  { "impact", FIELD_TEXT, TRUE, TRUE },
+  { "urgency", FIELD_TEXT, TRUE, TRUE },
+  { "browser_device", FIELD_TEXT, TRUE, TRUE },
+  { "occurred_at", FIELD_INSTANT, TRUE, TRUE },
+  { "issue_type", FIELD_TEXT, TRUE, TRUE },
+  { "severity", FIELD_TEXT, TRUE, TRUE },
+  { "owner", FIELD_TEXT, TRUE, FALSE },
+  { NULL }
+};
+
+static const FieldSpec ticket_event_fields[] = {
+  { "ticket", FIELD_TEXT, TRUE, FALSE },
+  { "kind", FIELD_TEXT, TRUE, FALSE },
+  { "body", FIELD_TEXT, TRUE, FALSE },
+  { "data", FIELD_JSON, TRUE, FALSE },
+  { NULL }
+};
+
+static const FieldSpec person_fields[] = {
+  { "name", FIELD_TEXT, TRUE, TRUE },
+  { "role", FIELD_TEXT, TRUE, TRUE },
+  { "tier", FIELD_INT, TRUE, TRUE },
+  { "sub_team", FIELD_TEXT, TRUE, TRUE },
+  { "email", FIELD_TEXT, TRUE, TRUE },
+  { "phone", FIELD_TEXT, TRUE, TRUE },
+  { "time_zone", FIELD_TEXT, TRUE, TRUE },
+  { "shift", FIELD_TEXT, TRUE, TRUE },
+  { "start_date", FIELD_DATE, TRUE, TRUE },
+  { "engage_when", FIELD_TEXT, TRUE, TRUE },
+  { NULL }
+};
+
+static const EntitySpec entities[] = {
+  { "ticket", ticket_fields, "ticket.create", "ticket.update", "ticket.delete", FALSE },
+  { "ticket_event", ticket_event_fields, NULL, NULL, NULL, TRUE },
+  { "person", person_fields, "person.write", "person.write", "person.write", FALSE },
+};
+
+/* Account */
+
+void
+td_account_free (TdAccount *account)
+{
+  if (account == NULL)
+    return;
+  g_free (account->username);
+  g_free (account->role);
+  g_free (account->person);
+  g_free (account);
+}
+
+JsonNode *
+td_account_to_json (const TdAccount *account)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, account->username);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, account->role);
+  json_builder_set_member_name (builder, "person");
+  if (account->person != NULL)
+    json_builder_add_string_value (builder, account->person);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "disabled");
+  json_builder_add_boolean_value (builder, account->disabled);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/* SQLite helpers */
+
+static gboolean
+set_sqlite_error (sqlite3 *db,
+                  GError **error,
+                  const char *what)
+{
+  g_set_error (error, TD_STORE_ERROR, TD_STORE_ERROR_SQLITE, "%s: %s", what, sqlite3_errmsg (db));
+  return FALSE;
+}
+
+static gboolean
+exec (sqlite3    *db,
+      const char *sql,
+      GError    **error)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, TD_STORE_ERROR, TD_STORE_ERROR_SQLITE, "%s", message);
+      sqlite3_free (message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static sqlite3_stmt *
+prepare (sqlite3    *db,
+         const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    g_error ("SQL does not compile (%s): %s", sqlite3_errmsg (db), sql);
+  return stmt;
+}
+
+typedef sqlite3_stmt Statement;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Statement, sqlite3_finalize)
+
+static gint64
+meta_get_int (sqlite3    *db,
+              const char *key)
+{
+  g_autoptr (Statement) stmt = prepare (db, "SELECT value FROM meta WHERE key = ?");
+
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+}
+
+static char *
+meta_get_text (sqlite3    *db,
+               const char *key)
+{
+  g_autoptr (Statement) stmt = prepare (db, "SELECT value FROM meta WHERE key = ?");
+
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+static void
+meta_set_int (sqlite3    *db,
+              const char *key,
+              gint64      value)
+{
+  g_autoptr (Statement) stmt = prepare (
+    db, "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, value);
+  sqlite3_step (stmt);
+}
+
+/* The next global revision; only called inside a write transaction. */
+static gint64
+next_rev (sqlite3 *db)
+{
+  gint64 rev = meta_get_int (db, "head_rev") + 1;
+
+  meta_set_int (db, "head_rev", rev);
+  return rev;
+}
+
+static void
+add_column (JsonBuilder  *builder,
+            sqlite3_stmt *stmt,
+            int           column)
+{
+  json_builder_set_member_name (builder, sqlite3_column_name (stmt, column));
+  switch (sqlite3_column_type (stmt, column))
+    {
+    case SQLITE_INTEGER:
+      json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, column));
+      break;
+    case SQLITE_FLOAT:
+      json_builder_add_double_value (builder, sqlite3_column_double (stmt, column));
+      break;
+    case SQLITE_NULL:
+      json_builder_add_null_value (builder);
+      break;
+    default:
+      json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, column));
+      break;
+    }
+}
+
+/* The current row as JSON, with its entity name, or NULL. */
+static JsonNode *
+row_to_json (sqlite3_stmt *stmt,
+             const char   *entity)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  if (entity != NULL)
+    {
+      json_builder_set_member_name (builder, "entity");
+      json_builder_add_string_value (builder, entity);
+    }
+  for (int i = 0; i < sqlite3_column_count (stmt); i++)
+    add_column (builder, stmt, i);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static JsonNode *
+read_row (sqlite3    *db,
+          const char *table,
+          const char *uuid)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s WHERE uuid = ?", table);
+  g_autoptr (Statement) stmt = prepare (db, sql);
+
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return row_to_json (stmt, NULL);
+}
+
+static char *
+node_to_string (JsonNode *node)
+{
+  if (node == NULL)
+    return NULL;
+  return json_to_string (node, FALSE);
+}
+
+static void
+audit (sqlite3    *db,
+       gint64      now,
+       const char *actor,
+       const char *action,
+       const char *entity,
+       const char *entity_id,
+       JsonNode   *before,
+       JsonNode   *after)
+{
+  g_autoptr (Statement) stmt = prepare (
+    db, "INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)");
+  g_autofree char *before_text = node_to_string (before);
+  g_autofree char *after_text = node_to_string (after);
+
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_text (stmt, 2, actor, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, action, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, entity, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, entity_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, before_text, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, after_text, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    g_critical ("could not append to the audit log: %s", sqlite3_errmsg (db));
+}
+
+/* Opening */
+
+static gboolean
+configure (sqlite3 *db,
+           GError **error)
+{
+  sqlite3_busy_timeout (db, 10000);
+  /* WAL: readers never block the writer, and a crash loses no committed
+   * transaction. synchronous=FULL because an acknowledged command must
+   * survive a power cut: clients drop it from their outbox once we say so. */
+  return exec (db,
+               "PRAGMA journal_mode = WAL;"
+               "PRAGMA synchronous = FULL;"
+               "PRAGMA foreign_keys = ON;",
+               error);
+}
+
+static TdPolicy *
+load_current_policy (sqlite3 *db,
+                     GError **error)
+{
+  g_autoptr (Statement) stmt = prepare (
+    db, "SELECT json FROM policy_version WHERE deleted = 0 ORDER BY version DESC LIMIT 1");
+
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error_literal (error, TD_STORE_ERROR, TD_STORE_ERROR_POLICY,
+                           "the database holds no policy (was it made with tierdeskd init?)");
+      return NULL;
+    }
+  return td_policy_new_from_data ((const char *) sqlite3_column_text (stmt, 0), -1, error);
+}
+
+static TdStore *
+store_new (sqlite3    *db,
+           const char *path,
+           TdPolicy   *policy)
+{
+  TdStore *self = g_object_new (TD_TYPE_STORE, NULL);
+
+  self->db = db;
+  self->path = g_strdup (path);
+  self->policy = g_object_ref (policy);
+  return self;
+}
+
+static void
+close_db (sqlite3 *db)
+{
+  if (db != NULL)
+    sqlite3_close_v2 (db);
+}
+
+TdStore *
+td_store_open (const char *path,
+               GError    **error)
+{
+  sqlite3 *db = NULL;
+  g_autoptr (TdPolicy) policy = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, TD_STORE_ERROR, TD_STORE_ERROR_NOT_FOUND,
+                   "%s does not exist (create it with tierdeskd init)", path);
+      return NULL;
+    }
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (db, error, path);
+      close_db (db);
+      return NULL;
+    }
+  if (!configure (db, error) || !td_schema_migrate (db, TD_SCHEMA_SERVER, error)
+      || (policy = load_current_policy (db, error)) == NULL)
+    {
+      close_db (db);
+      return NULL;
+    }
+  return store_new (db, path, policy);
+}
+
+static gboolean
+insert_policy_version (sqlite3    *db,
+                       const char *json,
+                       const char *actor,
+                       gint64      now,
+                       gint64     *version_out)
+{
+  g_autoptr (Statement) version_stmt = prepare (
+    db, "SELECT COALESCE (MAX (version), 0) + 1 FROM policy_version");
+  g_autoptr (Statement) stmt = prepare (
+    db, "INSERT INTO policy_version (uuid, rev, version, json, created_at, author) "
+        "VALUES (?, ?, ?, ?, ?, ?)");
+  g_autofree char *uuid = g_uuid_string_random ();
+  gint64 version;
+
+  sqlite3_step (version_stmt);
+  version = sqlite3_column_int64 (version_stmt, 0);
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, next_rev (db));
+  sqlite3_bind_int64 (stmt, 3, version);
+  sqlite3_bind_text (stmt, 4, json, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, now);
+  sqlite3_bind_text (stmt, 6, actor, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return FALSE;
+  if (version_out != NULL)
+    *version_out = version;
+  return TRUE;
+}
+
+static gboolean
+insert_account (sqlite3    *db,
+                const char *username,
+                const char *password,
+                const char *role,
+                gint64      now,
+                GError    **error)
+{
+  g_autofree char *hash = td_auth_hash_password (password, error);
+  g_autoptr (Statement) stmt = NULL;
+
+  if (hash == NULL)
+    return FALSE;
+  stmt = prepare (db, "INSERT INTO account (username, password_hash, role, created_at) "
+                      "VALUES (?, ?, ?, ?)");
+  sqlite3_bind_text (stmt, 1, username, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, role, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, now);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      if (sqlite3_extended_errcode (db) == SQLITE_CONSTRAINT_UNIQUE)
+        g_set_error (error, TD_STORE_ERROR, TD_STORE_ERROR_EXISTS,
+                     "an account named \"%s\" already exists", username);
+      else
+        set_sqlite_error (db, error, "could not add the account");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+valid_username (const char *username,
+                GError    **error)
+{
+  if (username == NULL || username[0] == '\0' || strlen (username) > 64)
+    {
+      g_set_error_literal (error, TD_STORE_ERROR, TD_STORE_ERROR_INVALID,
+                           "a username has 1 to 64 characters");
+      return FALSE;
+    }
+  for (const char *p = username; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("._-@", *p) == NULL)
+      {
+        g_set_error (error, TD_STORE_ERROR, TD_STORE_ERROR_INVALID,
+                     "a username may only use letters, digits and . _ - @ (\"%s\")", username);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+TdStore *
+td_store_create (const char *path,
+                 const char *policy_json,
+                 const char *admin,
+                 const char *admin_password,
+                 GError    **error)
+{
+  sqlite3 *db = NULL;
+  g_autoptr (TdPolicy) policy = NULL;
+  g_autoptr (GError) local_error = NULL;
+  gint64 now = td_time_now ();
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (policy_json != NULL, NULL);
+
+  /* Never overwrite: an operator who types the wrong path must not lose
+   * the organisation's tickets. */
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, TD_STORE_ERROR, TD_STORE_ERROR_EXISTS,
+                   "%s already exists; tierdeskd init never overwrites a database", path);
+      return NULL;
+    }
+  if (!valid_username (admin, error))
+    return NULL;
+  policy = td_policy_new_from_data (policy_json, -1, error);
+  if (policy == NULL)
+    return NULL;
+  if (td_policy_get_role (policy, "administrator") == NULL)
+    {
+      g_set_error_literal (error, TD_STORE_ERROR, TD_STORE_ERROR_POLICY,
+                           "the policy has no \"administrator\" role for the first account");
+      return NULL;
+    }
+
+  if (sqlite3_open_v2 (path, &db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE
+                         | SQLITE_OPEN_FULLMUTEX,
+                       NULL)
+      != SQLITE_OK)
+    {
+      set_sqlite_error (db, error, path);
+      close_db (db);
+      return NULL;
+    }
+
+  if (!configure (db, error) || !td_schema_migrate (db, TD_SCHEMA_SERVER, error)
+      || !exec (db, "BEGIN IMMEDIATE", error))
+    goto failed;
+
+  if (!insert_policy_version (db, policy_json, admin, now, NULL)
+      || !insert_account (db, admin, admin_password, "administrator", now, &local_error))
+    {
+      exec (db, "ROLLBACK", NULL);
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        set_sqlite_error (db, error, "could not initialise the database");
+      goto failed;
+    }
+  audit (db, now, admin, "init", "account", admin, NULL, NULL);
+  if (!exec (db, "COMMIT", error))
+    goto failed;
+
+  return store_new (db, path, policy);
+
+failed:
+  close_db (db);
+  g_unlink (path);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+  return NULL;
+}
+
+const char *
+td_store_get_path (TdStore *self)
+{
+  g_return_val_if_fail (TD_IS_STORE (self), NULL);
+  return self->path;
+}
+
+char *
+td_store_dup_epoch (TdStore *self)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (TD_IS_STORE (self), NULL);
+  locker = g_mutex_locker_new (&self->lock);
+  return meta_get_text (self->db, "epoch");
+}
+
+gint64
+td_store_get_head (TdStore *self)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (TD_IS_STORE (self), 0);
+  locker = g_mutex_locker_new (&self->lock);
+  return meta_get_int (self->db, "head_rev");
+}
+
+sqlite3 *
+td_store_get_db (TdStore *self)
+{
+  g_return_val_if_fail (TD_IS_STORE (self), NULL);
+  return self->db;
+}
+
+TdPolicy *
+td_store_get_policy (TdStore *self)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (TD_IS_STORE (self), NULL);
+  locker = g_mutex_locker_new (&self->lock);
+  return g_object_ref (self->policy);
+}
+
+JsonNode *
+td_store_get_policy_json (TdStore *self)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (Statement) stmt = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (TD_IS_STORE (self), NULL);
+  locker = g_mutex_locker_new (&self->lock);
+
+  stmt = prepare (self->db, "SELECT version, json, created_at, author FROM policy_version "
+                            "WHERE deleted = 0 ORDER BY version DESC LIMIT 1");
+  if (sqlite3_step (stmt) != SQLITE_ROW
+      || !json_parser_load_from_data (parser, (const char *) sqlite3_column_text (stmt, 1), -1,
+                                      NULL))
+    return NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 0));
+  json_builder_set_member_name (builder, "created_at");
+  json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 2));
+  json_builder_set_member_name (builder, "author");
+  json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 3));
+  json_builder_set_member_name (builder, "policy");
+  json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+gboolean
+td_store_set_policy (TdStore    *self,
+                     const char *json,
+                     const char *actor,
+                     gint64     *version,
+                     TdApiError **error)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (GPtrArray) problems = NULL;
+  g_autoptr (TdPolicy) policy = NULL;
+  gint64 now = td_time_now ();
+
+  g_return_val_if_fail (TD_IS_STORE (self), FALSE);
+
+  policy = td_policy_load (json, -1, &problems);
+  if (policy == NULL)
+    {
+      g_autoptr (GString) text = g_string_new (NULL);
+      const char *first = problems->len > 0 ? g_ptr_array_index (problems, 0) : "";
+      g_autofree char *field = g_strndup (first, strcspn (first, ":"));
+
+      for (guint i = 0; i < problems->len; i++)
+        g_string_append_printf (text, "%s%s", i > 0 ? "\n" : "",
+                                (const char *) g_ptr_array_index (problems, i));
+      *error = td_api_error_new (400, "invalid_policy", field, "%s", text->str);
+      return FALSE;
+    }
+
+  locker = g_mutex_locker_new (&self->lock);
+  if (!exec (self->db, "BEGIN IMMEDIATE", NULL))
+    {
+      *error = td_api_error_new (503, "busy", NULL, "the store is busy: %s",
+                                 sqlite3_errmsg (self->db));
+      return FALSE;
+    }
+  if (!insert_policy_version (self->db, json, actor, now, version))
+    {
+      *error = td_api_error_new (500, "internal", NULL, "could not store the policy: %s",
+                                 sqlite3_errmsg (self->db));
+      exec (self->db, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  audit (self->db, now, actor, "set policy", "policy_version", NULL, NULL, NULL);
+  exec (self->db, "COMMIT", NULL);
+  g_set_object (&self->policy, policy);
+  return TRUE;
+}
+
+/* Accounts */
+
+static TdAccount *
+account_from_row (sqlite3_stmt *stmt)
+{
+  TdAccount *account = g_new0 (TdAccount, 1);
+
+  account->id = sqlite3_column_int64 (stmt, 0);
+  account->username = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  account->role = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  account->person = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  account->disabled = sqlite3_column_int (stmt, 4);
+  account->created_at = sqlite3_column_int64 (stmt, 5);
+  return account;
+}
+
+#define ACCOUNT_COLUMNS "id, username, role, person, disabled, created_at"
+
+gboolean
+td_store_add_account (TdStore    *self,
+                      const char *username,
+                      const char *password,
+                      const char *role,
+                      const char *actor,
+                      GError    **error)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (TD_IS_STORE (self), FALSE);
+
+  if (!valid_username (username, error))
+    return FALSE;
+  if (td_policy_get_role (self->policy, role) == NULL)
+    {
+      g_set_error (error, TD_STORE_ERROR, TD_STORE_ERROR_INVALID,
+                   "unknown role \"%s\" (the policy's roles are listed by 'tierdeskd policy "
+                   "export')",
+                   role != NULL ? role : "");
+      return FALSE;
+    }
+
+  locker = g_mutex_locker_new (&self->lock);
+  if (!insert_account (self->db, username, password, role, td_time_now (), error))
+    return FALSE;
+  audit (self->db, td_time_now (), actor, "add account", "account", username, NULL, NULL);
+  return TRUE;
+}
+
+gboolean
+td_store_set_disabled (TdStore    *self,
+                       const char *username,
+                       gboolean    disabled,
+                       const char *actor,
+                       GError    **error)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (Statement) stmt = NULL;
+  g_autoptr (Statement) revoke = NULL;
+
+  g_return_val_if_fail (TD_IS_STORE (self), FALSE);
+  locker = g_mutex_locker_new (&self->lock);
+
+  stmt = prepare (self->db, "UPDATE account SET disabled = ? WHERE username = ?");
+  sqlite3_bind_int (stmt, 1, disabled);
+  sqlite3_bind_text (stmt, 2, username, -1, SQLITE_STATIC);
+  sqlite3_step (stmt);
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, TD_STORE_ERROR, TD_STORE_ERROR_NOT_FOUND, "no account named \"%s\"",
+                   username);
+      return FALSE;
+    }
+  /* Disabling someone ends their sessions now, not when tokens expire. */
+  if (disabled)
+    {
+      revoke = prepare (self->db, "UPDATE token SET revoked = 1 WHERE account = "
+                                  "(SELECT id FROM account WHERE username = ?)");
+      sqlite3_bind_text (revoke, 1, username, -1, SQLITE_STATIC);
+      sqlite3_step (revoke);
+    }
+  audit (self->db, td_time_now (), actor, disabled ? "disable account" : "enable account",
+         "account", username, NULL, NULL);
+  return TRUE;
+}
+
+gboolean
+td_store_set_password (TdStore    *self,
+                       const char *username,
+                       const char *password,
+                       const char *actor,
+                       GError    **error)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (Statement) stmt = NULL;
+  g_autoptr (Statement) revoke = NULL;
+  g_autofree char *hash = td_auth_hash_password (password, error);
+
+  g_return_val_if_fail (TD_IS_STORE (self), FALSE);
+  if (hash == NULL)
+    return FALSE;
+
+  locker = g_mutex_locker_new (&self->lock);
+  stmt = prepare (self->db, "UPDATE account SET password_hash = ? WHERE username = ?");
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, username, -1, SQLITE_STATIC);
+  sqlite3_step (stmt);
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, TD_STORE_ERROR, TD_STORE_ERROR_NOT_FOUND, "no account named \"%s\"",
+                   username);
+      return FALSE;
+    }
+  revoke = prepare (self->db, "UPDATE token SET revoked = 1 WHERE account = "
+                              "(SELECT id FROM account WHERE username = ?)");
+  sqlite3_bind_text (revoke, 1, username, -1, SQLITE_STATIC);
+  sqlite3_step (revoke);
+  audit (self->db, td_time_now (), actor, "set password", "account", username, NULL, NULL);
+  return TRUE;
+}
+
+GPtrArray *
+td_store_list_accounts (TdStore *self)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (Statement) stmt = NULL;
+  GPtrArray *accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) td_account_free);
+
+  g_return_val_if_fail (TD_IS_STORE (self), accounts);
+  locker = g_mutex_locker_new (&self->lock);
+
+  stmt = prepare (self->db, "SELECT " ACCOUNT_COLUMNS " FROM account ORDER BY username");
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (accounts, account_from_row (stmt));
+  return accounts;
+}
+
+/* Sessions */
+
+/* A hash to verify against when the user does not exist, so that the time a
+ * failed login takes does not say whether the name is right. */
+static const char *
+dummy_hash (void)
+{
+  static gsize hash;
+
+  if (g_once_init_enter (&hash))
+    g_once_init_leave (&hash, (gsize) td_auth_hash_password ("not a real password", NULL));
+  return (const char *) hash;
+}
+
+char *
+td_store_login (TdStore    *self,
+                const char *username,
+                const char *password,
+                gint64      now,
+                gint64     *expires_at,
+                TdAccount **account_out,
+                TdApiError **error)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (Statement) failures = NULL;
+  g_autoptr (Statement) lookup = NULL;
+  g_autoptr (TdAccount) account = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *token_hash = NULL;
+  gint64 oldest = 0;
+  int n_failures = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (TD_IS_STORE (self), NULL);
+  locker = g_mutex_locker_new (&self->lock);
+
+  failures = prepare (self->db, "SELECT COUNT (*), MIN (at) FROM login_attempt "
+                                "WHERE username = ? AND at > ?");
+  sqlite3_bind_text (failures, 1, username, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (failures, 2, now - TD_STORE_LOGIN_WINDOW);
+  if (sqlite3_step (failures) == SQLITE_ROW)
+    {
+      n_failures = sqlite3_column_int (failures, 0);
+      oldest = sqlite3_column_int64 (failures, 1);
+    }
+  if (n_failures >= TD_STORE_LOGIN_LIMIT)
+    {
+      *error = td_api_error_new (429, "too_many_requests", NULL,
+                                 "too many failed logins for \"%s\"; try again in a minute",
+                                 username);
+      (*error)->retry_after = (int) MAX (1, oldest + TD_STORE_LOGIN_WINDOW - now + 1);
+      return NULL;
+    }
+
+  lookup = prepare (self->db, "SELECT " ACCOUNT_COLUMNS ", password_hash FROM account "
+                              "WHERE username = ?");
+  sqlite3_bind_text (lookup, 1, username, -1, SQLITE_STATIC);
+  if (sqlite3_step (lookup) == SQLITE_ROW)
+    {
+      account = account_from_row (lookup);
+      hash = g_strdup ((const char *) sqlite3_column_text (lookup, 6));
+    }
+
+  ok = td_auth_verify_password (hash != NULL ? hash : dummy_hash (), password);
+  if (!ok || account == NULL || account->disabled)
+    {
+      g_autoptr (Statement) record = prepare (
+        self->db, "INSERT INTO login_attempt (username, at) VALUES (?, ?)");
+
+      sqlite3_bind_text (record, 1, username, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (record, 2, now);
+      sqlite3_step (record);
+      /* One message for all three, so a caller cannot probe for names. */
+      *error = td_api_error_new (401, "unauthorized", NULL,
+                                 "wrong username or password, or the account is disabled");
+      return NULL;
+    }
+
+  token = td_auth_new_token ();
+  token_hash = td_auth_hash_token (token);
+  {
+    g_autoptr (Statement) insert = prepare (
+      self->db, "INSERT INTO token (hash, account, created_at, expires_at) VALUES (?, ?, ?, ?)");
+
+    sqlite3_bind_text (insert, 1, token_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (insert, 2, account->id);
+    sqlite3_bind_int64 (insert, 3, now);
+    sqlite3_bind_int64 (insert, 4, now + TD_AUTH_TOKEN_LIFETIME);
+    sqlite3_step (insert);
+  }
+  audit (self->db, now, account->username, "login", "account", account->username, NULL, NULL);
+
+  *expires_at = now + TD_AUTH_TOKEN_LIFETIME;
+  *account_out = g_steal_pointer (&account);
+  return g_steal_pointer (&token);
+}
+
+TdAccount *
+td_store_authenticate (TdStore    *self,
+                       const char *token,
+                       gint64      now)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (Statement) stmt = NULL;
+  g_autofree char *hash = NULL;
+
+  g_return_val_if_fail (TD_IS_STORE (self), NULL);
+  if (token == NULL)
+    return NULL;
+
+  hash = td_auth_hash_token (token);
+  locker = g_mutex_locker_new (&self->lock);
+  stmt = prepare (self->db, "SELECT a.id, a.username, a.role, a.person, a.disabled, a.created_at "
+                            "FROM token t JOIN account a ON a.id = t.account "
+                            "WHERE t.hash = ? AND t.revoked = 0 AND t.expires_at > ? "
+                            "AND a.disabled = 0");
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, now);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return account_from_row (stmt);
+}
+
+void
+td_store_logout (TdStore    *self,
+                 const char *token,
+                 const char *actor)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (Statement) stmt = NULL;
+  g_autofree char *hash = NULL;
+
+  g_return_if_fail (TD_IS_STORE (self));
+
+  hash = td_auth_hash_token (token);
+  locker = g_mutex_locker_new (&self->lock);
+  stmt = prepare (self->db, "UPDATE token SET revoked = 1 WHERE hash = ?");
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_STATIC);
+  sqlite3_step (stmt);
+  audit (self->db, td_time_now (), actor, "logout", "account", actor, NULL, NULL);
+}
+
+/* The change feed */
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+/* "EPOCH:REV", or "0" for a client that has nothing yet. */
+static gboolean
+parse_cursor (const char *since,
+              char      **epoch,
+              gint64     *rev)
+{
+  const char *colon;
+  char *end = NULL;
+
+  if (since == NULL || g_str_equal (since, "0") || since[0] == '\0')
+    {
+      *epoch = NULL;
+      *rev = 0;
+      return TRUE;
+    }
+  colon = strrchr (since, ':');
+  if (colon == NULL || colon == since)
+    return FALSE;
+  *rev = g_ascii_strtoll (colon + 1, &end, 10);
+  if (end == colon + 1 || *end != '\0' || *rev < 0)
+    return FALSE;
+  *epoch = g_strndup (since, colon - since);
+  return TRUE;
+}
+
+JsonNode *
+td_store_changes (TdStore    *self,
+                  const char *since,
+                  guint       limit,
+                  TdApiError **error)
+{
+  const char * const *tables = td_schema_get_synced_tables ();
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (GPtrArray) statements = g_ptr_array_new_with_free_func (finalize_statement);
+  g_autofree char *cursor_epoch = NULL;
+  g_autofree char *epoch = NULL;
+  g_autofree char *next = NULL;
+  gboolean *has_row;
+  gint64 since_rev = 0;
+  gint64 head;
+  gint64 horizon;
+  gint64 last = 0;
+  guint n = 0;
+  gboolean more = FALSE;
+
+  g_return_val_if_fail (TD_IS_STORE (self), NULL);
+
+  if (!parse_cursor (since, &cursor_epoch, &since_rev))
+    {
+      *error = td_api_error_new (400, "bad_request", "since",
+                                 "cannot parse the cursor \"%s\" (expected EPOCH:REV or 0)",
+                                 since);
+      return NULL;
+    }
+  limit = CLAMP (limit, 1, TD_STORE_MAX_PAGE);
+
+  locker = g_mutex_locker_new (&self->lock);
+  epoch = meta_get_text (self->db, "epoch");
+  head = meta_get_int (self->db, "head_rev");
+  horizon = meta_get_int (self->db, "tombstone_horizon");
+
+  /* A cursor from another history (a restore, a re-init) or from the
+   * future cannot be trusted: the client must start again from 0. */
+  if ((cursor_epoch != NULL && !g_str_equal (cursor_epoch, epoch)) || since_rev > head)
+    {
+      *error = td_api_error_new (409, "resync_required", "since",
+                                 "the cursor \"%s\" belongs to another history of this server "
+                                 "(epoch %s, head %" G_GINT64_FORMAT "); sync again from 0",
+                                 since, epoch, head);
+      return NULL;
+    }
+  if (since_rev > 0 && since_rev < horizon)
+    {
+      *error = td_api_error_new (410, "cursor_expired", "since",
+                                 "deletions before revision %" G_GINT64_FORMAT
+                                 " are forgotten; sync again from 0",
+                                 horizon);
+      return NULL;
+    }
+
+  /* Merge the tables' rows in revision order: each table is read in rev
+   * order from its index, and the smallest head wins each round. */
+  for (guint t = 0; tables[t] != NULL; t++)
+    {
+      g_autofree char *sql = g_strdup_printf (
+        "SELECT * FROM %s WHERE rev > ? ORDER BY rev LIMIT ?", tables[t]);
+      sqlite3_stmt *stmt = prepare (self->db, sql);
+
+      sqlite3_bind_int64 (stmt, 1, since_rev);
+      sqlite3_bind_int (stmt, 2, limit + 1);
+      g_ptr_array_add (statements, stmt);
+    }
+  has_row = g_newa (gboolean, statements->len);
+  for (guint t = 0; t < statements->len; t++)
+    has_row[t] = sqlite3_step (g_ptr_array_index (statements, t)) == SQLITE_ROW;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "changes");
+  json_builder_begin_array (builder);
+  for (;;)
+    {
+      int best = -1;
+      gint64 best_rev = G_MAXINT64;
+
+      for (guint t = 0; t < statements->len; t++)
+        {
+          sqlite3_stmt *stmt = g_ptr_array_index (statements, t);
+          gint64 rev;
+
+          if (!has_row[t])
+            continue;
+          rev = sqlite3_column_int64 (stmt, 1);
+          if (rev < best_rev)
+            {
+              best_rev = rev;
+              best = t;
+            }
+        }
+      if (best < 0)
+        break;
+      if (n == limit)
+        {
+          more = TRUE;
+          break;
+        }
+      {
+        sqlite3_stmt *stmt = g_ptr_array_index (statements, best);
+        json_builder_add_value (builder, row_to_json (stmt, tables[best]));
+        last = best_rev;
+        n++;
+        has_row[best] = sqlite3_step (stmt) == SQLITE_ROW;
+      }
+    }
+  json_builder_end_array (builder);
+
+  /* An empty page keeps the cursor where it was. */
+  next = g_strdup_printf ("%s:%" G_GINT64_FORMAT, epoch, n > 0 ? last : since_rev);
+  json_builder_set_member_name (builder, "epoch");
+  json_builder_add_string_value (builder, epoch);
+  json_builder_set_member_name (builder, "cursor");
+  json_builder_add_string_value (builder, next);
+  json_builder_set_member_name (builder, "more");
+  json_builder_add_boolean_value (builder, more);
+  json_builder_set_member_name (builder, "head");
+  json_builder_add_int_value (builder, head);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/* Commands */
+
+typedef struct
+{
+  char *name;
+  gboolean is_null;
+  gboolean is_int;
+  gint64 number;
+  char *text;
+} Column;
+
+static void
+column_free (gpointer data)
+{
+  Column *column = data;
+
+  g_free (column->name);
+  g_free (column->text);
+  g_free (column);
+}
+
+static GPtrArray *
+columns_new (void)
+{
+  return g_ptr_array_new_with_free_func (column_free);
+}
+
+static Column *
+columns_slot (GPtrArray  *columns,
+              const char *name)
+{
+  Column *column;
+
+  for (guint i = 0; i < columns->len; i++)
+    {
+      column = g_ptr_array_index (columns, i);
+      if (g_str_equal (column->name, name))
+        {
+          g_clear_pointer (&column->text, g_free);
+          return column;
+        }
+    }
+  column = g_new0 (Column, 1);
+  column->name = g_strdup (name);
+  g_ptr_array_add (columns, column);
+  return column;
+}
+
+static void
+columns_set_text (GPtrArray  *columns,
+                  const char *name,
+                  const char *value)
+{
+  Column *column = columns_slot (columns, name);
+
+  column->is_null = value == NULL;
+  column->is_int = FALSE;
+  column->text = g_strdup (value);
+}
+
+static void
+columns_set_int (GPtrArray  *columns,
+                 const char *name,
+                 gint64      value)
+{
+  Column *column = columns_slot (columns, name);
+
+  column->is_null = FALSE;
+  column->is_int = TRUE;
+  column->number = value;
+}
+
+static void
+columns_set_null (GPtrArray  *columns,
+                  const char *name)
+{
+  Column *column = columns_slot (columns, name);
+
+  column->is_null = TRUE;
+  column->is_int = FALSE;
+}
+
+static const Column *
+columns_get (GPtrArray  *columns,
+             const char *name)
+{
+  for (guint i = 0; i < columns->len; i++)
+    {
+      const Column *column = g_ptr_array_index (columns, i);
+      if (g_str_equal (column->name, name))
+        return column;
+    }
+  return NULL;
+}
+
+static void
+bind_column (sqlite3_stmt *stmt,
+             int           index,
+             const Column *column)
+{
+  if (column->is_null)
+    sqlite3_bind_null (stmt, index);
+  else if (column->is_int)
+    sqlite3_bind_int64 (stmt, index, column->number);
+  else
+    sqlite3_bind_text (stmt, index, column->text, -1, SQLITE_TRANSIENT);
+}
+
+static gboolean
+insert_row (sqlite3    *db,
+            const char *table,
+            const char *uuid,
+            gint64      rev,
+            GPtrArray  *columns)
+{
+  g_autoptr (GString) sql = g_string_new (NULL);
+  g_autoptr (Statement) stmt = NULL;
+
+  g_string_append_printf (sql, "INSERT INTO %s (uuid, rev", table);
+  for (guint i = 0; i < columns->len; i++)
+    g_string_append_printf (sql, ", %s", ((Column *) g_ptr_array_index (columns, i))->name);
+  g_string_append (sql, ") VALUES (?, ?");
+  for (guint i = 0; i < columns->len; i++)
+    g_string_append (sql, ", ?");
+  g_string_append (sql, ")");
+
+  stmt = prepare (db, sql->str);
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, rev);
+  for (guint i = 0; i < columns->len; i++)
+    bind_column (stmt, i + 3, g_ptr_array_index (columns, i));
+  return sqlite3_step (stmt) == SQLITE_DONE;
+}
+
+static gboolean
+update_row (sqlite3    *db,
+            const char *table,
+            const char *uuid,
+            gint64      rev,
+            GPtrArray  *columns)
+{
+  g_autoptr (GString) sql = g_string_new (NULL);
+  g_autoptr (Statement) stmt = NULL;
+
+  g_string_append_printf (sql, "UPDATE %s SET rev = ?", table);
+  for (guint i = 0; i < columns->len; i++)
+    g_string_append_printf (sql, ", %s = ?", ((Column *) g_ptr_array_index (columns, i))->name);
+  g_string_append (sql, " WHERE uuid = ?");
+
+  stmt = prepare (db, sql->str);
+  sqlite3_bind_int64 (stmt, 1, rev);
+  for (guint i = 0; i < columns->len; i++)
+    bind_column (stmt, i + 2, g_ptr_array_index (columns, i));
+  sqlite3_bind_text (stmt, columns->len + 2, uuid, -1, SQLITE_STATIC);
+  return sqlite3_step (stmt) == SQLITE_DONE;
+}
+
+/* What one command needs while it is applied. */
+typedef struct
+{
+  TdStore *store;
+  sqlite3 *db;
+  TdPolicy *policy;
+  const TdAccount *account;
+  const TdRole *role;
+  gint64 now;
+  const char *id;
+  const char *type;
+  const EntitySpec *entity;
+  const char *entity_id;
+  gint64 base_rev;
+  JsonObject *fields;
+  /* Filled in by the handler. */
+  JsonNode *row;
+  JsonNode *ticket;
+  gint64 rev;
+} Command;
+
+typedef enum
+{
+  OUTCOME_APPLIED,
+  OUTCOME_CONFLICT,
+  OUTCOME_REJECTED,
+} Outcome;
+
+typedef struct
+{
+  Outcome outcome;
+  char *code;
+  char *reason;
+  char *field;
+  JsonNode *current;
+} Verdict;
+
+static void
+verdict_clear (Verdict *verdict)
+{
+  g_clear_pointer (&verdict->code, g_free);
+  g_clear_pointer (&verdict->reason, g_free);
+  g_clear_pointer (&verdict->field, g_free);
+  g_clear_pointer (&verdict->current, json_node_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Verdict, verdict_clear)
+
+static gboolean
+reject (Verdict    *verdict,
+        const char *code,
+        const char *field,
+        const char *format,
+        ...) G_GNUC_PRINTF (4, 5);
+
+static gboolean
+reject (Verdict    *verdict,
+        const char *code,
+        const char *field,
+        const char *format,
+        ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  verdict->reason = g_strdup_vprintf (format, args);
+  va_end (args);
+  verdict->outcome = OUTCOME_REJECTED;
+  verdict->code = g_strdup (code);
+  verdict->field = g_strdup (field);
+  return FALSE;
+}
+
+static gboolean
+conflict (Verdict  *verdict,
+          JsonNode *current)
+{
+  verdict->outcome = OUTCOME_CONFLICT;
+  verdict->current = json_node_ref (current);
+  verdict->reason = g_strdup ("the row changed since the revision this update is based on");
+  return FALSE;
+}
+
+static const char *
+field_text (JsonObject *fields,
+            const char *name)
+{
+  JsonNode *node = fields != NULL ? json_object_get_member (fields, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static const char *
+row_text (JsonNode   *row,
+          const char *name)
+{
+  return row != NULL ? field_text (json_node_get_object (row), name) : NULL;
+}
+
+static gint64
+row_int (JsonNode   *row,
+         const char *name)
+{
+  JsonObject *object = json_node_get_object (row);
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return 0;
+  return json_node_get_int (node);
+}
+
+/* Copies the command's fields into columns; their types were checked when
+ * the batch was read. */
+static void
+columns_from_fields (GPtrArray        *columns,
+                     const EntitySpec *entity,
+                     JsonObject       *fields)
+{
+  for (const FieldSpec *spec = entity->fields; fields != NULL && spec->name != NULL; spec++)
+    {
+      JsonNode *node = json_object_get_member (fields, spec->name);
+
+      if (node == NULL)
+        continue;
+      if (JSON_NODE_HOLDS_NULL (node))
+        columns_set_null (columns, spec->name);
+      else if (spec->type == FIELD_JSON)
+        {
+          g_autofree char *text = json_to_string (node, FALSE);
+          columns_set_text (columns, spec->name, text);
+        }
+      else if (spec->type == FIELD_INT)
+        columns_set_int (columns, spec->name, json_node_get_int (node));
+      else if (spec->type == FIELD_INSTANT)
+        {
+          TdInstant instant = 0;
+
+          if (json_node_get_value_type (node) == G_TYPE_INT64)
+            instant = json_node_get_int (node);
+          else
+            td_time_parse_instant (json_node_get_string (node), &instant);
+          columns_set_int (columns, spec->name, instant);
+        }
+      else
+        columns_set_text (columns, spec->name, json_node_get_string (node));
+    }
+}
+
+static gboolean
+person_exists (sqlite3    *db,
+               const char *uuid)
+{
+  g_autoptr (Statement) stmt = prepare (db, "SELECT 1 FROM person WHERE uuid = ? AND deleted = 0");
+
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+/* A role tied to a tier acts on tickets at its own tier or below; leads and
+ * managers (and roles without a tier) are not limited. */
+static gboolean
+may_act_at_tier (Command *command,
+                 int      ticket_tier,
+                 Verdict *verdict)
+{
+  const TdRole *role = command->role;
+
+  if (role->tier == 0 || role->manages_tier != 0 || role->tier >= ticket_tier)
+    return TRUE;
+  return reject (verdict, "forbidden", NULL, "a %s (Tier %d) cannot change a ticket at Tier %d",
+                 role->name, role->tier, ticket_tier);
+}
+
+static gboolean
+require_permission (Command    *command,
+                    const char *action,
+                    Verdict    *verdict)
+{
+  if (action != NULL && td_policy_role_may (command->policy, command->account->role, action))
+    return TRUE;
+  return reject (verdict, "forbidden", NULL, "the role %s may not %s",
+                 command->role != NULL ? command->role->name : command->account->role,
+                 action != NULL ? action : "do this");
+}
+
+/* Triage and the policy's vocabulary, for a ticket's merged fields. */
+static gboolean
+check_ticket_values (Command   *command,
+                     GPtrArray *columns,
+                     JsonNode  *current,
+                     Verdict   *verdict)
+{
+  const Column *impact_column = columns_get (columns, "impact");
+  const Column *urgency_column = columns_get (columns, "urgency");
+  const Column *severity_column = columns_get (columns, "severity");
+  const Column *issue_column = columns_get (columns, "issue_type");
+  const Column *owner_column = columns_get (columns, "owner");
+  const char *impact = impact_column != NULL ? impact_column->text : row_text (current, "impact");
+  const char *urgency = urgency_column != NULL ? urgency_column->text
+                                               : row_text (current, "urgency");
+  g_autoptr (GError) error = NULL;
+
+  if (issue_column != NULL && issue_column->text != NULL
+      && td_policy_get_issue_type (command->policy, issue_column->text) == NULL)
+    return reject (verdict, "invalid", "issue_type", "unknown issue type \"%s\"",
+                   issue_column->text);
+  if (severity_column != NULL && severity_column->text != NULL
+      && td_policy_get_severity (command->policy, severity_column->text) == NULL)
+    return reject (verdict, "invalid", "severity", "unknown severity \"%s\"",
+                   severity_column->text);
+  if (owner_column != NULL && owner_column->text != NULL
+      && !person_exists (command->db, owner_column->text))
+    return reject (verdict, "invalid", "owner", "no person %s in the directory",
+                   owner_column->text);
+
+  if ((impact_column != NULL || urgency_column != NULL) && impact != NULL && urgency != NULL)
+    {
+      const TdTriageRule *rule = td_triage (command->policy, impact, urgency, &error);
+
+      if (rule == NULL)
+        return reject (verdict, "invalid",
+                       g_error_matches (error, TD_TRIAGE_ERROR, TD_TRIAGE_ERROR_UNKNOWN_URGENCY)
+                         ? "urgency"
+                         : "impact",
+                       "%s", error->message);
+      columns_set_text (columns, "priority", rule->priority);
+      /* Triage sets the severity unless the person triaging chose one. */
+      if (severity_column == NULL)
+        columns_set_text (columns, "severity", rule->severity);
+    }
+  {
+    const Column *severity = columns_get (columns, "severity");
+    if (severity != NULL && severity->text != NULL)
+      columns_set_int (columns, "pir_required",
+                       td_escalation_pir_required (command->policy, severity->text));
+  }
+  return TRUE;
+}
+
+static const char *
+lookup_ticket_field (const char *field_id,
+                     gpointer    user_data)
+{
+  JsonObject *fields = user_data;
+  JsonNode *node;
+
+  /* The policy calls the affected user's id "user_id". */
+  if (g_str_equal (field_id, "user_id"))
+    field_id = "affected_user_id";
+  node = json_object_get_member (fields, field_id);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return "set";
+}
+
+static gboolean
+apply_ticket_create (Command *command,
+                     Verdict *verdict)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  g_autoptr (GPtrArray) missing = NULL;
+
+  if (!require_permission (command, "ticket.create", verdict))
+    return FALSE;
+
+  missing = td_triage_missing_fields (command->policy, lookup_ticket_field, command->fields);
+  if (missing->len > 0 || field_text (command->fields, "title") == NULL)
+    {
+      g_autoptr (GString) names = g_string_new (NULL);
+      const char *first = "title";
+
+      if (field_text (command->fields, "title") == NULL)
+        g_string_append (names, "Title");
+      for (guint i = 0; i < missing->len; i++)
+        {
+          const TdTicketField *field = g_ptr_array_index (missing, i);
+
+          if (names->len == 0)
+            first = g_str_equal (field->id, "user_id") ? "affected_user_id" : field->id;
+          g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "", field->name);
+        }
+      return reject (verdict, "missing_fields", first, "required fields are missing: %s",
+                     names->str);
+    }
+
+  columns_from_fields (columns, command->entity, command->fields);
+  if (!check_ticket_values (command, columns, NULL, verdict))
+    return FALSE;
+
+  columns_set_int (columns, "tier", 1);
+  columns_set_text (columns, "status", "new");
+  columns_set_text (columns, "created_by", command->account->username);
+  columns_set_int (columns, "created_at", command->now);
+  columns_set_int (columns, "tier_entered_at", command->now);
+
+  command->rev = next_rev (command->db);
+  if (!insert_row (command->db, "ticket", command->entity_id, command->rev, columns))
+    return reject (verdict, "invalid", NULL, "could not store the ticket: %s",
+                   sqlite3_errmsg (command->db));
+  command->row = read_row (command->db, "ticket", command->entity_id);
+  return TRUE;
+}
+
+/* Shared by update and delete: the row, present and at the base revision. */
+static JsonNode *
+current_row (Command *command,
+             Verdict *verdict)
+{
+  g_autoptr (JsonNode) row = read_row (command->db, command->entity->name, command->entity_id);
+
+  if (row == NULL || row_int (row, "deleted"))
+    {
+      reject (verdict, "not_found", "entity_id", "no %s %s", command->entity->name,
+              command->entity_id);
+      return NULL;
+    }
+  if (row_int (row, "rev") != command->base_rev)
+    {
+      conflict (verdict, row);
+      return NULL;
+    }
+  return g_steal_pointer (&row);
+}
+
+static gboolean
+apply_ticket_update (Command *command,
+                     Verdict *verdict)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  g_autoptr (JsonNode) current = NULL;
+
+  if (!require_permission (command, "ticket.update", verdict))
+    return FALSE;
+  current = current_row (command, verdict);
+  if (current == NULL || !may_act_at_tier (command, row_int (current, "tier"), verdict))
+    return FALSE;
+
+  columns_from_fields (columns, command->entity, command->fields);
+  if (!check_ticket_values (command, columns, current, verdict))
+    return FALSE;
+
+  command->rev = next_rev (command->db);
+  update_row (command->db, "ticket", command->entity_id, command->rev, columns);
+  command->row = read_row (command->db, "ticket", command->entity_id);
+  return TRUE;
+}
+
+static gboolean
+apply_delete (Command *command,
+              Verdict *verdict)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  g_autoptr (JsonNode) current = NULL;
+
+  if (!require_permission (command, command->entity->delete_action, verdict))
+    return FALSE;
+  current = current_row (command, verdict);
+  if (current == NULL)
+    return FALSE;
+
+  /* A tombstone, not a DELETE: offline clients must learn of it. */
+  columns_set_int (columns, "deleted", 1);
+  command->rev = next_rev (command->db);
+  update_row (command->db, command->entity->name, command->entity_id, command->rev, columns);
+  command->row = read_row (command->db, command->entity->name, command->entity_id);
+  return TRUE;
+}
+
+static gboolean
+check_person_values (Command   *command,
+                     GPtrArray *columns,
+                     Verdict   *verdict)
+{
+  const Column *role = columns_get (columns, "role");
+  const Column *tier = columns_get (columns, "tier");
+  const Column *zone = columns_get (columns, "time_zone");
+
+  if (role != NULL && role->text != NULL && td_policy_get_role (command->policy, role->text) == NULL)
+    return reject (verdict, "invalid", "role", "unknown role \"%s\"", role->text);
+  if (tier != NULL && !tier->is_null && td_policy_get_tier (command->policy, tier->number) == NULL)
+    return reject (verdict, "invalid", "tier", "unknown tier %" G_GINT64_FORMAT, tier->number);
+  if (zone != NULL && zone->text != NULL)
+    {
+      g_autoptr (GTimeZone) time_zone = g_time_zone_new_identifier (zone->text);
+      if (time_zone == NULL)
+        return reject (verdict, "invalid", "time_zone", "unknown time zone \"%s\"", zone->text);
+    }
+  return TRUE;
+}
+
+static gboolean
+apply_person (Command *command,
+              Verdict *verdict)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  g_autoptr (JsonNode) current = NULL;
+  gboolean create = g_str_equal (command->type, "create");
+
+  if (!require_permission (command, "person.write", verdict))
+    return FALSE;
+  if (create && field_text (command->fields, "name") == NULL)
+    return reject (verdict, "missing_fields", "name", "required fields are missing: name");
+  if (!create && (current = current_row (command, verdict)) == NULL)
+    return FALSE;
+
+  columns_from_fields (columns, command->entity, command->fields);
+  if (!check_person_values (command, columns, verdict))
+    return FALSE;
+
+  command->rev = next_rev (command->db);
+  if (create)
+    {
+      if (!insert_row (command->db, "person", command->entity_id, command->rev, columns))
+        return reject (verdict, "invalid", NULL, "could not store the person: %s",
+                       sqlite3_errmsg (command->db));
+    }
+  else
+    update_row (command->db, "person", command->entity_id, command->rev, columns);
+  command->row = read_row (command->db, "person", command->entity_id);
+  return TRUE;
+}
+
+static JsonObject *
+event_data (Command *command)
+{
+  JsonNode *node = json_object_get_member (command->fields, "data");
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* Applies a status event to the ticket's columns. */
+static gboolean
+event_status (Command    *command,
+              JsonNode   *ticket,
+              GPtrArray  *ticket_columns,
+              Verdict    *verdict)
+{
+  JsonObject *data = event_data (command);
+  const char *status = field_text (data, "status");
+  const char *current = row_text (ticket, "status");
+
+  if (status == NULL)
+    return reject (verdict, "invalid", "fields.data.status",
+                   "a status event needs data.status (in_progress, resolved, closed or reopened)");
+
+  if (g_str_equal (status, "in_progress") && g_str_equal (current, "new"))
+    {
+      columns_set_text (ticket_columns, "status", "in_progress");
+      if (row_int (ticket, "first_response_at") == 0)
+        columns_set_int (ticket_columns, "first_response_at", command->now);
+    }
+  else if (g_str_equal (status, "resolved")
+           && (g_str_equal (current, "new") || g_str_equal (current, "in_progress")))
+    {
+      columns_set_text (ticket_columns, "status", "resolved");
+      columns_set_int (ticket_columns, "resolved_at", command->now);
+      if (field_text (data, "resolution") != NULL)
+        columns_set_text (ticket_columns, "resolution", field_text (data, "resolution"));
+    }
+  else if (g_str_equal (status, "closed") && g_str_equal (current, "resolved"))
+    {
+      columns_set_text (ticket_columns, "status", "closed");
+      columns_set_int (ticket_columns, "closed_at", command->now);
+    }
+  else if (g_str_equal (status, "reopened")
+           && (g_str_equal (current, "resolved") || g_str_equal (current, "closed")))
+    {
+      columns_set_text (ticket_columns, "status", "in_progress");
+      columns_set_null (ticket_columns, "resolved_at");
+      columns_set_null (ticket_columns, "closed_at");
+    }
+  else
+    return reject (verdict, "rule", "fields.data.status",
+                   "a ticket that is %s cannot become %s", current, status);
+  return TRUE;
+}
+
+static gboolean
+event_escalate (Command    *command,
+                JsonNode   *ticket,
+                GPtrArray  *ticket_columns,
+                JsonObject *data,
+                Verdict    *verdict)
+{
+  JsonNode *to_node = data != NULL ? json_object_get_member (data, "to_tier") : NULL;
+  JsonNode *checklist_node = data != NULL ? json_object_get_member (data, "checklist") : NULL;
+  g_autoptr (GPtrArray) checked = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  const TdEscalationPath *path;
+  TdEscalationRequest request = { 0 };
+  int to_tier;
+
+  if (to_node == NULL || !JSON_NODE_HOLDS_VALUE (to_node)
+      || json_node_get_value_type (to_node) != G_TYPE_INT64)
+    return reject (verdict, "invalid", "fields.data.to_tier",
+                   "an escalation needs data.to_tier, the tier to escalate to");
+  if (checklist_node != NULL && !JSON_NODE_HOLDS_ARRAY (checklist_node))
+    return reject (verdict, "invalid", "fields.data.checklist",
+                   "data.checklist is the array of ticked checklist item ids");
+  if (checklist_node != NULL)
+    {
+      JsonArray *array = json_node_get_array (checklist_node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *item = json_array_get_element (array, i);
+          if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
+            g_ptr_array_add (checked, (gpointer) json_node_get_string (item));
+        }
+    }
+  g_ptr_array_add (checked, NULL);
+
+  to_tier = json_node_get_int (to_node);
+  request.tier = row_int (ticket, "tier");
+  request.severity = row_text (ticket, "severity");
+  request.checked = (const char * const *) checked->pdata;
+  request.reason = field_text (data, "reason");
+
+  path = td_escalation_check (command->policy, &request, to_tier, &error);
+  if (path == NULL)
+    return reject (verdict, "rule", "fields.data", "%s", error->message);
+
+  json_object_set_string_member (data, "path", path->id);
+  json_object_set_int_member (data, "from_tier", request.tier);
+  columns_set_int (ticket_columns, "tier", to_tier);
+  columns_set_int (ticket_columns, "tier_entered_at", command->now);
+  return TRUE;
+}
+
+static gboolean
+apply_event (Command *command,
+             Verdict *verdict)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  g_autoptr (GPtrArray) ticket_columns = columns_new ();
+  g_autoptr (JsonNode) ticket = NULL;
+  g_autoptr (JsonNode) existing = NULL;
+  const char *ticket_id = field_text (command->fields, "ticket");
+  const char *kind = field_text (command->fields, "kind");
+  JsonObject *data = event_data (command);
+  const char *action;
+
+  if (ticket_id == NULL)
+    return reject (verdict, "invalid", "fields.ticket", "an event needs the ticket it is for");
+  if (kind == NULL)
+    return reject (verdict, "invalid", "fields.kind",
+                   "an event needs a kind: comment, update, status, assign or escalate");
+
+  if (g_str_equal (kind, "comment") || g_str_equal (kind, "update"))
+    action = "ticket.comment";
+  else if (g_str_equal (kind, "status"))
+    action = "ticket.status";
+  else if (g_str_equal (kind, "assign"))
+    action = "ticket.assign";
+  else if (g_str_equal (kind, "escalate"))
+    action = "ticket.escalate";
+  else
+    return reject (verdict, "invalid", "fields.kind",
+                   "unknown event kind \"%s\" (expected comment, update, status, assign or "
+                   "escalate)",
+                   kind);
+
+  if (!require_permission (command, action, verdict))
+    return FALSE;
+
+  existing = read_row (command->db, "ticket_event", command->entity_id);
+  if (existing != NULL)
+    return reject (verdict, "exists", "entity_id", "event %s already exists", command->entity_id);
+
+  ticket = read_row (command->db, "ticket", ticket_id);
+  if (ticket == NULL || row_int (ticket, "deleted"))
+    return reject (verdict, "not_found", "fields.ticket", "no ticket %s", ticket_id);
+  if (!g_str_equal (kind, "comment") && !g_str_equal (kind, "update")
+      && !may_act_at_tier (command, row_int (ticket, "tier"), verdict))
+    return FALSE;
+
+  if (g_str_equal (kind, "update"))
+    {
+      /* An update to the user: the first one is the response, and each
+       * restarts the update-cadence clock [5.5]. */
+      columns_set_int (ticket_columns, "last_update_at", command->now);
+      if (row_int (ticket, "first_response_at") == 0)
+        columns_set_int (ticket_columns, "first_response_at", command->now);
+    }
+  else if (g_str_equal (kind, "status"))
+    {
+      if (!event_status (command, ticket, ticket_columns, verdict))
+        return FALSE;
+    }
+  else if (g_str_equal (kind, "assign"))
+    {
+      const char *owner = field_text (data, "owner");
+
+      if (owner != NULL && !person_exists (command->db, owner))
+        return reject (verdict, "invalid", "fields.data.owner", "no person %s in the directory",
+                       owner);
+      if (owner != NULL)
+        columns_set_text (ticket_columns, "owner", owner);
+      else
+        columns_set_null (ticket_columns, "owner");
+    }
+  else if (g_str_equal (kind, "escalate"))
+    {
+      if (data == NULL)
+        return reject (verdict, "invalid", "fields.data",
+                       "an escalation needs data with to_tier and the checklist");
+      if (!event_escalate (command, ticket, ticket_columns, data, verdict))
+        return FALSE;
+    }
+
+  columns_set_text (columns, "ticket", ticket_id);
+  columns_set_text (columns, "kind", kind);
+  columns_set_text (columns, "author", command->account->username);
+  columns_set_int (columns, "at", command->now);
+  columns_set_text (columns, "body", field_text (command->fields, "body"));
+  if (data != NULL)
+    {
+      g_autoptr (JsonNode) data_node = json_node_init_object (json_node_alloc (), data);
+      g_autofree char *text = json_to_string (data_node, FALSE);
+      columns_set_text (columns, "data", text);
+    }
+
+  /* Each row gets a revision of its own, so a page boundary never splits
+   * two rows that share one. */
+  if (ticket_columns->len > 0)
+    update_row (command->db, "ticket", ticket_id, next_rev (command->db), ticket_columns);
+  command->rev = next_rev (command->db);
+  if (!insert_row (command->db, "ticket_event", command->entity_id, command->rev, columns))
+    return reject (verdict, "invalid", NULL, "could not store the event: %s",
+                   sqlite3_errmsg (command->db));
+  command->row = read_row (command->db, "ticket_event", command->entity_id);
+  command->ticket = read_row (command->db, "ticket", ticket_id);
+  return TRUE;
+}
+
+static gboolean
+dispatch (Command *command,
+          Verdict *verdict)
+{
+  const char *entity = command->entity->name;
+  const char *type = command->type;
+
+  if (g_str_equal (type, "delete"))
+    return apply_delete (command, verdict);
+  if (g_str_equal (entity, "ticket"))
+    {
+      if (g_str_equal (type, "create"))
+        {
+          g_autoptr (JsonNode) existing = read_row (command->db, "ticket", command->entity_id);
+          if (existing != NULL)
+            return reject (verdict, "exists", "entity_id", "ticket %s already exists",
+                           command->entity_id);
+          return apply_ticket_create (command, verdict);
+        }
+      return apply_ticket_update (command, verdict);
+    }
+  if (g_str_equal (entity, "person"))
+    {
+      if (g_str_equal (type, "create"))
+        {
+          g_autoptr (JsonNode) existing = read_row (command->db, "person", command->entity_id);
+          if (existing != NULL)
+            return reject (verdict, "exists", "entity_id", "person %s already exists",
+                           command->entity_id);
+        }
+      return apply_person (command, verdict);
+    }
+  return apply_event (command, verdict);
+}
+
+static JsonNode *
+result_json (Command *command,
+             Verdict *verdict)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, command->id);
+  json_builder_set_member_name (builder, "status");
+  switch (verdict->outcome)
+    {
+    case OUTCOME_APPLIED:
+      json_builder_add_string_value (builder, "applied");
+      json_builder_set_member_name (builder, "rev");
+      json_builder_add_int_value (builder, command->rev);
+      json_builder_set_member_name (builder, "row");
+      json_builder_add_value (builder, json_node_copy (command->row));
+      if (command->ticket != NULL)
+        {
+          json_builder_set_member_name (builder, "ticket");
+          json_builder_add_value (builder, json_node_copy (command->ticket));
+        }
+      break;
+    case OUTCOME_CONFLICT:
+      json_builder_add_string_value (builder, "conflict");
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, verdict->reason);
+      json_builder_set_member_name (builder, "current");
+      json_builder_add_value (builder, json_node_copy (verdict->current));
+      break;
+    case OUTCOME_REJECTED:
+    default:
+      json_builder_add_string_value (builder, "rejected");
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_string_value (builder, verdict->code);
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, verdict->reason);
+      if (verdict->field != NULL)
+        {
+          json_builder_set_member_name (builder, "field");
+          json_builder_add_string_value (builder, verdict->field);
+        }
+      break;
+    }
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/* Applies one command in its own transaction; returns its result. */
+static JsonNode *
+apply_one (Command *command)
+{
+  g_auto (Verdict) verdict = { OUTCOME_APPLIED };
+  g_autoptr (Statement) seen = NULL;
+  g_autoptr (JsonNode) before = NULL;
+  g_autoptr (JsonNode) result = NULL;
+  g_autofree char *action = NULL;
+
+  if (!exec (command->db, "BEGIN IMMEDIATE", NULL))
+    return NULL;
+
+  /* At most once, also across restarts: the first answer is replayed. */
+  seen = prepare (command->db, "SELECT result FROM applied_command WHERE command = ?");
+  sqlite3_bind_text (seen, 1, command->id, -1, SQLITE_STATIC);
+  if (sqlite3_step (seen) == SQLITE_ROW)
+    {
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+      json_parser_load_from_data (parser, (const char *) sqlite3_column_text (seen, 0), -1, NULL);
+      exec (command->db, "ROLLBACK", NULL);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, command->id);
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_string_value (builder, "duplicate");
+      json_builder_set_member_name (builder, "first");
+      json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
+      json_builder_end_object (builder);
+      return json_builder_get_root (builder);
+    }
+
+  before = read_row (command->db, command->entity->name, command->entity_id);
+  if (command->role == NULL)
+    reject (&verdict, "forbidden", NULL, "the account's role \"%s\" is not in the policy",
+            command->account->role);
+  else
+    dispatch (command, &verdict);
+  result = result_json (command, &verdict);
+
+  if (verdict.outcome == OUTCOME_CONFLICT)
+    {
+      /* Nothing changed and nothing is remembered: after merging, the
+       * client sends a new command. */
+      exec (command->db, "ROLLBACK", NULL);
+      return g_steal_pointer (&result);
+    }
+  if (verdict.outcome == OUTCOME_REJECTED)
+    {
+      /* Undo any partial write, but remember the answer. */
+      exec (command->db, "ROLLBACK", NULL);
+      exec (command->db, "BEGIN IMMEDIATE", NULL);
+    }
+
+  {
+    g_autoptr (Statement) remember = prepare (
+      command->db, "INSERT INTO applied_command (command, rev, result, applied_at) "
+                   "VALUES (?, ?, ?, ?)");
+    g_autofree char *text = json_to_string (result, FALSE);
+
+    sqlite3_bind_text (remember, 1, command->id, -1, SQLITE_STATIC);
+    if (verdict.outcome == OUTCOME_APPLIED)
+      sqlite3_bind_int64 (remember, 2, command->rev);
+    else
+      sqlite3_bind_null (remember, 2);
+    sqlite3_bind_text (remember, 3, text, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (remember, 4, command->now);
+    sqlite3_step (remember);
+  }
+
+  action = g_strdup_printf ("%s %s%s", command->type, command->entity->name,
+                            verdict.outcome == OUTCOME_REJECTED ? " (rejected)" : "");
+  audit (command->db, command->now, command->account->username, action, command->entity->name,
+         command->entity_id, before, command->row);
+
+  if (!exec (command->db, "COMMIT", NULL))
+    {
+      exec (command->db, "ROLLBACK", NULL);
+      return NULL;
+    }
+  return g_steal_pointer (&result);
+}
+
+/* Reading the batch: every problem of form is a 400 naming the field. */
+
+static const EntitySpec *
+find_entity (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
+    if (g_strcmp0 (entities[i].name, name) == 0)
+      return &entities[i];
+  return NULL;
+}
+
+static const FieldSpec *
+find_field (const EntitySpec *entity,
+            const char       *name)
+{
+  for (const FieldSpec *spec = entity->fields; spec->name != NULL; spec++)
+    if (g_str_equal (spec->name, name))
+      return spec;
+  return NULL;
+}
+
+static const char *
+type_name (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_NULL (node))
+    return "null";
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return "an object";
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return "an array";
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      return "a string";
+    case G_TYPE_INT64:
+      return "an integer";
+    case G_TYPE_BOOLEAN:
+      return "a boolean";
+    default:
+      return "a number";
+    }
+}
+
+static TdApiError *
+wrong_type (const char *path,
+            const char *expected,
+            JsonNode   *found)
+{
+  return td_api_error_new (400, "wrong_type", path, "%s: expected %s, found %s", path, expected,
+                           type_name (found));
+}
+
+static gboolean
+is_string (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+static TdApiError *
+check_field (const char      *path,
+             const FieldSpec *spec,
+             JsonNode        *value)
+{
+  TdInstant instant;
+
+  if (JSON_NODE_HOLDS_NULL (value))
+    return NULL;
+  switch (spec->type)
+    {
+    case FIELD_TEXT:
+      if (!is_string (value))
+        return wrong_type (path, "a string", value);
+      if (strlen (json_node_get_string (value)) > 65536)
+        return td_api_error_new (400, "too_long", path, "%s: longer than 65536 bytes", path);
+      return NULL;
+    case FIELD_INT:
+      if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_INT64)
+        return wrong_type (path, "an integer", value);
+      return NULL;
+    case FIELD_INSTANT:
+      if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_INT64)
+        return NULL;
+      if (!is_string (value))
+        return wrong_type (path, "an ISO 8601 instant", value);
+      if (!td_time_parse_instant (json_node_get_string (value), &instant))
+        return td_api_error_new (400, "bad_value", path,
+                                 "%s: cannot parse \"%s\" as an ISO 8601 instant with a time zone",
+                                 path, json_node_get_string (value));
+      return NULL;
+    case FIELD_DATE:
+      if (!is_string (value))
+        return wrong_type (path, "a date (YYYY-MM-DD)", value);
+      if (!td_time_parse_date (json_node_get_string (value), NULL))
+        return td_api_error_new (400, "bad_value", path,
+                                 "%s: cannot parse \"%s\" as a date (YYYY-MM-DD)", path,
+                                 json_node_get_string (value));
+      return NULL;
+    case FIELD_JSON:
+      if (!JSON_NODE_HOLDS_OBJECT (value))
+        return wrong_type (path, "an object", value);
+      return NULL;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static TdApiError *
+check_command (JsonNode  *node,
+               guint      index,
+               Command   *command)
+{
+  static const char * const members[] = { "id", "type", "entity", "entity_id", "base_rev",
+                                          "fields", NULL };
+  g_autofree char *path = g_strdup_printf ("commands[%u]", index);
+  JsonObject *object;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+  JsonNode *member;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return wrong_type (path, "an object", node);
+  object = json_node_get_object (node);
+
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &value))
+    if (!g_strv_contains (members, name))
+      {
+        g_autofree char *field = g_strdup_printf ("%s.%s", path, name);
+        return td_api_error_new (400, "unknown_field", field, "%s: unknown field", field);
+      }
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *field = g_strdup_printf ("%s.%s", path, members[i]);
+
+      member = json_object_get_member (object, members[i]);
+      if (member == NULL)
+        return td_api_error_new (400, "missing_field", field, "%s: missing", field);
+      if (!is_string (member))
+        return wrong_type (field, "a string", member);
+    }
+
+  command->id = json_object_get_string_member (object, "id");
+  command->type = json_object_get_string_member (object, "type");
+  command->entity_id = json_object_get_string_member (object, "entity_id");
+  command->entity = find_entity (json_object_get_string_member (object, "entity"));
+
+  if (!g_uuid_string_is_valid (command->id))
+    return td_api_error_new (400, "bad_value", "commands.id", "%s.id: \"%s\" is not a UUID", path,
+                             command->id);
+  if (!g_uuid_string_is_valid (command->entity_id))
+    return td_api_error_new (400, "bad_value", "commands.entity_id",
+                             "%s.entity_id: \"%s\" is not a UUID", path, command->entity_id);
+  if (command->entity == NULL)
+    {
+      g_autofree char *field = g_strdup_printf ("%s.entity", path);
+      return td_api_error_new (400, "bad_value", field,
+                               "%s: unknown entity \"%s\" (expected ticket, ticket_event or "
+                               "person)",
+                               field, json_object_get_string_member (object, "entity"));
+    }
+  if (!g_strv_contains ((const char *[]) { "create", "update", "delete", "append", NULL },
+                        command->type)
+      || (command->entity->append_only != g_str_equal (command->type, "append")))
+    {
+      g_autofree char *field = g_strdup_printf ("%s.type", path);
+      return td_api_error_new (400, "bad_value", field, "%s: %s cannot take the command \"%s\"",
+                               field, command->entity->name, command->type);
+    }
+
+  member = json_object_get_member (object, "base_rev");
+  if (g_str_equal (command->type, "update") || g_str_equal (command->type, "delete"))
+    {
+      g_autofree char *field = g_strdup_printf ("%s.base_rev", path);
+
+      if (member == NULL)
+        return td_api_error_new (400, "missing_field", field,
+                                 "%s: missing (an update names the revision it is based on)",
+                                 field);
+      if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_INT64)
+        return wrong_type (field, "an integer", member);
+      command->base_rev = json_node_get_int (member);
+    }
+
+  member = json_object_get_member (object, "fields");
+  if (member == NULL && !g_str_equal (command->type, "delete"))
+    {
+      g_autofree char *field = g_strdup_printf ("%s.fields", path);
+      return td_api_error_new (400, "missing_field", field, "%s: missing", field);
+    }
+  if (member != NULL)
+    {
+      g_autofree char *fields_path = g_strdup_printf ("%s.fields", path);
+
+      if (!JSON_NODE_HOLDS_OBJECT (member))
+        return wrong_type (fields_path, "an object", member);
+      command->fields = json_node_get_object (member);
+
+      json_object_iter_init (&iter, command->fields);
+      while (json_object_iter_next (&iter, &name, &value))
+        {
+          g_autofree char *field = g_strdup_printf ("%s.%s", fields_path, name);
+          const FieldSpec *spec = find_field (command->entity, name);
+          TdApiError *error;
+
+          if (spec == NULL)
+            return td_api_error_new (400, "unknown_field", field, "%s: %s has no field \"%s\"",
+                                     field, command->entity->name, name);
+          if (g_str_equal (command->type, "update") && !spec->on_update)
+            return td_api_error_new (400, "read_only", field,
+                                     "%s: cannot be changed by an update (use an event)", field);
+          if ((error = check_field (field, spec, value)) != NULL)
+            return error;
+        }
+    }
+  return NULL;
+}
+
+JsonNode *
+td_store_apply_commands (TdStore         *self,
+                         const TdAccount *account,
+                         JsonNode        *body,
+                         gint64           now,
+                         gint64          *head,
+                         TdApiError     **error)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autofree Command *commands = NULL;
+  JsonObject *object;
+  JsonArray *array;
+  JsonNode *member;
+  JsonObjectIter iter;
+  const char *name;
+  guint n;
+
+  g_return_val_if_fail (TD_IS_STORE (self), NULL);
+
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    {
+      *error = td_api_error_new (400, "wrong_type", NULL, "the body must be a JSON object");
+      return NULL;
+    }
+  object = json_node_get_object (body);
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, NULL))
+    if (!g_str_equal (name, "commands"))
+      {
+        *error = td_api_error_new (400, "unknown_field", name, "%s: unknown field", name);
+        return NULL;
+      }
+  member = json_object_get_member (object, "commands");
+  if (member == NULL)
+    {
+      *error = td_api_error_new (400, "missing_field", "commands", "commands: missing");
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (member))
+    {
+      *error = wrong_type ("commands", "an array", member);
+      return NULL;
+    }
+  array = json_node_get_array (member);
+  n = json_array_get_length (array);
+  if (n > TD_STORE_MAX_PAGE)
+    {
+      *error = td_api_error_new (413, "too_many_commands", "commands",
+                                 "commands: at most %d in one batch, not %u", TD_STORE_MAX_PAGE, n);
+      return NULL;
+    }
+
+  locker = g_mutex_locker_new (&self->lock);
+  commands = g_new0 (Command, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      commands[i].store = self;
+      commands[i].db = self->db;
+      commands[i].policy = self->policy;
+      commands[i].account = account;
+      commands[i].role = td_policy_get_role (self->policy, account->role);
+      commands[i].now = now;
+      if ((*error = check_command (json_array_get_element (array, i), i, &commands[i])) != NULL)
+        return NULL;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "results");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *result = apply_one (&commands[i]);
+
+      g_clear_pointer (&commands[i].row, json_node_unref);
+      g_clear_pointer (&commands[i].ticket, json_node_unref);
+      if (result == NULL)
+        {
+          json_builder_end_array (builder);
+          *error = td_api_error_new (503, "busy", NULL,
+                                     "the store could not commit command %u: %s; retry the batch "
+                                     "(applied commands will answer \"duplicate\")",
+                                     i, sqlite3_errmsg (self->db));
+          return NULL;
+        }
+      json_builder_add_value (builder, result);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "head");
+  *head = meta_get_int (self->db, "head_rev");
+  json_builder_add_int_value (builder, *head);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+JsonNode *
+td_store_get_ticket (TdStore    *self,
+                     const char *uuid,
+                     TdApiError **error)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (JsonNode) ticket = NULL;
+  g_autoptr (Statement) events = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  JsonObject *object;
+
+  g_return_val_if_fail (TD_IS_STORE (self), NULL);
+  locker = g_mutex_locker_new (&self->lock);
+
+  ticket = read_row (self->db, "ticket", uuid);
+  if (ticket == NULL || row_int (ticket, "deleted"))
+    {
+      *error = td_api_error_new (404, "not_found", "id", "no ticket %s", uuid);
+      return NULL;
+    }
+
+  events = prepare (self->db, "SELECT * FROM ticket_event WHERE ticket = ? AND deleted = 0 "
+                              "ORDER BY at, rev");
+  sqlite3_bind_text (events, 1, uuid, -1, SQLITE_STATIC);
+  json_builder_begin_array (builder);
+  while (sqlite3_step (events) == SQLITE_ROW)
+    json_builder_add_value (builder, row_to_json (events, NULL));
+  json_builder_end_array (builder);
+
+  object = json_node_get_object (ticket);
+  json_object_set_member (object, "events", json_builder_get_root (builder));
+  return g_steal_pointer (&ticket);
+}
+
+JsonNode *
+td_store_list_tickets (TdStore    *self,
+                       const char *status,
+                       int         tier,
+                       const char *search,
+                       guint       limit,
+                       TdApiError **error)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (Statement) stmt = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (GString) sql = g_string_new ("SELECT t.* FROM ticket t ");
+  int index = 1;
+
+  g_return_val_if_fail (TD_IS_STORE (self), NULL);
+
+  if (search != NULL && search[0] != '\0')
+    g_string_append (sql, "JOIN ticket_fts f ON f.rowid = t.rowid AND ticket_fts MATCH ? ");
+  g_string_append (sql, "WHERE t.deleted = 0 ");
+  if (status != NULL)
+    g_string_append (sql, "AND t.status = ? ");
+  if (tier > 0)
+    g_string_append (sql, "AND t.tier = ? ");
+  g_string_append (sql, "ORDER BY t.created_at DESC LIMIT ?");
+
+  locker = g_mutex_locker_new (&self->lock);
+  if (sqlite3_prepare_v2 (self->db, sql->str, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      *error = td_api_error_new (500, "internal", NULL, "%s", sqlite3_errmsg (self->db));
+      return NULL;
+    }
+  if (search != NULL && search[0] != '\0')
+    {
+      /* Quote every word, so punctuation in a search is text, not syntax. */
+      g_auto (GStrv) words = g_strsplit_set (search, " \t", -1);
+      g_autoptr (GString) query = g_string_new (NULL);
+
+      for (guint i = 0; words[i] != NULL; i++)
+        {
+          g_autoptr (GString) word = g_string_new (words[i]);
+
+          if (word->len == 0)
+            continue;
+          g_string_replace (word, "\"", "\"\"", 0);
+          g_string_append_printf (query, "%s\"%s\"", query->len > 0 ? " " : "", word->str);
+        }
+      sqlite3_bind_text (stmt, index++, query->str, -1, SQLITE_TRANSIENT);
+    }
+  if (status != NULL)
+    sqlite3_bind_text (stmt, index++, status, -1, SQLITE_STATIC);
+  if (tier > 0)
+    sqlite3_bind_int (stmt, index++, tier);
+  sqlite3_bind_int (stmt, index, CLAMP (limit, 1, TD_STORE_MAX_PAGE));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "tickets");
+  json_builder_begin_array (builder);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    json_builder_add_value (builder, row_to_json (stmt, NULL));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+JsonNode *
+td_store_audit (TdStore *self,
+                guint    limit)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (Statement) stmt = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (TD_IS_STORE (self), NULL);
+  locker = g_mutex_locker_new (&self->lock);
+
+  stmt = prepare (self->db, "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?");
+  sqlite3_bind_int (stmt, 1, CLAMP (limit, 1, TD_STORE_MAX_PAGE));
+  json_builder_begin_array (builder);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    json_builder_add_value (builder, row_to_json (stmt, NULL));
+  json_builder_end_array (builder);
+  return json_builder_get_root (builder);
+}
+
+/* Backup and restore */
+
+static gboolean
+copy_database (sqlite3    *from,
+               sqlite3    *to,
+               GError    **error)
+{
+  sqlite3_backup *backup = sqlite3_backup_init (to, "main", from, "main");
+  int rc;
+
+  if (backup == NULL)
+    return set_sqlite_error (to, error, "could not start the backup");
+
+  /* Small steps, so the server's writers are never held up for long; a
+   * write in between restarts the copy from a consistent snapshot. */
+  do
+    {
+      rc = sqlite3_backup_step (backup, 256);
+      if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        g_usleep (10000);
+    }
+  while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+
+  sqlite3_backup_finish (backup);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (to, error, "the backup failed");
+  return TRUE;
+}
+
+gboolean
+td_store_backup (TdStore    *self,
+                 const char *to,
+                 GError    **error)
+{
+  sqlite3 *source = NULL;
+  sqlite3 *target = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (TD_IS_STORE (self), FALSE);
+
+  if (g_file_test (to, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, TD_STORE_ERROR, TD_STORE_ERROR_EXISTS,
+                   "%s already exists; a backup never overwrites a file", to);
+      return FALSE;
+    }
+
+  /* A connection of its own, so the copy does not hold the store's lock. */
+  if (sqlite3_open_v2 (self->path, &source, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (source, error, self->path);
+      close_db (source);
+      return FALSE;
+    }
+  sqlite3_busy_timeout (source, 10000);
+  if (sqlite3_open_v2 (to, &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (target, error, to);
+      close_db (source);
+      close_db (target);
+      return FALSE;
+    }
+
+  ok = copy_database (source, target, error);
+  close_db (source);
+  close_db (target);
+  if (!ok)
+    g_unlink (to);
+  return ok;
+}
+
+gboolean
+td_store_restore (const char *path,
+                  const char *from,
+                  GError    **error)
+{
+  sqlite3 *source = NULL;
+  sqlite3 *target = NULL;
+  g_autoptr (Statement) check = NULL;
+  g_autofree char *epoch = NULL;
+
+  if (sqlite3_open_v2 (from, &source, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (source, error, from);
+      close_db (source);
+      return FALSE;
+    }
+  /* Refuse a file that is not a sound Tierdesk store before touching @path. */
+  check = prepare (source, "PRAGMA integrity_check");
+  if (sqlite3_step (check) != SQLITE_ROW
+      || !g_str_equal ((const char *) sqlite3_column_text (check, 0), "ok")
+      || td_schema_get_version (source, NULL) < 1)
+    {
+      g_set_error (error, TD_STORE_ERROR, TD_STORE_ERROR_INVALID,
+                   "%s is not an intact Tierdesk database", from);
+      g_clear_pointer (&check, sqlite3_finalize);
+      close_db (source);
+      return FALSE;
+    }
+  g_clear_pointer (&check, sqlite3_finalize);
+
+  if (sqlite3_open_v2 (path, &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK
+      || !configure (target, error) || !copy_database (source, target, error))
+    {
+      if (error != NULL && *error == NULL)
+        set_sqlite_error (target, error, path);
+      close_db (source);
+      close_db (target);
+      return FALSE;
+    }
+  close_db (source);
+
+  /* A new epoch: clients whose cursors came from the lost history resync. */
+  {
+    g_autoptr (Statement) stmt = prepare (target, "UPDATE meta SET value = lower (hex (randomblob "
+                                                  "(16))) WHERE key = 'epoch'");
+    sqlite3_step (stmt);
+  }
+  epoch = meta_get_text (target, "epoch");
+  audit (target, td_time_now (), NULL, "restore", "meta", epoch, NULL, NULL);
+  close_db (target);
+  return TRUE;
+}
+
+gboolean
+td_store_purge_tombstones (TdStore *self,
+                           gint64   before_rev,
+                           GError **error)
+{
+  const char * const *tables = td_schema_get_synced_tables ();
+  g_autoptr (GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (TD_IS_STORE (self), FALSE);
+  locker = g_mutex_locker_new (&self->lock);
+
+  if (!exec (self->db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  for (guint i = 0; tables[i] != NULL; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE deleted = 1 AND rev < ?",
+                                              tables[i]);
+      g_autoptr (Statement) stmt = prepare (self->db, sql);
+
+      sqlite3_bind_int64 (stmt, 1, before_rev);
+      sqlite3_step (stmt);
+    }
+  meta_set_int (self->db, "tombstone_horizon",
+                MAX (before_rev, meta_get_int (self->db, "tombstone_horizon")));
+  return exec (self->db, "COMMIT", error);
+}
+
+/* GObject */
+
+static void
+td_store_finalize (GObject *object)
+{
+  TdStore *self = (TdStore *) object;
+
+  close_db (self->db);
+  g_clear_pointer (&self->path, g_free);
+  g_clear_object (&self->policy);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (td_store_parent_class)->finalize (object);
+}
+
+static void
+td_store_class_init (TdStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = td_store_finalize;
+}
+
+static void
+td_store_init (TdStore *self)
+{
+  g_mutex_init (&self->lock);
+}

@@ -1,0 +1,911 @@
+/* test-api.c — tierdeskd's JSON API against the real server on a loopback port
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "td-test-server.h"
+
+/* One account per role the permission matrix looks at. */
+static const char * const accounts[] = {
+  "analyst:service-desk-analyst",
+  "deskmanager:service-desk-manager",
+  "appsupport:app-support-analyst",
+  "lead:app-support-lead",
+  "engineer:engineer",
+  "engmanager:engineering-manager",
+  "director:it-director",
+  "trainer:trainer",
+  NULL,
+};
+
+typedef struct
+{
+  TdTestServer *server;
+  char *admin;
+} Fixture;
+
+static void
+fixture_set_up (Fixture      *fixture,
+                gconstpointer data)
+{
+  fixture->server = td_test_server_new (accounts);
+  td_test_server_start (fixture->server);
+  fixture->admin = td_test_login (fixture->server, "admin");
+}
+
+static void
+fixture_tear_down (Fixture      *fixture,
+                   gconstpointer data)
+{
+  g_free (fixture->admin);
+  td_test_server_free (fixture->server);
+}
+
+static const char *
+ticket_fields_json (void)
+{
+  return "{\"title\": \"Leave balance shows 0 days\","
+         " \"description\": \"Annual leave balance shows 0 after the payroll sync\","
+         " \"affected_user_id\": \"E10442\","
+         " \"contact\": \"pat@example.com, +44 20 7946 0123\","
+         " \"steps_to_reproduce\": \"Log in, open My Leave\","
+         " \"error_message\": \"Balance: 0.0 days\","
+         " \"impact\": \"low\", \"urgency\": \"medium\","
+         " \"occurred_at\": \"2026-11-20T09:00:00Z\"}";
+}
+
+static char *
+command_json (const char *type,
+              const char *entity,
+              const char *entity_id,
+              gint64      base_rev,
+              const char *fields)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *base = base_rev >= 0 ? g_strdup_printf (", \"base_rev\": %" G_GINT64_FORMAT,
+                                                           base_rev)
+                                        : g_strdup ("");
+  g_autofree char *fields_part = fields != NULL ? g_strdup_printf (", \"fields\": %s", fields)
+                                                : g_strdup ("");
+
+  return g_strdup_printf ("{\"id\": \"%s\", \"type\": \"%s\", \"entity\": \"%s\", "
+                          "\"entity_id\": \"%s\"%s%s}",
+                          id, type, entity, entity_id, base, fields_part);
+}
+
+static char *
+batch (const char *command)
+{
+  return g_strdup_printf ("{\"commands\": [%s]}", command);
+}
+
+static JsonObject *
+first_result (TdTestResponse *response)
+{
+  g_assert_cmpuint (response->status, ==, 200);
+  return json_array_get_object_element (
+    json_object_get_array_member (td_test_object (response), "results"), 0);
+}
+
+/* Creates a ticket through /commands as @token and returns its uuid. */
+static char *
+create_ticket (Fixture    *fixture,
+               const char *token)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *command = command_json ("create", "ticket", uuid, -1, ticket_fields_json ());
+  g_autofree char *body = batch (command);
+  g_autoptr (TdTestResponse) response = td_test_request (fixture->server, "POST", "/commands",
+                                                         token, body);
+  JsonObject *result = first_result (response);
+
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
+  return g_steal_pointer (&uuid);
+}
+
+/* Endpoints */
+
+static void
+test_health (Fixture      *fixture,
+             gconstpointer data)
+{
+  g_autoptr (TdTestResponse) response = td_test_request (fixture->server, "GET", "/health", NULL,
+                                                         NULL);
+  JsonObject *object = td_test_object (response);
+
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "ok");
+  g_assert_cmpuint (strlen (json_object_get_string_member (object, "epoch")), ==, 32);
+  g_assert_nonnull (soup_message_headers_get_one (response->headers, "Date"));
+}
+
+static void
+test_login_logout (Fixture      *fixture,
+                   gconstpointer data)
+{
+  g_autoptr (TdTestResponse) login = td_test_request (
+    fixture->server, "POST", "/login", NULL,
+    "{\"username\": \"lead\", \"password\": \"" TD_TEST_PASSWORD "\"}");
+  const char *token;
+  JsonObject *user;
+  g_autoptr (TdTestResponse) me = NULL;
+  g_autoptr (TdTestResponse) logout = NULL;
+  g_autoptr (TdTestResponse) after = NULL;
+
+  g_assert_cmpuint (login->status, ==, 200);
+  token = json_object_get_string_member (td_test_object (login), "token");
+  g_assert_cmpuint (strlen (token), ==, 64);
+  g_assert_cmpint (json_object_get_int_member (td_test_object (login), "expires_at"), >,
+                   g_get_real_time () / G_USEC_PER_SEC);
+  user = json_object_get_object_member (td_test_object (login), "user");
+  g_assert_cmpstr (json_object_get_string_member (user, "role"), ==, "app-support-lead");
+
+  me = td_test_request (fixture->server, "GET", "/me", token, NULL);
+  g_assert_cmpuint (me->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (td_test_object (me), "username"), ==, "lead");
+
+  logout = td_test_request (fixture->server, "POST", "/logout", token, NULL);
+  g_assert_cmpuint (logout->status, ==, 200);
+  after = td_test_request (fixture->server, "GET", "/me", token, NULL);
+  g_assert_cmpuint (after->status, ==, 401);
+  g_assert_cmpstr (td_test_error_code (after), ==, "unauthorized");
+}
+
+static void
+test_wrong_password_and_rate_limit (Fixture      *fixture,
+                                    gconstpointer data)
+{
+  for (int i = 0; i < 5; i++)
+    {
+      g_autoptr (TdTestResponse) response = td_test_request (
+        fixture->server, "POST", "/login", NULL,
+        "{\"username\": \"analyst\", \"password\": \"wrong password\"}");
+      g_assert_cmpuint (response->status, ==, 401);
+      g_assert_cmpstr (td_test_error_code (response), ==, "unauthorized");
+    }
+  {
+    /* The sixth attempt within a minute is refused even with the right password. */
+    g_autoptr (TdTestResponse) response = td_test_request (
+      fixture->server, "POST", "/login", NULL,
+      "{\"username\": \"analyst\", \"password\": \"" TD_TEST_PASSWORD "\"}");
+    const char *retry;
+
+    g_assert_cmpuint (response->status, ==, 429);
+    g_assert_cmpstr (td_test_error_code (response), ==, "too_many_requests");
+    retry = soup_message_headers_get_one (response->headers, "Retry-After");
+    g_assert_nonnull (retry);
+    g_assert_cmpint (atoi (retry), >=, 1);
+    g_assert_cmpint (atoi (retry), <=, 61);
+  }
+  {
+    /* Other users are not locked out. */
+    g_autofree char *token = td_test_login (fixture->server, "lead");
+    g_assert_nonnull (token);
+  }
+}
+
+static void
+test_tickets_resource (Fixture      *fixture,
+                       gconstpointer data)
+{
+  g_autofree char *token = td_test_login (fixture->server, "analyst");
+  g_autoptr (TdTestResponse) created = td_test_request (fixture->server, "POST", "/tickets", token,
+                                                        ticket_fields_json ());
+  g_autoptr (TdTestResponse) list = NULL;
+  g_autoptr (TdTestResponse) search = NULL;
+  g_autoptr (TdTestResponse) one = NULL;
+  g_autoptr (TdTestResponse) event = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *events_path = NULL;
+  JsonObject *ticket;
+  const char *uuid;
+
+  g_assert_cmpuint (created->status, ==, 201);
+  ticket = td_test_object (created);
+  uuid = json_object_get_string_member (ticket, "uuid");
+  /* Triage: low impact, medium urgency gives P4 / SEV-4 in the shipped policy. */
+  g_assert_cmpstr (json_object_get_string_member (ticket, "priority"), ==, "P4");
+  g_assert_cmpstr (json_object_get_string_member (ticket, "severity"), ==, "SEV-4");
+  g_assert_cmpint (json_object_get_int_member (ticket, "tier"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (ticket, "status"), ==, "new");
+  g_assert_cmpstr (json_object_get_string_member (ticket, "created_by"), ==, "analyst");
+
+  list = td_test_request (fixture->server, "GET", "/tickets?status=new&tier=1", token, NULL);
+  g_assert_cmpuint (list->status, ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (td_test_object (list),
+                                                                          "tickets")),
+                    ==, 1);
+  search = td_test_request (fixture->server, "GET", "/tickets?q=payroll", token, NULL);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (td_test_object (search),
+                                                                          "tickets")),
+                    ==, 1);
+
+  events_path = g_strdup_printf ("/tickets/%s/events", uuid);
+  event = td_test_request (fixture->server, "POST", events_path, token,
+                           "{\"kind\": \"update\", \"body\": \"We are looking into it\"}");
+  g_assert_cmpuint (event->status, ==, 201);
+  g_assert_cmpstr (json_object_get_string_member (td_test_object (event), "kind"), ==, "update");
+
+  path = g_strdup_printf ("/tickets/%s", uuid);
+  one = td_test_request (fixture->server, "GET", path, token, NULL);
+  g_assert_cmpuint (one->status, ==, 200);
+  g_assert_cmpint (json_object_get_int_member (td_test_object (one), "first_response_at"), >, 0);
+  g_assert_cmpuint (
+    json_array_get_length (json_object_get_array_member (td_test_object (one), "events")), ==, 1);
+}
+
+static void
+test_ticket_missing_fields (Fixture      *fixture,
+                            gconstpointer data)
+{
+  g_autofree char *token = td_test_login (fixture->server, "analyst");
+  g_autoptr (TdTestResponse) response = td_test_request (
+    fixture->server, "POST", "/tickets", token,
+    "{\"title\": \"Cannot log in\", \"description\": \"Locked out\", \"impact\": \"low\", "
+    "\"urgency\": \"low\"}");
+  JsonObject *error;
+
+  g_assert_cmpuint (response->status, ==, 422);
+  error = json_object_get_object_member (td_test_object (response), "error");
+  g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "missing_fields");
+  g_assert_cmpstr (json_object_get_string_member (error, "field"), ==, "affected_user_id");
+  g_assert_cmpstr (json_object_get_string_member (error, "message"), ==,
+                   "required fields are missing: User ID, Contact Info, Steps to Reproduce, "
+                   "Error Message, Timestamp");
+}
+
+static void
+test_escalation_rules (Fixture      *fixture,
+                       gconstpointer data)
+{
+  g_autofree char *token = td_test_login (fixture->server, "analyst");
+  g_autofree char *uuid = create_ticket (fixture, token);
+  g_autofree char *path = g_strdup_printf ("/tickets/%s/events", uuid);
+  g_autoptr (TdTestResponse) refused = td_test_request (
+    fixture->server, "POST", path, token,
+    "{\"kind\": \"escalate\", \"data\": {\"to_tier\": 2, \"checklist\": [\"documented\", "
+    "\"impact\"]}}");
+  g_autoptr (TdTestResponse) direct = NULL;
+  g_autoptr (TdTestResponse) allowed = NULL;
+  g_autoptr (TdTestResponse) ticket = NULL;
+  g_autofree char *ticket_path = g_strdup_printf ("/tickets/%s", uuid);
+
+  g_assert_cmpuint (refused->status, ==, 422);
+  g_assert_cmpstr (td_test_error_code (refused), ==, "rule");
+  g_assert_cmpstr (
+    json_object_get_string_member (json_object_get_object_member (td_test_object (refused),
+                                                                  "error"),
+                                   "message"),
+    ==,
+    "cannot escalate from Tier 1 to Tier 2: the handoff checklist \"Tier 1 → Tier 2 Handoff\" "
+    "is missing Steps to reproduce, Screenshots/error messages, Initial troubleshooting done, "
+    "User notified of escalation");
+
+  /* SEV-4 may not go straight to Tier 3. */
+  direct = td_test_request (fixture->server, "POST", path, token,
+                            "{\"kind\": \"escalate\", \"data\": {\"to_tier\": 3}}");
+  g_assert_cmpuint (direct->status, ==, 422);
+
+  allowed = td_test_request (
+    fixture->server, "POST", path, token,
+    "{\"kind\": \"escalate\", \"body\": \"Balance wrong after sync\", \"data\": {\"to_tier\": 2, "
+    "\"checklist\": [\"documented\", \"impact\", \"steps\", \"evidence\", \"troubleshooting\", "
+    "\"user-notified\"]}}");
+  g_assert_cmpuint (allowed->status, ==, 201);
+
+  ticket = td_test_request (fixture->server, "GET", ticket_path, token, NULL);
+  g_assert_cmpint (json_object_get_int_member (td_test_object (ticket), "tier"), ==, 2);
+}
+
+static void
+test_changes_feed (Fixture      *fixture,
+                   gconstpointer data)
+{
+  g_autofree char *token = td_test_login (fixture->server, "analyst");
+  g_autoptr (TdTestResponse) first = NULL;
+  g_autoptr (TdTestResponse) second = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *cursor = NULL;
+  gint64 last_rev = 0;
+  guint total = 0;
+  JsonArray *changes;
+
+  for (int i = 0; i < 5; i++)
+    g_free (create_ticket (fixture, token));
+
+  /* Pages of two, in revision order, until nothing more remains. */
+  cursor = g_strdup ("0");
+  for (;;)
+    {
+      g_autofree char *page_path = g_strdup_printf ("/changes?since=%s&limit=2", cursor);
+      g_autoptr (TdTestResponse) page = td_test_request (fixture->server, "GET", page_path, token,
+                                                         NULL);
+      JsonObject *object = td_test_object (page);
+
+      g_assert_cmpuint (page->status, ==, 200);
+      changes = json_object_get_array_member (object, "changes");
+      g_assert_cmpuint (json_array_get_length (changes), <=, 2);
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          gint64 rev = json_object_get_int_member (json_array_get_object_element (changes, i),
+                                                   "rev");
+          g_assert_cmpint (rev, >, last_rev);
+          last_rev = rev;
+          total++;
+        }
+      g_free (cursor);
+      cursor = g_strdup (json_object_get_string_member (object, "cursor"));
+      if (!json_object_get_boolean_member (object, "more"))
+        break;
+    }
+  /* The policy version row and five tickets. */
+  g_assert_cmpuint (total, ==, 6);
+
+  /* A cursor from another epoch, or ahead of the head, must resync. */
+  first = td_test_request (fixture->server, "GET", "/changes?since=00000000000000000000000000000000:1",
+                           token, NULL);
+  g_assert_cmpuint (first->status, ==, 409);
+  g_assert_cmpstr (td_test_error_code (first), ==, "resync_required");
+  path = g_strdup_printf ("/changes?since=%.*s:999999", 32, cursor);
+  second = td_test_request (fixture->server, "GET", path, token, NULL);
+  g_assert_cmpuint (second->status, ==, 409);
+}
+
+static void
+test_commands_idempotent (Fixture      *fixture,
+                          gconstpointer data)
+{
+  g_autofree char *token = td_test_login (fixture->server, "analyst");
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *command = command_json ("create", "ticket", uuid, -1, ticket_fields_json ());
+  g_autofree char *body = batch (command);
+  g_autoptr (TdTestResponse) once = td_test_request (fixture->server, "POST", "/commands", token,
+                                                     body);
+  g_autoptr (TdTestResponse) twice = NULL;
+  g_autoptr (TdTestResponse) list = NULL;
+  gint64 head;
+  JsonObject *result;
+
+  g_assert_cmpstr (json_object_get_string_member (first_result (once), "status"), ==, "applied");
+  head = json_object_get_int_member (td_test_object (once), "head");
+
+  twice = td_test_request (fixture->server, "POST", "/commands", token, body);
+  result = first_result (twice);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "duplicate");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (result, "first"),
+                                                  "status"),
+                   ==, "applied");
+  /* Nothing changed the second time. */
+  g_assert_cmpint (json_object_get_int_member (td_test_object (twice), "head"), ==, head);
+  list = td_test_request (fixture->server, "GET", "/tickets", token, NULL);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (td_test_object (list),
+                                                                          "tickets")),
+                    ==, 1);
+}
+
+static void
+test_restart_between_pushes (Fixture      *fixture,
+                             gconstpointer data)
+{
+  g_autofree char *token = td_test_login (fixture->server, "analyst");
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *command = command_json ("create", "ticket", uuid, -1, ticket_fields_json ());
+  g_autofree char *body = batch (command);
+  g_autoptr (TdTestResponse) once = td_test_request (fixture->server, "POST", "/commands", token,
+                                                     body);
+  g_autoptr (TdTestResponse) twice = NULL;
+
+  g_assert_cmpstr (json_object_get_string_member (first_result (once), "status"), ==, "applied");
+
+  td_test_server_stop (fixture->server);
+  td_test_server_start (fixture->server);
+
+  /* Tokens and applied command ids outlive a restart. */
+  twice = td_test_request (fixture->server, "POST", "/commands", token, body);
+  g_assert_cmpstr (json_object_get_string_member (first_result (twice), "status"), ==,
+                   "duplicate");
+}
+
+static void
+test_conflict_and_tombstone (Fixture      *fixture,
+                             gconstpointer data)
+{
+  g_autofree char *token = td_test_login (fixture->server, "deskmanager");
+  g_autofree char *uuid = create_ticket (fixture, token);
+  g_autofree char *update = command_json ("update", "ticket", uuid, 1, "{\"title\": \"Stale\"}");
+  g_autofree char *update_body = batch (update);
+  g_autoptr (TdTestResponse) stale = td_test_request (fixture->server, "POST", "/commands", token,
+                                                      update_body);
+  JsonObject *result = first_result (stale);
+  gint64 rev;
+  g_autofree char *del = NULL;
+  g_autofree char *del_body = NULL;
+  g_autoptr (TdTestResponse) deleted = NULL;
+  g_autoptr (TdTestResponse) changes = NULL;
+  JsonArray *rows;
+  JsonObject *last;
+
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "conflict");
+  rev = json_object_get_int_member (json_object_get_object_member (result, "current"), "rev");
+
+  del = command_json ("delete", "ticket", uuid, rev, NULL);
+  del_body = batch (del);
+  deleted = td_test_request (fixture->server, "POST", "/commands", token, del_body);
+  g_assert_cmpstr (json_object_get_string_member (first_result (deleted), "status"), ==,
+                   "applied");
+
+  changes = td_test_request (fixture->server, "GET", "/changes?since=0", token, NULL);
+  rows = json_object_get_array_member (td_test_object (changes), "changes");
+  last = json_array_get_object_element (rows, json_array_get_length (rows) - 1);
+  g_assert_cmpstr (json_object_get_string_member (last, "uuid"), ==, uuid);
+  g_assert_cmpint (json_object_get_int_member (last, "deleted"), ==, 1);
+}
+
+/* Errors */
+
+static void
+test_error_codes (Fixture      *fixture,
+                  gconstpointer data)
+{
+  g_autofree char *token = td_test_login (fixture->server, "analyst");
+  g_autoptr (TdTestResponse) bad_json = td_test_request (fixture->server, "POST", "/commands",
+                                                         token, "{\"commands\": [1,");
+  g_autoptr (TdTestResponse) unknown = td_test_request (fixture->server, "POST", "/login", NULL,
+                                                        "{\"username\": \"a\", \"pasword\": \"b\"}");
+  g_autoptr (TdTestResponse) wrong = td_test_request (fixture->server, "POST", "/login", NULL,
+                                                      "{\"username\": 42, \"password\": \"b\"}");
+  g_autoptr (TdTestResponse) anonymous = td_test_request (fixture->server, "GET", "/changes", NULL,
+                                                          NULL);
+  g_autoptr (TdTestResponse) missing = td_test_request (fixture->server, "GET", "/nothing", token,
+                                                        NULL);
+  g_autoptr (TdTestResponse) method = td_test_request (fixture->server, "DELETE", "/tickets",
+                                                       token, NULL);
+  g_autoptr (TdTestResponse) forbidden = td_test_request (fixture->server, "PUT", "/policy", token,
+                                                          "{}");
+  g_autoptr (TdTestResponse) bad_field = NULL;
+  g_autoptr (GString) huge = g_string_new ("{\"pad\": \"");
+  g_autoptr (TdTestResponse) too_large = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *command = command_json ("create", "ticket", uuid, -1, "{\"tier\": \"two\"}");
+  g_autofree char *body = batch (command);
+
+  g_assert_cmpuint (bad_json->status, ==, 400);
+  g_assert_cmpstr (td_test_error_code (bad_json), ==, "invalid_json");
+  g_assert_true (g_str_has_prefix (
+    json_object_get_string_member (json_object_get_object_member (td_test_object (bad_json),
+                                                                  "error"),
+                                   "message"),
+    "invalid JSON at line 1, column "));
+
+  g_assert_cmpuint (unknown->status, ==, 400);
+  g_assert_cmpstr (td_test_error_code (unknown), ==, "unknown_field");
+  g_assert_cmpstr (td_test_error_field (unknown), ==, "pasword");
+
+  g_assert_cmpuint (wrong->status, ==, 400);
+  g_assert_cmpstr (td_test_error_code (wrong), ==, "wrong_type");
+  g_assert_cmpstr (td_test_error_field (wrong), ==, "username");
+
+  g_assert_cmpuint (anonymous->status, ==, 401);
+  g_assert_cmpuint (missing->status, ==, 404);
+  g_assert_cmpuint (method->status, ==, 405);
+  g_assert_cmpstr (soup_message_headers_get_one (method->headers, "Allow"), ==, "GET, POST");
+  g_assert_cmpuint (forbidden->status, ==, 403);
+
+  /* A field the entity does not have, named in full. */
+  bad_field = td_test_request (fixture->server, "POST", "/commands", token, body);
+  g_assert_cmpuint (bad_field->status, ==, 400);
+  g_assert_cmpstr (td_test_error_code (bad_field), ==, "unknown_field");
+  g_assert_cmpstr (td_test_error_field (bad_field), ==, "commands[0].fields.tier");
+
+  while (huge->len < 1100 * 1024)
+    g_string_append (huge, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+  g_string_append (huge, "\"}");
+  too_large = td_test_request (fixture->server, "POST", "/commands", token, huge->str);
+  g_assert_cmpuint (too_large->status, ==, 413);
+  g_assert_cmpstr (td_test_error_code (too_large), ==, "payload_too_large");
+}
+
+/* Permissions: each role × each kind of write. */
+
+typedef struct
+{
+  const char *user;
+  gboolean create_ticket;
+  gboolean comment;
+  gboolean write_person;
+  gboolean write_policy;
+  gboolean delete_ticket;
+} Expectation;
+
+static const char *
+write_outcome (Fixture    *fixture,
+               const char *token,
+               const char *entity,
+               const char *type,
+               const char *entity_id,
+               gint64      base_rev,
+               const char *fields)
+{
+  g_autofree char *command = command_json (type, entity, entity_id, base_rev, fields);
+  g_autofree char *body = batch (command);
+  g_autoptr (TdTestResponse) response = td_test_request (fixture->server, "POST", "/commands",
+                                                         token, body);
+  JsonObject *result = first_result (response);
+
+  return g_intern_string (json_object_get_string_member (result, "status"));
+}
+
+static void
+test_permission_matrix (Fixture      *fixture,
+                        gconstpointer data)
+{
+  static const Expectation expected[] = {
+    { "analyst", TRUE, TRUE, FALSE, FALSE, FALSE },
+    { "deskmanager", TRUE, TRUE, TRUE, FALSE, TRUE },
+    { "appsupport", TRUE, TRUE, FALSE, FALSE, FALSE },
+    { "lead", TRUE, TRUE, TRUE, FALSE, FALSE },
+    { "engineer", TRUE, TRUE, FALSE, FALSE, FALSE },
+    { "engmanager", TRUE, TRUE, TRUE, FALSE, FALSE },
+    { "director", FALSE, TRUE, FALSE, FALSE, FALSE },
+    { "trainer", FALSE, FALSE, FALSE, FALSE, FALSE },
+    { "admin", TRUE, TRUE, TRUE, TRUE, TRUE },
+  };
+  g_autofree char *policy_text = NULL;
+  g_autofree char *ticket = create_ticket (fixture, fixture->admin);
+
+  g_file_get_contents (g_getenv ("TD_POLICY_FILE"), &policy_text, NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *token = td_test_login (fixture->server, expected[i].user);
+      g_autofree char *ticket_id = g_uuid_string_random ();
+      g_autofree char *person_id = g_uuid_string_random ();
+      g_autofree char *event_id = g_uuid_string_random ();
+      g_autofree char *comment = g_strdup_printf ("{\"ticket\": \"%s\", \"kind\": \"comment\", "
+                                                  "\"body\": \"Checked the logs\"}",
+                                                  ticket);
+      g_autoptr (TdTestResponse) put = NULL;
+      g_autoptr (TdTestResponse) current = NULL;
+      g_autofree char *victim = create_ticket (fixture, fixture->admin);
+      g_autofree char *victim_path = g_strdup_printf ("/tickets/%s", victim);
+      gint64 victim_rev;
+      const char *outcome;
+
+      g_test_message ("role of %s", expected[i].user);
+
+      outcome = write_outcome (fixture, token, "ticket", "create", ticket_id, -1,
+                               ticket_fields_json ());
+      g_assert_cmpstr (outcome, ==, expected[i].create_ticket ? "applied" : "rejected");
+
+      outcome = write_outcome (fixture, token, "ticket_event", "append", event_id, -1, comment);
+      g_assert_cmpstr (outcome, ==, expected[i].comment ? "applied" : "rejected");
+
+      outcome = write_outcome (fixture, token, "person", "create", person_id, -1,
+                               "{\"name\": \"Robin Example\", \"role\": \"engineer\", "
+                               "\"time_zone\": \"Europe/London\"}");
+      g_assert_cmpstr (outcome, ==, expected[i].write_person ? "applied" : "rejected");
+
+      current = td_test_request (fixture->server, "GET", victim_path, token, NULL);
+      victim_rev = json_object_get_int_member (td_test_object (current), "rev");
+      outcome = write_outcome (fixture, token, "ticket", "delete", victim, victim_rev, NULL);
+      g_assert_cmpstr (outcome, ==, expected[i].delete_ticket ? "applied" : "rejected");
+
+      put = td_test_request (fixture->server, "PUT", "/policy", token, policy_text);
+      g_assert_cmpuint (put->status, ==, expected[i].write_policy ? 200 : 403);
+    }
+}
+
+static void
+test_policy_endpoint (Fixture      *fixture,
+                      gconstpointer data)
+{
+  g_autoptr (TdTestResponse) get = td_test_request (fixture->server, "GET", "/policy",
+                                                    fixture->admin, NULL);
+  g_autoptr (TdTestResponse) broken = td_test_request (fixture->server, "PUT", "/policy",
+                                                       fixture->admin,
+                                                       "{\"schema_version\": 2}");
+  JsonObject *policy;
+
+  g_assert_cmpuint (get->status, ==, 200);
+  g_assert_cmpint (json_object_get_int_member (td_test_object (get), "version"), ==, 1);
+  policy = json_object_get_object_member (td_test_object (get), "policy");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (policy,
+                                                                                 "document"),
+                                                  "id"),
+                   ==, "LMS-PHASE30-SUPPORT-001");
+
+  g_assert_cmpuint (broken->status, ==, 400);
+  g_assert_cmpstr (td_test_error_code (broken), ==, "invalid_policy");
+  g_assert_cmpstr (td_test_error_field (broken), ==, "$.schema_version");
+}
+
+static void
+test_audit_log (Fixture      *fixture,
+                gconstpointer data)
+{
+  g_autofree char *token = td_test_login (fixture->server, "analyst");
+  g_autofree char *uuid = create_ticket (fixture, token);
+  g_autoptr (TdTestResponse) audit = td_test_request (fixture->server, "GET", "/audit?limit=5",
+                                                      fixture->admin, NULL);
+  g_autoptr (TdTestResponse) refused = td_test_request (fixture->server, "GET", "/audit", token,
+                                                        NULL);
+  JsonArray *rows;
+  gboolean found = FALSE;
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpuint (audit->status, ==, 200);
+  rows = json_node_get_array (audit->json);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+
+      if (g_strcmp0 (json_object_get_string_member (row, "entity_id"), uuid) == 0)
+        {
+          found = TRUE;
+          g_assert_cmpstr (json_object_get_string_member (row, "actor"), ==, "analyst");
+          g_assert_cmpstr (json_object_get_string_member (row, "action"), ==, "create ticket");
+          g_assert_nonnull (json_object_get_string_member (row, "after"));
+        }
+    }
+  g_assert_true (found);
+  g_assert_cmpuint (refused->status, ==, 403);
+
+  /* No SQL the server runs can change it either. */
+  g_assert_cmpint (sqlite3_open (fixture->server->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM audit_log", NULL, NULL, &message), !=,
+                   SQLITE_OK);
+  g_assert_cmpstr (message, ==, "audit_log is append-only");
+  sqlite3_free (message);
+  sqlite3_close (db);
+}
+
+static void
+test_disable_revokes (Fixture      *fixture,
+                      gconstpointer data)
+{
+  g_autofree char *token = td_test_login (fixture->server, "engineer");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (TdTestResponse) after = NULL;
+
+  g_assert_cmpint (td_test_tierdeskd (&out, &err, "user", "disable", "--db", fixture->server->db,
+                                      "engineer", NULL),
+                   ==, 0);
+  after = td_test_request (fixture->server, "GET", "/me", token, NULL);
+  g_assert_cmpuint (after->status, ==, 401);
+}
+
+/* WebSocket */
+
+typedef struct
+{
+  GMainLoop *loop;
+  char *text;
+} StreamWait;
+
+static void
+on_message (SoupWebsocketConnection *socket,
+            int                      type,
+            GBytes                  *message,
+            StreamWait              *wait)
+{
+  wait->text = g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message));
+  g_main_loop_quit (wait->loop);
+}
+
+static void
+on_connected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  SoupWebsocketConnection **socket = user_data;
+  g_autoptr (GError) error = NULL;
+
+  *socket = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+on_timeout (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_stream_notifies (Fixture      *fixture,
+                      gconstpointer data)
+{
+  g_autofree char *token = td_test_login (fixture->server, "analyst");
+  g_autofree char *url = NULL;
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (SoupWebsocketConnection) socket = NULL;
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autofree char *uuid = NULL;
+  StreamWait wait = { loop, NULL };
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint timeout;
+
+  url = g_strdup_printf ("ws://127.0.0.1:%u/api/v1/stream?token=%s", fixture->server->port,
+                         token);
+  msg = soup_message_new ("GET", url);
+  soup_session_websocket_connect_async (fixture->server->session, msg, NULL, NULL,
+                                        G_PRIORITY_DEFAULT, NULL, on_connected, &socket);
+  while (socket == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (socket);
+  g_signal_connect (socket, "message", G_CALLBACK (on_message), &wait);
+
+  uuid = create_ticket (fixture, token);
+  timeout = g_timeout_add_seconds (10, on_timeout, loop);
+  g_main_loop_run (loop);
+  g_source_remove (timeout);
+
+  g_assert_nonnull (wait.text);
+  g_assert_true (g_str_has_prefix (wait.text, "{\"rev\": "));
+  g_free (wait.text);
+  soup_websocket_connection_close (socket, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+}
+
+/* Backup while clients write */
+
+typedef struct
+{
+  TdTestServer *server;
+  char *token;
+  gboolean stop;
+  guint written;
+} Writer;
+
+static gpointer
+write_loop (gpointer data)
+{
+  Writer *writer = data;
+  g_autoptr (SoupSession) session = soup_session_new ();
+
+  while (!g_atomic_int_get (&writer->stop) && writer->written < 400)
+    {
+      g_autofree char *url = td_test_server_url (writer->server, "/commands");
+      g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *command = command_json ("create", "ticket", uuid, -1,
+                                               ticket_fields_json ());
+      g_autofree char *body = batch (command);
+      g_autofree char *header = g_strdup_printf ("Bearer %s", writer->token);
+      g_autoptr (GBytes) request = g_bytes_new (body, strlen (body));
+      g_autoptr (GBytes) reply = NULL;
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    header);
+      soup_message_set_request_body_from_bytes (msg, "application/json", request);
+      reply = soup_session_send_and_read (session, msg, NULL, NULL);
+      if (soup_message_get_status (msg) == 200)
+        writer->written++;
+    }
+  return NULL;
+}
+
+static void
+test_backup_under_load (Fixture      *fixture,
+                        gconstpointer data)
+{
+  Writer writer = { fixture->server, td_test_login (fixture->server, "analyst"), FALSE, 0 };
+  g_autofree char *backup = g_build_filename (fixture->server->dir, "backup.db", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  GThread *thread = g_thread_new ("writer", write_loop, &writer);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int status;
+
+  while (g_atomic_int_get (&writer.written) < 20)
+    g_usleep (10000);
+  status = td_test_tierdeskd (&out, &err, "backup", "--db", fixture->server->db, "--to", backup,
+                              NULL);
+  g_atomic_int_set (&writer.stop, TRUE);
+  g_thread_join (thread);
+  g_assert_cmpint (status, ==, 0);
+
+  g_assert_cmpint (sqlite3_open_v2 (backup, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+  sqlite3_finalize (stmt);
+  sqlite3_prepare_v2 (db, "SELECT COUNT (*) FROM ticket", -1, &stmt, NULL);
+  sqlite3_step (stmt);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), >=, 20);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_free (writer.token);
+}
+
+static void
+test_restore_new_epoch (Fixture      *fixture,
+                        gconstpointer data)
+{
+  g_autofree char *token = td_test_login (fixture->server, "analyst");
+  g_autofree char *backup = g_build_filename (fixture->server->dir, "backup.db", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *old_cursor = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (TdTestResponse) before = NULL;
+  g_autoptr (TdTestResponse) after = NULL;
+  g_autoptr (TdTestResponse) health = NULL;
+
+  g_free (create_ticket (fixture, token));
+  before = td_test_request (fixture->server, "GET", "/changes?since=0", token, NULL);
+  old_cursor = g_strdup (json_object_get_string_member (td_test_object (before), "cursor"));
+
+  g_assert_cmpint (td_test_tierdeskd (&out, &err, "backup", "--db", fixture->server->db, "--to",
+                                      backup, NULL),
+                   ==, 0);
+  td_test_server_stop (fixture->server);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (td_test_tierdeskd (&out, &err, "restore", "--db", fixture->server->db, "--from",
+                                      backup, NULL),
+                   ==, 0);
+  td_test_server_start (fixture->server);
+
+  health = td_test_request (fixture->server, "GET", "/health", NULL, NULL);
+  g_assert_false (g_str_has_prefix (old_cursor,
+                                    json_object_get_string_member (td_test_object (health),
+                                                                   "epoch")));
+  path = g_strdup_printf ("/changes?since=%s", old_cursor);
+  after = td_test_request (fixture->server, "GET", path, token, NULL);
+  g_assert_cmpuint (after->status, ==, 409);
+}
+
+static void
+test_cli_init_refuses_overwrite (Fixture      *fixture,
+                                 gconstpointer data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *expected = g_strdup_printf (
+    "tierdeskd: init: %s already exists; tierdeskd init never overwrites a database\n",
+    fixture->server->db);
+  int status = td_test_tierdeskd (&out, &err, "init", "--db", fixture->server->db, "--admin",
+                                  "someone", "--password-file", fixture->server->password_file,
+                                  NULL);
+
+  g_assert_cmpint (status, ==, 1);
+  g_assert_cmpstr (err, ==, expected);
+}
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  ADD ("/server/api/health", test_health);
+  ADD ("/server/api/login-logout", test_login_logout);
+  ADD ("/server/api/rate-limit", test_wrong_password_and_rate_limit);
+  ADD ("/server/api/tickets", test_tickets_resource);
+  ADD ("/server/api/tickets/missing-fields", test_ticket_missing_fields);
+  ADD ("/server/api/tickets/escalation", test_escalation_rules);
+  ADD ("/server/api/changes", test_changes_feed);
+  ADD ("/server/api/commands/idempotent", test_commands_idempotent);
+  ADD ("/server/api/commands/restart", test_restart_between_pushes);
+  ADD ("/server/api/commands/conflict-and-tombstone", test_conflict_and_tombstone);
+  ADD ("/server/api/errors", test_error_codes);
+  ADD ("/server/api/permissions", test_permission_matrix);
+  ADD ("/server/api/policy", test_policy_endpoint);
+  ADD ("/server/api/audit", test_audit_log);
+  ADD ("/server/api/disable-revokes", test_disable_revokes);
+  ADD ("/server/api/stream", test_stream_notifies);
+  ADD ("/server/api/backup-under-load", test_backup_under_load);
+  ADD ("/server/api/restore", test_restore_new_epoch);
+  ADD ("/server/cli/init-refuses-overwrite", test_cli_init_refuses_overwrite);
+
+  return g_test_run ();
+}
