@@ -2593,6 +2593,30 @@ td_policy_get_permissions (TdPolicy *self)
   return self->permissions;
 }
 
+char *
+td_policy_describe_action (TdPolicy   *self,
+                           const char *action)
+{
+  g_return_val_if_fail (TD_IS_POLICY (self), NULL);
+
+  for (guint i = 0; action != NULL && i < self->permissions->len; i++)
+    {
+      const TdPermission *permission = g_ptr_array_index (self->permissions, i);
+
+      if (g_str_equal (permission->action, action) && permission->description[0] != '\0')
+        {
+          /* "Log a new ticket [3.2]" reads as "log a new ticket". */
+          g_autofree char *text = g_strndup (permission->description,
+                                             strcspn (permission->description, "["));
+
+          g_strchomp (text);
+          text[0] = g_ascii_tolower (text[0]);
+          return g_steal_pointer (&text);
+        }
+    }
+  return g_strdup (action != NULL ? action : "do this");
+}
+
 gboolean
 td_policy_role_may (TdPolicy   *self,
                     const char *role,

@@ -362,6 +362,10 @@ GPtrArray              *td_policy_get_shift_handoff      (TdPolicy    *self);
 GPtrArray              *td_policy_get_rota_templates     (TdPolicy    *self);
 GPtrArray              *td_policy_get_tools              (TdPolicy    *self);
 GPtrArray              *td_policy_get_permissions        (TdPolicy    *self);
+/* "change the support model": the action as the policy describes it, for
+ * refusals a person reads. */
+char                   *td_policy_describe_action        (TdPolicy    *self,
+                                                          const char  *action);
 /* Deny by default: FALSE for an action the policy does not list. */
 gboolean                td_policy_role_may               (TdPolicy    *self,
                                                           const char  *role,

@@ -1879,7 +1879,10 @@ draw_escalations (Generator *gen, TicketPlan *plan, gboolean urgent)
 
   for (int k = 0; k < plan->n_steps; k++)
     {
-      at += MAX (draw_stay (gen, plan->route[k], urgent), 2);
+      gint64 stay = draw_stay (gen, plan->route[k], urgent);
+
+      /* Not MAX (draw_stay (…), 2): the macro would draw twice. */
+      at += MAX (stay, 2);
       plan->escalated[k] = (gint32) at;
     }
 }
@@ -1925,7 +1928,11 @@ draw_plan (Generator *gen, TicketPlan *plan)
   resolve = (gint64) (budget * fraction);
   last = plan->n_steps > 0 ? plan->escalated[plan->n_steps - 1] : plan->first_response;
   if (plan->n_steps > 0)
-    resolve = MAX (resolve, last + rand_range (gen, 10 * MINUTE, 2 * HOUR));
+    {
+      gint64 after_last = last + rand_range (gen, 10 * MINUTE, 2 * HOUR);
+
+      resolve = MAX (resolve, after_last);
+    }
 
   /* The service desk solves many tickets while the user is still on the
    * phone [10.1: first contact resolution]. */
@@ -2001,6 +2008,7 @@ draw_forced_plan (Generator *gen, TicketPlan *plan, TdSlaState wanted)
       gint64 hi;
       gint64 target;
       gint64 age;
+      gint64 response;
 
       memset (plan->escalated, 0, sizeof plan->escalated);
       plan->first_contact = FALSE;
@@ -2037,7 +2045,8 @@ draw_forced_plan (Generator *gen, TicketPlan *plan, TdSlaState wanted)
 
       plan->created = lo;
       age = gen->now - lo;
-      plan->first_response = (gint32) MAX (1, MIN (rand_range (gen, MINUTE, 12 * MINUTE), age / 8));
+      response = rand_range (gen, MINUTE, 12 * MINUTE);
+      plan->first_response = (gint32) MAX (1, MIN (response, age / 8));
       draw_escalations (gen, plan, severity->level <= 1);
       /* Too young to have climbed this route: the clock above was for its
        * last tier, so draw another rather than cut the route short. */
@@ -2238,11 +2247,14 @@ write_ticket (Generator *gen, const TicketPlan *plan, GError **error)
     {
       gint64 at = created + plan->escalated[k];
       gint64 next = k + 1 < plan->n_steps ? created + plan->escalated[k + 1] : end;
-      gint64 gap = MAX (MIN (rand_range (gen, MINUTE, 15 * MINUTE), (next - at) / 2), 1);
+      gint64 gap = rand_range (gen, MINUTE, 15 * MINUTE);
       GArray *managers = gen->managers[plan->route[k + 1]];
       guint assigner = managers->len > 0 && chance (gen, 0.4) ? pick_person (gen, managers)
                                                                : owners[k + 1];
 
+      /* Picked up before the next move, and not drawn with MIN (), which
+       * would draw twice. */
+      gap = CLAMP (gap, 1, MAX ((next - at) / 2, 1));
       assigned[k] = at + gap;
       add_event (events, &n_events, at, EVENT_ESCALATE, k, owners[k]);
       add_event (events, &n_events, assigned[k], EVENT_ASSIGN, k, assigner);

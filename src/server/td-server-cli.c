@@ -44,6 +44,8 @@ static const char usage_text[] =
   "                         Copy a live database consistently\n"
   "  restore --db FILE --from BACKUP\n"
   "                         Replace a database with a backup (clients resync)\n"
+  "  purge-tombstones --db FILE --keep-revisions N\n"
+  "                         Forget deletions older than the last N revisions\n"
   "  demo-data --db FILE [--tickets N] [--seed S]\n"
   "                         Fill a database with realistic demo data\n"
   "  sla-due [OPTION…]      Print the SLA due instants for a ticket as JSON\n"
@@ -500,6 +502,39 @@ cmd_restore (int    argc,
 }
 
 static int
+cmd_purge_tombstones (int    argc,
+                      char **argv)
+{
+  g_autofree char *db = NULL;
+  gint64 keep = -1;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "FILE" },
+    { "keep-revisions", 0, 0, G_OPTION_ARG_INT64, &keep, "Keep the deletions of the last N revisions", "N" },
+    { NULL }
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TdStore) store = NULL;
+  int status = TD_EXIT_OK;
+  gint64 horizon;
+
+  if (!parse_options ("purge-tombstones", entries, &argc, &argv, &status))
+    return status;
+  if (keep < 0)
+    return usage_error ("purge-tombstones: --keep-revisions N (0 or more) is required");
+  if ((store = open_store ("purge-tombstones", db, &status)) == NULL)
+    return status;
+  /* Clients whose cursor is older than the horizon get 410 and resync. */
+  horizon = MAX (0, td_store_get_head (store) - keep);
+  if (!td_store_purge_tombstones (store, horizon, &error))
+    {
+      g_printerr ("tierdeskd: purge-tombstones: %s\n", error->message);
+      return TD_EXIT_FAILURE;
+    }
+  g_print ("%s: deletions before revision %" G_GINT64_FORMAT " forgotten\n", db, horizon);
+  return TD_EXIT_OK;
+}
+
+static int
 cmd_demo_data (int    argc,
                char **argv)
 {
@@ -731,6 +766,8 @@ td_server_cli_run (int    argc,
     return cmd_backup (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "restore"))
     return cmd_restore (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "purge-tombstones"))
+    return cmd_purge_tombstones (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "demo-data"))
     return cmd_demo_data (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "sla-due"))

@@ -202,10 +202,14 @@ require_permission (Job             *job,
 {
   g_autoptr (TdPolicy) policy = td_store_get_policy (job->server->store);
 
+  const TdRole *role = td_policy_get_role (policy, account->role);
+  g_autofree char *what = NULL;
+
   if (td_policy_role_may (policy, account->role, action))
     return TRUE;
-  job_error (job, td_api_error_new (403, "forbidden", NULL, "the role %s may not %s",
-                                    account->role, action));
+  what = td_policy_describe_action (policy, action);
+  job_error (job, td_api_error_new (403, "forbidden", NULL, "a %s may not %s",
+                                    role != NULL ? role->name : account->role, what));
   return FALSE;
 }
 
@@ -749,6 +753,18 @@ respond_now (SoupServerMessage *msg,
   td_api_error_free (error);
 }
 
+/* Everything outside the API answers in the API's words too. */
+static void
+fallback_handler (SoupServer        *soup,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  respond_now (msg, td_api_error_new (404, "not_found", NULL,
+                                      "no resource %s (the API is under " API_PREFIX ")", path));
+}
+
 /* Refuses a body that is too large before reading it. */
 static void
 early_handler (SoupServer        *soup,
@@ -931,6 +947,7 @@ td_server_listen (TdServer        *self,
                                 "tls-certificate", certificate, NULL);
   soup_server_add_early_handler (self->soup, API_PREFIX, early_handler, self, NULL);
   soup_server_add_handler (self->soup, API_PREFIX, api_handler, self, NULL);
+  soup_server_add_handler (self->soup, NULL, fallback_handler, self, NULL);
   soup_server_add_websocket_handler (self->soup, API_PREFIX "/stream", NULL, NULL, stream_handler,
                                      self, NULL);
 

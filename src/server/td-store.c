@@ -1464,11 +1464,13 @@ require_permission (Command    *command,
                     const char *action,
                     Verdict    *verdict)
 {
+  g_autofree char *what = NULL;
+
   if (action != NULL && td_policy_role_may (command->policy, command->account->role, action))
     return TRUE;
-  return reject (verdict, "forbidden", NULL, "the role %s may not %s",
-                 command->role != NULL ? command->role->name : command->account->role,
-                 action != NULL ? action : "do this");
+  what = td_policy_describe_action (command->policy, action);
+  return reject (verdict, "forbidden", NULL, "a %s may not %s",
+                 command->role != NULL ? command->role->name : command->account->role, what);
 }
 
 /* Triage and the policy's vocabulary, for a ticket's merged fields. */

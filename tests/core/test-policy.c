@@ -379,6 +379,15 @@ test_shipped_permissions (void)
   /* Deny by default: an action the policy does not name, or no role. */
   g_assert_false (td_policy_role_may (policy, "administrator", "ticket.frobnicate"));
   g_assert_false (td_policy_role_may (policy, NULL, "ticket.create"));
+
+  /* Refusals read as sentences. */
+  {
+    g_autofree char *create = td_policy_describe_action (policy, "ticket.create");
+    g_autofree char *unknown = td_policy_describe_action (policy, "ticket.frobnicate");
+
+    g_assert_cmpstr (create, ==, "log a new ticket");
+    g_assert_cmpstr (unknown, ==, "ticket.frobnicate");
+  }
 }
 
 static void

@@ -102,8 +102,12 @@ td_test_server_start (TdTestServer *server)
   g_unlink (port_file);
   /* exec, so the PID we hold is tierdeskd's own. */
   command = g_strdup_printf ("exec '%s' serve --db '%s' --listen 127.0.0.1:0 --port-file '%s' "
-                             "2>>'%s'",
-                             tierdeskd_path (), server->db, port_file, server->log);
+                             "%s%s%s%s 2>>'%s'",
+                             tierdeskd_path (), server->db, port_file,
+                             server->tls_cert != NULL ? "--tls-cert " : "",
+                             server->tls_cert != NULL ? server->tls_cert : "",
+                             server->tls_key != NULL ? " --tls-key " : "",
+                             server->tls_key != NULL ? server->tls_key : "", server->log);
   argv[2] = command;
   g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &server->pid,
                  &error);
@@ -179,6 +183,8 @@ td_test_server_free (TdTestServer *server)
   g_free (server->db);
   g_free (server->log);
   g_free (server->password_file);
+  g_free (server->tls_cert);
+  g_free (server->tls_key);
   g_free (server);
 }
 

@@ -18,6 +18,9 @@ typedef struct
   GPid pid;
   guint port;
   SoupSession *session;
+  /* Set before starting to serve HTTPS. */
+  char *tls_cert;
+  char *tls_key;
 } TdTestServer;
 
 typedef struct

@@ -493,6 +493,11 @@ test_error_codes (Fixture      *fixture,
   g_assert_cmpuint (method->status, ==, 405);
   g_assert_cmpstr (soup_message_headers_get_one (method->headers, "Allow"), ==, "GET, POST");
   g_assert_cmpuint (forbidden->status, ==, 403);
+  g_assert_cmpstr (
+    json_object_get_string_member (json_object_get_object_member (td_test_object (forbidden),
+                                                                  "error"),
+                                   "message"),
+    ==, "a Service Desk Analyst may not change the support model");
 
   /* A field the entity does not have, named in full. */
   bad_field = td_test_request (fixture->server, "POST", "/commands", token, body);
@@ -862,6 +867,114 @@ test_restore_new_epoch (Fixture      *fixture,
 }
 
 static void
+test_tombstone_horizon (Fixture      *fixture,
+                        gconstpointer data)
+{
+  g_autofree char *token = td_test_login (fixture->server, "deskmanager");
+  g_autofree char *uuid = create_ticket (fixture, token);
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (TdTestResponse) page = td_test_request (fixture->server, "GET", "/changes?since=0",
+                                                     token, NULL);
+  g_autoptr (TdTestResponse) current = NULL;
+  g_autoptr (TdTestResponse) gone = NULL;
+  g_autoptr (TdTestResponse) fresh = NULL;
+  g_autofree char *old_cursor = g_strdup (
+    json_object_get_string_member (td_test_object (page), "cursor"));
+  g_autofree char *ticket_path = g_strdup_printf ("/tickets/%s", uuid);
+  g_autofree char *del = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr (TdTestResponse) deleted = NULL;
+
+  current = td_test_request (fixture->server, "GET", ticket_path, token, NULL);
+  del = command_json ("delete", "ticket", uuid,
+                      json_object_get_int_member (td_test_object (current), "rev"), NULL);
+  body = batch (del);
+  deleted = td_test_request (fixture->server, "POST", "/commands", token, body);
+  g_assert_cmpstr (json_object_get_string_member (first_result (deleted), "status"), ==,
+                   "applied");
+  g_free (create_ticket (fixture, token));
+
+  g_assert_cmpint (td_test_tierdeskd (&out, &err, "purge-tombstones", "--db", fixture->server->db,
+                                      "--keep-revisions", "0", NULL),
+                   ==, 0);
+
+  /* A client that has not seen the deletion can no longer learn of it. */
+  path = g_strdup_printf ("/changes?since=%s", old_cursor);
+  gone = td_test_request (fixture->server, "GET", path, token, NULL);
+  g_assert_cmpuint (gone->status, ==, 410);
+  g_assert_cmpstr (td_test_error_code (gone), ==, "cursor_expired");
+
+  /* From 0 it resyncs, without the forgotten row. */
+  fresh = td_test_request (fixture->server, "GET", "/changes?since=0", token, NULL);
+  g_assert_cmpuint (fresh->status, ==, 200);
+  g_assert_null (strstr (fresh->text, uuid));
+}
+
+static void
+test_outside_api (Fixture      *fixture,
+                  gconstpointer data)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/index.html",
+                                          fixture->server->port);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr (GBytes) bytes = soup_session_send_and_read (fixture->server->session, msg, NULL,
+                                                         NULL);
+
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 404);
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (bytes, NULL),
+                                   "{\"error\":{\"code\":\"not_found\""));
+}
+
+static gboolean
+accept_test_certificate (SoupMessage          *msg,
+                         GTlsCertificate      *certificate,
+                         GTlsCertificateFlags  errors,
+                         gpointer              user_data)
+{
+  /* Self-signed for the test: trust exactly the one we made. */
+  return g_tls_certificate_is_same (certificate, user_data);
+}
+
+static void
+test_tls (void)
+{
+  g_autoptr (TdTestServer) server = td_test_server_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTlsCertificate) certificate = NULL;
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+  const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                         "-keyout", NULL, "-out", NULL, "-days", "1", "-subj", "/CN=127.0.0.1",
+                         NULL };
+
+  server->tls_key = g_build_filename (server->dir, "key.pem", NULL);
+  server->tls_cert = g_build_filename (server->dir, "cert.pem", NULL);
+  argv[7] = server->tls_key;
+  argv[9] = server->tls_cert;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status,
+                &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  certificate = g_tls_certificate_new_from_file (server->tls_cert, &error);
+  g_assert_no_error (error);
+
+  td_test_server_start (server);
+  url = g_strdup_printf ("https://127.0.0.1:%u/api/v1/health", server->port);
+  msg = soup_message_new ("GET", url);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_test_certificate), certificate);
+  bytes = soup_session_send_and_read (server->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (bytes, NULL), "{\"status\":\"ok\""));
+}
+
+static void
 test_cli_init_refuses_overwrite (Fixture      *fixture,
                                  gconstpointer data)
 {
@@ -905,7 +1018,10 @@ main (int   argc,
   ADD ("/server/api/stream", test_stream_notifies);
   ADD ("/server/api/backup-under-load", test_backup_under_load);
   ADD ("/server/api/restore", test_restore_new_epoch);
+  ADD ("/server/api/tombstone-horizon", test_tombstone_horizon);
+  ADD ("/server/api/outside-api", test_outside_api);
   ADD ("/server/cli/init-refuses-overwrite", test_cli_init_refuses_overwrite);
+  g_test_add_func ("/server/api/tls", test_tls);
 
   return g_test_run ();
 }
