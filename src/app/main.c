@@ -10,8 +10,7 @@
 #include "td-application.h"
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_autoptr (TdApplication) app = NULL;
 

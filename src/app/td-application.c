@@ -14,38 +14,30 @@ struct _TdApplication
   AdwApplication parent_instance;
 
   TdPolicy *policy;
-  GError *policy_error;
+  GError   *policy_error;
 };
 
 G_DEFINE_FINAL_TYPE (TdApplication, td_application, ADW_TYPE_APPLICATION)
 
 static void
-td_application_about_action (GSimpleAction *action,
-                             GVariant      *parameter,
-                             gpointer       user_data)
+td_application_about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   static const char *developers[] = { "The Tierdesk developers", NULL };
-  TdApplication *self = user_data;
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  TdApplication     *self = user_data;
+  GtkWindow         *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  adw_show_about_window (window,
-                         "application-name", _("Tierdesk"),
-                         "application-icon", APP_ID,
-                         "developer-name", _("The Tierdesk developers"),
-                         "version", PACKAGE_VERSION,
-                         "comments", _("Run a tiered production-support model: the queue and its "
-                                       "SLA clocks, escalations with complete handoffs, on-call "
-                                       "rotas and training."),
-                         "developers", developers,
-                         "copyright", "© 2026 The Tierdesk developers",
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         NULL);
+  adw_show_about_window (window, "application-name", _ ("Tierdesk"), "application-icon", APP_ID,
+                         "developer-name", _ ("The Tierdesk developers"), "version",
+                         PACKAGE_VERSION, "comments",
+                         _ ("Run a tiered production-support model: the queue and its "
+                            "SLA clocks, escalations with complete handoffs, on-call "
+                            "rotas and training."),
+                         "developers", developers, "copyright", "© 2026 The Tierdesk developers",
+                         "license-type", GTK_LICENSE_GPL_3_0, NULL);
 }
 
 static void
-td_application_quit_action (GSimpleAction *action,
-                            GVariant      *parameter,
-                            gpointer       user_data)
+td_application_quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   g_application_quit (G_APPLICATION (user_data));
 }
@@ -59,7 +51,7 @@ static void
 td_application_activate (GApplication *app)
 {
   TdApplication *self = TD_APPLICATION (app);
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  GtkWindow     *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
     window = GTK_WINDOW (td_window_new (self));
@@ -69,7 +61,7 @@ td_application_activate (GApplication *app)
 static void
 td_application_startup (GApplication *app)
 {
-  TdApplication *self = TD_APPLICATION (app);
+  TdApplication     *self = TD_APPLICATION (app);
   static const char *quit_accels[] = { "<primary>q", NULL };
   static const char *close_accels[] = { "<primary>w", NULL };
 
@@ -100,7 +92,7 @@ td_application_finalize (GObject *object)
 static void
 td_application_class_init (TdApplicationClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass      *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->finalize = td_application_finalize;
@@ -116,11 +108,9 @@ td_application_init (TdApplication *self)
 TdApplication *
 td_application_new (void)
 {
-  return g_object_new (TD_TYPE_APPLICATION,
-                       "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
-                       "resource-base-path", "/io/github/tierdesk/Tierdesk",
-                       NULL);
+  return g_object_new (TD_TYPE_APPLICATION, "application-id", APP_ID, "flags",
+                       G_APPLICATION_DEFAULT_FLAGS, "resource-base-path",
+                       "/io/github/tierdesk/Tierdesk", NULL);
 }
 
 TdPolicy *

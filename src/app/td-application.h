@@ -13,9 +13,9 @@ G_BEGIN_DECLS
 #define TD_TYPE_APPLICATION (td_application_get_type ())
 G_DECLARE_FINAL_TYPE (TdApplication, td_application, TD, APPLICATION, AdwApplication)
 
-TdApplication *td_application_new        (void);
+TdApplication *td_application_new (void);
 /* NULL when the policy could not be loaded; then the error says why. */
-TdPolicy      *td_application_get_policy (TdApplication *self);
-const GError  *td_application_get_policy_error (TdApplication *self);
+TdPolicy     *td_application_get_policy (TdApplication *self);
+const GError *td_application_get_policy_error (TdApplication *self);
 
 G_END_DECLS

@@ -16,10 +16,10 @@ struct _TdWindow
 {
   AdwApplicationWindow parent_instance;
 
-  GtkStack *content_stack;
-  GtkBox *model_box;
-  AdwStatusPage *error_page;
-  AdwWindowTitle *window_title;
+  GtkStack        *content_stack;
+  GtkBox          *model_box;
+  AdwStatusPage   *error_page;
+  AdwWindowTitle  *window_title;
   AdwToastOverlay *toast_overlay;
 
   GSettings *settings;
@@ -30,8 +30,7 @@ G_DEFINE_FINAL_TYPE (TdWindow, td_window, ADW_TYPE_APPLICATION_WINDOW)
 /* A fact from the policy: what it is, then its value underneath, so long
  * values wrap across the whole row instead of a narrow column. */
 static GtkWidget *
-info_row (const char *title,
-          const char *value)
+info_row (const char *title, const char *value)
 {
   GtkWidget *row = adw_action_row_new ();
   /* Rows take markup, and policy text such as "< 15 minutes" is not. */
@@ -56,7 +55,7 @@ describe_target (const TdTarget *target)
 static GtkWidget *
 tier_group (const TdTier *tier)
 {
-  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget       *group = adw_preferences_group_new ();
   g_autofree char *description = g_strdup_printf ("%s · %s", tier->team, tier->hours);
   g_autofree char *response = describe_target (&tier->response_target);
 
@@ -65,19 +64,18 @@ tier_group (const TdTier *tier)
   gtk_widget_set_name (group, "tier-group");
 
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                             info_row (_("Response target"), response));
+                             info_row (_ ("Response target"), response));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                             info_row (_("Primary contact"), tier->primary_contact));
+                             info_row (_ ("Primary contact"), tier->primary_contact));
 
   for (guint i = 0; i < tier->issue_types->len; i++)
     {
       const TdIssueType *issue_type = g_ptr_array_index (tier->issue_types, i);
-      g_autofree char *resolution = describe_target (&issue_type->resolution);
-      g_autofree char *value = g_strdup_printf (_("%s · escalate if: %s"), resolution,
-                                                issue_type->escalate_if);
+      g_autofree char   *resolution = describe_target (&issue_type->resolution);
+      g_autofree char   *value
+          = g_strdup_printf (_ ("%s · escalate if: %s"), resolution, issue_type->escalate_if);
 
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                                 info_row (issue_type->name, value));
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), info_row (issue_type->name, value));
     }
   return group;
 }
@@ -88,15 +86,14 @@ severity_group (TdPolicy *policy)
   GtkWidget *group = adw_preferences_group_new ();
   GPtrArray *severities = td_policy_get_severities (policy);
 
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Severity SLA Matrix"));
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _ ("Severity SLA Matrix"));
   for (guint i = 0; i < severities->len; i++)
     {
       const TdSeverity *severity = g_ptr_array_index (severities, i);
-      g_autofree char *title = g_strdup_printf ("%s · %s", severity->id, severity->name);
-      g_autofree char *value = g_strdup_printf (_("Response %s · Resolution %s · Updates %s"),
-                                                severity->response.label,
-                                                severity->resolution.label,
-                                                severity->update.label);
+      g_autofree char  *title = g_strdup_printf ("%s · %s", severity->id, severity->name);
+      g_autofree char  *value = g_strdup_printf (_ ("Response %s · Resolution %s · Updates %s"),
+                                                 severity->response.label,
+                                                 severity->resolution.label, severity->update.label);
 
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), info_row (title, value));
     }
@@ -110,15 +107,15 @@ time_limit_group (TdPolicy *policy)
   GPtrArray *limits = td_policy_get_time_limits (policy);
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group),
-                                   _("Maximum Time Before Escalation"));
+                                   _ ("Maximum Time Before Escalation"));
   for (guint i = 0; i < limits->len; i++)
     {
       const TdTimeLimit *limit = g_ptr_array_index (limits, i);
-      g_autofree char *max = td_duration_to_string (&limit->max);
-      g_autofree char *title = limit->severity != NULL
-                                 ? g_strdup_printf (_("Tier %d (%s)"), limit->tier,
-                                                    limit->severity)
-                                 : g_strdup_printf (_("Tier %d"), limit->tier);
+      g_autofree char   *max = td_duration_to_string (&limit->max);
+      g_autofree char   *title
+          = limit->severity != NULL
+                ? g_strdup_printf (_ ("Tier %d (%s)"), limit->tier, limit->severity)
+                : g_strdup_printf (_ ("Tier %d"), limit->tier);
       g_autofree char *value = g_strdup_printf ("%s · %s", max, limit->condition);
 
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), info_row (title, value));
@@ -127,13 +124,12 @@ time_limit_group (TdPolicy *policy)
 }
 
 static void
-td_window_show_policy (TdWindow *self,
-                       TdPolicy *policy)
+td_window_show_policy (TdWindow *self, TdPolicy *policy)
 {
   const TdPolicyDocument *document = td_policy_get_document (policy);
-  GPtrArray *tiers = td_policy_get_tiers (policy);
-  g_autofree char *subtitle = g_strdup_printf (_("%s · version %s"), document->id,
-                                               document->version);
+  GPtrArray              *tiers = td_policy_get_tiers (policy);
+  g_autofree char        *subtitle
+      = g_strdup_printf (_ ("%s · version %s"), document->id, document->version);
 
   adw_window_title_set_subtitle (self->window_title, subtitle);
 
@@ -159,7 +155,7 @@ td_window_dispose (GObject *object)
 static void
 td_window_class_init (TdWindowClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = td_window_dispose;
@@ -183,8 +179,7 @@ td_window_init (TdWindow *self)
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-height", self, "default-height",
                    G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "window-maximized", self, "maximized",
-                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
 }
 
 TdWindow *
@@ -203,7 +198,7 @@ td_window_new (TdApplication *application)
     td_window_show_policy (self, policy);
   else if (td_application_get_policy_error (application) != NULL)
     {
-      const GError *error = td_application_get_policy_error (application);
+      const GError    *error = td_application_get_policy_error (application);
       g_autofree char *markup = g_markup_escape_text (error->message, -1);
 
       adw_status_page_set_description (self->error_page, markup);

@@ -36,10 +36,10 @@
 
 /* Unix seconds of 0001-01-01 and 9999-12-31T23:59:59Z: GDate and GDateTime
  * do not go further, and nothing in a help desk needs to. */
-#define INSTANT_MIN ((TdInstant)-62135596800)
-#define INSTANT_MAX ((TdInstant)253402300799)
+#define INSTANT_MIN ((TdInstant) -62135596800)
+#define INSTANT_MAX ((TdInstant) 253402300799)
 
-#define SECONDS_PER_DAY ((gint64)86400)
+#define SECONDS_PER_DAY ((gint64) 86400)
 
 /* GDate's Julian day number of 1970-01-01. */
 #define UNIX_EPOCH_JULIAN 719163
@@ -48,7 +48,7 @@
 #define CHUNK_SECONDS SECONDS_PER_DAY
 
 /* Give up when this much calendar time passes without any open hours. */
-#define GIVE_UP_SECONDS ((gint64)3653 * SECONDS_PER_DAY)
+#define GIVE_UP_SECONDS ((gint64) 3653 * SECONDS_PER_DAY)
 
 typedef struct
 {
@@ -60,9 +60,9 @@ struct _TdCalendar
 {
   GObject parent_instance;
 
-  char *id;
-  char *name;
-  char *time_zone_id;
+  char      *id;
+  char      *name;
+  char      *time_zone_id;
   GTimeZone *time_zone;
 
   /* Indexed by GDateWeekday - 1 (Monday first); each sorted by start and
@@ -72,7 +72,7 @@ struct _TdCalendar
   /* Local dates as days since 1970-01-01, used as pointer-sized keys. */
   GHashTable *holidays;
 
-  gint64 business_day;
+  gint64   business_day;
   gboolean always;
 };
 
@@ -81,7 +81,7 @@ G_DEFINE_FINAL_TYPE (TdCalendar, td_calendar, G_TYPE_OBJECT)
 static void
 td_calendar_finalize (GObject *object)
 {
-  TdCalendar *self = (TdCalendar *)object;
+  TdCalendar *self = (TdCalendar *) object;
 
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->name, g_free);
@@ -197,8 +197,8 @@ td_calendar_add_window (TdCalendar *self, GDateWeekday weekday, int start_minute
 {
   GArray *windows;
   GArray *merged;
-  Window window = { start_minute, end_minute };
-  guint pos;
+  Window  window = { start_minute, end_minute };
+  guint   pos;
 
   g_return_if_fail (TD_IS_CALENDAR (self));
   g_return_if_fail (!self->always);
@@ -250,7 +250,7 @@ days_from_date (int year, int month, int day)
   g_date_clear (&date, 1);
   g_date_set_dmy (&date, day, month, year);
 
-  return (gint64)g_date_get_julian (&date) - UNIX_EPOCH_JULIAN;
+  return (gint64) g_date_get_julian (&date) - UNIX_EPOCH_JULIAN;
 }
 
 /**
@@ -272,7 +272,7 @@ td_calendar_add_holiday (TdCalendar *self, int year, int month, int day)
   g_return_if_fail (valid_date (year, month, day));
 
   days = days_from_date (year, month, day);
-  g_hash_table_add (self->holidays, GINT_TO_POINTER ((int)days));
+  g_hash_table_add (self->holidays, GINT_TO_POINTER ((int) days));
 }
 
 /**
@@ -341,7 +341,7 @@ td_calendar_is_holiday (TdCalendar *self, int year, int month, int day)
 
   days = days_from_date (year, month, day);
 
-  return g_hash_table_contains (self->holidays, GINT_TO_POINTER ((int)days));
+  return g_hash_table_contains (self->holidays, GINT_TO_POINTER ((int) days));
 }
 
 /**
@@ -388,7 +388,7 @@ windows_for_local_day (TdCalendar *self, gint64 local_day)
 
   g_assert (weekday >= 0 && weekday < 7);
 
-  if (g_hash_table_contains (self->holidays, GINT_TO_POINTER ((int)local_day)))
+  if (g_hash_table_contains (self->holidays, GINT_TO_POINTER ((int) local_day)))
     return NULL;
 
   return self->windows[weekday];
@@ -398,10 +398,10 @@ gboolean
 td_calendar_is_working (TdCalendar *self, TdInstant instant)
 {
   GArray *windows;
-  gint64 local;
-  gint64 local_day;
-  gint64 second_of_day;
-  int interval;
+  gint64  local;
+  gint64  local_day;
+  gint64  second_of_day;
+  int     interval;
 
   g_return_val_if_fail (TD_IS_CALENDAR (self), FALSE);
 
@@ -435,7 +435,7 @@ static void
 append_interval (GArray *out, TdInstant start, TdInstant end)
 {
   TdInterval *last;
-  TdInterval interval = { start, end };
+  TdInterval  interval = { start, end };
 
   g_assert (out != NULL);
 
@@ -466,7 +466,7 @@ collect_constant_offset (TdCalendar *self, TdInstant from, TdInstant to, gint64 
   for (gint64 day = first_day; day <= last_day; day++)
     {
       GArray *windows = windows_for_local_day (self, day);
-      gint64 midnight = day * SECONDS_PER_DAY - offset;
+      gint64  midnight = day * SECONDS_PER_DAY - offset;
 
       if (windows == NULL)
         continue;
@@ -474,8 +474,8 @@ collect_constant_offset (TdCalendar *self, TdInstant from, TdInstant to, gint64 
       for (guint i = 0; i < windows->len; i++)
         {
           const Window *w = &g_array_index (windows, Window, i);
-          TdInstant start = midnight + w->start_minute * 60;
-          TdInstant end = midnight + w->end_minute * 60;
+          TdInstant     start = midnight + w->start_minute * 60;
+          TdInstant     end = midnight + w->end_minute * 60;
 
           append_interval (out, MAX (start, from), MIN (end, to));
         }
@@ -495,7 +495,7 @@ collect_open (TdCalendar *self, TdInstant from, TdInstant to, GArray *out)
 
   while (from < to)
     {
-      int interval = g_time_zone_find_interval (self->time_zone, G_TIME_TYPE_UNIVERSAL, from);
+      int       interval = g_time_zone_find_interval (self->time_zone, G_TIME_TYPE_UNIVERSAL, from);
       TdInstant piece_end = to;
 
       /* Interval indexes grow with time, so a different index at the end
@@ -559,7 +559,7 @@ normalize_pauses (const TdInterval *pauses, guint n_pauses)
   for (guint i = 0; i < sorted->len; i++)
     {
       const TdInterval *p = &g_array_index (sorted, TdInterval, i);
-      TdInterval *last
+      TdInterval       *last
           = merged->len > 0 ? &g_array_index (merged, TdInterval, merged->len - 1) : NULL;
 
       if (last != NULL && p->start <= last->end)
@@ -577,7 +577,7 @@ normalize_pauses (const TdInterval *pauses, guint n_pauses)
 typedef struct
 {
   GArray *pauses;
-  guint next;
+  guint   next;
 } PauseCursor;
 
 /* Forgets the pauses that end at or before @at. */
@@ -702,16 +702,19 @@ measure (PauseCursor *cursor, TdInstant start, TdInstant end)
  *   or the deadline would be past the year 9999
  */
 TdInstant
-td_calendar_add (TdCalendar *self, TdInstant start, const TdDuration *duration,
-                 const TdInterval *pauses, guint n_pauses)
+td_calendar_add (TdCalendar       *self,
+                 TdInstant         start,
+                 const TdDuration *duration,
+                 const TdInterval *pauses,
+                 guint             n_pauses)
 {
   g_autoptr (GArray) normalized = NULL;
   g_autoptr (GArray) open = NULL;
   PauseCursor cursor;
-  TdInstant chunk;
-  TdInstant last_open;
-  TdInstant result;
-  gint64 remaining;
+  TdInstant   chunk;
+  TdInstant   last_open;
+  TdInstant   result;
+  gint64      remaining;
 
   g_return_val_if_fail (TD_IS_CALENDAR (self), TD_INSTANT_NEVER);
   g_return_val_if_fail (duration != NULL, TD_INSTANT_NEVER);
@@ -799,14 +802,17 @@ td_calendar_add (TdCalendar *self, TdInstant start, const TdDuration *duration,
  * Returns: working seconds, 0 if @to is not after @from
  */
 gint64
-td_calendar_working_between (TdCalendar *self, TdInstant from, TdInstant to,
-                             const TdInterval *pauses, guint n_pauses)
+td_calendar_working_between (TdCalendar       *self,
+                             TdInstant         from,
+                             TdInstant         to,
+                             const TdInterval *pauses,
+                             guint             n_pauses)
 {
   g_autoptr (GArray) normalized = NULL;
   g_autoptr (GArray) open = NULL;
   PauseCursor cursor;
-  TdInstant chunk;
-  gint64 total = 0;
+  TdInstant   chunk;
+  gint64      total = 0;
 
   g_return_val_if_fail (TD_IS_CALENDAR (self), 0);
   g_return_val_if_fail (pauses != NULL || n_pauses == 0, 0);

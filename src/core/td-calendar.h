@@ -27,46 +27,37 @@ typedef struct
 #define TD_TYPE_CALENDAR (td_calendar_get_type ())
 G_DECLARE_FINAL_TYPE (TdCalendar, td_calendar, TD, CALENDAR, GObject)
 
-TdCalendar *td_calendar_new_always          (const char  *id,
-                                             const char  *name);
-TdCalendar *td_calendar_new_business        (const char  *id,
-                                             const char  *name,
-                                             const char  *time_zone,
-                                             GError     **error);
+TdCalendar *td_calendar_new_always (const char *id, const char *name);
+TdCalendar *td_calendar_new_business (const char *id,
+                                      const char *name,
+                                      const char *time_zone,
+                                      GError    **error);
 /* Open hours for one weekday, local wall-clock minutes since midnight,
  * [start_minute, end_minute) with 0 <= start < end <= 1440. */
-void        td_calendar_add_window          (TdCalendar  *self,
-                                             GDateWeekday weekday,
-                                             int          start_minute,
-                                             int          end_minute);
-void        td_calendar_add_holiday         (TdCalendar  *self,
-                                             int          year,
-                                             int          month,
-                                             int          day);
-void        td_calendar_set_business_day    (TdCalendar  *self,
-                                             gint64       seconds);
-const char *td_calendar_get_id              (TdCalendar  *self);
-const char *td_calendar_get_name            (TdCalendar  *self);
+void        td_calendar_add_window (TdCalendar  *self,
+                                    GDateWeekday weekday,
+                                    int          start_minute,
+                                    int          end_minute);
+void        td_calendar_add_holiday (TdCalendar *self, int year, int month, int day);
+void        td_calendar_set_business_day (TdCalendar *self, gint64 seconds);
+const char *td_calendar_get_id (TdCalendar *self);
+const char *td_calendar_get_name (TdCalendar *self);
 /* NULL for an always-open calendar. */
-const char *td_calendar_get_time_zone       (TdCalendar  *self);
-gboolean    td_calendar_is_always           (TdCalendar  *self);
-gint64      td_calendar_get_business_day    (TdCalendar  *self);
-gboolean    td_calendar_is_holiday          (TdCalendar  *self,
-                                             int          year,
-                                             int          month,
-                                             int          day);
-gboolean    td_calendar_is_working          (TdCalendar  *self,
-                                             TdInstant    instant);
-gboolean    td_calendar_has_open_hours      (TdCalendar  *self);
-TdInstant   td_calendar_add                 (TdCalendar       *self,
-                                             TdInstant         start,
-                                             const TdDuration *duration,
-                                             const TdInterval *pauses,
-                                             guint             n_pauses);
-gint64      td_calendar_working_between     (TdCalendar       *self,
-                                             TdInstant         from,
-                                             TdInstant         to,
-                                             const TdInterval *pauses,
-                                             guint             n_pauses);
+const char *td_calendar_get_time_zone (TdCalendar *self);
+gboolean    td_calendar_is_always (TdCalendar *self);
+gint64      td_calendar_get_business_day (TdCalendar *self);
+gboolean    td_calendar_is_holiday (TdCalendar *self, int year, int month, int day);
+gboolean    td_calendar_is_working (TdCalendar *self, TdInstant instant);
+gboolean    td_calendar_has_open_hours (TdCalendar *self);
+TdInstant   td_calendar_add (TdCalendar       *self,
+                             TdInstant         start,
+                             const TdDuration *duration,
+                             const TdInterval *pauses,
+                             guint             n_pauses);
+gint64      td_calendar_working_between (TdCalendar       *self,
+                                         TdInstant         from,
+                                         TdInstant         to,
+                                         const TdInterval *pauses,
+                                         guint             n_pauses);
 
 G_END_DECLS

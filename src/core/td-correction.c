@@ -5,8 +5,7 @@
 #include "td-correction.h"
 
 static char *
-role_names (TdPolicy    *policy,
-            char *const *roles)
+role_names (TdPolicy *policy, char *const *roles)
 {
   g_autoptr (GString) text = g_string_new (NULL);
   guint n = roles != NULL ? g_strv_length ((char **) roles) : 0;
@@ -30,8 +29,8 @@ td_correction_decide (TdPolicy   *policy,
                       char      **explanation)
 {
   const TdCorrectionRule *rule;
-  TdCorrectionDecision decision;
-  char *text;
+  TdCorrectionDecision    decision;
+  char                   *text;
 
   g_return_val_if_fail (TD_IS_POLICY (policy), TD_CORRECTION_UNKNOWN_TYPE);
 
@@ -49,10 +48,10 @@ td_correction_decide (TdPolicy   *policy,
                               rule->approval_label);
     }
   else if (performer_role == NULL
-           || !g_strv_contains ((const char * const *) rule->authority_roles, performer_role))
+           || !g_strv_contains ((const char *const *) rule->authority_roles, performer_role))
     {
       g_autofree char *allowed = role_names (policy, rule->authority_roles);
-      const TdRole *role = td_policy_get_role (policy, performer_role);
+      const TdRole    *role = td_policy_get_role (policy, performer_role);
 
       decision = TD_CORRECTION_NOT_AUTHORISED;
       text = g_strdup_printf ("%s is a Tier %d correction: only %s may perform it, not %s",
@@ -60,13 +59,12 @@ td_correction_decide (TdPolicy   *policy,
                               role != NULL ? role->name : "this role");
     }
   else if (approver_role == NULL
-           || !g_strv_contains ((const char * const *) rule->approval_roles, approver_role))
+           || !g_strv_contains ((const char *const *) rule->approval_roles, approver_role))
     {
       g_autofree char *approvers = role_names (policy, rule->approval_roles);
 
       decision = TD_CORRECTION_NEEDS_APPROVAL;
-      text = g_strdup_printf ("%s needs %s from %s", rule->name, rule->approval_label,
-                              approvers);
+      text = g_strdup_printf ("%s needs %s from %s", rule->name, rule->approval_label, approvers);
     }
   else
     {
@@ -89,17 +87,17 @@ td_correction_decision_to_string (TdCorrectionDecision decision)
 {
   switch (decision)
     {
-    case TD_CORRECTION_ALLOWED:
-      return "allowed";
-    case TD_CORRECTION_NEEDS_APPROVAL:
-      return "needs-approval";
-    case TD_CORRECTION_NOT_AUTHORISED:
-      return "not-authorised";
-    case TD_CORRECTION_PROHIBITED:
-      return "prohibited";
-    case TD_CORRECTION_UNKNOWN_TYPE:
-      return "unknown-type";
-    default:
-      g_return_val_if_reached ("unknown");
+      case TD_CORRECTION_ALLOWED:
+        return "allowed";
+      case TD_CORRECTION_NEEDS_APPROVAL:
+        return "needs-approval";
+      case TD_CORRECTION_NOT_AUTHORISED:
+        return "not-authorised";
+      case TD_CORRECTION_PROHIBITED:
+        return "prohibited";
+      case TD_CORRECTION_UNKNOWN_TYPE:
+        return "unknown-type";
+      default:
+        g_return_val_if_reached ("unknown");
     }
 }

@@ -11,19 +11,19 @@ G_BEGIN_DECLS
 typedef enum
 {
   TD_CORRECTION_ALLOWED,
-  TD_CORRECTION_NEEDS_APPROVAL,  /* the right person, but no (or the wrong) approver yet */
-  TD_CORRECTION_NOT_AUTHORISED,  /* the performer's role may not do this kind */
-  TD_CORRECTION_PROHIBITED,      /* nobody may, e.g. audit-sensitive data */
+  TD_CORRECTION_NEEDS_APPROVAL, /* the right person, but no (or the wrong) approver yet */
+  TD_CORRECTION_NOT_AUTHORISED, /* the performer's role may not do this kind */
+  TD_CORRECTION_PROHIBITED,     /* nobody may, e.g. audit-sensitive data */
   TD_CORRECTION_UNKNOWN_TYPE,
 } TdCorrectionDecision;
 
 /* @approver_role may be NULL while the request waits for approval.
  * @explanation, if not NULL, receives a sentence for the person asking. */
-TdCorrectionDecision td_correction_decide            (TdPolicy    *policy,
-                                                      const char  *correction_type,
-                                                      const char  *performer_role,
-                                                      const char  *approver_role,
-                                                      char       **explanation);
+TdCorrectionDecision td_correction_decide (TdPolicy   *policy,
+                                           const char *correction_type,
+                                           const char *performer_role,
+                                           const char *approver_role,
+                                           char      **explanation);
 const char          *td_correction_decision_to_string (TdCorrectionDecision decision);
 
 G_END_DECLS

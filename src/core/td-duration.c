@@ -11,16 +11,16 @@
 G_DEFINE_QUARK (td-duration-error-quark, td_duration_error)
 /* clang-format on */
 
-#define SECONDS_PER_MINUTE ((gint64)60)
-#define SECONDS_PER_HOUR ((gint64)60 * 60)
-#define SECONDS_PER_DAY ((gint64)24 * 60 * 60)
-#define SECONDS_PER_WEEK ((gint64)7 * 24 * 60 * 60)
+#define SECONDS_PER_MINUTE ((gint64) 60)
+#define SECONDS_PER_HOUR   ((gint64) 60 * 60)
+#define SECONDS_PER_DAY    ((gint64) 24 * 60 * 60)
+#define SECONDS_PER_WEEK   ((gint64) 7 * 24 * 60 * 60)
 
 /* About a hundred years. No service-level target is that long, so anything
  * above it is a typo (an extra zero or two) rather than a real policy. A
  * business day is counted as 24 hours here, its longest possible length, so
  * that whatever calendar the duration ends up on the sum cannot overflow. */
-#define MAX_SECONDS ((gint64)36525 * SECONDS_PER_DAY)
+#define MAX_SECONDS ((gint64) 36525 * SECONDS_PER_DAY)
 
 typedef enum
 {
@@ -36,7 +36,7 @@ typedef enum
 static const struct
 {
   const char *suffix;
-  gint64 seconds; /* 0 for business days, whose length the calendar decides */
+  gint64      seconds; /* 0 for business days, whose length the calendar decides */
 } units[N_UNITS] = {
   [UNIT_SECONDS] = { "s", 1 },
   [UNIT_MINUTES] = { "m", SECONDS_PER_MINUTE },
@@ -79,9 +79,9 @@ read_unit (const char *p, Unit *unit)
 static gboolean
 parse_terms (const char *text, TdDuration *out, gboolean *overflow)
 {
-  gboolean seen[N_UNITS] = { FALSE };
-  gint64 seconds = 0;
-  gint64 business_days = 0;
+  gboolean    seen[N_UNITS] = { FALSE };
+  gint64      seconds = 0;
+  gint64      business_days = 0;
   const char *p = text;
 
   g_assert (text != NULL);
@@ -96,8 +96,8 @@ parse_terms (const char *text, TdDuration *out, gboolean *overflow)
   while (*p != '\0')
     {
       gint64 value = 0;
-      gsize unit_len;
-      Unit unit;
+      gsize  unit_len;
+      Unit   unit;
 
       if (!g_ascii_isdigit (*p))
         return FALSE;
@@ -166,8 +166,8 @@ gboolean
 td_duration_parse (const char *text, TdDuration *out, GError **error)
 {
   g_autofree char *trimmed = NULL;
-  TdDuration parsed = { 0, 0 };
-  gboolean overflow = FALSE;
+  TdDuration       parsed = { 0, 0 };
+  gboolean         overflow = FALSE;
 
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);

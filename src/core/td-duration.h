@@ -28,10 +28,8 @@ typedef struct
 } TdDuration;
 
 GQuark   td_duration_error_quark (void);
-gboolean td_duration_parse       (const char  *text,
-                                  TdDuration  *out,
-                                  GError     **error);
-char    *td_duration_to_string   (const TdDuration *duration);
-gboolean td_duration_is_zero     (const TdDuration *duration);
+gboolean td_duration_parse (const char *text, TdDuration *out, GError **error);
+char    *td_duration_to_string (const TdDuration *duration);
+gboolean td_duration_is_zero (const TdDuration *duration);
 
 G_END_DECLS

@@ -4,7 +4,9 @@
  */
 #include "td-escalation.h"
 
+/* clang-format off */
 G_DEFINE_QUARK (td-escalation-error-quark, td_escalation_error)
+/* clang-format on */
 
 void
 td_escalation_option_free (TdEscalationOption *option)
@@ -17,15 +19,13 @@ td_escalation_option_free (TdEscalationOption *option)
 }
 
 static gboolean
-strv_has (char *const *strv,
-          const char  *value)
+strv_has (char *const *strv, const char *value)
 {
-  return strv != NULL && value != NULL && g_strv_contains ((const char * const *) strv, value);
+  return strv != NULL && value != NULL && g_strv_contains ((const char *const *) strv, value);
 }
 
 static gboolean
-is_checked (const char * const *checked,
-            const char         *id)
+is_checked (const char *const *checked, const char *id)
 {
   return checked != NULL && g_strv_contains (checked, id);
 }
@@ -47,19 +47,17 @@ join_names (GPtrArray *items)
 }
 
 static TdEscalationOption *
-evaluate (TdPolicy                  *policy,
-          const TdEscalationPath    *path,
-          const TdEscalationRequest *request)
+evaluate (TdPolicy *policy, const TdEscalationPath *path, const TdEscalationRequest *request)
 {
   TdEscalationOption *option = g_new0 (TdEscalationOption, 1);
-  gboolean restricted;
-  gboolean severity_fits;
-  gboolean reason_fits;
+  gboolean            restricted;
+  gboolean            severity_fits;
+  gboolean            reason_fits;
 
   option->path = path;
   option->missing = g_ptr_array_new ();
-  option->checklist = path->checklist != NULL ? td_policy_get_checklist (policy, path->checklist)
-                                              : NULL;
+  option->checklist
+      = path->checklist != NULL ? td_policy_get_checklist (policy, path->checklist) : NULL;
 
   /* A restricted path (SEV-1 direct, any → Tier 4) opens for its severities
    * or for one of its stated reasons, such as a security breach. */
@@ -81,18 +79,17 @@ evaluate (TdPolicy                  *policy,
     }
   if (restricted && !severity_fits && !reason_fits)
     {
-      g_autofree char *severities = path->severities != NULL
-                                      ? g_strjoinv (", ", path->severities)
-                                      : g_strdup ("");
-      g_autofree char *reasons = path->reasons != NULL ? g_strjoinv (", ", path->reasons)
-                                                       : g_strdup ("");
+      g_autofree char *severities
+          = path->severities != NULL ? g_strjoinv (", ", path->severities) : g_strdup ("");
+      g_autofree char *reasons
+          = path->reasons != NULL ? g_strjoinv (", ", path->reasons) : g_strdup ("");
 
       /* A path may be open to reasons alone, with no severities. */
       if (reasons[0] != '\0' && severities[0] == '\0')
         option->why = g_strdup_printf ("only with a stated reason: %s", reasons);
       else if (reasons[0] != '\0')
-        option->why = g_strdup_printf ("only for %s, or with a stated reason: %s", severities,
-                                       reasons);
+        option->why
+            = g_strdup_printf ("only for %s, or with a stated reason: %s", severities, reasons);
       else
         option->why = g_strdup_printf ("only for %s", severities);
       return option;
@@ -112,8 +109,8 @@ evaluate (TdPolicy                  *policy,
   if (option->allowed)
     {
       g_autofree char *criteria = g_strjoinv (", ", path->criteria);
-      option->why = g_strdup_printf ("allowed: Tier %d → Tier %d (%s)", request->tier, path->to,
-                                     criteria);
+      option->why
+          = g_strdup_printf ("allowed: Tier %d → Tier %d (%s)", request->tier, path->to, criteria);
     }
   else
     {
@@ -125,8 +122,7 @@ evaluate (TdPolicy                  *policy,
 }
 
 GPtrArray *
-td_escalation_options (TdPolicy                  *policy,
-                       const TdEscalationRequest *request)
+td_escalation_options (TdPolicy *policy, const TdEscalationRequest *request)
 {
   GPtrArray *paths;
   GPtrArray *options;
@@ -170,8 +166,8 @@ td_escalation_check (TdPolicy                  *policy,
         return option->path;
       if (option->applies && incomplete == NULL)
         incomplete = option;
-      g_string_append_printf (reasons, "%s%s: %s", reasons->len > 0 ? "; " : "",
-                              option->path->id, option->why);
+      g_string_append_printf (reasons, "%s%s: %s", reasons->len > 0 ? "; " : "", option->path->id,
+                              option->why);
     }
 
   if (incomplete != NULL)
@@ -203,13 +199,13 @@ td_escalation_time_limit (TdPolicy             *policy,
                           TdInstant             now,
                           TdEscalationDeadline *out)
 {
-  GPtrArray *limits;
+  GPtrArray         *limits;
   const TdTimeLimit *found = NULL;
 
   g_return_val_if_fail (TD_IS_POLICY (policy), FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  *out = (TdEscalationDeadline) { 0 };
+  *out = (TdEscalationDeadline){ 0 };
   out->deadline = TD_INSTANT_NEVER;
 
   /* A limit for the ticket's severity beats the tier's general one. */
@@ -243,11 +239,10 @@ td_escalation_time_limit (TdPolicy             *policy,
 }
 
 guint
-td_escalation_count_ping_pong (const TdTierMove *moves,
-                               guint             n_moves)
+td_escalation_count_ping_pong (const TdTierMove *moves, guint n_moves)
 {
   guint bounces = 0;
-  int sent_down_from = 0;
+  int   sent_down_from = 0;
 
   g_return_val_if_fail (moves != NULL || n_moves == 0, 0);
 
@@ -276,8 +271,8 @@ td_escalation_time_per_tier (TdInstant         created,
                              guint             n_moves,
                              TdInstant         now)
 {
-  GArray *seconds = g_array_new (FALSE, TRUE, sizeof (gint64));
-  int tier = first_tier;
+  GArray   *seconds = g_array_new (FALSE, TRUE, sizeof (gint64));
+  int       tier = first_tier;
   TdInstant since = created;
 
   g_return_val_if_fail (moves != NULL || n_moves == 0, seconds);
@@ -303,8 +298,7 @@ td_escalation_time_per_tier (TdInstant         created,
 }
 
 gboolean
-td_escalation_pir_required (TdPolicy   *policy,
-                            const char *severity)
+td_escalation_pir_required (TdPolicy *policy, const char *severity)
 {
   const TdSeverity *found;
 

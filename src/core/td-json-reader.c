@@ -30,13 +30,10 @@ td_json_reader_free (TdJsonReader *self)
 }
 
 void
-td_json_reader_error (TdJsonReader *self,
-                      const char   *path,
-                      const char   *format,
-                      ...)
+td_json_reader_error (TdJsonReader *self, const char *path, const char *format, ...)
 {
   g_autofree char *message = NULL;
-  va_list args;
+  va_list          args;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (path != NULL);
@@ -75,15 +72,13 @@ td_json_reader_steal_errors (TdJsonReader *self)
 }
 
 char *
-td_json_path_member (const char *path,
-                     const char *member)
+td_json_path_member (const char *path, const char *member)
 {
   return g_strconcat (path, ".", member, NULL);
 }
 
 char *
-td_json_path_index (const char *path,
-                    guint       index)
+td_json_path_index (const char *path, guint index)
 {
   return g_strdup_printf ("%s[%u]", path, index);
 }
@@ -101,27 +96,27 @@ td_json_node_describe (JsonNode *node)
 
   switch (json_node_get_value_type (node))
     {
-    case G_TYPE_STRING:
-      return "a string";
-    case G_TYPE_BOOLEAN:
-      return "a boolean";
-    case G_TYPE_INT64:
-      return "an integer";
-    case G_TYPE_DOUBLE:
-      return "a number";
-    default:
-      return "a value";
+      case G_TYPE_STRING:
+        return "a string";
+      case G_TYPE_BOOLEAN:
+        return "a boolean";
+      case G_TYPE_INT64:
+        return "an integer";
+      case G_TYPE_DOUBLE:
+        return "a number";
+      default:
+        return "a value";
     }
 }
 
 void
-td_json_reader_check_members (TdJsonReader       *self,
-                              JsonObject         *object,
-                              const char         *path,
-                              const char * const *allowed)
+td_json_reader_check_members (TdJsonReader      *self,
+                              JsonObject        *object,
+                              const char        *path,
+                              const char *const *allowed)
 {
   JsonObjectIter iter;
-  const char *name;
+  const char    *name;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (object != NULL);
@@ -210,10 +205,7 @@ td_json_reader_get_array (TdJsonReader *self,
 }
 
 JsonObject *
-td_json_reader_element_object (TdJsonReader *self,
-                               JsonArray    *array,
-                               const char   *path,
-                               guint         index)
+td_json_reader_element_object (TdJsonReader *self, JsonArray *array, const char *path, guint index)
 {
   JsonNode *node = json_array_get_element (array, index);
 
@@ -255,8 +247,8 @@ td_json_reader_get_strv (TdJsonReader *self,
 {
   g_autoptr (GStrvBuilder) builder = NULL;
   g_autofree char *member_path = NULL;
-  JsonArray *array;
-  guint n;
+  JsonArray       *array;
+  guint            n;
 
   array = td_json_reader_get_array (self, object, path, member, required);
   if (array == NULL)
@@ -314,7 +306,7 @@ td_json_reader_get_double (TdJsonReader *self,
                            double       *out)
 {
   JsonNode *node = lookup (self, object, path, member, required);
-  GType type;
+  GType     type;
 
   *out = default_value;
   if (node == NULL)
@@ -363,7 +355,7 @@ td_json_reader_get_duration (TdJsonReader *self,
   g_autofree char *text = NULL;
   g_autoptr (GError) error = NULL;
 
-  *out = (TdDuration) { 0, 0 };
+  *out = (TdDuration){ 0, 0 };
   text = td_json_reader_get_string (self, object, path, member, required);
   if (text == NULL)
     return FALSE;

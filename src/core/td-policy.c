@@ -15,11 +15,11 @@ struct _TdPolicy
 {
   GObject parent_instance;
 
-  char *json;
-  int schema_version;
+  char            *json;
+  int              schema_version;
   TdPolicyDocument document;
-  double at_risk_fraction;
-  char *contact_card_title;
+  double           at_risk_fraction;
+  char            *contact_card_title;
 
   GPtrArray *calendars;
   GPtrArray *roles;
@@ -47,7 +47,9 @@ struct _TdPolicy
 
 G_DEFINE_FINAL_TYPE (TdPolicy, td_policy, G_TYPE_OBJECT)
 
+/* clang-format off */
 G_DEFINE_QUARK (td-policy-error-quark, td_policy_error)
+/* clang-format on */
 
 /* A reference from one part of the file to another, checked once the whole
  * file is read, because tiers name roles and roles name tiers. */
@@ -63,16 +65,16 @@ typedef enum
 typedef struct
 {
   RefKind kind;
-  int number;
-  char *value;
-  char *path;
+  int     number;
+  char   *value;
+  char   *path;
 } Ref;
 
 typedef struct
 {
   TdJsonReader *reader;
-  TdPolicy *policy;
-  GPtrArray *refs;
+  TdPolicy     *policy;
+  GPtrArray    *refs;
 } Loader;
 
 /* Structure destructors */
@@ -406,18 +408,13 @@ ref_free (gpointer data)
 /* Loader helpers */
 
 static char *
-member_path (const char *path,
-             const char *member)
+member_path (const char *path, const char *member)
 {
   return td_json_path_member (path, member);
 }
 
 static void
-want (Loader     *loader,
-      RefKind     kind,
-      const char *path,
-      int         number,
-      const char *value)
+want (Loader *loader, RefKind kind, const char *path, int number, const char *value)
 {
   Ref *ref = g_new0 (Ref, 1);
 
@@ -429,11 +426,7 @@ want (Loader     *loader,
 }
 
 static void
-want_strv (Loader      *loader,
-           RefKind      kind,
-           const char  *path,
-           const char  *member,
-           char *const *values)
+want_strv (Loader *loader, RefKind kind, const char *path, const char *member, char *const *values)
 {
   g_autofree char *array_path = member_path (path, member);
 
@@ -455,7 +448,7 @@ check_unique (Loader     *loader,
               const char *id)
 {
   g_autofree char *id_path = member_path (path, member);
-  const char *first;
+  const char      *first;
 
   if (id == NULL)
     return;
@@ -486,10 +479,7 @@ get_string (Loader     *loader,
 /* An optional string defaults to "": empty slots are how the seed's [TBD]
  * placeholders are kept, for a form to fill in later. */
 static char *
-get_text (Loader     *loader,
-          JsonObject *object,
-          const char *path,
-          const char *member)
+get_text (Loader *loader, JsonObject *object, const char *path, const char *member)
 {
   char *value = get_string (loader, object, path, member, FALSE);
 
@@ -509,10 +499,7 @@ get_strv (Loader     *loader,
 }
 
 static void
-check_members (Loader             *loader,
-               JsonObject         *object,
-               const char         *path,
-               const char * const *allowed)
+check_members (Loader *loader, JsonObject *object, const char *path, const char *const *allowed)
 {
   td_json_reader_check_members (loader->reader, object, path, allowed);
 }
@@ -524,7 +511,7 @@ get_tier_ref (Loader     *loader,
               const char *member,
               gboolean    required)
 {
-  gint64 level = 0;
+  gint64           level = 0;
   g_autofree char *ref_path = member_path (path, member);
 
   if (!td_json_reader_get_int (loader->reader, object, path, member, required, 0, &level))
@@ -542,7 +529,7 @@ get_calendar_ref (Loader     *loader,
                   gboolean    required)
 {
   g_autofree char *id = get_string (loader, object, path, member, required);
-  TdCalendar *calendar;
+  TdCalendar      *calendar;
 
   if (id == NULL)
     return NULL;
@@ -564,9 +551,9 @@ read_target (Loader     *loader,
              const char *member,
              TdTarget   *target)
 {
-  static const char * const allowed[] = { "duration", "calendar", "label", NULL };
-  g_autofree char *path = member_path (parent_path, member);
-  JsonObject *object;
+  static const char *const allowed[] = { "duration", "calendar", "label", NULL };
+  g_autofree char         *path = member_path (parent_path, member);
+  JsonObject              *object;
 
   object = td_json_reader_get_object (loader->reader, parent, parent_path, member, TRUE);
   if (object == NULL)
@@ -597,17 +584,17 @@ typedef void (*ElementFunc) (Loader     *loader,
                              gpointer    user_data);
 
 static void
-for_each_object (Loader      *loader,
-                 JsonObject  *parent,
-                 const char  *parent_path,
-                 const char  *member,
-                 gboolean     required,
-                 ElementFunc  func,
-                 gpointer     user_data)
+for_each_object (Loader     *loader,
+                 JsonObject *parent,
+                 const char *parent_path,
+                 const char *member,
+                 gboolean    required,
+                 ElementFunc func,
+                 gpointer    user_data)
 {
   g_autofree char *array_path = member_path (parent_path, member);
-  JsonArray *array;
-  guint n;
+  JsonArray       *array;
+  guint            n;
 
   array = td_json_reader_get_array (loader->reader, parent, parent_path, member, required);
   if (array == NULL)
@@ -627,14 +614,13 @@ for_each_object (Loader      *loader,
 /* Document */
 
 static void
-read_document (Loader     *loader,
-               JsonObject *root)
+read_document (Loader *loader, JsonObject *root)
 {
-  static const char * const allowed[] = { "id", "title", "system", "version",
-                                          "last_updated", "status", "classification",
-                                          "summary", "history", NULL };
+  static const char *const allowed[]
+      = { "id",     "title",          "system",  "version", "last_updated",
+          "status", "classification", "summary", "history", NULL };
   TdPolicyDocument *document = &loader->policy->document;
-  JsonObject *object;
+  JsonObject       *object;
 
   object = td_json_reader_get_object (loader->reader, root, "$", "document", TRUE);
   if (object == NULL)
@@ -652,43 +638,39 @@ read_document (Loader     *loader,
 
   if (document->last_updated[0] != '\0' && !td_time_parse_date (document->last_updated, NULL))
     td_json_reader_error (loader->reader, "$.document.last_updated",
-                          "cannot parse date \"%s\" (expected YYYY-MM-DD)",
-                          document->last_updated);
+                          "cannot parse date \"%s\" (expected YYYY-MM-DD)", document->last_updated);
 }
 
 /* Calendars */
 
-static const char * const weekday_names[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL };
+static const char *const weekday_names[]
+    = { "mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL };
 
 static void
-read_window (Loader     *loader,
-             JsonObject *object,
-             const char *path,
-             guint       index,
-             gpointer    user_data)
+read_window (Loader *loader, JsonObject *object, const char *path, guint index, gpointer user_data)
 {
-  static const char * const allowed[] = { "days", "start", "end", NULL };
-  TdCalendar *calendar = user_data;
-  g_autofree char *start = get_string (loader, object, path, "start", TRUE);
-  g_autofree char *end = get_string (loader, object, path, "end", TRUE);
+  static const char *const allowed[] = { "days", "start", "end", NULL };
+  TdCalendar              *calendar = user_data;
+  g_autofree char         *start = get_string (loader, object, path, "start", TRUE);
+  g_autofree char         *end = get_string (loader, object, path, "end", TRUE);
   g_auto (GStrv) days = get_strv (loader, object, path, "days", TRUE);
   g_autofree char *days_path = member_path (path, "days");
-  int start_minute = -1;
-  int end_minute = -1;
+  int              start_minute = -1;
+  int              end_minute = -1;
 
   check_members (loader, object, path, allowed);
 
   if (start != NULL && !td_time_parse_clock (start, &start_minute))
     {
       g_autofree char *start_path = member_path (path, "start");
-      td_json_reader_error (loader->reader, start_path,
-                            "cannot parse time \"%s\" (expected HH:MM)", start);
+      td_json_reader_error (loader->reader, start_path, "cannot parse time \"%s\" (expected HH:MM)",
+                            start);
     }
   if (end != NULL && !td_time_parse_clock (end, &end_minute))
     {
       g_autofree char *end_path = member_path (path, "end");
-      td_json_reader_error (loader->reader, end_path,
-                            "cannot parse time \"%s\" (expected HH:MM)", end);
+      td_json_reader_error (loader->reader, end_path, "cannot parse time \"%s\" (expected HH:MM)",
+                            end);
     }
   if (start_minute >= 0 && end_minute >= 0 && end_minute <= start_minute)
     td_json_reader_error (loader->reader, path, "the window ends (%s) before it starts (%s)", end,
@@ -719,17 +701,13 @@ read_window (Loader     *loader,
 }
 
 static void
-read_holiday (Loader     *loader,
-              JsonObject *object,
-              const char *path,
-              guint       index,
-              gpointer    user_data)
+read_holiday (Loader *loader, JsonObject *object, const char *path, guint index, gpointer user_data)
 {
-  static const char * const allowed[] = { "date", "name", NULL };
-  TdCalendar *calendar = user_data;
-  g_autofree char *date = get_string (loader, object, path, "date", TRUE);
-  g_autofree char *name = get_text (loader, object, path, "name");
-  GDate parsed;
+  static const char *const allowed[] = { "date", "name", NULL };
+  TdCalendar              *calendar = user_data;
+  g_autofree char         *date = get_string (loader, object, path, "date", TRUE);
+  g_autofree char         *name = get_text (loader, object, path, "name");
+  GDate                    parsed;
 
   check_members (loader, object, path, allowed);
   if (date == NULL)
@@ -754,9 +732,9 @@ read_calendar (Loader     *loader,
                guint       index,
                gpointer    user_data)
 {
-  static const char * const allowed[] = { "id", "name", "kind", "time_zone", "business_day",
-                                          "week", "holidays", NULL };
-  GHashTable *seen = user_data;
+  static const char *const allowed[]
+      = { "id", "name", "kind", "time_zone", "business_day", "week", "holidays", NULL };
+  GHashTable      *seen = user_data;
   g_autofree char *id = get_string (loader, object, path, "id", TRUE);
   g_autofree char *name = get_text (loader, object, path, "name");
   g_autofree char *kind = get_string (loader, object, path, "kind", TRUE);
@@ -770,8 +748,8 @@ read_calendar (Loader     *loader,
 
   if (g_str_equal (kind, "always"))
     {
-      static const char * const business_only[] = { "time_zone", "business_day", "week",
-                                                    "holidays", NULL };
+      static const char *const business_only[]
+          = { "time_zone", "business_day", "week", "holidays", NULL };
       for (guint i = 0; business_only[i] != NULL; i++)
         if (json_object_has_member (object, business_only[i]))
           {
@@ -786,8 +764,8 @@ read_calendar (Loader     *loader,
       g_autofree char *time_zone = get_string (loader, object, path, "time_zone", TRUE);
       g_autoptr (GError) error = NULL;
       TdDuration business_day = { 8 * 3600, 0 };
-      guint n_errors;
-      gboolean week_ok;
+      guint      n_errors;
+      gboolean   week_ok;
 
       if (time_zone != NULL)
         {
@@ -848,15 +826,11 @@ read_calendar (Loader     *loader,
 /* Roles */
 
 static void
-read_role (Loader     *loader,
-           JsonObject *object,
-           const char *path,
-           guint       index,
-           gpointer    user_data)
+read_role (Loader *loader, JsonObject *object, const char *path, guint index, gpointer user_data)
 {
-  static const char * const allowed[] = { "id", "name", "tier", "manages_tier", NULL };
-  GHashTable *seen = user_data;
-  TdRole *role = g_new0 (TdRole, 1);
+  static const char *const allowed[] = { "id", "name", "tier", "manages_tier", NULL };
+  GHashTable              *seen = user_data;
+  TdRole                  *role = g_new0 (TdRole, 1);
 
   check_members (loader, object, path, allowed);
   role->id = get_string (loader, object, path, "id", TRUE);
@@ -882,17 +856,16 @@ read_severity (Loader     *loader,
                guint       index,
                gpointer    user_data)
 {
-  static const char * const allowed[] = { "id", "level", "name", "response", "resolution",
-                                          "update", "pir_required", NULL };
+  static const char *const allowed[]
+      = { "id", "level", "name", "response", "resolution", "update", "pir_required", NULL };
   GHashTable *seen = user_data;
   TdSeverity *severity = g_new0 (TdSeverity, 1);
-  gint64 level = 0;
+  gint64      level = 0;
 
   check_members (loader, object, path, allowed);
   severity->id = get_string (loader, object, path, "id", TRUE);
   severity->name = get_text (loader, object, path, "name");
-  if (td_json_reader_get_int (loader->reader, object, path, "level", TRUE, 0, &level)
-      && level < 1)
+  if (td_json_reader_get_int (loader->reader, object, path, "level", TRUE, 0, &level) && level < 1)
     {
       g_autofree char *level_path = member_path (path, "level");
       td_json_reader_error (loader->reader, level_path,
@@ -923,9 +896,9 @@ read_responsibility (Loader     *loader,
                      guint       index,
                      gpointer    user_data)
 {
-  static const char * const allowed[] = { "name", "description", NULL };
-  GPtrArray *items = user_data;
-  TdPolicyItem *item = g_new0 (TdPolicyItem, 1);
+  static const char *const allowed[] = { "name", "description", NULL };
+  GPtrArray               *items = user_data;
+  TdPolicyItem            *item = g_new0 (TdPolicyItem, 1);
 
   check_members (loader, object, path, allowed);
   item->id = g_strdup_printf ("%u", index + 1);
@@ -936,7 +909,7 @@ read_responsibility (Loader     *loader,
 
 typedef struct
 {
-  TdTier *tier;
+  TdTier     *tier;
   GHashTable *seen;
 } TierContext;
 
@@ -947,9 +920,9 @@ read_issue_type (Loader     *loader,
                  guint       index,
                  gpointer    user_data)
 {
-  static const char * const allowed[] = { "id", "name", "resolution", "escalate_if", NULL };
-  TierContext *context = user_data;
-  TdIssueType *issue_type = g_new0 (TdIssueType, 1);
+  static const char *const allowed[] = { "id", "name", "resolution", "escalate_if", NULL };
+  TierContext             *context = user_data;
+  TdIssueType             *issue_type = g_new0 (TdIssueType, 1);
 
   check_members (loader, object, path, allowed);
   issue_type->id = get_string (loader, object, path, "id", TRUE);
@@ -974,12 +947,12 @@ read_team_slot (Loader     *loader,
                 guint       index,
                 gpointer    user_data)
 {
-  static const char * const allowed[] = { "role", "name", "contact", "shift", "responsibilities",
-                                          "focus", "when", NULL };
-  static const char * const note_kinds[] = { "shift", "responsibilities", "focus", "when", NULL };
-  TdTier *tier = user_data;
-  TdTeamSlot *slot = g_new0 (TdTeamSlot, 1);
-  g_autofree char *role_path = member_path (path, "role");
+  static const char *const allowed[]
+      = { "role", "name", "contact", "shift", "responsibilities", "focus", "when", NULL };
+  static const char *const note_kinds[] = { "shift", "responsibilities", "focus", "when", NULL };
+  TdTier                  *tier = user_data;
+  TdTeamSlot              *slot = g_new0 (TdTeamSlot, 1);
+  g_autofree char         *role_path = member_path (path, "role");
 
   check_members (loader, object, path, allowed);
   slot->role = get_string (loader, object, path, "role", TRUE);
@@ -1003,9 +976,9 @@ read_sub_team (Loader     *loader,
                guint       index,
                gpointer    user_data)
 {
-  static const char * const allowed[] = { "id", "name", "focus", "lead", NULL };
-  TierContext *context = user_data;
-  TdSubTeam *sub_team = g_new0 (TdSubTeam, 1);
+  static const char *const allowed[] = { "id", "name", "focus", "lead", NULL };
+  TierContext             *context = user_data;
+  TdSubTeam               *sub_team = g_new0 (TdSubTeam, 1);
 
   check_members (loader, object, path, allowed);
   sub_team->id = get_string (loader, object, path, "id", TRUE);
@@ -1023,9 +996,9 @@ read_engagement (Loader     *loader,
                  guint       index,
                  gpointer    user_data)
 {
-  static const char * const allowed[] = { "scenario", "roles", "severity", "after", NULL };
-  TdTier *tier = user_data;
-  TdEngagement *engagement = g_new0 (TdEngagement, 1);
+  static const char *const allowed[] = { "scenario", "roles", "severity", "after", NULL };
+  TdTier                  *tier = user_data;
+  TdEngagement            *engagement = g_new0 (TdEngagement, 1);
 
   check_members (loader, object, path, allowed);
   engagement->scenario = get_string (loader, object, path, "scenario", TRUE);
@@ -1044,23 +1017,33 @@ read_engagement (Loader     *loader,
 }
 
 static void
-read_tier (Loader     *loader,
-           JsonObject *object,
-           const char *path,
-           guint       index,
-           gpointer    user_data)
+read_tier (Loader *loader, JsonObject *object, const char *path, guint index, gpointer user_data)
 {
-  static const char * const allowed[] = { "level", "name", "short_name", "team", "owner", "hours",
-                                          "calendar", "primary_contact", "authority", "focus",
-                                          "response_target", "responsibilities", "in_scope",
-                                          "out_of_scope", "issue_types", "team_structure",
-                                          "sub_teams", "engagement", NULL };
-  GHashTable **seen = user_data;
-  TdTier *tier = g_new0 (TdTier, 1);
-  gint64 level = 0;
-  g_autofree char *level_path = member_path (path, "level");
-  TierContext issue_context = { tier, seen[1] };
-  TierContext sub_team_context = { tier, seen[2] };
+  static const char *const allowed[] = { "level",
+                                         "name",
+                                         "short_name",
+                                         "team",
+                                         "owner",
+                                         "hours",
+                                         "calendar",
+                                         "primary_contact",
+                                         "authority",
+                                         "focus",
+                                         "response_target",
+                                         "responsibilities",
+                                         "in_scope",
+                                         "out_of_scope",
+                                         "issue_types",
+                                         "team_structure",
+                                         "sub_teams",
+                                         "engagement",
+                                         NULL };
+  GHashTable             **seen = user_data;
+  TdTier                  *tier = g_new0 (TdTier, 1);
+  gint64                   level = 0;
+  g_autofree char         *level_path = member_path (path, "level");
+  TierContext              issue_context = { tier, seen[1] };
+  TierContext              sub_team_context = { tier, seen[2] };
 
   check_members (loader, object, path, allowed);
 
@@ -1073,7 +1056,7 @@ read_tier (Loader     *loader,
   if (td_json_reader_get_int (loader->reader, object, path, "level", TRUE, 0, &level))
     {
       g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT, level);
-      const char *first = g_hash_table_lookup (seen[0], key);
+      const char      *first = g_hash_table_lookup (seen[0], key);
 
       if (level < 1 || level > 9)
         td_json_reader_error (loader->reader, level_path,
@@ -1126,15 +1109,14 @@ read_ticket_field (Loader     *loader,
                    guint       index,
                    gpointer    user_data)
 {
-  static const char * const allowed[] = { "id", "name", "required", "description", NULL };
-  GHashTable *seen = user_data;
-  TdTicketField *field = g_new0 (TdTicketField, 1);
+  static const char *const allowed[] = { "id", "name", "required", "description", NULL };
+  GHashTable              *seen = user_data;
+  TdTicketField           *field = g_new0 (TdTicketField, 1);
 
   check_members (loader, object, path, allowed);
   field->id = get_string (loader, object, path, "id", TRUE);
   field->name = get_string (loader, object, path, "name", TRUE);
-  td_json_reader_get_bool (loader->reader, object, path, "required", TRUE, FALSE,
-                           &field->required);
+  td_json_reader_get_bool (loader->reader, object, path, "required", TRUE, FALSE, &field->required);
   field->description = get_text (loader, object, path, "description");
   check_unique (loader, seen, path, "id", field->id);
   if (field->id == NULL)
@@ -1147,7 +1129,7 @@ read_ticket_field (Loader     *loader,
 
 typedef struct
 {
-  GPtrArray *items;
+  GPtrArray  *items;
   GHashTable *seen;
 } ItemContext;
 
@@ -1158,9 +1140,9 @@ read_named_item (Loader     *loader,
                  guint       index,
                  gpointer    user_data)
 {
-  static const char * const allowed[] = { "id", "name", "description", NULL };
-  ItemContext *context = user_data;
-  TdPolicyItem *item = g_new0 (TdPolicyItem, 1);
+  static const char *const allowed[] = { "id", "name", "description", NULL };
+  ItemContext             *context = user_data;
+  TdPolicyItem            *item = g_new0 (TdPolicyItem, 1);
 
   check_members (loader, object, path, allowed);
   item->id = get_string (loader, object, path, "id", TRUE);
@@ -1176,8 +1158,7 @@ read_named_item (Loader     *loader,
 }
 
 static gboolean
-items_contain (GPtrArray  *items,
-               const char *id)
+items_contain (GPtrArray *items, const char *id)
 {
   for (guint i = 0; i < items->len; i++)
     {
@@ -1195,10 +1176,10 @@ read_triage_rule (Loader     *loader,
                   guint       index,
                   gpointer    user_data)
 {
-  static const char * const allowed[] = { "impact", "urgency", "priority", "severity", NULL };
-  GHashTable *seen = user_data;
-  TdPolicy *policy = loader->policy;
-  TdTriageRule *rule = g_new0 (TdTriageRule, 1);
+  static const char *const allowed[] = { "impact", "urgency", "priority", "severity", NULL };
+  GHashTable              *seen = user_data;
+  TdPolicy                *policy = loader->policy;
+  TdTriageRule            *rule = g_new0 (TdTriageRule, 1);
 
   check_members (loader, object, path, allowed);
   rule->impact = get_string (loader, object, path, "impact", TRUE);
@@ -1228,7 +1209,7 @@ read_triage_rule (Loader     *loader,
   if (rule->impact != NULL && rule->urgency != NULL)
     {
       g_autofree char *key = g_strdup_printf ("%s\x1f%s", rule->impact, rule->urgency);
-      const char *first = g_hash_table_lookup (seen, key);
+      const char      *first = g_hash_table_lookup (seen, key);
 
       if (first != NULL)
         td_json_reader_error (loader->reader, path,
@@ -1247,10 +1228,9 @@ read_triage_rule (Loader     *loader,
 }
 
 static void
-read_triage (Loader     *loader,
-             JsonObject *root)
+read_triage (Loader *loader, JsonObject *root)
 {
-  static const char * const allowed[] = { "impacts", "urgencies", "matrix", NULL };
+  static const char *const allowed[] = { "impacts", "urgencies", "matrix", NULL };
   g_autoptr (GHashTable) seen_impacts = seen_new ();
   g_autoptr (GHashTable) seen_urgencies = seen_new ();
   g_autoptr (GHashTable) seen_cells = seen_new ();
@@ -1275,7 +1255,7 @@ read_triage (Loader     *loader,
         {
           const TdPolicyItem *impact = g_ptr_array_index (loader->policy->impacts, i);
           const TdPolicyItem *urgency = g_ptr_array_index (loader->policy->urgencies, u);
-          g_autofree char *key = g_strdup_printf ("%s\x1f%s", impact->id, urgency->id);
+          g_autofree char    *key = g_strdup_printf ("%s\x1f%s", impact->id, urgency->id);
 
           if (!g_hash_table_contains (seen_cells, key))
             td_json_reader_error (loader->reader, "$.triage.matrix",
@@ -1293,12 +1273,12 @@ read_escalation_path (Loader     *loader,
                       guint       index,
                       gpointer    user_data)
 {
-  static const char * const allowed[] = { "id", "from", "to", "criteria", "severities",
-                                          "reasons", "checklist", "label", NULL };
-  GHashTable *seen = user_data;
+  static const char *const allowed[]
+      = { "id", "from", "to", "criteria", "severities", "reasons", "checklist", "label", NULL };
+  GHashTable       *seen = user_data;
   TdEscalationPath *escalation = g_new0 (TdEscalationPath, 1);
-  g_autofree char *from_path = member_path (path, "from");
-  JsonNode *from = json_object_get_member (object, "from");
+  g_autofree char  *from_path = member_path (path, "from");
+  JsonNode         *from = json_object_get_member (object, "from");
 
   check_members (loader, object, path, allowed);
   escalation->id = get_string (loader, object, path, "id", TRUE);
@@ -1315,8 +1295,7 @@ read_escalation_path (Loader     *loader,
       want (loader, REF_TIER, from_path, escalation->from, NULL);
     }
   else
-    td_json_reader_error (loader->reader, from_path,
-                          "expected a tier number or \"any\", found %s",
+    td_json_reader_error (loader->reader, from_path, "expected a tier number or \"any\", found %s",
                           td_json_node_describe (from));
 
   escalation->to = get_tier_ref (loader, object, path, "to", TRUE);
@@ -1324,8 +1303,8 @@ read_escalation_path (Loader     *loader,
     {
       g_autofree char *to_path = member_path (path, "to");
       td_json_reader_error (loader->reader, to_path,
-                            "an escalation goes up: tier %d is not above tier %d",
-                            escalation->to, escalation->from);
+                            "an escalation goes up: tier %d is not above tier %d", escalation->to,
+                            escalation->from);
     }
   escalation->criteria = get_strv (loader, object, path, "criteria", TRUE);
   escalation->severities = get_strv (loader, object, path, "severities", FALSE);
@@ -1354,9 +1333,8 @@ read_time_limit (Loader     *loader,
                  guint       index,
                  gpointer    user_data)
 {
-  static const char * const allowed[] = { "tier", "severity", "max", "calendar", "condition",
-                                          NULL };
-  TdTimeLimit *limit = g_new0 (TdTimeLimit, 1);
+  static const char *const allowed[] = { "tier", "severity", "max", "calendar", "condition", NULL };
+  TdTimeLimit             *limit = g_new0 (TdTimeLimit, 1);
 
   check_members (loader, object, path, allowed);
   limit->tier = get_tier_ref (loader, object, path, "tier", TRUE);
@@ -1384,8 +1362,8 @@ read_flow_outcomes (Loader     *loader,
                     guint       index,
                     gpointer    user_data)
 {
-  static const char * const allowed[] = { "tier", "outcomes", NULL };
-  TdFlowOutcomes *outcomes = g_new0 (TdFlowOutcomes, 1);
+  static const char *const allowed[] = { "tier", "outcomes", NULL };
+  TdFlowOutcomes          *outcomes = g_new0 (TdFlowOutcomes, 1);
 
   check_members (loader, object, path, allowed);
   outcomes->tier = get_tier_ref (loader, object, path, "tier", TRUE);
@@ -1394,10 +1372,9 @@ read_flow_outcomes (Loader     *loader,
 }
 
 static void
-read_escalation (Loader     *loader,
-                 JsonObject *root)
+read_escalation (Loader *loader, JsonObject *root)
 {
-  static const char * const allowed[] = { "paths", "time_limits", "outcomes", NULL };
+  static const char *const allowed[] = { "paths", "time_limits", "outcomes", NULL };
   g_autoptr (GHashTable) seen = seen_new ();
   JsonObject *object;
 
@@ -1420,9 +1397,9 @@ read_checklist_item (Loader     *loader,
                      guint       index,
                      gpointer    user_data)
 {
-  static const char * const allowed[] = { "id", "name", "required", NULL };
-  ItemContext *context = user_data;
-  TdChecklistItem *item = g_new0 (TdChecklistItem, 1);
+  static const char *const allowed[] = { "id", "name", "required", NULL };
+  ItemContext             *context = user_data;
+  TdChecklistItem         *item = g_new0 (TdChecklistItem, 1);
 
   check_members (loader, object, path, allowed);
   item->id = get_string (loader, object, path, "id", TRUE);
@@ -1444,9 +1421,9 @@ read_checklist (Loader     *loader,
                 guint       index,
                 gpointer    user_data)
 {
-  static const char * const allowed[] = { "id", "name", "trigger", "items", NULL };
-  GHashTable *seen = user_data;
-  TdChecklist *checklist = g_new0 (TdChecklist, 1);
+  static const char *const allowed[] = { "id", "name", "trigger", "items", NULL };
+  GHashTable              *seen = user_data;
+  TdChecklist             *checklist = g_new0 (TdChecklist, 1);
   g_autoptr (GHashTable) seen_items = seen_new ();
   ItemContext items;
 
@@ -1455,7 +1432,7 @@ read_checklist (Loader     *loader,
   checklist->name = get_string (loader, object, path, "name", TRUE);
   checklist->trigger = get_text (loader, object, path, "trigger");
   checklist->items = g_ptr_array_new_with_free_func (checklist_item_free);
-  items = (ItemContext) { checklist->items, seen_items };
+  items = (ItemContext){ checklist->items, seen_items };
   for_each_object (loader, object, path, "items", TRUE, read_checklist_item, &items);
   check_unique (loader, seen, path, "id", checklist->id);
   if (checklist->id == NULL)
@@ -1467,10 +1444,9 @@ read_checklist (Loader     *loader,
 }
 
 static void
-read_handoffs (Loader     *loader,
-               JsonObject *root)
+read_handoffs (Loader *loader, JsonObject *root)
 {
-  static const char * const allowed[] = { "checklists", "shift_handoff", NULL };
+  static const char *const allowed[] = { "checklists", "shift_handoff", NULL };
   g_autoptr (GHashTable) seen = seen_new ();
   g_autoptr (GHashTable) seen_shift = seen_new ();
   ItemContext shift = { loader->policy->shift_handoff, seen_shift };
@@ -1490,7 +1466,7 @@ read_handoffs (Loader     *loader,
 typedef struct
 {
   TdRotaTemplate *rota;
-  const char *path;
+  const char     *path;
 } RotaContext;
 
 static void
@@ -1500,10 +1476,10 @@ read_rota_slot (Loader     *loader,
                 guint       index,
                 gpointer    user_data)
 {
-  static const char * const allowed[] = { "week", "position", "name", "contact", NULL };
-  RotaContext *context = user_data;
-  TdRotaSlot *slot = g_new0 (TdRotaSlot, 1);
-  gint64 week = 0;
+  static const char *const allowed[] = { "week", "position", "name", "contact", NULL };
+  RotaContext             *context = user_data;
+  TdRotaSlot              *slot = g_new0 (TdRotaSlot, 1);
+  gint64                   week = 0;
 
   check_members (loader, object, path, allowed);
   if (td_json_reader_get_int (loader->reader, object, path, "week", TRUE, 0, &week)
@@ -1520,8 +1496,8 @@ read_rota_slot (Loader     *loader,
     {
       g_autofree char *position_path = member_path (path, "position");
       td_json_reader_error (loader->reader, position_path,
-                            "unknown position \"%s\" (not defined in %s.positions)",
-                            slot->position, context->path);
+                            "unknown position \"%s\" (not defined in %s.positions)", slot->position,
+                            context->path);
     }
   slot->name = get_text (loader, object, path, "name");
   slot->contact = get_text (loader, object, path, "contact");
@@ -1535,14 +1511,14 @@ read_rota_template (Loader     *loader,
                     guint       index,
                     gpointer    user_data)
 {
-  static const char * const allowed[] = { "id", "tier", "name", "weeks", "positions", "slots",
-                                          NULL };
-  GHashTable *seen = user_data;
+  static const char *const allowed[]
+      = { "id", "tier", "name", "weeks", "positions", "slots", NULL };
+  GHashTable     *seen = user_data;
   TdRotaTemplate *rota = g_new0 (TdRotaTemplate, 1);
   g_autoptr (GHashTable) seen_positions = seen_new ();
   ItemContext positions;
   RotaContext slots = { rota, path };
-  gint64 weeks = 0;
+  gint64      weeks = 0;
 
   check_members (loader, object, path, allowed);
   rota->id = get_string (loader, object, path, "id", TRUE);
@@ -1559,7 +1535,7 @@ read_rota_template (Loader     *loader,
   rota->weeks = (int) weeks;
   rota->positions = g_ptr_array_new_with_free_func (policy_item_free);
   rota->slots = g_ptr_array_new_with_free_func (rota_slot_free);
-  positions = (ItemContext) { rota->positions, seen_positions };
+  positions = (ItemContext){ rota->positions, seen_positions };
   for_each_object (loader, object, path, "positions", TRUE, read_named_item, &positions);
   for_each_object (loader, object, path, "slots", FALSE, read_rota_slot, &slots);
   if (rota->id == NULL)
@@ -1579,10 +1555,10 @@ read_tool_access (Loader     *loader,
                   guint       index,
                   gpointer    user_data)
 {
-  static const char * const allowed[] = { "tier", "level", NULL };
-  TdTool *tool = user_data;
-  TdToolAccess *access = g_new0 (TdToolAccess, 1);
-  g_autofree char *level = NULL;
+  static const char *const allowed[] = { "tier", "level", NULL };
+  TdTool                  *tool = user_data;
+  TdToolAccess            *access = g_new0 (TdToolAccess, 1);
+  g_autofree char         *level = NULL;
 
   check_members (loader, object, path, allowed);
   access->tier = get_tier_ref (loader, object, path, "tier", TRUE);
@@ -1597,22 +1573,17 @@ read_tool_access (Loader     *loader,
     {
       g_autofree char *level_path = member_path (path, "level");
       td_json_reader_error (loader->reader, level_path,
-                            "unknown access level \"%s\" (expected full, read or limited)",
-                            level);
+                            "unknown access level \"%s\" (expected full, read or limited)", level);
     }
   g_ptr_array_add (tool->access, access);
 }
 
 static void
-read_tool (Loader     *loader,
-           JsonObject *object,
-           const char *path,
-           guint       index,
-           gpointer    user_data)
+read_tool (Loader *loader, JsonObject *object, const char *path, guint index, gpointer user_data)
 {
-  static const char * const allowed[] = { "id", "name", "purpose", "access", NULL };
-  GHashTable *seen = user_data;
-  TdTool *tool = g_new0 (TdTool, 1);
+  static const char *const allowed[] = { "id", "name", "purpose", "access", NULL };
+  GHashTable              *seen = user_data;
+  TdTool                  *tool = g_new0 (TdTool, 1);
 
   check_members (loader, object, path, allowed);
   tool->id = get_string (loader, object, path, "id", TRUE);
@@ -1636,9 +1607,9 @@ read_permission (Loader     *loader,
                  guint       index,
                  gpointer    user_data)
 {
-  static const char * const allowed[] = { "action", "description", "roles", NULL };
-  GHashTable *seen = user_data;
-  TdPermission *permission = g_new0 (TdPermission, 1);
+  static const char *const allowed[] = { "action", "description", "roles", NULL };
+  GHashTable              *seen = user_data;
+  TdPermission            *permission = g_new0 (TdPermission, 1);
 
   check_members (loader, object, path, allowed);
   permission->action = get_string (loader, object, path, "action", TRUE);
@@ -1661,9 +1632,9 @@ read_access_provisioning (Loader     *loader,
                           guint       index,
                           gpointer    user_data)
 {
-  static const char * const allowed[] = { "tier", "request", "grants", "approver", NULL };
-  TdAccessProvisioning *provisioning = g_new0 (TdAccessProvisioning, 1);
-  g_autofree char *approver_path = member_path (path, "approver");
+  static const char *const allowed[] = { "tier", "request", "grants", "approver", NULL };
+  TdAccessProvisioning    *provisioning = g_new0 (TdAccessProvisioning, 1);
+  g_autofree char         *approver_path = member_path (path, "approver");
 
   check_members (loader, object, path, allowed);
   provisioning->tier = get_tier_ref (loader, object, path, "tier", TRUE);
@@ -1685,12 +1656,12 @@ read_correction (Loader     *loader,
                  guint       index,
                  gpointer    user_data)
 {
-  static const char * const allowed[] = { "id", "name", "authority", "approval", "approval_label",
-                                          "prohibited", NULL };
-  static const char * const authority_allowed[] = { "tier", "roles", NULL };
-  GHashTable *seen = user_data;
-  TdCorrectionRule *rule = g_new0 (TdCorrectionRule, 1);
-  g_autofree char *authority_path = member_path (path, "authority");
+  static const char *const allowed[]
+      = { "id", "name", "authority", "approval", "approval_label", "prohibited", NULL };
+  static const char *const authority_allowed[] = { "tier", "roles", NULL };
+  GHashTable              *seen = user_data;
+  TdCorrectionRule        *rule = g_new0 (TdCorrectionRule, 1);
+  g_autofree char         *authority_path = member_path (path, "authority");
 
   check_members (loader, object, path, allowed);
   rule->id = get_string (loader, object, path, "id", TRUE);
@@ -1712,8 +1683,8 @@ read_correction (Loader     *loader,
     }
   else
     {
-      JsonObject *authority = td_json_reader_get_object (loader->reader, object, path,
-                                                         "authority", TRUE);
+      JsonObject *authority
+          = td_json_reader_get_object (loader->reader, object, path, "authority", TRUE);
       if (authority != NULL)
         {
           check_members (loader, authority, authority_path, authority_allowed);
@@ -1738,19 +1709,15 @@ read_correction (Loader     *loader,
 /* Metrics and standards */
 
 static void
-read_metric (Loader     *loader,
-             JsonObject *object,
-             const char *path,
-             guint       index,
-             gpointer    user_data)
+read_metric (Loader *loader, JsonObject *object, const char *path, guint index, gpointer user_data)
 {
-  static const char * const allowed[] = { "id", "tier", "name", "comparison", "target",
-                                          "target_percent", NULL };
-  GHashTable *seen = user_data;
-  TdMetricTarget *metric = g_new0 (TdMetricTarget, 1);
+  static const char *const allowed[]
+      = { "id", "tier", "name", "comparison", "target", "target_percent", NULL };
+  GHashTable      *seen = user_data;
+  TdMetricTarget  *metric = g_new0 (TdMetricTarget, 1);
   g_autofree char *comparison = NULL;
-  gboolean has_duration = json_object_has_member (object, "target");
-  gboolean has_percent = json_object_has_member (object, "target_percent");
+  gboolean         has_duration = json_object_has_member (object, "target");
+  gboolean         has_percent = json_object_has_member (object, "target_percent");
 
   check_members (loader, object, path, allowed);
   metric->id = get_string (loader, object, path, "id", TRUE);
@@ -1781,8 +1748,7 @@ read_metric (Loader     *loader,
         {
           g_autofree char *percent_path = member_path (path, "target_percent");
           td_json_reader_error (loader->reader, percent_path,
-                                "a percentage must be between 0 and 100, not %g",
-                                metric->percent);
+                                "a percentage must be between 0 and 100, not %g", metric->percent);
         }
     }
 
@@ -1801,9 +1767,9 @@ read_quality_standard (Loader     *loader,
                        guint       index,
                        gpointer    user_data)
 {
-  static const char * const allowed[] = { "id", "name", "requirement", "within", "severities",
-                                          NULL };
-  GHashTable *seen = user_data;
+  static const char *const allowed[]
+      = { "id", "name", "requirement", "within", "severities", NULL };
+  GHashTable        *seen = user_data;
   TdQualityStandard *standard = g_new0 (TdQualityStandard, 1);
 
   check_members (loader, object, path, allowed);
@@ -1833,10 +1799,10 @@ read_training_topic (Loader     *loader,
                      guint       index,
                      gpointer    user_data)
 {
-  static const char * const allowed[] = { "id", "tier", "topic", "hours", "frequency", NULL };
-  GHashTable *seen = user_data;
-  TdTrainingTopic *topic = g_new0 (TdTrainingTopic, 1);
-  g_autofree char *frequency = NULL;
+  static const char *const allowed[] = { "id", "tier", "topic", "hours", "frequency", NULL };
+  GHashTable              *seen = user_data;
+  TdTrainingTopic         *topic = g_new0 (TdTrainingTopic, 1);
+  g_autofree char         *frequency = NULL;
 
   check_members (loader, object, path, allowed);
   topic->id = get_string (loader, object, path, "id", TRUE);
@@ -1882,9 +1848,9 @@ read_contact_entry (Loader     *loader,
                     guint       index,
                     gpointer    user_data)
 {
-  static const char * const allowed[] = { "label", "value", NULL };
-  TdContactSection *section = user_data;
-  TdContactEntry *entry = g_new0 (TdContactEntry, 1);
+  static const char *const allowed[] = { "label", "value", NULL };
+  TdContactSection        *section = user_data;
+  TdContactEntry          *entry = g_new0 (TdContactEntry, 1);
 
   check_members (loader, object, path, allowed);
   entry->label = get_string (loader, object, path, "label", TRUE);
@@ -1899,9 +1865,9 @@ read_contact_section (Loader     *loader,
                       guint       index,
                       gpointer    user_data)
 {
-  static const char * const allowed[] = { "id", "name", "entries", NULL };
-  GHashTable *seen = user_data;
-  TdContactSection *section = g_new0 (TdContactSection, 1);
+  static const char *const allowed[] = { "id", "name", "entries", NULL };
+  GHashTable              *seen = user_data;
+  TdContactSection        *section = g_new0 (TdContactSection, 1);
 
   check_members (loader, object, path, allowed);
   section->id = get_string (loader, object, path, "id", TRUE);
@@ -1913,10 +1879,9 @@ read_contact_section (Loader     *loader,
 }
 
 static void
-read_contact_card (Loader     *loader,
-                   JsonObject *root)
+read_contact_card (Loader *loader, JsonObject *root)
 {
-  static const char * const allowed[] = { "title", "sections", NULL };
+  static const char *const allowed[] = { "title", "sections", NULL };
   g_autoptr (GHashTable) seen = seen_new ();
   JsonObject *object;
 
@@ -1925,18 +1890,16 @@ read_contact_card (Loader     *loader,
     return;
   check_members (loader, object, "$.contact_card", allowed);
   loader->policy->contact_card_title = get_text (loader, object, "$.contact_card", "title");
-  for_each_object (loader, object, "$.contact_card", "sections", TRUE, read_contact_section,
-                   seen);
+  for_each_object (loader, object, "$.contact_card", "sections", TRUE, read_contact_section, seen);
 }
 
 static void
-read_sla (Loader     *loader,
-          JsonObject *root)
+read_sla (Loader *loader, JsonObject *root)
 {
-  static const char * const allowed[] = { "at_risk_fraction", "combine", NULL };
-  g_autofree char *combine = NULL;
-  JsonObject *object;
-  double fraction = 0.75;
+  static const char *const allowed[] = { "at_risk_fraction", "combine", NULL };
+  g_autofree char         *combine = NULL;
+  JsonObject              *object;
+  double                   fraction = 0.75;
 
   object = td_json_reader_get_object (loader->reader, root, "$", "sla", FALSE);
   if (object == NULL)
@@ -1972,8 +1935,7 @@ describe_tiers (TdPolicy *policy)
 }
 
 static gboolean
-has_tool (TdPolicy   *policy,
-          const char *id)
+has_tool (TdPolicy *policy, const char *id)
 {
   for (guint i = 0; i < policy->tools->len; i++)
     {
@@ -1987,7 +1949,7 @@ has_tool (TdPolicy   *policy,
 static void
 check_refs (Loader *loader)
 {
-  TdPolicy *policy = loader->policy;
+  TdPolicy        *policy = loader->policy;
   g_autofree char *tiers = describe_tiers (policy);
 
   for (guint i = 0; i < loader->refs->len; i++)
@@ -1996,56 +1958,70 @@ check_refs (Loader *loader)
 
       switch (ref->kind)
         {
-        case REF_TIER:
-          if (td_policy_get_tier (policy, ref->number) == NULL)
-            td_json_reader_error (loader->reader, ref->path,
-                                  "unknown tier %d (the policy defines tiers %s)", ref->number,
-                                  tiers);
-          break;
+          case REF_TIER:
+            if (td_policy_get_tier (policy, ref->number) == NULL)
+              td_json_reader_error (loader->reader, ref->path,
+                                    "unknown tier %d (the policy defines tiers %s)", ref->number,
+                                    tiers);
+            break;
 
-        case REF_ROLE:
-          if (td_policy_get_role (policy, ref->value) == NULL)
-            td_json_reader_error (loader->reader, ref->path,
-                                  "unknown role \"%s\" (not defined in $.roles)", ref->value);
-          break;
+          case REF_ROLE:
+            if (td_policy_get_role (policy, ref->value) == NULL)
+              td_json_reader_error (loader->reader, ref->path,
+                                    "unknown role \"%s\" (not defined in $.roles)", ref->value);
+            break;
 
-        case REF_SEVERITY:
-          if (td_policy_get_severity (policy, ref->value) == NULL)
-            td_json_reader_error (loader->reader, ref->path,
-                                  "unknown severity \"%s\" (not defined in $.severities)",
-                                  ref->value);
-          break;
+          case REF_SEVERITY:
+            if (td_policy_get_severity (policy, ref->value) == NULL)
+              td_json_reader_error (loader->reader, ref->path,
+                                    "unknown severity \"%s\" (not defined in $.severities)",
+                                    ref->value);
+            break;
 
-        case REF_CHECKLIST:
-          if (td_policy_get_checklist (policy, ref->value) == NULL)
-            td_json_reader_error (loader->reader, ref->path,
-                                  "unknown checklist \"%s\" (not defined in "
-                                  "$.handoffs.checklists)",
-                                  ref->value);
-          break;
+          case REF_CHECKLIST:
+            if (td_policy_get_checklist (policy, ref->value) == NULL)
+              td_json_reader_error (loader->reader, ref->path,
+                                    "unknown checklist \"%s\" (not defined in "
+                                    "$.handoffs.checklists)",
+                                    ref->value);
+            break;
 
-        case REF_TOOL:
-          if (!has_tool (policy, ref->value))
-            td_json_reader_error (loader->reader, ref->path,
-                                  "unknown tool \"%s\" (not defined in $.tools)", ref->value);
-          break;
+          case REF_TOOL:
+            if (!has_tool (policy, ref->value))
+              td_json_reader_error (loader->reader, ref->path,
+                                    "unknown tool \"%s\" (not defined in $.tools)", ref->value);
+            break;
 
-        default:
-          g_assert_not_reached ();
+          default:
+            g_assert_not_reached ();
         }
     }
 }
 
 static void
-read_root (Loader     *loader,
-           JsonObject *root)
+read_root (Loader *loader, JsonObject *root)
 {
-  static const char * const allowed[] = { "schema_version", "document", "calendars", "roles",
-                                          "tiers", "severities", "sla", "ticket_fields",
-                                          "triage", "escalation", "handoffs", "on_call",
-                                          "tools", "access_provisioning", "data_corrections",
-                                          "metrics", "quality_standards", "training",
-                                          "contact_card", "permissions", NULL };
+  static const char *const allowed[] = { "schema_version",
+                                         "document",
+                                         "calendars",
+                                         "roles",
+                                         "tiers",
+                                         "severities",
+                                         "sla",
+                                         "ticket_fields",
+                                         "triage",
+                                         "escalation",
+                                         "handoffs",
+                                         "on_call",
+                                         "tools",
+                                         "access_provisioning",
+                                         "data_corrections",
+                                         "metrics",
+                                         "quality_standards",
+                                         "training",
+                                         "contact_card",
+                                         "permissions",
+                                         NULL };
   g_autoptr (GHashTable) seen_calendars = seen_new ();
   g_autoptr (GHashTable) seen_roles = seen_new ();
   g_autoptr (GHashTable) seen_tiers = seen_new ();
@@ -2061,7 +2037,7 @@ read_root (Loader     *loader,
   g_autoptr (GHashTable) seen_training = seen_new ();
   g_autoptr (GHashTable) seen_permissions = seen_new ();
   GHashTable *tier_tables[] = { seen_tiers, seen_issue_types, seen_sub_teams };
-  gint64 version = 0;
+  gint64      version = 0;
 
   check_members (loader, root, "$", allowed);
 
@@ -2090,10 +2066,8 @@ read_root (Loader     *loader,
   for_each_object (loader, root, "$", "on_call", FALSE, read_rota_template, seen_rotas);
   for_each_object (loader, root, "$", "permissions", TRUE, read_permission, seen_permissions);
   for_each_object (loader, root, "$", "tools", FALSE, read_tool, seen_tools);
-  for_each_object (loader, root, "$", "access_provisioning", FALSE, read_access_provisioning,
-                   NULL);
-  for_each_object (loader, root, "$", "data_corrections", FALSE, read_correction,
-                   seen_corrections);
+  for_each_object (loader, root, "$", "access_provisioning", FALSE, read_access_provisioning, NULL);
+  for_each_object (loader, root, "$", "data_corrections", FALSE, read_correction, seen_corrections);
   for_each_object (loader, root, "$", "metrics", FALSE, read_metric, seen_metrics);
   for_each_object (loader, root, "$", "quality_standards", FALSE, read_quality_standard,
                    seen_standards);
@@ -2111,8 +2085,7 @@ read_root (Loader     *loader,
 }
 
 static int
-compare_tiers (gconstpointer a,
-               gconstpointer b)
+compare_tiers (gconstpointer a, gconstpointer b)
 {
   const TdTier *tier_a = *(const TdTier **) a;
   const TdTier *tier_b = *(const TdTier **) b;
@@ -2125,7 +2098,7 @@ compare_tiers (gconstpointer a,
 static void
 td_policy_finalize (GObject *object)
 {
-  TdPolicy *self = (TdPolicy *) object;
+  TdPolicy         *self = (TdPolicy *) object;
   TdPolicyDocument *document = &self->document;
 
   g_clear_pointer (&self->json, g_free);
@@ -2203,9 +2176,7 @@ td_policy_init (TdPolicy *self)
 /* Public API */
 
 TdPolicy *
-td_policy_load (const char *data,
-                gssize      length,
-                GPtrArray **errors)
+td_policy_load (const char *data, gssize length, GPtrArray **errors)
 {
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (TdJsonReader) reader = td_json_reader_new ();
@@ -2213,7 +2184,7 @@ td_policy_load (const char *data,
   g_autoptr (GError) parse_error = NULL;
   g_autoptr (GPtrArray) refs = NULL;
   JsonNode *root;
-  Loader loader;
+  Loader    loader;
 
   g_return_val_if_fail (data != NULL, NULL);
 
@@ -2246,7 +2217,7 @@ td_policy_load (const char *data,
   policy = g_object_new (TD_TYPE_POLICY, NULL);
   policy->json = g_strndup (data, length);
   refs = g_ptr_array_new_with_free_func (ref_free);
-  loader = (Loader) { reader, policy, refs };
+  loader = (Loader){ reader, policy, refs };
   read_root (&loader, json_node_get_object (root));
 
   if (td_json_reader_get_n_errors (reader) > 0)
@@ -2276,9 +2247,7 @@ errors_to_gerror (GPtrArray *errors)
 }
 
 TdPolicy *
-td_policy_new_from_data (const char *data,
-                         gssize      length,
-                         GError    **error)
+td_policy_new_from_data (const char *data, gssize length, GError **error)
 {
   g_autoptr (GPtrArray) errors = NULL;
   TdPolicy *policy;
@@ -2292,8 +2261,7 @@ td_policy_new_from_data (const char *data,
 }
 
 TdPolicy *
-td_policy_new_from_file (const char *path,
-                         GError    **error)
+td_policy_new_from_file (const char *path, GError **error)
 {
   g_autofree char *data = NULL;
   g_autoptr (GError) local_error = NULL;
@@ -2312,9 +2280,9 @@ td_policy_new_from_file (const char *path,
 char *
 td_policy_find_default_file (void)
 {
-  const char *env = g_getenv ("TD_POLICY_FILE");
-  g_autofree char *installed = g_build_filename (PKGDATADIR, "policy", "lms-support-model.json",
-                                                 NULL);
+  const char      *env = g_getenv ("TD_POLICY_FILE");
+  g_autofree char *installed
+      = g_build_filename (PKGDATADIR, "policy", "lms-support-model.json", NULL);
   g_autofree char *source = g_build_filename (SOURCE_POLICY_DIR, "lms-support-model.json", NULL);
 
   if (env != NULL && env[0] != '\0')
@@ -2375,8 +2343,7 @@ td_policy_get_calendars (TdPolicy *self)
 }
 
 TdCalendar *
-td_policy_get_calendar (TdPolicy   *self,
-                        const char *id)
+td_policy_get_calendar (TdPolicy *self, const char *id)
 {
   g_return_val_if_fail (TD_IS_POLICY (self), NULL);
 
@@ -2397,8 +2364,7 @@ td_policy_get_roles (TdPolicy *self)
 }
 
 const TdRole *
-td_policy_get_role (TdPolicy   *self,
-                    const char *id)
+td_policy_get_role (TdPolicy *self, const char *id)
 {
   g_return_val_if_fail (TD_IS_POLICY (self), NULL);
 
@@ -2419,8 +2385,7 @@ td_policy_get_tiers (TdPolicy *self)
 }
 
 const TdTier *
-td_policy_get_tier (TdPolicy *self,
-                    int       level)
+td_policy_get_tier (TdPolicy *self, int level)
 {
   g_return_val_if_fail (TD_IS_POLICY (self), NULL);
 
@@ -2453,8 +2418,7 @@ td_policy_get_severities (TdPolicy *self)
 }
 
 const TdSeverity *
-td_policy_get_severity (TdPolicy   *self,
-                        const char *id)
+td_policy_get_severity (TdPolicy *self, const char *id)
 {
   g_return_val_if_fail (TD_IS_POLICY (self), NULL);
 
@@ -2468,8 +2432,7 @@ td_policy_get_severity (TdPolicy   *self,
 }
 
 const TdIssueType *
-td_policy_get_issue_type (TdPolicy   *self,
-                          const char *id)
+td_policy_get_issue_type (TdPolicy *self, const char *id)
 {
   g_return_val_if_fail (TD_IS_POLICY (self), NULL);
 
@@ -2551,8 +2514,7 @@ td_policy_get_checklists (TdPolicy *self)
 }
 
 const TdChecklist *
-td_policy_get_checklist (TdPolicy   *self,
-                         const char *id)
+td_policy_get_checklist (TdPolicy *self, const char *id)
 {
   g_return_val_if_fail (TD_IS_POLICY (self), NULL);
 
@@ -2594,8 +2556,7 @@ td_policy_get_permissions (TdPolicy *self)
 }
 
 char *
-td_policy_describe_action (TdPolicy   *self,
-                           const char *action)
+td_policy_describe_action (TdPolicy *self, const char *action)
 {
   g_return_val_if_fail (TD_IS_POLICY (self), NULL);
 
@@ -2606,8 +2567,8 @@ td_policy_describe_action (TdPolicy   *self,
       if (g_str_equal (permission->action, action) && permission->description[0] != '\0')
         {
           /* "Log a new ticket [3.2]" reads as "log a new ticket". */
-          g_autofree char *text = g_strndup (permission->description,
-                                             strcspn (permission->description, "["));
+          g_autofree char *text
+              = g_strndup (permission->description, strcspn (permission->description, "["));
 
           g_strchomp (text);
           text[0] = g_ascii_tolower (text[0]);
@@ -2618,9 +2579,7 @@ td_policy_describe_action (TdPolicy   *self,
 }
 
 gboolean
-td_policy_role_may (TdPolicy   *self,
-                    const char *role,
-                    const char *action)
+td_policy_role_may (TdPolicy *self, const char *role, const char *action)
 {
   g_return_val_if_fail (TD_IS_POLICY (self), FALSE);
 
@@ -2631,7 +2590,7 @@ td_policy_role_may (TdPolicy   *self,
       const TdPermission *permission = g_ptr_array_index (self->permissions, i);
 
       if (g_str_equal (permission->action, action))
-        return g_strv_contains ((const char * const *) permission->roles, role);
+        return g_strv_contains ((const char *const *) permission->roles, role);
     }
   return FALSE;
 }
@@ -2651,8 +2610,7 @@ td_policy_get_corrections (TdPolicy *self)
 }
 
 const TdCorrectionRule *
-td_policy_get_correction (TdPolicy   *self,
-                          const char *id)
+td_policy_get_correction (TdPolicy *self, const char *id)
 {
   g_return_val_if_fail (TD_IS_POLICY (self), NULL);
 

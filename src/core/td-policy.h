@@ -93,10 +93,10 @@ typedef struct
   GPtrArray  *responsibilities; /* TdPolicyItem */
   char      **in_scope;
   char      **out_of_scope;
-  GPtrArray  *issue_types;      /* TdIssueType */
-  GPtrArray  *team_structure;   /* TdTeamSlot */
-  GPtrArray  *sub_teams;        /* TdSubTeam */
-  GPtrArray  *engagement;       /* TdEngagement */
+  GPtrArray  *issue_types;    /* TdIssueType */
+  GPtrArray  *team_structure; /* TdTeamSlot */
+  GPtrArray  *sub_teams;      /* TdSubTeam */
+  GPtrArray  *engagement;     /* TdEngagement */
 } TdTier;
 
 typedef struct
@@ -247,9 +247,9 @@ typedef struct
 
 typedef struct
 {
-  char      *id;
-  int        tier;
-  char      *name;
+  char *id;
+  int   tier;
+  char *name;
   /* '<' (lower is better) or '>' (higher is better) */
   char       comparison;
   gboolean   is_percent;
@@ -311,73 +311,58 @@ typedef struct
 #define TD_TYPE_POLICY (td_policy_get_type ())
 G_DECLARE_FINAL_TYPE (TdPolicy, td_policy, TD, POLICY, GObject)
 
-GQuark                  td_policy_error_quark            (void);
+GQuark td_policy_error_quark (void);
 
 /* On failure @errors (if not NULL) receives every problem as "PATH: REASON". */
-TdPolicy               *td_policy_load                   (const char  *data,
-                                                          gssize       length,
-                                                          GPtrArray  **errors);
-TdPolicy               *td_policy_new_from_data          (const char  *data,
-                                                          gssize       length,
-                                                          GError     **error);
-TdPolicy               *td_policy_new_from_file          (const char  *path,
-                                                          GError     **error);
+TdPolicy *td_policy_load (const char *data, gssize length, GPtrArray **errors);
+TdPolicy *td_policy_new_from_data (const char *data, gssize length, GError **error);
+TdPolicy *td_policy_new_from_file (const char *path, GError **error);
 /* The policy shipped with Tierdesk: $TD_POLICY_FILE, the installed copy, or
  * the source tree's when running uninstalled. */
-char                   *td_policy_find_default_file      (void);
-TdPolicy               *td_policy_new_default            (GError     **error);
+char     *td_policy_find_default_file (void);
+TdPolicy *td_policy_new_default (GError **error);
 
-const char             *td_policy_get_json               (TdPolicy    *self);
-int                     td_policy_get_schema_version     (TdPolicy    *self);
-const TdPolicyDocument *td_policy_get_document           (TdPolicy    *self);
-char                   *td_policy_describe               (TdPolicy    *self);
+const char             *td_policy_get_json (TdPolicy *self);
+int                     td_policy_get_schema_version (TdPolicy *self);
+const TdPolicyDocument *td_policy_get_document (TdPolicy *self);
+char                   *td_policy_describe (TdPolicy *self);
 
-GPtrArray              *td_policy_get_calendars          (TdPolicy    *self);
-TdCalendar             *td_policy_get_calendar           (TdPolicy    *self,
-                                                          const char  *id);
-GPtrArray              *td_policy_get_roles              (TdPolicy    *self);
-const TdRole           *td_policy_get_role               (TdPolicy    *self,
-                                                          const char  *id);
-GPtrArray              *td_policy_get_tiers              (TdPolicy    *self);
-const TdTier           *td_policy_get_tier               (TdPolicy    *self,
-                                                          int          level);
-int                     td_policy_get_max_tier           (TdPolicy    *self);
-GPtrArray              *td_policy_get_severities         (TdPolicy    *self);
-const TdSeverity       *td_policy_get_severity           (TdPolicy    *self,
-                                                          const char  *id);
-const TdIssueType      *td_policy_get_issue_type         (TdPolicy    *self,
-                                                          const char  *id);
-double                  td_policy_get_at_risk_fraction   (TdPolicy    *self);
-GPtrArray              *td_policy_get_ticket_fields      (TdPolicy    *self);
-GPtrArray              *td_policy_get_impacts            (TdPolicy    *self);
-GPtrArray              *td_policy_get_urgencies          (TdPolicy    *self);
-GPtrArray              *td_policy_get_triage_rules       (TdPolicy    *self);
-GPtrArray              *td_policy_get_escalation_paths   (TdPolicy    *self);
-GPtrArray              *td_policy_get_time_limits        (TdPolicy    *self);
-GPtrArray              *td_policy_get_flow_outcomes      (TdPolicy    *self);
-GPtrArray              *td_policy_get_checklists         (TdPolicy    *self);
-const TdChecklist      *td_policy_get_checklist          (TdPolicy    *self,
-                                                          const char  *id);
-GPtrArray              *td_policy_get_shift_handoff      (TdPolicy    *self);
-GPtrArray              *td_policy_get_rota_templates     (TdPolicy    *self);
-GPtrArray              *td_policy_get_tools              (TdPolicy    *self);
-GPtrArray              *td_policy_get_permissions        (TdPolicy    *self);
+GPtrArray         *td_policy_get_calendars (TdPolicy *self);
+TdCalendar        *td_policy_get_calendar (TdPolicy *self, const char *id);
+GPtrArray         *td_policy_get_roles (TdPolicy *self);
+const TdRole      *td_policy_get_role (TdPolicy *self, const char *id);
+GPtrArray         *td_policy_get_tiers (TdPolicy *self);
+const TdTier      *td_policy_get_tier (TdPolicy *self, int level);
+int                td_policy_get_max_tier (TdPolicy *self);
+GPtrArray         *td_policy_get_severities (TdPolicy *self);
+const TdSeverity  *td_policy_get_severity (TdPolicy *self, const char *id);
+const TdIssueType *td_policy_get_issue_type (TdPolicy *self, const char *id);
+double             td_policy_get_at_risk_fraction (TdPolicy *self);
+GPtrArray         *td_policy_get_ticket_fields (TdPolicy *self);
+GPtrArray         *td_policy_get_impacts (TdPolicy *self);
+GPtrArray         *td_policy_get_urgencies (TdPolicy *self);
+GPtrArray         *td_policy_get_triage_rules (TdPolicy *self);
+GPtrArray         *td_policy_get_escalation_paths (TdPolicy *self);
+GPtrArray         *td_policy_get_time_limits (TdPolicy *self);
+GPtrArray         *td_policy_get_flow_outcomes (TdPolicy *self);
+GPtrArray         *td_policy_get_checklists (TdPolicy *self);
+const TdChecklist *td_policy_get_checklist (TdPolicy *self, const char *id);
+GPtrArray         *td_policy_get_shift_handoff (TdPolicy *self);
+GPtrArray         *td_policy_get_rota_templates (TdPolicy *self);
+GPtrArray         *td_policy_get_tools (TdPolicy *self);
+GPtrArray         *td_policy_get_permissions (TdPolicy *self);
 /* "change the support model": the action as the policy describes it, for
  * refusals a person reads. */
-char                   *td_policy_describe_action        (TdPolicy    *self,
-                                                          const char  *action);
+char *td_policy_describe_action (TdPolicy *self, const char *action);
 /* Deny by default: FALSE for an action the policy does not list. */
-gboolean                td_policy_role_may               (TdPolicy    *self,
-                                                          const char  *role,
-                                                          const char  *action);
-GPtrArray              *td_policy_get_access_provisioning (TdPolicy   *self);
-GPtrArray              *td_policy_get_corrections        (TdPolicy    *self);
-const TdCorrectionRule *td_policy_get_correction         (TdPolicy    *self,
-                                                          const char  *id);
-GPtrArray              *td_policy_get_metrics            (TdPolicy    *self);
-GPtrArray              *td_policy_get_quality_standards  (TdPolicy    *self);
-GPtrArray              *td_policy_get_training           (TdPolicy    *self);
-const char             *td_policy_get_contact_card_title (TdPolicy    *self);
-GPtrArray              *td_policy_get_contact_card       (TdPolicy    *self);
+gboolean                td_policy_role_may (TdPolicy *self, const char *role, const char *action);
+GPtrArray              *td_policy_get_access_provisioning (TdPolicy *self);
+GPtrArray              *td_policy_get_corrections (TdPolicy *self);
+const TdCorrectionRule *td_policy_get_correction (TdPolicy *self, const char *id);
+GPtrArray              *td_policy_get_metrics (TdPolicy *self);
+GPtrArray              *td_policy_get_quality_standards (TdPolicy *self);
+GPtrArray              *td_policy_get_training (TdPolicy *self);
+const char             *td_policy_get_contact_card_title (TdPolicy *self);
+GPtrArray              *td_policy_get_contact_card (TdPolicy *self);
 
 G_END_DECLS

@@ -545,8 +545,8 @@ int
 td_schema_get_version (sqlite3 *db, GError **error)
 {
   sqlite3_stmt *stmt = NULL;
-  int version = -1;
-  int rc;
+  int           version = -1;
+  int           rc;
 
   g_return_val_if_fail (db != NULL, -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
@@ -578,11 +578,11 @@ td_schema_migrate (sqlite3 *db, TdSchemaKind kind, GError **error)
 gboolean
 td_schema_migrate_to (sqlite3 *db, TdSchemaKind kind, int target, GError **error)
 {
-  g_autofree char *message = NULL;
-  g_autofree char *set_version = NULL;
+  g_autofree char   *message = NULL;
+  g_autofree char   *set_version = NULL;
   const TdMigration *migrations;
-  int latest;
-  int version;
+  int                latest;
+  int                version;
 
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (kind == TD_SCHEMA_SERVER || kind == TD_SCHEMA_CLIENT, FALSE);

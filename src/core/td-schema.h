@@ -27,22 +27,16 @@ typedef enum
   TD_SCHEMA_CLIENT,
 } TdSchemaKind;
 
-GQuark   td_schema_error_quark  (void);
-int      td_schema_get_latest   (TdSchemaKind kind);
-int      td_schema_get_version  (sqlite3     *db,
-                                 GError     **error);
-gboolean td_schema_migrate      (sqlite3     *db,
-                                 TdSchemaKind kind,
-                                 GError     **error);
+GQuark   td_schema_error_quark (void);
+int      td_schema_get_latest (TdSchemaKind kind);
+int      td_schema_get_version (sqlite3 *db, GError **error);
+gboolean td_schema_migrate (sqlite3 *db, TdSchemaKind kind, GError **error);
 /* For tests: migrate only up to @target. */
-gboolean td_schema_migrate_to   (sqlite3     *db,
-                                 TdSchemaKind kind,
-                                 int          target,
-                                 GError     **error);
+gboolean td_schema_migrate_to (sqlite3 *db, TdSchemaKind kind, int target, GError **error);
 
 /* The synced entity tables (same in both kinds), NULL-terminated, in the
  * order they are created: for change feeds and sync code that must visit
  * every one of them. */
-const char * const *td_schema_get_synced_tables (void);
+const char *const *td_schema_get_synced_tables (void);
 
 G_END_DECLS

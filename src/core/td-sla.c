@@ -8,7 +8,9 @@
  */
 #include "td-sla.h"
 
+/* clang-format off */
 G_DEFINE_QUARK (td-sla-error-quark, td_sla_error)
+/* clang-format on */
 
 gint64
 td_sla_target_seconds (const TdTarget *target)
@@ -24,7 +26,7 @@ td_sla_target_seconds (const TdTarget *target)
 static void
 clock_clear (TdSlaClock *clock)
 {
-  *clock = (TdSlaClock) { 0 };
+  *clock = (TdSlaClock){ 0 };
   clock->state = TD_SLA_NO_CLOCK;
   clock->due = TD_INSTANT_NEVER;
   clock->at_risk_at = TD_INSTANT_NEVER;
@@ -32,12 +34,12 @@ clock_clear (TdSlaClock *clock)
 
 /* Offers one candidate target for a clock; keeps it if it is due earliest. */
 static void
-offer (TdSlaClock     *clock,
-       const TdTarget *target,
-       TdInstant       start,
-       TdSlaSource     source,
-       const char     *source_id,
-       int             source_tier,
+offer (TdSlaClock        *clock,
+       const TdTarget    *target,
+       TdInstant          start,
+       TdSlaSource        source,
+       const char        *source_id,
+       int                source_tier,
        const TdSlaTicket *ticket)
 {
   TdInstant due;
@@ -83,7 +85,7 @@ settle (TdSlaClock        *clock,
         const TdSlaTicket *ticket)
 {
   TdDuration at_risk = { 0, 0 };
-  TdInstant until;
+  TdInstant  until;
 
   if (!clock->has_clock)
     {
@@ -92,12 +94,12 @@ settle (TdSlaClock        *clock,
     }
 
   at_risk.seconds = (gint64) (clock->budget * at_risk_fraction);
-  clock->at_risk_at = td_calendar_add (clock->calendar, clock->start, &at_risk, ticket->pauses,
-                                       ticket->n_pauses);
+  clock->at_risk_at
+      = td_calendar_add (clock->calendar, clock->start, &at_risk, ticket->pauses, ticket->n_pauses);
 
   until = stop != 0 ? stop : now;
-  clock->used = td_calendar_working_between (clock->calendar, clock->start, until,
-                                             ticket->pauses, ticket->n_pauses);
+  clock->used = td_calendar_working_between (clock->calendar, clock->start, until, ticket->pauses,
+                                             ticket->n_pauses);
 
   if (stop != 0)
     clock->state = stop <= clock->due ? TD_SLA_MET : TD_SLA_BREACHED;
@@ -116,12 +118,12 @@ td_sla_compute (TdPolicy          *policy,
                 TdSlaResult       *result,
                 GError           **error)
 {
-  const TdSeverity *severity = NULL;
+  const TdSeverity  *severity = NULL;
   const TdIssueType *issue_type = NULL;
-  const TdTier *tier = NULL;
-  double fraction;
-  TdInstant response_stop;
-  TdInstant update_start;
+  const TdTier      *tier = NULL;
+  double             fraction;
+  TdInstant          response_stop;
+  TdInstant          update_start;
 
   g_return_val_if_fail (TD_IS_POLICY (policy), FALSE);
   g_return_val_if_fail (ticket != NULL, FALSE);
@@ -186,8 +188,8 @@ td_sla_compute (TdPolicy          *policy,
 
   /* Resolution: the issue type's target and the severity's. */
   if (issue_type != NULL)
-    offer (&result->resolution, &issue_type->resolution, ticket->created,
-           TD_SLA_SOURCE_ISSUE_TYPE, issue_type->id, issue_type->tier, ticket);
+    offer (&result->resolution, &issue_type->resolution, ticket->created, TD_SLA_SOURCE_ISSUE_TYPE,
+           issue_type->id, issue_type->tier, ticket);
   if (severity != NULL)
     offer (&result->resolution, &severity->resolution, ticket->created, TD_SLA_SOURCE_SEVERITY,
            severity->id, 0, ticket);
@@ -200,8 +202,8 @@ td_sla_compute (TdPolicy          *policy,
                                                : ticket->created;
   if (severity != NULL && ticket->resolved == 0)
     {
-      offer (&result->update, &severity->update, update_start, TD_SLA_SOURCE_SEVERITY,
-             severity->id, 0, ticket);
+      offer (&result->update, &severity->update, update_start, TD_SLA_SOURCE_SEVERITY, severity->id,
+             0, ticket);
       settle (&result->update, fraction, 0, now, ticket);
     }
 
@@ -213,18 +215,18 @@ td_sla_state_to_string (TdSlaState state)
 {
   switch (state)
     {
-    case TD_SLA_NO_CLOCK:
-      return "no-clock";
-    case TD_SLA_OK:
-      return "ok";
-    case TD_SLA_AT_RISK:
-      return "at-risk";
-    case TD_SLA_BREACHED:
-      return "breached";
-    case TD_SLA_MET:
-      return "met";
-    default:
-      g_return_val_if_reached ("unknown");
+      case TD_SLA_NO_CLOCK:
+        return "no-clock";
+      case TD_SLA_OK:
+        return "ok";
+      case TD_SLA_AT_RISK:
+        return "at-risk";
+      case TD_SLA_BREACHED:
+        return "breached";
+      case TD_SLA_MET:
+        return "met";
+      default:
+        g_return_val_if_reached ("unknown");
     }
 }
 
@@ -235,14 +237,14 @@ td_sla_clock_describe (const TdSlaClock *clock)
 
   switch (clock->source)
     {
-    case TD_SLA_SOURCE_TIER:
-      return g_strdup_printf ("Tier %d target (%s)", clock->source_tier, clock->label);
-    case TD_SLA_SOURCE_SEVERITY:
-      return g_strdup_printf ("%s target (%s)", clock->source_id, clock->label);
-    case TD_SLA_SOURCE_ISSUE_TYPE:
-      return g_strdup_printf ("issue type %s target (%s)", clock->source_id, clock->label);
-    case TD_SLA_SOURCE_NONE:
-    default:
-      return g_strdup ("no target");
+      case TD_SLA_SOURCE_TIER:
+        return g_strdup_printf ("Tier %d target (%s)", clock->source_tier, clock->label);
+      case TD_SLA_SOURCE_SEVERITY:
+        return g_strdup_printf ("%s target (%s)", clock->source_id, clock->label);
+      case TD_SLA_SOURCE_ISSUE_TYPE:
+        return g_strdup_printf ("issue type %s target (%s)", clock->source_id, clock->label);
+      case TD_SLA_SOURCE_NONE:
+      default:
+        return g_strdup ("no target");
     }
 }

@@ -22,9 +22,9 @@ typedef enum
 {
   TD_SLA_NO_CLOCK, /* "Next release", or a clock that stopped with resolution */
   TD_SLA_OK,
-  TD_SLA_AT_RISK,  /* the policy's at-risk fraction of the budget is used */
+  TD_SLA_AT_RISK, /* the policy's at-risk fraction of the budget is used */
   TD_SLA_BREACHED,
-  TD_SLA_MET,      /* stopped in time */
+  TD_SLA_MET, /* stopped in time */
 } TdSlaState;
 
 typedef enum
@@ -60,9 +60,9 @@ typedef struct
   gint64      used;       /* working seconds used, at now or when the clock stopped */
   TdCalendar *calendar;   /* borrowed from the policy */
   TdSlaSource source;
-  const char *source_id;  /* severity or issue type id, borrowed */
+  const char *source_id; /* severity or issue type id, borrowed */
   int         source_tier;
-  const char *label;      /* the target as the policy words it, borrowed */
+  const char *label; /* the target as the policy words it, borrowed */
 } TdSlaClock;
 
 typedef struct
@@ -72,15 +72,15 @@ typedef struct
   TdSlaClock update;
 } TdSlaResult;
 
-GQuark      td_sla_error_quark      (void);
-gboolean    td_sla_compute          (TdPolicy          *policy,
-                                     const TdSlaTicket *ticket,
-                                     TdInstant          now,
-                                     TdSlaResult       *result,
-                                     GError           **error);
-gint64      td_sla_target_seconds   (const TdTarget    *target);
-const char *td_sla_state_to_string  (TdSlaState         state);
+GQuark      td_sla_error_quark (void);
+gboolean    td_sla_compute (TdPolicy          *policy,
+                            const TdSlaTicket *ticket,
+                            TdInstant          now,
+                            TdSlaResult       *result,
+                            GError           **error);
+gint64      td_sla_target_seconds (const TdTarget *target);
+const char *td_sla_state_to_string (TdSlaState state);
 /* "SEV-2 response", "Tier 2 response target", "issue type balance-discrepancy" */
-char       *td_sla_clock_describe   (const TdSlaClock  *clock);
+char *td_sla_clock_describe (const TdSlaClock *clock);
 
 G_END_DECLS

@@ -21,8 +21,7 @@ has_zone (const char *text)
 }
 
 gboolean
-td_time_parse_instant (const char *text,
-                       TdInstant  *out)
+td_time_parse_instant (const char *text, TdInstant *out)
 {
   g_autoptr (GDateTime) date_time = NULL;
 
@@ -49,11 +48,10 @@ td_time_format_instant (TdInstant instant)
 }
 
 char *
-td_time_format_local (TdInstant   instant,
-                      const char *time_zone)
+td_time_format_local (TdInstant instant, const char *time_zone)
 {
-  g_autoptr (GTimeZone) zone = time_zone != NULL ? g_time_zone_new_identifier (time_zone)
-                                                 : g_time_zone_new_utc ();
+  g_autoptr (GTimeZone) zone
+      = time_zone != NULL ? g_time_zone_new_identifier (time_zone) : g_time_zone_new_utc ();
   g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (instant);
   g_autoptr (GDateTime) local = NULL;
 
@@ -64,11 +62,10 @@ td_time_format_local (TdInstant   instant,
 }
 
 gboolean
-td_time_parse_date (const char *text,
-                    GDate      *out)
+td_time_parse_date (const char *text, GDate *out)
 {
   unsigned int year, month, day;
-  char tail;
+  char         tail;
 
   if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-')
     return FALSE;
@@ -82,11 +79,10 @@ td_time_parse_date (const char *text,
 }
 
 gboolean
-td_time_parse_clock (const char *text,
-                     int        *minutes)
+td_time_parse_clock (const char *text, int *minutes)
 {
   unsigned int hours, mins;
-  char tail;
+  char         tail;
 
   g_return_val_if_fail (minutes != NULL, FALSE);
 

@@ -12,19 +12,15 @@ G_BEGIN_DECLS
 
 /* "2026-03-27T15:00:00Z" or with an offset; a time without a zone is refused,
  * because an SLA clock must never guess which zone a person meant. */
-gboolean td_time_parse_instant  (const char *text,
-                                 TdInstant  *out);
+gboolean td_time_parse_instant (const char *text, TdInstant *out);
 /* Always UTC with a Z: "2026-03-30T10:00:00Z". */
-char    *td_time_format_instant (TdInstant   instant);
+char *td_time_format_instant (TdInstant instant);
 /* The same instant as wall-clock time in @time_zone, with its offset. */
-char    *td_time_format_local   (TdInstant   instant,
-                                 const char *time_zone);
+char *td_time_format_local (TdInstant instant, const char *time_zone);
 /* "YYYY-MM-DD", a real calendar date; @out may be NULL. */
-gboolean td_time_parse_date     (const char *text,
-                                 GDate      *out);
+gboolean td_time_parse_date (const char *text, GDate *out);
 /* "HH:MM" from 00:00 to 24:00, as minutes since midnight. */
-gboolean td_time_parse_clock    (const char *text,
-                                 int        *minutes);
-TdInstant td_time_now           (void);
+gboolean  td_time_parse_clock (const char *text, int *minutes);
+TdInstant td_time_now (void);
 
 G_END_DECLS

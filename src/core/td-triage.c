@@ -4,11 +4,12 @@
  */
 #include "td-triage.h"
 
+/* clang-format off */
 G_DEFINE_QUARK (td-triage-error-quark, td_triage_error)
+/* clang-format on */
 
 static gboolean
-items_contain (GPtrArray  *items,
-               const char *id)
+items_contain (GPtrArray *items, const char *id)
 {
   for (guint i = 0; i < items->len; i++)
     if (g_strcmp0 (((const TdPolicyItem *) g_ptr_array_index (items, i))->id, id) == 0)
@@ -45,10 +46,7 @@ is_blank (const char *value)
 }
 
 const TdTriageRule *
-td_triage (TdPolicy   *policy,
-           const char *impact,
-           const char *urgency,
-           GError    **error)
+td_triage (TdPolicy *policy, const char *impact, const char *urgency, GError **error)
 {
   GPtrArray *rules;
 
@@ -58,8 +56,7 @@ td_triage (TdPolicy   *policy,
     {
       g_autofree char *expected = list_ids (td_policy_get_impacts (policy));
       g_set_error (error, TD_TRIAGE_ERROR, TD_TRIAGE_ERROR_UNKNOWN_IMPACT,
-                   "unknown impact \"%s\" (expected %s)", impact != NULL ? impact : "",
-                   expected);
+                   "unknown impact \"%s\" (expected %s)", impact != NULL ? impact : "", expected);
       return NULL;
     }
   if (!items_contain (td_policy_get_urgencies (policy), urgency))
@@ -88,9 +85,7 @@ td_triage (TdPolicy   *policy,
 }
 
 GPtrArray *
-td_triage_missing_fields (TdPolicy     *policy,
-                          TdFieldLookup lookup,
-                          gpointer      user_data)
+td_triage_missing_fields (TdPolicy *policy, TdFieldLookup lookup, gpointer user_data)
 {
   GPtrArray *fields;
   GPtrArray *missing;
@@ -103,7 +98,7 @@ td_triage_missing_fields (TdPolicy     *policy,
   for (guint i = 0; i < fields->len; i++)
     {
       const TdTicketField *field = g_ptr_array_index (fields, i);
-      const char *value;
+      const char          *value;
 
       if (!field->required)
         continue;

@@ -18,18 +18,15 @@ typedef enum
 } TdTriageError;
 
 /* Looks up a ticket field's value by field id; NULL or "" means not given. */
-typedef const char *(*TdFieldLookup) (const char *field_id,
-                                      gpointer    user_data);
+typedef const char *(*TdFieldLookup) (const char *field_id, gpointer user_data);
 
-GQuark              td_triage_error_quark      (void);
+GQuark td_triage_error_quark (void);
 /* Returns the matrix cell, owned by the policy. */
-const TdTriageRule *td_triage                  (TdPolicy     *policy,
-                                                const char   *impact,
-                                                const char   *urgency,
-                                                GError      **error);
+const TdTriageRule *td_triage (TdPolicy   *policy,
+                               const char *impact,
+                               const char *urgency,
+                               GError    **error);
 /* The required fields [3.5] that are missing, as borrowed TdTicketField*. */
-GPtrArray          *td_triage_missing_fields   (TdPolicy     *policy,
-                                                TdFieldLookup lookup,
-                                                gpointer      user_data);
+GPtrArray *td_triage_missing_fields (TdPolicy *policy, TdFieldLookup lookup, gpointer user_data);
 
 G_END_DECLS

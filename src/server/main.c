@@ -9,8 +9,7 @@
 #include "td-server-cli.h"
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   setlocale (LC_ALL, "");
   return td_server_cli_run (argc, argv);

@@ -5,14 +5,10 @@
 #include "td-api-error.h"
 
 TdApiError *
-td_api_error_new (guint       status,
-                  const char *code,
-                  const char *field,
-                  const char *format,
-                  ...)
+td_api_error_new (guint status, const char *code, const char *field, const char *format, ...)
 {
   TdApiError *error = g_new0 (TdApiError, 1);
-  va_list args;
+  va_list     args;
 
   va_start (args, format);
   error->message = g_strdup_vprintf (format, args);

@@ -17,14 +17,14 @@ typedef struct
   int   retry_after;
 } TdApiError;
 
-TdApiError *td_api_error_new     (guint             status,
-                                  const char       *code,
-                                  const char       *field,
-                                  const char       *format,
-                                  ...) G_GNUC_PRINTF (4, 5);
-void        td_api_error_free    (TdApiError       *error);
+TdApiError *td_api_error_new (guint       status,
+                              const char *code,
+                              const char *field,
+                              const char *format,
+                              ...) G_GNUC_PRINTF (4, 5);
+void        td_api_error_free (TdApiError *error);
 /* {"error": {"code", "message", "field"?}} */
-JsonNode   *td_api_error_to_json (const TdApiError *error);
+JsonNode *td_api_error_to_json (const TdApiError *error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdApiError, td_api_error_free)
 

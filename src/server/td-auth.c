@@ -23,8 +23,7 @@ td_auth_init (GError **error)
 }
 
 char *
-td_auth_hash_password (const char *password,
-                       GError    **error)
+td_auth_hash_password (const char *password, GError **error)
 {
   char hash[crypto_pwhash_STRBYTES];
 
@@ -50,8 +49,7 @@ td_auth_hash_password (const char *password,
 }
 
 gboolean
-td_auth_verify_password (const char *hash,
-                         const char *password)
+td_auth_verify_password (const char *hash, const char *password)
 {
   if (hash == NULL || password == NULL)
     return FALSE;
@@ -62,7 +60,7 @@ char *
 td_auth_new_token (void)
 {
   unsigned char bytes[32];
-  char hex[sizeof bytes * 2 + 1];
+  char          hex[sizeof bytes * 2 + 1];
 
   randombytes_buf (bytes, sizeof bytes);
   sodium_bin2hex (hex, sizeof hex, bytes, sizeof bytes);
@@ -78,11 +76,10 @@ td_auth_hash_token (const char *token)
 }
 
 char *
-td_auth_read_password (const char *path,
-                       GError    **error)
+td_auth_read_password (const char *path, GError **error)
 {
   g_autofree char *contents = NULL;
-  char *newline;
+  char            *newline;
 
   if (path != NULL)
     {

@@ -23,50 +23,47 @@
 #include "td-sla.h"
 #include "td-time.h"
 
-static const char usage_text[] =
-  "Usage: tierdeskd COMMAND [OPTION…]\n"
-  "\n"
-  "The Tierdesk server and its administration commands.\n"
-  "\n"
-  "Commands:\n"
-  "  init --db FILE --admin NAME [--password-file F] [--policy FILE]\n"
-  "                         Create a database with the policy and an administrator\n"
-  "  serve --db FILE [--listen HOST:PORT] [--tls-cert F --tls-key F] [--port-file F]\n"
-  "                         Serve the API (default 127.0.0.1:8470)\n"
-  "  user add --db FILE NAME --role ROLE [--password-file F]\n"
-  "  user disable|enable|passwd --db FILE NAME\n"
-  "  user list --db FILE    Manage accounts (passwords are read from stdin)\n"
-  "  policy check FILE      Validate a policy file; print a summary or every error\n"
-  "  policy import --db FILE POLICY\n"
-  "  policy export --db FILE\n"
-  "                         Replace or print the policy a database runs on\n"
-  "  backup --db FILE --to FILE\n"
-  "                         Copy a live database consistently\n"
-  "  restore --db FILE --from BACKUP\n"
-  "                         Replace a database with a backup (clients resync)\n"
-  "  purge-tombstones --db FILE --keep-revisions N\n"
-  "                         Forget deletions older than the last N revisions\n"
-  "  demo-data --db FILE [--tickets N] [--seed S]\n"
-  "                         Fill a database with realistic demo data\n"
-  "  sla-due [OPTION…]      Print the SLA due instants for a ticket as JSON\n"
-  "                         (run 'tierdeskd sla-due --help' for its options)\n"
-  "\n"
-  "Every command takes --help for its options.\n"
-  "\n"
-  "Options:\n"
-  "  -h, --help             Show this help\n"
-  "  --version              Show the version\n";
+static const char usage_text[]
+    = "Usage: tierdeskd COMMAND [OPTION…]\n"
+      "\n"
+      "The Tierdesk server and its administration commands.\n"
+      "\n"
+      "Commands:\n"
+      "  init --db FILE --admin NAME [--password-file F] [--policy FILE]\n"
+      "                         Create a database with the policy and an administrator\n"
+      "  serve --db FILE [--listen HOST:PORT] [--tls-cert F --tls-key F] [--port-file F]\n"
+      "                         Serve the API (default 127.0.0.1:8470)\n"
+      "  user add --db FILE NAME --role ROLE [--password-file F]\n"
+      "  user disable|enable|passwd --db FILE NAME\n"
+      "  user list --db FILE    Manage accounts (passwords are read from stdin)\n"
+      "  policy check FILE      Validate a policy file; print a summary or every error\n"
+      "  policy import --db FILE POLICY\n"
+      "  policy export --db FILE\n"
+      "                         Replace or print the policy a database runs on\n"
+      "  backup --db FILE --to FILE\n"
+      "                         Copy a live database consistently\n"
+      "  restore --db FILE --from BACKUP\n"
+      "                         Replace a database with a backup (clients resync)\n"
+      "  purge-tombstones --db FILE --keep-revisions N\n"
+      "                         Forget deletions older than the last N revisions\n"
+      "  demo-data --db FILE [--tickets N] [--seed S]\n"
+      "                         Fill a database with realistic demo data\n"
+      "  sla-due [OPTION…]      Print the SLA due instants for a ticket as JSON\n"
+      "                         (run 'tierdeskd sla-due --help' for its options)\n"
+      "\n"
+      "Every command takes --help for its options.\n"
+      "\n"
+      "Options:\n"
+      "  -h, --help             Show this help\n"
+      "  --version              Show the version\n";
+
+static int usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
 static int
-usage_error (const char *format,
-             ...) G_GNUC_PRINTF (1, 2);
-
-static int
-usage_error (const char *format,
-             ...)
+usage_error (const char *format, ...)
 {
   g_autofree char *message = NULL;
-  va_list args;
+  va_list          args;
 
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
@@ -109,11 +106,7 @@ cmd_policy_check (const char *file)
 
 /* Parses a command's options; returns FALSE after printing the problem. */
 static gboolean
-parse_options (const char   *command,
-               GOptionEntry *entries,
-               int          *argc,
-               char       ***argv,
-               int          *status)
+parse_options (const char *command, GOptionEntry *entries, int *argc, char ***argv, int *status)
 {
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_autoptr (GError) error = NULL;
@@ -130,9 +123,7 @@ parse_options (const char   *command,
 }
 
 static TdStore *
-open_store (const char *command,
-            const char *db,
-            int        *status)
+open_store (const char *command, const char *db, int *status)
 {
   g_autoptr (GError) error = NULL;
   TdStore *store;
@@ -152,20 +143,17 @@ open_store (const char *command,
 }
 
 static int
-cmd_policy_import (int    argc,
-                   char **argv)
+cmd_policy_import (int argc, char **argv)
 {
   g_autofree char *db = NULL;
-  GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "FILE" },
-    { NULL }
-  };
+  GOptionEntry     entries[]
+      = { { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "FILE" }, { NULL } };
   g_autoptr (TdStore) store = NULL;
   g_autoptr (TdApiError) error = NULL;
   g_autoptr (GError) read_error = NULL;
   g_autofree char *json = NULL;
-  gint64 version = 0;
-  int status = TD_EXIT_OK;
+  gint64           version = 0;
+  int              status = TD_EXIT_OK;
 
   if (!parse_options ("policy import", entries, &argc, &argv, &status))
     return status;
@@ -190,14 +178,11 @@ cmd_policy_import (int    argc,
 }
 
 static int
-cmd_policy_export (int    argc,
-                   char **argv)
+cmd_policy_export (int argc, char **argv)
 {
   g_autofree char *db = NULL;
-  GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "FILE" },
-    { NULL }
-  };
+  GOptionEntry     entries[]
+      = { { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "FILE" }, { NULL } };
   g_autoptr (TdStore) store = NULL;
   g_autoptr (TdPolicy) policy = NULL;
   int status = TD_EXIT_OK;
@@ -212,8 +197,7 @@ cmd_policy_export (int    argc,
 }
 
 static int
-cmd_policy (int    argc,
-            char **argv)
+cmd_policy (int argc, char **argv)
 {
   if (argc < 2)
     return usage_error ("policy: missing subcommand (expected check, import or export)");
@@ -232,26 +216,27 @@ cmd_policy (int    argc,
 }
 
 static int
-cmd_init (int    argc,
-          char **argv)
+cmd_init (int argc, char **argv)
 {
   g_autofree char *db = NULL;
   g_autofree char *admin = NULL;
   g_autofree char *password_file = NULL;
   g_autofree char *policy_file = NULL;
-  GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file to create", "FILE" },
-    { "admin", 0, 0, G_OPTION_ARG_STRING, &admin, "The first administrator's username", "NAME" },
-    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, "Read the password from FILE (default: stdin)", "FILE" },
-    { "policy", 0, 0, G_OPTION_ARG_FILENAME, &policy_file, "Policy to load (default: the shipped one)", "FILE" },
-    { NULL }
-  };
+  GOptionEntry     entries[]
+      = { { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file to create", "FILE" },
+          { "admin", 0, 0, G_OPTION_ARG_STRING, &admin, "The first administrator's username",
+            "NAME" },
+          { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
+            "Read the password from FILE (default: stdin)", "FILE" },
+          { "policy", 0, 0, G_OPTION_ARG_FILENAME, &policy_file,
+            "Policy to load (default: the shipped one)", "FILE" },
+          { NULL } };
   g_autoptr (GError) error = NULL;
   g_autoptr (TdStore) store = NULL;
   g_autofree char *password = NULL;
   g_autofree char *json = NULL;
   g_autofree char *epoch = NULL;
-  int status = TD_EXIT_OK;
+  int              status = TD_EXIT_OK;
 
   if (!parse_options ("init", entries, &argc, &argv, &status))
     return status;
@@ -277,8 +262,8 @@ cmd_init (int    argc,
       return TD_EXIT_FAILURE;
     }
   epoch = td_store_dup_epoch (store);
-  g_print ("%s: created with policy %s and administrator %s (epoch %s)\n", db, policy_file,
-           admin, epoch);
+  g_print ("%s: created with policy %s and administrator %s (epoch %s)\n", db, policy_file, admin,
+           epoch);
   return TD_EXIT_OK;
 }
 
@@ -290,22 +275,22 @@ quit_on_signal (gpointer user_data)
 }
 
 static int
-cmd_serve (int    argc,
-           char **argv)
+cmd_serve (int argc, char **argv)
 {
   g_autofree char *db = NULL;
   g_autofree char *listen = NULL;
   g_autofree char *cert = NULL;
   g_autofree char *key = NULL;
   g_autofree char *port_file = NULL;
-  GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "FILE" },
-    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (default 127.0.0.1:8470)", "HOST:PORT" },
-    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &cert, "TLS certificate (PEM)", "FILE" },
-    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &key, "TLS private key (PEM)", "FILE" },
-    { "port-file", 0, 0, G_OPTION_ARG_FILENAME, &port_file, "Write the port listened on to FILE", "FILE" },
-    { NULL }
-  };
+  GOptionEntry     entries[]
+      = { { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "FILE" },
+          { "listen", 0, 0, G_OPTION_ARG_STRING, &listen,
+            "Address to listen on (default 127.0.0.1:8470)", "HOST:PORT" },
+          { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &cert, "TLS certificate (PEM)", "FILE" },
+          { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &key, "TLS private key (PEM)", "FILE" },
+          { "port-file", 0, 0, G_OPTION_ARG_FILENAME, &port_file,
+            "Write the port listened on to FILE", "FILE" },
+          { NULL } };
   g_autoptr (GError) error = NULL;
   g_autoptr (TdStore) store = NULL;
   g_autoptr (TdServer) server = NULL;
@@ -313,7 +298,7 @@ cmd_serve (int    argc,
   g_autoptr (GMainLoop) loop = NULL;
   g_autofree char *epoch = NULL;
   g_autofree char *host = NULL;
-  int status = TD_EXIT_OK;
+  int              status = TD_EXIT_OK;
 
   if (!parse_options ("serve", entries, &argc, &argv, &status))
     return status;
@@ -362,23 +347,22 @@ cmd_serve (int    argc,
 }
 
 static int
-cmd_user (int    argc,
-          char **argv)
+cmd_user (int argc, char **argv)
 {
   g_autofree char *db = NULL;
   g_autofree char *role = NULL;
   g_autofree char *password_file = NULL;
-  GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "FILE" },
-    { "role", 0, 0, G_OPTION_ARG_STRING, &role, "Role from the policy (user add)", "ROLE" },
-    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, "Read the password from FILE (default: stdin)", "FILE" },
-    { NULL }
-  };
+  GOptionEntry     entries[]
+      = { { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "FILE" },
+          { "role", 0, 0, G_OPTION_ARG_STRING, &role, "Role from the policy (user add)", "ROLE" },
+          { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
+            "Read the password from FILE (default: stdin)", "FILE" },
+          { NULL } };
   g_autoptr (GError) error = NULL;
   g_autoptr (TdStore) store = NULL;
   g_autofree char *password = NULL;
-  const char *action;
-  int status = TD_EXIT_OK;
+  const char      *action;
+  int              status = TD_EXIT_OK;
 
   if (argc < 2)
     return usage_error ("user: missing subcommand (expected add, disable, enable, passwd or list)");
@@ -404,7 +388,7 @@ cmd_user (int    argc,
       return TD_EXIT_OK;
     }
 
-  if (!g_strv_contains ((const char *[]) { "add", "disable", "enable", "passwd", NULL }, action))
+  if (!g_strv_contains ((const char *[]){ "add", "disable", "enable", "passwd", NULL }, action))
     return usage_error ("user: unknown subcommand '%s' (expected add, disable, enable, passwd or "
                         "list)",
                         action);
@@ -444,16 +428,14 @@ cmd_user (int    argc,
 }
 
 static int
-cmd_backup (int    argc,
-            char **argv)
+cmd_backup (int argc, char **argv)
 {
   g_autofree char *db = NULL;
   g_autofree char *to = NULL;
-  GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "FILE" },
-    { "to", 0, 0, G_OPTION_ARG_FILENAME, &to, "Backup file to write", "FILE" },
-    { NULL }
-  };
+  GOptionEntry     entries[]
+      = { { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "FILE" },
+          { "to", 0, 0, G_OPTION_ARG_FILENAME, &to, "Backup file to write", "FILE" },
+          { NULL } };
   g_autoptr (GError) error = NULL;
   g_autoptr (TdStore) store = NULL;
   int status = TD_EXIT_OK;
@@ -475,16 +457,14 @@ cmd_backup (int    argc,
 }
 
 static int
-cmd_restore (int    argc,
-             char **argv)
+cmd_restore (int argc, char **argv)
 {
   g_autofree char *db = NULL;
   g_autofree char *from = NULL;
-  GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file to replace", "FILE" },
-    { "from", 0, 0, G_OPTION_ARG_FILENAME, &from, "Backup to restore", "FILE" },
-    { NULL }
-  };
+  GOptionEntry     entries[]
+      = { { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file to replace", "FILE" },
+          { "from", 0, 0, G_OPTION_ARG_FILENAME, &from, "Backup to restore", "FILE" },
+          { NULL } };
   g_autoptr (GError) error = NULL;
   int status = TD_EXIT_OK;
 
@@ -502,19 +482,17 @@ cmd_restore (int    argc,
 }
 
 static int
-cmd_purge_tombstones (int    argc,
-                      char **argv)
+cmd_purge_tombstones (int argc, char **argv)
 {
   g_autofree char *db = NULL;
-  gint64 keep = -1;
-  GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "FILE" },
-    { "keep-revisions", 0, 0, G_OPTION_ARG_INT64, &keep, "Keep the deletions of the last N revisions", "N" },
-    { NULL }
-  };
+  gint64           keep = -1;
+  GOptionEntry entries[] = { { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "FILE" },
+                             { "keep-revisions", 0, 0, G_OPTION_ARG_INT64, &keep,
+                               "Keep the deletions of the last N revisions", "N" },
+                             { NULL } };
   g_autoptr (GError) error = NULL;
   g_autoptr (TdStore) store = NULL;
-  int status = TD_EXIT_OK;
+  int    status = TD_EXIT_OK;
   gint64 horizon;
 
   if (!parse_options ("purge-tombstones", entries, &argc, &argv, &status))
@@ -535,18 +513,17 @@ cmd_purge_tombstones (int    argc,
 }
 
 static int
-cmd_demo_data (int    argc,
-               char **argv)
+cmd_demo_data (int argc, char **argv)
 {
   g_autofree char *db = NULL;
-  int tickets = 500;
-  int seed = 1;
-  GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file (made with init)", "FILE" },
-    { "tickets", 0, 0, G_OPTION_ARG_INT, &tickets, "How many tickets (default 500)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Random seed, for the same data every time", "S" },
-    { NULL }
-  };
+  int              tickets = 500;
+  int              seed = 1;
+  GOptionEntry     entries[]
+      = { { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file (made with init)", "FILE" },
+          { "tickets", 0, 0, G_OPTION_ARG_INT, &tickets, "How many tickets (default 500)", "N" },
+          { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Random seed, for the same data every time",
+            "S" },
+          { NULL } };
   g_autoptr (GError) error = NULL;
   g_autoptr (TdStore) store = NULL;
   g_autoptr (TdPolicy) policy = NULL;
@@ -565,15 +542,13 @@ cmd_demo_data (int    argc,
       g_printerr ("tierdeskd: demo-data: %s\n", error->message);
       return TD_EXIT_FAILURE;
     }
-  g_print ("%s: added demo data with %d tickets (seed %d); head is now %" G_GINT64_FORMAT "\n",
-           db, tickets, seed, td_store_get_head (store));
+  g_print ("%s: added demo data with %d tickets (seed %d); head is now %" G_GINT64_FORMAT "\n", db,
+           tickets, seed, td_store_get_head (store));
   return TD_EXIT_OK;
 }
 
 static void
-add_clock (JsonBuilder      *builder,
-           const char       *name,
-           const TdSlaClock *clock)
+add_clock (JsonBuilder *builder, const char *name, const TdSlaClock *clock)
 {
   g_autofree char *due_member = g_strconcat (name, "_due", NULL);
 
@@ -588,9 +563,7 @@ add_clock (JsonBuilder      *builder,
 }
 
 static void
-add_clock_detail (JsonBuilder      *builder,
-                  const char       *name,
-                  const TdSlaClock *clock)
+add_clock_detail (JsonBuilder *builder, const char *name, const TdSlaClock *clock)
 {
   g_autofree char *target = td_sla_clock_describe (clock);
 
@@ -606,8 +579,8 @@ add_clock_detail (JsonBuilder      *builder,
   json_builder_set_member_name (builder, "due_local");
   if (clock->has_clock && clock->due != TD_INSTANT_NEVER)
     {
-      g_autofree char *local = td_time_format_local (clock->due,
-                                                     td_calendar_get_time_zone (clock->calendar));
+      g_autofree char *local
+          = td_time_format_local (clock->due, td_calendar_get_time_zone (clock->calendar));
       json_builder_add_string_value (builder, local);
     }
   else
@@ -623,9 +596,7 @@ add_clock_detail (JsonBuilder      *builder,
 }
 
 static gboolean
-parse_instant_option (const char *option,
-                      const char *value,
-                      TdInstant  *out)
+parse_instant_option (const char *option, const char *value, TdInstant *out)
 {
   if (value == NULL)
     return TRUE;
@@ -640,26 +611,28 @@ parse_instant_option (const char *option,
 }
 
 static int
-cmd_sla_due (int    argc,
-             char **argv)
+cmd_sla_due (int argc, char **argv)
 {
-  g_autofree char *policy_file = NULL;
-  g_autofree char *severity = NULL;
-  g_autofree char *issue_type = NULL;
-  g_autofree char *start = NULL;
-  g_autofree char *responded = NULL;
-  g_autofree char *now_text = NULL;
-  int tier = 0;
-  const GOptionEntry entries[] = {
-    { "policy", 0, 0, G_OPTION_ARG_FILENAME, &policy_file, "Policy file (default: the shipped one)", "FILE" },
-    { "severity", 0, 0, G_OPTION_ARG_STRING, &severity, "Severity, such as SEV-2", "SEV-N" },
-    { "tier", 0, 0, G_OPTION_ARG_INT, &tier, "Tier the ticket is at", "N" },
-    { "issue-type", 0, 0, G_OPTION_ARG_STRING, &issue_type, "Issue type id, such as balance-discrepancy", "ID" },
-    { "start", 0, 0, G_OPTION_ARG_STRING, &start, "When the ticket was created", "ISO8601" },
-    { "responded", 0, 0, G_OPTION_ARG_STRING, &responded, "When it was first responded to", "ISO8601" },
-    { "now", 0, 0, G_OPTION_ARG_STRING, &now_text, "Evaluate the state at this instant (default: now)", "ISO8601" },
-    { NULL }
-  };
+  g_autofree char   *policy_file = NULL;
+  g_autofree char   *severity = NULL;
+  g_autofree char   *issue_type = NULL;
+  g_autofree char   *start = NULL;
+  g_autofree char   *responded = NULL;
+  g_autofree char   *now_text = NULL;
+  int                tier = 0;
+  const GOptionEntry entries[]
+      = { { "policy", 0, 0, G_OPTION_ARG_FILENAME, &policy_file,
+            "Policy file (default: the shipped one)", "FILE" },
+          { "severity", 0, 0, G_OPTION_ARG_STRING, &severity, "Severity, such as SEV-2", "SEV-N" },
+          { "tier", 0, 0, G_OPTION_ARG_INT, &tier, "Tier the ticket is at", "N" },
+          { "issue-type", 0, 0, G_OPTION_ARG_STRING, &issue_type,
+            "Issue type id, such as balance-discrepancy", "ID" },
+          { "start", 0, 0, G_OPTION_ARG_STRING, &start, "When the ticket was created", "ISO8601" },
+          { "responded", 0, 0, G_OPTION_ARG_STRING, &responded, "When it was first responded to",
+            "ISO8601" },
+          { "now", 0, 0, G_OPTION_ARG_STRING, &now_text,
+            "Evaluate the state at this instant (default: now)", "ISO8601" },
+          { NULL } };
   g_autoptr (GOptionContext) context = g_option_context_new ("- print SLA due instants as JSON");
   g_autoptr (GError) error = NULL;
   g_autoptr (TdPolicy) policy = NULL;
@@ -668,9 +641,9 @@ cmd_sla_due (int    argc,
   g_autoptr (JsonNode) root = NULL;
   g_autofree char *json = NULL;
   g_autofree char *start_text = NULL;
-  TdSlaTicket ticket = { 0 };
-  TdSlaResult result;
-  TdInstant now = td_time_now ();
+  TdSlaTicket      ticket = { 0 };
+  TdSlaResult      result;
+  TdInstant        now = td_time_now ();
 
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_help_enabled (context, TRUE);
@@ -730,8 +703,7 @@ cmd_sla_due (int    argc,
 }
 
 int
-td_server_cli_run (int    argc,
-                   char **argv)
+td_server_cli_run (int argc, char **argv)
 {
   g_autoptr (GError) error = NULL;
 

@@ -16,7 +16,6 @@ enum
   TD_EXIT_USAGE = 2,   /* the command line itself is wrong */
 };
 
-int td_server_cli_run (int    argc,
-                       char **argv);
+int td_server_cli_run (int argc, char **argv);
 
 G_END_DECLS

@@ -21,34 +21,34 @@ struct _TdServer
 {
   GObject parent_instance;
 
-  TdStore *store;
-  SoupServer *soup;
-  GThreadPool *pool;
+  TdStore      *store;
+  SoupServer   *soup;
+  GThreadPool  *pool;
   GMainContext *context;
-  GPtrArray *sockets;
-  gint64 notified_head;
+  GPtrArray    *sockets;
+  gint64        notified_head;
 };
 
 G_DEFINE_FINAL_TYPE (TdServer, td_server, G_TYPE_OBJECT)
 
 typedef struct
 {
-  TdServer *server;
+  TdServer          *server;
   SoupServerMessage *msg;
-  char *method;
-  char *path;
-  GHashTable *query;
-  GBytes *body;
-  char *token;
-  gint64 started;
+  char              *method;
+  char              *path;
+  GHashTable        *query;
+  GBytes            *body;
+  char              *token;
+  gint64             started;
 
   /* The answer, filled in on the worker. */
-  guint status;
-  JsonNode *response;
-  int retry_after;
-  char *user;
+  guint       status;
+  JsonNode   *response;
+  int         retry_after;
+  char       *user;
   const char *allow;
-  gint64 head;
+  gint64      head;
 } Job;
 
 static void
@@ -69,8 +69,7 @@ job_free (Job *job)
 /* Answers */
 
 static void
-job_error (Job        *job,
-           TdApiError *error)
+job_error (Job *job, TdApiError *error)
 {
   job->status = error->status;
   job->retry_after = error->retry_after;
@@ -80,9 +79,7 @@ job_error (Job        *job,
 }
 
 static void
-job_ok (Job      *job,
-        guint     status,
-        JsonNode *response)
+job_ok (Job *job, guint status, JsonNode *response)
 {
   job->status = status;
   g_clear_pointer (&job->response, json_node_unref);
@@ -94,8 +91,8 @@ static TdApiError *
 invalid_json (const GError *error)
 {
   const char *message = error->message;
-  int line = 0;
-  int column = 0;
+  int         line = 0;
+  int         column = 0;
 
   if (g_str_has_prefix (message, "<data>:"))
     message += strlen ("<data>:");
@@ -109,12 +106,11 @@ invalid_json (const GError *error)
 }
 
 static JsonNode *
-parse_body (Job         *job,
-            TdApiError **error)
+parse_body (Job *job, TdApiError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) parse_error = NULL;
-  gsize size = 0;
+  gsize       size = 0;
   const char *data = job->body != NULL ? g_bytes_get_data (job->body, &size) : NULL;
 
   if (size == 0)
@@ -131,13 +127,11 @@ parse_body (Job         *job,
 }
 
 static JsonObject *
-body_object (JsonNode           *body,
-             const char * const *allowed,
-             TdApiError        **error)
+body_object (JsonNode *body, const char *const *allowed, TdApiError **error)
 {
   JsonObjectIter iter;
-  const char *name;
-  JsonObject *object;
+  const char    *name;
+  JsonObject    *object;
 
   if (!JSON_NODE_HOLDS_OBJECT (body))
     {
@@ -156,9 +150,7 @@ body_object (JsonNode           *body,
 }
 
 static const char *
-body_string (JsonObject  *object,
-             const char  *member,
-             TdApiError **error)
+body_string (JsonObject *object, const char *member, TdApiError **error)
 {
   JsonNode *node = json_object_get_member (object, member);
 
@@ -186,8 +178,8 @@ require_account (Job *job)
     {
       job_error (job, td_api_error_new (401, "unauthorized", NULL,
                                         job->token == NULL
-                                          ? "log in first: send Authorization: Bearer TOKEN"
-                                          : "the token is unknown, expired or revoked"));
+                                            ? "log in first: send Authorization: Bearer TOKEN"
+                                            : "the token is unknown, expired or revoked"));
       return NULL;
     }
   g_free (job->user);
@@ -196,13 +188,11 @@ require_account (Job *job)
 }
 
 static gboolean
-require_permission (Job             *job,
-                    const TdAccount *account,
-                    const char      *action)
+require_permission (Job *job, const TdAccount *account, const char *action)
 {
   g_autoptr (TdPolicy) policy = td_store_get_policy (job->server->store);
 
-  const TdRole *role = td_policy_get_role (policy, account->role);
+  const TdRole    *role = td_policy_get_role (policy, account->role);
   g_autofree char *what = NULL;
 
   if (td_policy_role_may (policy, account->role, action))
@@ -237,16 +227,16 @@ route_health (Job *job)
 static void
 route_login (Job *job)
 {
-  static const char * const allowed[] = { "username", "password", NULL };
+  static const char *const allowed[] = { "username", "password", NULL };
   g_autoptr (JsonNode) body = NULL;
   g_autoptr (TdAccount) account = NULL;
   g_autoptr (JsonBuilder) builder = NULL;
   g_autofree char *token = NULL;
-  TdApiError *error = NULL;
-  const char *username;
-  const char *password;
-  JsonObject *object;
-  gint64 expires_at = 0;
+  TdApiError      *error = NULL;
+  const char      *username;
+  const char      *password;
+  JsonObject      *object;
+  gint64           expires_at = 0;
 
   if ((body = parse_body (job, &error)) == NULL
       || (object = body_object (body, allowed, &error)) == NULL
@@ -304,13 +294,10 @@ route_me (Job *job)
 }
 
 static gboolean
-query_uint (Job         *job,
-            const char  *name,
-            guint        fallback,
-            guint       *out)
+query_uint (Job *job, const char *name, guint fallback, guint *out)
 {
   const char *text = job->query != NULL ? g_hash_table_lookup (job->query, name) : NULL;
-  guint64 value;
+  guint64     value;
 
   *out = fallback;
   if (text == NULL)
@@ -331,8 +318,8 @@ route_changes (Job *job)
   g_autoptr (TdAccount) account = require_account (job);
   const char *since = job->query != NULL ? g_hash_table_lookup (job->query, "since") : NULL;
   TdApiError *error = NULL;
-  JsonNode *changes;
-  guint limit;
+  JsonNode   *changes;
+  guint       limit;
 
   if (account == NULL || !query_uint (job, "limit", 500, &limit))
     return;
@@ -349,7 +336,7 @@ route_commands (Job *job)
   g_autoptr (TdAccount) account = require_account (job);
   g_autoptr (JsonNode) body = NULL;
   TdApiError *error = NULL;
-  JsonNode *results;
+  JsonNode   *results;
 
   if (account == NULL)
     return;
@@ -358,8 +345,8 @@ route_commands (Job *job)
       job_error (job, error);
       return;
     }
-  results = td_store_apply_commands (job->server->store, account, body, td_time_now (),
-                                     &job->head, &error);
+  results = td_store_apply_commands (job->server->store, account, body, td_time_now (), &job->head,
+                                     &error);
   if (results == NULL)
     job_error (job, error);
   else
@@ -379,9 +366,9 @@ apply_single (Job        *job,
   g_autoptr (JsonNode) batch = NULL;
   g_autoptr (JsonNode) results = NULL;
   g_autofree char *command_id = g_uuid_string_random ();
-  TdApiError *error = NULL;
-  JsonObject *result;
-  const char *status;
+  TdApiError      *error = NULL;
+  JsonObject      *result;
+  const char      *status;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "commands");
@@ -390,8 +377,8 @@ apply_single (Job        *job,
   json_builder_set_member_name (builder, "id");
   json_builder_add_string_value (builder, command_id);
   json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, g_str_equal (entity, "ticket_event") ? "append"
-                                                                               : "create");
+  json_builder_add_string_value (builder,
+                                 g_str_equal (entity, "ticket_event") ? "append" : "create");
   json_builder_set_member_name (builder, "entity");
   json_builder_add_string_value (builder, entity);
   json_builder_set_member_name (builder, "entity_id");
@@ -403,8 +390,8 @@ apply_single (Job        *job,
   json_builder_end_object (builder);
   batch = json_builder_get_root (builder);
 
-  results = td_store_apply_commands (job->server->store, account, batch, td_time_now (),
-                                     &job->head, &error);
+  results = td_store_apply_commands (job->server->store, account, batch, td_time_now (), &job->head,
+                                     &error);
   if (results == NULL)
     {
       /* Name the caller's field, not the wrapped command's. */
@@ -419,7 +406,7 @@ apply_single (Job        *job,
     }
 
   result = json_array_get_object_element (
-    json_object_get_array_member (json_node_get_object (results), "results"), 0);
+      json_object_get_array_member (json_node_get_object (results), "results"), 0);
   status = json_object_get_string_member (result, "status");
   if (g_str_equal (status, "applied"))
     {
@@ -431,10 +418,10 @@ apply_single (Job        *job,
       const char *code = json_object_get_string_member_with_default (result, "code", "conflict");
       const char *reason = json_object_get_string_member (result, "reason");
       const char *field = json_object_get_string_member_with_default (result, "field", NULL);
-      guint http = g_str_equal (code, "forbidden")   ? 403
-                   : g_str_equal (code, "not_found") ? 404
-                   : g_str_equal (code, "exists")    ? 409
-                                                     : 422;
+      guint       http = g_str_equal (code, "forbidden")   ? 403
+                         : g_str_equal (code, "not_found") ? 404
+                         : g_str_equal (code, "exists")    ? 409
+                                                           : 422;
 
       if (field != NULL && g_str_has_prefix (field, "fields."))
         field += strlen ("fields.");
@@ -455,9 +442,9 @@ route_tickets (Job *job)
     {
       const char *status = job->query ? g_hash_table_lookup (job->query, "status") : NULL;
       const char *search = job->query ? g_hash_table_lookup (job->query, "q") : NULL;
-      JsonNode *list;
-      guint tier;
-      guint limit;
+      JsonNode   *list;
+      guint       tier;
+      guint       limit;
 
       if (!query_uint (job, "tier", 0, &tier) || !query_uint (job, "limit", 100, &limit))
         return;
@@ -482,12 +469,11 @@ route_tickets (Job *job)
 }
 
 static void
-route_ticket (Job        *job,
-              const char *id)
+route_ticket (Job *job, const char *id)
 {
   g_autoptr (TdAccount) account = require_account (job);
   TdApiError *error = NULL;
-  JsonNode *ticket;
+  JsonNode   *ticket;
 
   if (account == NULL)
     return;
@@ -499,15 +485,14 @@ route_ticket (Job        *job,
 }
 
 static void
-route_ticket_events (Job        *job,
-                     const char *id)
+route_ticket_events (Job *job, const char *id)
 {
-  static const char * const allowed[] = { "kind", "body", "data", NULL };
+  static const char *const allowed[] = { "kind", "body", "data", NULL };
   g_autoptr (TdAccount) account = require_account (job);
   g_autoptr (JsonNode) body = NULL;
   g_autofree char *uuid = g_uuid_string_random ();
-  TdApiError *error = NULL;
-  JsonObject *object;
+  TdApiError      *error = NULL;
+  JsonObject      *object;
 
   if (account == NULL)
     return;
@@ -526,10 +511,10 @@ route_policy (Job *job)
 {
   g_autoptr (TdAccount) account = require_account (job);
   g_autoptr (JsonBuilder) builder = NULL;
-  TdApiError *error = NULL;
-  gint64 version = 0;
-  gsize size = 0;
-  const char *data;
+  TdApiError      *error = NULL;
+  gint64           version = 0;
+  gsize            size = 0;
+  const char      *data;
   g_autofree char *text = NULL;
   g_autoptr (JsonNode) body = NULL;
 
@@ -578,17 +563,16 @@ route_audit (Job *job)
 }
 
 static gboolean
-method_is (Job        *job,
-           const char *allow)
+method_is (Job *job, const char *allow)
 {
   g_auto (GStrv) methods = g_strsplit (allow, ", ", -1);
 
-  if (g_strv_contains ((const char * const *) methods, job->method))
+  if (g_strv_contains ((const char *const *) methods, job->method))
     return TRUE;
   job->allow = allow;
   job_error (job, td_api_error_new (405, "method_not_allowed", NULL,
-                                    "%s %s is not supported (allowed: %s)", job->method,
-                                    job->path, allow));
+                                    "%s %s is not supported (allowed: %s)", job->method, job->path,
+                                    allow));
   return FALSE;
 }
 
@@ -667,8 +651,7 @@ route (Job *job)
 /* Main loop side */
 
 static void
-broadcast (TdServer *self,
-           gint64    head)
+broadcast (TdServer *self, gint64 head)
 {
   g_autofree char *text = NULL;
 
@@ -688,10 +671,10 @@ broadcast (TdServer *self,
 static gboolean
 finish_job (gpointer data)
 {
-  Job *job = data;
+  Job                *job = data;
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (job->msg);
-  g_autofree char *text = NULL;
-  gsize length;
+  g_autofree char    *text = NULL;
+  gsize               length;
 
   text = json_to_string (job->response, FALSE);
   length = strlen (text);
@@ -718,8 +701,7 @@ finish_job (gpointer data)
 }
 
 static void
-run_job (gpointer data,
-         gpointer user_data)
+run_job (gpointer data, gpointer user_data)
 {
   Job *job = data;
 
@@ -741,15 +723,13 @@ bearer_token (SoupServerMessage *msg)
 }
 
 static void
-respond_now (SoupServerMessage *msg,
-             TdApiError        *error)
+respond_now (SoupServerMessage *msg, TdApiError *error)
 {
   g_autoptr (JsonNode) node = td_api_error_to_json (error);
   char *text = json_to_string (node, FALSE);
 
   soup_server_message_set_status (msg, error->status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text,
-                                    strlen (text));
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, strlen (text));
   td_api_error_free (error);
 }
 
@@ -773,13 +753,12 @@ early_handler (SoupServer        *soup,
                GHashTable        *query,
                gpointer           user_data)
 {
-  goffset length = soup_message_headers_get_content_length (
-    soup_server_message_get_request_headers (msg));
+  goffset length
+      = soup_message_headers_get_content_length (soup_server_message_get_request_headers (msg));
 
   if (length > TD_SERVER_MAX_BODY)
     respond_now (msg, td_api_error_new (413, "payload_too_large", NULL,
-                                        "the body is %" G_GOFFSET_FORMAT
-                                        " bytes; the limit is %d",
+                                        "the body is %" G_GOFFSET_FORMAT " bytes; the limit is %d",
                                         length, TD_SERVER_MAX_BODY));
 }
 
@@ -790,18 +769,18 @@ api_handler (SoupServer        *soup,
              GHashTable        *query,
              gpointer           user_data)
 {
-  TdServer *self = user_data;
+  TdServer        *self = user_data;
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  Job *job;
+  Job             *job;
 
   if (soup_server_message_get_status (msg) != 0)
     return;
   if (body->length > TD_SERVER_MAX_BODY)
     {
-      respond_now (msg, td_api_error_new (413, "payload_too_large", NULL,
-                                          "the body is %" G_GOFFSET_FORMAT
-                                          " bytes; the limit is %d",
-                                          body->length, TD_SERVER_MAX_BODY));
+      respond_now (msg,
+                   td_api_error_new (413, "payload_too_large", NULL,
+                                     "the body is %" G_GOFFSET_FORMAT " bytes; the limit is %d",
+                                     body->length, TD_SERVER_MAX_BODY));
       return;
     }
 
@@ -821,8 +800,7 @@ api_handler (SoupServer        *soup,
 }
 
 static void
-socket_closed (SoupWebsocketConnection *socket,
-               TdServer                *self)
+socket_closed (SoupWebsocketConnection *socket, TdServer *self)
 {
   g_ptr_array_remove (self->sockets, socket);
 }
@@ -834,8 +812,8 @@ stream_handler (SoupServer              *soup,
                 SoupWebsocketConnection *socket,
                 gpointer                 user_data)
 {
-  TdServer *self = user_data;
-  GUri *uri = soup_server_message_get_uri (msg);
+  TdServer   *self = user_data;
+  GUri       *uri = soup_server_message_get_uri (msg);
   const char *token = bearer_token (msg);
   g_autoptr (GHashTable) params = NULL;
   g_autoptr (TdAccount) account = NULL;
@@ -905,22 +883,18 @@ td_server_new (TdStore *store)
 }
 
 gboolean
-td_server_listen (TdServer        *self,
-                  const char      *address,
-                  GTlsCertificate *certificate,
-                  GError         **error)
+td_server_listen (TdServer *self, const char *address, GTlsCertificate *certificate, GError **error)
 {
   g_autoptr (GSocketAddress) socket_address = NULL;
   g_autoptr (GInetAddress) inet = NULL;
   g_autofree char *host = NULL;
-  const char *colon;
-  guint64 port;
+  const char      *colon;
+  guint64          port;
 
   g_return_val_if_fail (TD_IS_SERVER (self), FALSE);
 
   colon = address != NULL ? strrchr (address, ':') : NULL;
-  if (colon == NULL
-      || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
+  if (colon == NULL || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "--listen: expected HOST:PORT such as 127.0.0.1:8470, not \"%s\"",
@@ -943,8 +917,8 @@ td_server_listen (TdServer        *self,
     }
   socket_address = g_inet_socket_address_new (inet, port);
 
-  self->soup = soup_server_new ("server-header", "tierdeskd/" PACKAGE_VERSION,
-                                "tls-certificate", certificate, NULL);
+  self->soup = soup_server_new ("server-header", "tierdeskd/" PACKAGE_VERSION, "tls-certificate",
+                                certificate, NULL);
   soup_server_add_early_handler (self->soup, API_PREFIX, early_handler, self, NULL);
   soup_server_add_handler (self->soup, API_PREFIX, api_handler, self, NULL);
   soup_server_add_handler (self->soup, NULL, fallback_handler, self, NULL);

@@ -16,14 +16,14 @@ G_BEGIN_DECLS
 #define TD_TYPE_SERVER (td_server_get_type ())
 G_DECLARE_FINAL_TYPE (TdServer, td_server, TD, SERVER, GObject)
 
-TdServer *td_server_new      (TdStore         *store);
+TdServer *td_server_new (TdStore *store);
 /* @address is "HOST:PORT"; port 0 picks a free one. */
-gboolean  td_server_listen   (TdServer        *self,
-                              const char      *address,
-                              GTlsCertificate *certificate,
-                              GError         **error);
-guint     td_server_get_port (TdServer        *self);
+gboolean td_server_listen (TdServer        *self,
+                           const char      *address,
+                           GTlsCertificate *certificate,
+                           GError         **error);
+guint    td_server_get_port (TdServer *self);
 /* Stops taking requests and waits for those under way to finish. */
-void      td_server_shutdown (TdServer        *self);
+void td_server_shutdown (TdServer *self);
 
 G_END_DECLS

@@ -27,9 +27,9 @@ struct _TdStore
 
   /* One connection, used by one thread at a time: SQLite serialises
    * writers anyway, and a store this size answers reads in microseconds. */
-  GMutex lock;
-  sqlite3 *db;
-  char *path;
+  GMutex    lock;
+  sqlite3  *db;
+  char     *path;
   TdPolicy *policy;
 };
 
@@ -51,60 +51,54 @@ typedef enum
 typedef struct
 {
   const char *name;
-  FieldType type;
-  gboolean on_create;
-  gboolean on_update;
+  FieldType   type;
+  gboolean    on_create;
+  gboolean    on_update;
 } FieldSpec;
 
 typedef struct
 {
-  const char *name;
+  const char      *name;
   const FieldSpec *fields;
   /* What each command type needs from the policy's permissions. */
   const char *create_action;
   const char *update_action;
   const char *delete_action;
-  gboolean append_only;
+  gboolean    append_only;
 } EntitySpec;
 
-static const FieldSpec ticket_fields[] = {
-  { "title", FIELD_TEXT, TRUE, TRUE },
-  { "description", FIELD_TEXT, TRUE, TRUE },
-  { "affected_user_id", FIELD_TEXT, TRUE, TRUE },
-  { "contact", FIELD_TEXT, TRUE, TRUE },
-  { "steps_to_reproduce", FIELD_TEXT, TRUE, TRUE },
-  { "error_message", FIELD_TEXT, TRUE, TRUE },
-  { "impact", FIELD_TEXT, TRUE, TRUE },
-  { "urgency", FIELD_TEXT, TRUE, TRUE },
-  { "browser_device", FIELD_TEXT, TRUE, TRUE },
-  { "occurred_at", FIELD_INSTANT, TRUE, TRUE },
-  { "issue_type", FIELD_TEXT, TRUE, TRUE },
-  { "severity", FIELD_TEXT, TRUE, TRUE },
-  { "owner", FIELD_TEXT, TRUE, FALSE },
-  { NULL }
-};
+static const FieldSpec ticket_fields[] = { { "title", FIELD_TEXT, TRUE, TRUE },
+                                           { "description", FIELD_TEXT, TRUE, TRUE },
+                                           { "affected_user_id", FIELD_TEXT, TRUE, TRUE },
+                                           { "contact", FIELD_TEXT, TRUE, TRUE },
+                                           { "steps_to_reproduce", FIELD_TEXT, TRUE, TRUE },
+                                           { "error_message", FIELD_TEXT, TRUE, TRUE },
+                                           { "impact", FIELD_TEXT, TRUE, TRUE },
+                                           { "urgency", FIELD_TEXT, TRUE, TRUE },
+                                           { "browser_device", FIELD_TEXT, TRUE, TRUE },
+                                           { "occurred_at", FIELD_INSTANT, TRUE, TRUE },
+                                           { "issue_type", FIELD_TEXT, TRUE, TRUE },
+                                           { "severity", FIELD_TEXT, TRUE, TRUE },
+                                           { "owner", FIELD_TEXT, TRUE, FALSE },
+                                           { NULL } };
 
-static const FieldSpec ticket_event_fields[] = {
-  { "ticket", FIELD_TEXT, TRUE, FALSE },
-  { "kind", FIELD_TEXT, TRUE, FALSE },
-  { "body", FIELD_TEXT, TRUE, FALSE },
-  { "data", FIELD_JSON, TRUE, FALSE },
-  { NULL }
-};
+static const FieldSpec ticket_event_fields[] = { { "ticket", FIELD_TEXT, TRUE, FALSE },
+                                                 { "kind", FIELD_TEXT, TRUE, FALSE },
+                                                 { "body", FIELD_TEXT, TRUE, FALSE },
+                                                 { "data", FIELD_JSON, TRUE, FALSE },
+                                                 { NULL } };
 
-static const FieldSpec person_fields[] = {
-  { "name", FIELD_TEXT, TRUE, TRUE },
-  { "role", FIELD_TEXT, TRUE, TRUE },
-  { "tier", FIELD_INT, TRUE, TRUE },
-  { "sub_team", FIELD_TEXT, TRUE, TRUE },
-  { "email", FIELD_TEXT, TRUE, TRUE },
-  { "phone", FIELD_TEXT, TRUE, TRUE },
-  { "time_zone", FIELD_TEXT, TRUE, TRUE },
-  { "shift", FIELD_TEXT, TRUE, TRUE },
-  { "start_date", FIELD_DATE, TRUE, TRUE },
-  { "engage_when", FIELD_TEXT, TRUE, TRUE },
-  { NULL }
-};
+static const FieldSpec person_fields[] = { { "name", FIELD_TEXT, TRUE, TRUE },
+                                           { "role", FIELD_TEXT, TRUE, TRUE },
+                                           { "tier", FIELD_INT, TRUE, TRUE },
+                                           { "sub_team", FIELD_TEXT, TRUE, TRUE },
+                                           { "email", FIELD_TEXT, TRUE, TRUE },
+                                           { "phone", FIELD_TEXT, TRUE, TRUE },
+                                           { "time_zone", FIELD_TEXT, TRUE, TRUE },
+                                           { "shift", FIELD_TEXT, TRUE, TRUE },
+                                           { "start_date", FIELD_DATE, TRUE, TRUE },
+                                           { "engage_when", FIELD_TEXT, TRUE, TRUE },
+                                           { NULL } };
 
 static const EntitySpec entities[] = {
   { "ticket", ticket_fields, "ticket.create", "ticket.update", "ticket.delete", FALSE },
@@ -149,18 +143,14 @@ td_account_to_json (const TdAccount *account)
 /* SQLite helpers */
 
 static gboolean
-set_sqlite_error (sqlite3 *db,
-                  GError **error,
-                  const char *what)
+set_sqlite_error (sqlite3 *db, GError **error, const char *what)
 {
   g_set_error (error, TD_STORE_ERROR, TD_STORE_ERROR_SQLITE, "%s: %s", what, sqlite3_errmsg (db));
   return FALSE;
 }
 
 static gboolean
-exec (sqlite3    *db,
-      const char *sql,
-      GError    **error)
+exec (sqlite3 *db, const char *sql, GError **error)
 {
   char *message = NULL;
 
@@ -174,8 +164,7 @@ exec (sqlite3    *db,
 }
 
 static sqlite3_stmt *
-prepare (sqlite3    *db,
-         const char *sql)
+prepare (sqlite3 *db, const char *sql)
 {
   sqlite3_stmt *stmt = NULL;
 
@@ -188,8 +177,7 @@ typedef sqlite3_stmt Statement;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Statement, sqlite3_finalize)
 
 static gint64
-meta_get_int (sqlite3    *db,
-              const char *key)
+meta_get_int (sqlite3 *db, const char *key)
 {
   g_autoptr (Statement) stmt = prepare (db, "SELECT value FROM meta WHERE key = ?");
 
@@ -198,8 +186,7 @@ meta_get_int (sqlite3    *db,
 }
 
 static char *
-meta_get_text (sqlite3    *db,
-               const char *key)
+meta_get_text (sqlite3 *db, const char *key)
 {
   g_autoptr (Statement) stmt = prepare (db, "SELECT value FROM meta WHERE key = ?");
 
@@ -210,13 +197,11 @@ meta_get_text (sqlite3    *db,
 }
 
 static void
-meta_set_int (sqlite3    *db,
-              const char *key,
-              gint64      value)
+meta_set_int (sqlite3 *db, const char *key, gint64 value)
 {
-  g_autoptr (Statement) stmt = prepare (
-    db, "INSERT INTO meta (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  g_autoptr (Statement) stmt
+      = prepare (db, "INSERT INTO meta (key, value) VALUES (?, ?) "
+                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
 
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, value);
@@ -234,32 +219,29 @@ next_rev (sqlite3 *db)
 }
 
 static void
-add_column (JsonBuilder  *builder,
-            sqlite3_stmt *stmt,
-            int           column)
+add_column (JsonBuilder *builder, sqlite3_stmt *stmt, int column)
 {
   json_builder_set_member_name (builder, sqlite3_column_name (stmt, column));
   switch (sqlite3_column_type (stmt, column))
     {
-    case SQLITE_INTEGER:
-      json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, column));
-      break;
-    case SQLITE_FLOAT:
-      json_builder_add_double_value (builder, sqlite3_column_double (stmt, column));
-      break;
-    case SQLITE_NULL:
-      json_builder_add_null_value (builder);
-      break;
-    default:
-      json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, column));
-      break;
+      case SQLITE_INTEGER:
+        json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, column));
+        break;
+      case SQLITE_FLOAT:
+        json_builder_add_double_value (builder, sqlite3_column_double (stmt, column));
+        break;
+      case SQLITE_NULL:
+        json_builder_add_null_value (builder);
+        break;
+      default:
+        json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, column));
+        break;
     }
 }
 
 /* The current row as JSON, with its entity name, or NULL. */
 static JsonNode *
-row_to_json (sqlite3_stmt *stmt,
-             const char   *entity)
+row_to_json (sqlite3_stmt *stmt, const char *entity)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
 
@@ -276,9 +258,7 @@ row_to_json (sqlite3_stmt *stmt,
 }
 
 static JsonNode *
-read_row (sqlite3    *db,
-          const char *table,
-          const char *uuid)
+read_row (sqlite3 *db, const char *table, const char *uuid)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s WHERE uuid = ?", table);
   g_autoptr (Statement) stmt = prepare (db, sql);
@@ -307,9 +287,9 @@ audit (sqlite3    *db,
        JsonNode   *before,
        JsonNode   *after)
 {
-  g_autoptr (Statement) stmt = prepare (
-    db, "INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)");
+  g_autoptr (Statement) stmt
+      = prepare (db, "INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)");
   g_autofree char *before_text = node_to_string (before);
   g_autofree char *after_text = node_to_string (after);
 
@@ -327,8 +307,7 @@ audit (sqlite3    *db,
 /* Opening */
 
 static gboolean
-configure (sqlite3 *db,
-           GError **error)
+configure (sqlite3 *db, GError **error)
 {
   sqlite3_busy_timeout (db, 10000);
   /* WAL: readers never block the writer, and a crash loses no committed
@@ -342,11 +321,10 @@ configure (sqlite3 *db,
 }
 
 static TdPolicy *
-load_current_policy (sqlite3 *db,
-                     GError **error)
+load_current_policy (sqlite3 *db, GError **error)
 {
   g_autoptr (Statement) stmt = prepare (
-    db, "SELECT json FROM policy_version WHERE deleted = 0 ORDER BY version DESC LIMIT 1");
+      db, "SELECT json FROM policy_version WHERE deleted = 0 ORDER BY version DESC LIMIT 1");
 
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
@@ -358,9 +336,7 @@ load_current_policy (sqlite3 *db,
 }
 
 static TdStore *
-store_new (sqlite3    *db,
-           const char *path,
-           TdPolicy   *policy)
+store_new (sqlite3 *db, const char *path, TdPolicy *policy)
 {
   TdStore *self = g_object_new (TD_TYPE_STORE, NULL);
 
@@ -378,8 +354,7 @@ close_db (sqlite3 *db)
 }
 
 TdStore *
-td_store_open (const char *path,
-               GError    **error)
+td_store_open (const char *path, GError **error)
 {
   sqlite3 *db = NULL;
   g_autoptr (TdPolicy) policy = NULL;
@@ -414,13 +389,13 @@ insert_policy_version (sqlite3    *db,
                        gint64      now,
                        gint64     *version_out)
 {
-  g_autoptr (Statement) version_stmt = prepare (
-    db, "SELECT COALESCE (MAX (version), 0) + 1 FROM policy_version");
-  g_autoptr (Statement) stmt = prepare (
-    db, "INSERT INTO policy_version (uuid, rev, version, json, created_at, author) "
-        "VALUES (?, ?, ?, ?, ?, ?)");
+  g_autoptr (Statement) version_stmt
+      = prepare (db, "SELECT COALESCE (MAX (version), 0) + 1 FROM policy_version");
+  g_autoptr (Statement) stmt
+      = prepare (db, "INSERT INTO policy_version (uuid, rev, version, json, created_at, author) "
+                     "VALUES (?, ?, ?, ?, ?, ?)");
   g_autofree char *uuid = g_uuid_string_random ();
-  gint64 version;
+  gint64           version;
 
   sqlite3_step (version_stmt);
   version = sqlite3_column_int64 (version_stmt, 0);
@@ -469,8 +444,7 @@ insert_account (sqlite3    *db,
 }
 
 static gboolean
-valid_username (const char *username,
-                GError    **error)
+valid_username (const char *username, GError **error)
 {
   if (username == NULL || username[0] == '\0' || strlen (username) > 64)
     {
@@ -525,7 +499,7 @@ td_store_create (const char *path,
 
   if (sqlite3_open_v2 (path, &db,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE
-                         | SQLITE_OPEN_FULLMUTEX,
+                           | SQLITE_OPEN_FULLMUTEX,
                        NULL)
       != SQLITE_OK)
     {
@@ -642,10 +616,10 @@ td_store_get_policy_json (TdStore *self)
 }
 
 gboolean
-td_store_set_policy (TdStore    *self,
-                     const char *json,
-                     const char *actor,
-                     gint64     *version,
+td_store_set_policy (TdStore     *self,
+                     const char  *json,
+                     const char  *actor,
+                     gint64      *version,
                      TdApiError **error)
 {
   g_autoptr (GMutexLocker) locker = NULL;
@@ -659,7 +633,7 @@ td_store_set_policy (TdStore    *self,
   if (policy == NULL)
     {
       g_autoptr (GString) text = g_string_new (NULL);
-      const char *first = problems->len > 0 ? g_ptr_array_index (problems, 0) : "";
+      const char      *first = problems->len > 0 ? g_ptr_array_index (problems, 0) : "";
       g_autofree char *field = g_strndup (first, strcspn (first, ":"));
 
       for (guint i = 0; i < problems->len; i++)
@@ -840,12 +814,12 @@ dummy_hash (void)
 }
 
 char *
-td_store_login (TdStore    *self,
-                const char *username,
-                const char *password,
-                gint64      now,
-                gint64     *expires_at,
-                TdAccount **account_out,
+td_store_login (TdStore     *self,
+                const char  *username,
+                const char  *password,
+                gint64       now,
+                gint64      *expires_at,
+                TdAccount  **account_out,
                 TdApiError **error)
 {
   g_autoptr (GMutexLocker) locker = NULL;
@@ -855,9 +829,9 @@ td_store_login (TdStore    *self,
   g_autofree char *hash = NULL;
   g_autofree char *token = NULL;
   g_autofree char *token_hash = NULL;
-  gint64 oldest = 0;
-  int n_failures = 0;
-  gboolean ok;
+  gint64           oldest = 0;
+  int              n_failures = 0;
+  gboolean         ok;
 
   g_return_val_if_fail (TD_IS_STORE (self), NULL);
   locker = g_mutex_locker_new (&self->lock);
@@ -873,9 +847,9 @@ td_store_login (TdStore    *self,
     }
   if (n_failures >= TD_STORE_LOGIN_LIMIT)
     {
-      *error = td_api_error_new (429, "too_many_requests", NULL,
-                                 "too many failed logins for \"%s\"; try again in a minute",
-                                 username);
+      *error
+          = td_api_error_new (429, "too_many_requests", NULL,
+                              "too many failed logins for \"%s\"; try again in a minute", username);
       (*error)->retry_after = (int) MAX (1, oldest + TD_STORE_LOGIN_WINDOW - now + 1);
       return NULL;
     }
@@ -892,8 +866,8 @@ td_store_login (TdStore    *self,
   ok = td_auth_verify_password (hash != NULL ? hash : dummy_hash (), password);
   if (!ok || account == NULL || account->disabled)
     {
-      g_autoptr (Statement) record = prepare (
-        self->db, "INSERT INTO login_attempt (username, at) VALUES (?, ?)");
+      g_autoptr (Statement) record
+          = prepare (self->db, "INSERT INTO login_attempt (username, at) VALUES (?, ?)");
 
       sqlite3_bind_text (record, 1, username, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (record, 2, now);
@@ -908,7 +882,7 @@ td_store_login (TdStore    *self,
   token_hash = td_auth_hash_token (token);
   {
     g_autoptr (Statement) insert = prepare (
-      self->db, "INSERT INTO token (hash, account, created_at, expires_at) VALUES (?, ?, ?, ?)");
+        self->db, "INSERT INTO token (hash, account, created_at, expires_at) VALUES (?, ?, ?, ?)");
 
     sqlite3_bind_text (insert, 1, token_hash, -1, SQLITE_STATIC);
     sqlite3_bind_int64 (insert, 2, account->id);
@@ -924,9 +898,7 @@ td_store_login (TdStore    *self,
 }
 
 TdAccount *
-td_store_authenticate (TdStore    *self,
-                       const char *token,
-                       gint64      now)
+td_store_authenticate (TdStore *self, const char *token, gint64 now)
 {
   g_autoptr (GMutexLocker) locker = NULL;
   g_autoptr (Statement) stmt = NULL;
@@ -950,9 +922,7 @@ td_store_authenticate (TdStore    *self,
 }
 
 void
-td_store_logout (TdStore    *self,
-                 const char *token,
-                 const char *actor)
+td_store_logout (TdStore *self, const char *token, const char *actor)
 {
   g_autoptr (GMutexLocker) locker = NULL;
   g_autoptr (Statement) stmt = NULL;
@@ -978,12 +948,10 @@ finalize_statement (gpointer stmt)
 
 /* "EPOCH:REV", or "0" for a client that has nothing yet. */
 static gboolean
-parse_cursor (const char *since,
-              char      **epoch,
-              gint64     *rev)
+parse_cursor (const char *since, char **epoch, gint64 *rev)
 {
   const char *colon;
-  char *end = NULL;
+  char       *end = NULL;
 
   if (since == NULL || g_str_equal (since, "0") || since[0] == '\0')
     {
@@ -1002,33 +970,29 @@ parse_cursor (const char *since,
 }
 
 JsonNode *
-td_store_changes (TdStore    *self,
-                  const char *since,
-                  guint       limit,
-                  TdApiError **error)
+td_store_changes (TdStore *self, const char *since, guint limit, TdApiError **error)
 {
-  const char * const *tables = td_schema_get_synced_tables ();
+  const char *const *tables = td_schema_get_synced_tables ();
   g_autoptr (GMutexLocker) locker = NULL;
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (GPtrArray) statements = g_ptr_array_new_with_free_func (finalize_statement);
   g_autofree char *cursor_epoch = NULL;
   g_autofree char *epoch = NULL;
   g_autofree char *next = NULL;
-  gboolean *has_row;
-  gint64 since_rev = 0;
-  gint64 head;
-  gint64 horizon;
-  gint64 last = 0;
-  guint n = 0;
-  gboolean more = FALSE;
+  gboolean        *has_row;
+  gint64           since_rev = 0;
+  gint64           head;
+  gint64           horizon;
+  gint64           last = 0;
+  guint            n = 0;
+  gboolean         more = FALSE;
 
   g_return_val_if_fail (TD_IS_STORE (self), NULL);
 
   if (!parse_cursor (since, &cursor_epoch, &since_rev))
     {
       *error = td_api_error_new (400, "bad_request", "since",
-                                 "cannot parse the cursor \"%s\" (expected EPOCH:REV or 0)",
-                                 since);
+                                 "cannot parse the cursor \"%s\" (expected EPOCH:REV or 0)", since);
       return NULL;
     }
   limit = CLAMP (limit, 1, TD_STORE_MAX_PAGE);
@@ -1061,8 +1025,8 @@ td_store_changes (TdStore    *self,
    * order from its index, and the smallest head wins each round. */
   for (guint t = 0; tables[t] != NULL; t++)
     {
-      g_autofree char *sql = g_strdup_printf (
-        "SELECT * FROM %s WHERE rev > ? ORDER BY rev LIMIT ?", tables[t]);
+      g_autofree char *sql
+          = g_strdup_printf ("SELECT * FROM %s WHERE rev > ? ORDER BY rev LIMIT ?", tables[t]);
       sqlite3_stmt *stmt = prepare (self->db, sql);
 
       sqlite3_bind_int64 (stmt, 1, since_rev);
@@ -1078,13 +1042,13 @@ td_store_changes (TdStore    *self,
   json_builder_begin_array (builder);
   for (;;)
     {
-      int best = -1;
+      int    best = -1;
       gint64 best_rev = G_MAXINT64;
 
       for (guint t = 0; t < statements->len; t++)
         {
           sqlite3_stmt *stmt = g_ptr_array_index (statements, t);
-          gint64 rev;
+          gint64        rev;
 
           if (!has_row[t])
             continue;
@@ -1130,11 +1094,11 @@ td_store_changes (TdStore    *self,
 
 typedef struct
 {
-  char *name;
+  char    *name;
   gboolean is_null;
   gboolean is_int;
-  gint64 number;
-  char *text;
+  gint64   number;
+  char    *text;
 } Column;
 
 static void
@@ -1154,8 +1118,7 @@ columns_new (void)
 }
 
 static Column *
-columns_slot (GPtrArray  *columns,
-              const char *name)
+columns_slot (GPtrArray *columns, const char *name)
 {
   Column *column;
 
@@ -1175,9 +1138,7 @@ columns_slot (GPtrArray  *columns,
 }
 
 static void
-columns_set_text (GPtrArray  *columns,
-                  const char *name,
-                  const char *value)
+columns_set_text (GPtrArray *columns, const char *name, const char *value)
 {
   Column *column = columns_slot (columns, name);
 
@@ -1187,9 +1148,7 @@ columns_set_text (GPtrArray  *columns,
 }
 
 static void
-columns_set_int (GPtrArray  *columns,
-                 const char *name,
-                 gint64      value)
+columns_set_int (GPtrArray *columns, const char *name, gint64 value)
 {
   Column *column = columns_slot (columns, name);
 
@@ -1199,8 +1158,7 @@ columns_set_int (GPtrArray  *columns,
 }
 
 static void
-columns_set_null (GPtrArray  *columns,
-                  const char *name)
+columns_set_null (GPtrArray *columns, const char *name)
 {
   Column *column = columns_slot (columns, name);
 
@@ -1209,8 +1167,7 @@ columns_set_null (GPtrArray  *columns,
 }
 
 static const Column *
-columns_get (GPtrArray  *columns,
-             const char *name)
+columns_get (GPtrArray *columns, const char *name)
 {
   for (guint i = 0; i < columns->len; i++)
     {
@@ -1222,9 +1179,7 @@ columns_get (GPtrArray  *columns,
 }
 
 static void
-bind_column (sqlite3_stmt *stmt,
-             int           index,
-             const Column *column)
+bind_column (sqlite3_stmt *stmt, int index, const Column *column)
 {
   if (column->is_null)
     sqlite3_bind_null (stmt, index);
@@ -1235,11 +1190,7 @@ bind_column (sqlite3_stmt *stmt,
 }
 
 static gboolean
-insert_row (sqlite3    *db,
-            const char *table,
-            const char *uuid,
-            gint64      rev,
-            GPtrArray  *columns)
+insert_row (sqlite3 *db, const char *table, const char *uuid, gint64 rev, GPtrArray *columns)
 {
   g_autoptr (GString) sql = g_string_new (NULL);
   g_autoptr (Statement) stmt = NULL;
@@ -1261,11 +1212,7 @@ insert_row (sqlite3    *db,
 }
 
 static gboolean
-update_row (sqlite3    *db,
-            const char *table,
-            const char *uuid,
-            gint64      rev,
-            GPtrArray  *columns)
+update_row (sqlite3 *db, const char *table, const char *uuid, gint64 rev, GPtrArray *columns)
 {
   g_autoptr (GString) sql = g_string_new (NULL);
   g_autoptr (Statement) stmt = NULL;
@@ -1286,22 +1233,22 @@ update_row (sqlite3    *db,
 /* What one command needs while it is applied. */
 typedef struct
 {
-  TdStore *store;
-  sqlite3 *db;
-  TdPolicy *policy;
-  const TdAccount *account;
-  const TdRole *role;
-  gint64 now;
-  const char *id;
-  const char *type;
+  TdStore          *store;
+  sqlite3          *db;
+  TdPolicy         *policy;
+  const TdAccount  *account;
+  const TdRole     *role;
+  gint64            now;
+  const char       *id;
+  const char       *type;
   const EntitySpec *entity;
-  const char *entity_id;
-  gint64 base_rev;
-  JsonObject *fields;
+  const char       *entity_id;
+  gint64            base_rev;
+  JsonObject       *fields;
   /* Filled in by the handler. */
   JsonNode *row;
   JsonNode *ticket;
-  gint64 rev;
+  gint64    rev;
 } Command;
 
 typedef enum
@@ -1313,10 +1260,10 @@ typedef enum
 
 typedef struct
 {
-  Outcome outcome;
-  char *code;
-  char *reason;
-  char *field;
+  Outcome   outcome;
+  char     *code;
+  char     *reason;
+  char     *field;
   JsonNode *current;
 } Verdict;
 
@@ -1331,19 +1278,14 @@ verdict_clear (Verdict *verdict)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Verdict, verdict_clear)
 
-static gboolean
-reject (Verdict    *verdict,
-        const char *code,
-        const char *field,
-        const char *format,
-        ...) G_GNUC_PRINTF (4, 5);
+static gboolean reject (Verdict    *verdict,
+                        const char *code,
+                        const char *field,
+                        const char *format,
+                        ...) G_GNUC_PRINTF (4, 5);
 
 static gboolean
-reject (Verdict    *verdict,
-        const char *code,
-        const char *field,
-        const char *format,
-        ...)
+reject (Verdict *verdict, const char *code, const char *field, const char *format, ...)
 {
   va_list args;
 
@@ -1357,8 +1299,7 @@ reject (Verdict    *verdict,
 }
 
 static gboolean
-conflict (Verdict  *verdict,
-          JsonNode *current)
+conflict (Verdict *verdict, JsonNode *current)
 {
   verdict->outcome = OUTCOME_CONFLICT;
   verdict->current = json_node_ref (current);
@@ -1367,8 +1308,7 @@ conflict (Verdict  *verdict,
 }
 
 static const char *
-field_text (JsonObject *fields,
-            const char *name)
+field_text (JsonObject *fields, const char *name)
 {
   JsonNode *node = fields != NULL ? json_object_get_member (fields, name) : NULL;
 
@@ -1379,18 +1319,16 @@ field_text (JsonObject *fields,
 }
 
 static const char *
-row_text (JsonNode   *row,
-          const char *name)
+row_text (JsonNode *row, const char *name)
 {
   return row != NULL ? field_text (json_node_get_object (row), name) : NULL;
 }
 
 static gint64
-row_int (JsonNode   *row,
-         const char *name)
+row_int (JsonNode *row, const char *name)
 {
   JsonObject *object = json_node_get_object (row);
-  JsonNode *node = json_object_get_member (object, name);
+  JsonNode   *node = json_object_get_member (object, name);
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return 0;
@@ -1400,9 +1338,7 @@ row_int (JsonNode   *row,
 /* Copies the command's fields into columns; their types were checked when
  * the batch was read. */
 static void
-columns_from_fields (GPtrArray        *columns,
-                     const EntitySpec *entity,
-                     JsonObject       *fields)
+columns_from_fields (GPtrArray *columns, const EntitySpec *entity, JsonObject *fields)
 {
   for (const FieldSpec *spec = entity->fields; fields != NULL && spec->name != NULL; spec++)
     {
@@ -1435,8 +1371,7 @@ columns_from_fields (GPtrArray        *columns,
 }
 
 static gboolean
-person_exists (sqlite3    *db,
-               const char *uuid)
+person_exists (sqlite3 *db, const char *uuid)
 {
   g_autoptr (Statement) stmt = prepare (db, "SELECT 1 FROM person WHERE uuid = ? AND deleted = 0");
 
@@ -1447,9 +1382,7 @@ person_exists (sqlite3    *db,
 /* A role tied to a tier acts on tickets at its own tier or below; leads and
  * managers (and roles without a tier) are not limited. */
 static gboolean
-may_act_at_tier (Command *command,
-                 int      ticket_tier,
-                 Verdict *verdict)
+may_act_at_tier (Command *command, int ticket_tier, Verdict *verdict)
 {
   const TdRole *role = command->role;
 
@@ -1460,9 +1393,7 @@ may_act_at_tier (Command *command,
 }
 
 static gboolean
-require_permission (Command    *command,
-                    const char *action,
-                    Verdict    *verdict)
+require_permission (Command *command, const char *action, Verdict *verdict)
 {
   g_autofree char *what = NULL;
 
@@ -1475,19 +1406,16 @@ require_permission (Command    *command,
 
 /* Triage and the policy's vocabulary, for a ticket's merged fields. */
 static gboolean
-check_ticket_values (Command   *command,
-                     GPtrArray *columns,
-                     JsonNode  *current,
-                     Verdict   *verdict)
+check_ticket_values (Command *command, GPtrArray *columns, JsonNode *current, Verdict *verdict)
 {
   const Column *impact_column = columns_get (columns, "impact");
   const Column *urgency_column = columns_get (columns, "urgency");
   const Column *severity_column = columns_get (columns, "severity");
   const Column *issue_column = columns_get (columns, "issue_type");
   const Column *owner_column = columns_get (columns, "owner");
-  const char *impact = impact_column != NULL ? impact_column->text : row_text (current, "impact");
-  const char *urgency = urgency_column != NULL ? urgency_column->text
-                                               : row_text (current, "urgency");
+  const char   *impact = impact_column != NULL ? impact_column->text : row_text (current, "impact");
+  const char   *urgency
+      = urgency_column != NULL ? urgency_column->text : row_text (current, "urgency");
   g_autoptr (GError) error = NULL;
 
   if (issue_column != NULL && issue_column->text != NULL
@@ -1510,8 +1438,8 @@ check_ticket_values (Command   *command,
       if (rule == NULL)
         return reject (verdict, "invalid",
                        g_error_matches (error, TD_TRIAGE_ERROR, TD_TRIAGE_ERROR_UNKNOWN_URGENCY)
-                         ? "urgency"
-                         : "impact",
+                           ? "urgency"
+                           : "impact",
                        "%s", error->message);
       columns_set_text (columns, "priority", rule->priority);
       /* Triage sets the severity unless the person triaging chose one. */
@@ -1528,11 +1456,10 @@ check_ticket_values (Command   *command,
 }
 
 static const char *
-lookup_ticket_field (const char *field_id,
-                     gpointer    user_data)
+lookup_ticket_field (const char *field_id, gpointer user_data)
 {
   JsonObject *fields = user_data;
-  JsonNode *node;
+  JsonNode   *node;
 
   /* The policy calls the affected user's id "user_id". */
   if (g_str_equal (field_id, "user_id"))
@@ -1546,8 +1473,7 @@ lookup_ticket_field (const char *field_id,
 }
 
 static gboolean
-apply_ticket_create (Command *command,
-                     Verdict *verdict)
+apply_ticket_create (Command *command, Verdict *verdict)
 {
   g_autoptr (GPtrArray) columns = columns_new ();
   g_autoptr (GPtrArray) missing = NULL;
@@ -1595,8 +1521,7 @@ apply_ticket_create (Command *command,
 
 /* Shared by update and delete: the row, present and at the base revision. */
 static JsonNode *
-current_row (Command *command,
-             Verdict *verdict)
+current_row (Command *command, Verdict *verdict)
 {
   g_autoptr (JsonNode) row = read_row (command->db, command->entity->name, command->entity_id);
 
@@ -1615,8 +1540,7 @@ current_row (Command *command,
 }
 
 static gboolean
-apply_ticket_update (Command *command,
-                     Verdict *verdict)
+apply_ticket_update (Command *command, Verdict *verdict)
 {
   g_autoptr (GPtrArray) columns = columns_new ();
   g_autoptr (JsonNode) current = NULL;
@@ -1638,8 +1562,7 @@ apply_ticket_update (Command *command,
 }
 
 static gboolean
-apply_delete (Command *command,
-              Verdict *verdict)
+apply_delete (Command *command, Verdict *verdict)
 {
   g_autoptr (GPtrArray) columns = columns_new ();
   g_autoptr (JsonNode) current = NULL;
@@ -1659,15 +1582,14 @@ apply_delete (Command *command,
 }
 
 static gboolean
-check_person_values (Command   *command,
-                     GPtrArray *columns,
-                     Verdict   *verdict)
+check_person_values (Command *command, GPtrArray *columns, Verdict *verdict)
 {
   const Column *role = columns_get (columns, "role");
   const Column *tier = columns_get (columns, "tier");
   const Column *zone = columns_get (columns, "time_zone");
 
-  if (role != NULL && role->text != NULL && td_policy_get_role (command->policy, role->text) == NULL)
+  if (role != NULL && role->text != NULL
+      && td_policy_get_role (command->policy, role->text) == NULL)
     return reject (verdict, "invalid", "role", "unknown role \"%s\"", role->text);
   if (tier != NULL && !tier->is_null && td_policy_get_tier (command->policy, tier->number) == NULL)
     return reject (verdict, "invalid", "tier", "unknown tier %" G_GINT64_FORMAT, tier->number);
@@ -1681,8 +1603,7 @@ check_person_values (Command   *command,
 }
 
 static gboolean
-apply_person (Command *command,
-              Verdict *verdict)
+apply_person (Command *command, Verdict *verdict)
 {
   g_autoptr (GPtrArray) columns = columns_new ();
   g_autoptr (JsonNode) current = NULL;
@@ -1722,10 +1643,7 @@ event_data (Command *command)
 
 /* Applies a status event to the ticket's columns. */
 static gboolean
-event_status (Command    *command,
-              JsonNode   *ticket,
-              GPtrArray  *ticket_columns,
-              Verdict    *verdict)
+event_status (Command *command, JsonNode *ticket, GPtrArray *ticket_columns, Verdict *verdict)
 {
   JsonObject *data = event_data (command);
   const char *status = field_text (data, "status");
@@ -1762,8 +1680,8 @@ event_status (Command    *command,
       columns_set_null (ticket_columns, "closed_at");
     }
   else
-    return reject (verdict, "rule", "fields.data.status",
-                   "a ticket that is %s cannot become %s", current, status);
+    return reject (verdict, "rule", "fields.data.status", "a ticket that is %s cannot become %s",
+                   current, status);
   return TRUE;
 }
 
@@ -1779,8 +1697,8 @@ event_escalate (Command    *command,
   g_autoptr (GPtrArray) checked = g_ptr_array_new ();
   g_autoptr (GError) error = NULL;
   const TdEscalationPath *path;
-  TdEscalationRequest request = { 0 };
-  int to_tier;
+  TdEscalationRequest     request = { 0 };
+  int                     to_tier;
 
   if (to_node == NULL || !JSON_NODE_HOLDS_VALUE (to_node)
       || json_node_get_value_type (to_node) != G_TYPE_INT64)
@@ -1805,7 +1723,7 @@ event_escalate (Command    *command,
   to_tier = json_node_get_int (to_node);
   request.tier = row_int (ticket, "tier");
   request.severity = row_text (ticket, "severity");
-  request.checked = (const char * const *) checked->pdata;
+  request.checked = (const char *const *) checked->pdata;
   request.reason = field_text (data, "reason");
 
   path = td_escalation_check (command->policy, &request, to_tier, &error);
@@ -1820,8 +1738,7 @@ event_escalate (Command    *command,
 }
 
 static gboolean
-apply_event (Command *command,
-             Verdict *verdict)
+apply_event (Command *command, Verdict *verdict)
 {
   g_autoptr (GPtrArray) columns = columns_new ();
   g_autoptr (GPtrArray) ticket_columns = columns_new ();
@@ -1926,8 +1843,7 @@ apply_event (Command *command,
 }
 
 static gboolean
-dispatch (Command *command,
-          Verdict *verdict)
+dispatch (Command *command, Verdict *verdict)
 {
   const char *entity = command->entity->name;
   const char *type = command->type;
@@ -1961,8 +1877,7 @@ dispatch (Command *command,
 }
 
 static JsonNode *
-result_json (Command *command,
-             Verdict *verdict)
+result_json (Command *command, Verdict *verdict)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
 
@@ -1972,38 +1887,38 @@ result_json (Command *command,
   json_builder_set_member_name (builder, "status");
   switch (verdict->outcome)
     {
-    case OUTCOME_APPLIED:
-      json_builder_add_string_value (builder, "applied");
-      json_builder_set_member_name (builder, "rev");
-      json_builder_add_int_value (builder, command->rev);
-      json_builder_set_member_name (builder, "row");
-      json_builder_add_value (builder, json_node_copy (command->row));
-      if (command->ticket != NULL)
-        {
-          json_builder_set_member_name (builder, "ticket");
-          json_builder_add_value (builder, json_node_copy (command->ticket));
-        }
-      break;
-    case OUTCOME_CONFLICT:
-      json_builder_add_string_value (builder, "conflict");
-      json_builder_set_member_name (builder, "reason");
-      json_builder_add_string_value (builder, verdict->reason);
-      json_builder_set_member_name (builder, "current");
-      json_builder_add_value (builder, json_node_copy (verdict->current));
-      break;
-    case OUTCOME_REJECTED:
-    default:
-      json_builder_add_string_value (builder, "rejected");
-      json_builder_set_member_name (builder, "code");
-      json_builder_add_string_value (builder, verdict->code);
-      json_builder_set_member_name (builder, "reason");
-      json_builder_add_string_value (builder, verdict->reason);
-      if (verdict->field != NULL)
-        {
-          json_builder_set_member_name (builder, "field");
-          json_builder_add_string_value (builder, verdict->field);
-        }
-      break;
+      case OUTCOME_APPLIED:
+        json_builder_add_string_value (builder, "applied");
+        json_builder_set_member_name (builder, "rev");
+        json_builder_add_int_value (builder, command->rev);
+        json_builder_set_member_name (builder, "row");
+        json_builder_add_value (builder, json_node_copy (command->row));
+        if (command->ticket != NULL)
+          {
+            json_builder_set_member_name (builder, "ticket");
+            json_builder_add_value (builder, json_node_copy (command->ticket));
+          }
+        break;
+      case OUTCOME_CONFLICT:
+        json_builder_add_string_value (builder, "conflict");
+        json_builder_set_member_name (builder, "reason");
+        json_builder_add_string_value (builder, verdict->reason);
+        json_builder_set_member_name (builder, "current");
+        json_builder_add_value (builder, json_node_copy (verdict->current));
+        break;
+      case OUTCOME_REJECTED:
+      default:
+        json_builder_add_string_value (builder, "rejected");
+        json_builder_set_member_name (builder, "code");
+        json_builder_add_string_value (builder, verdict->code);
+        json_builder_set_member_name (builder, "reason");
+        json_builder_add_string_value (builder, verdict->reason);
+        if (verdict->field != NULL)
+          {
+            json_builder_set_member_name (builder, "field");
+            json_builder_add_string_value (builder, verdict->field);
+          }
+        break;
     }
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
@@ -2066,9 +1981,9 @@ apply_one (Command *command)
     }
 
   {
-    g_autoptr (Statement) remember = prepare (
-      command->db, "INSERT INTO applied_command (command, rev, result, applied_at) "
-                   "VALUES (?, ?, ?, ?)");
+    g_autoptr (Statement) remember
+        = prepare (command->db, "INSERT INTO applied_command (command, rev, result, applied_at) "
+                                "VALUES (?, ?, ?, ?)");
     g_autofree char *text = json_to_string (result, FALSE);
 
     sqlite3_bind_text (remember, 1, command->id, -1, SQLITE_STATIC);
@@ -2106,8 +2021,7 @@ find_entity (const char *name)
 }
 
 static const FieldSpec *
-find_field (const EntitySpec *entity,
-            const char       *name)
+find_field (const EntitySpec *entity, const char *name)
 {
   for (const FieldSpec *spec = entity->fields; spec->name != NULL; spec++)
     if (g_str_equal (spec->name, name))
@@ -2126,21 +2040,19 @@ type_name (JsonNode *node)
     return "an array";
   switch (json_node_get_value_type (node))
     {
-    case G_TYPE_STRING:
-      return "a string";
-    case G_TYPE_INT64:
-      return "an integer";
-    case G_TYPE_BOOLEAN:
-      return "a boolean";
-    default:
-      return "a number";
+      case G_TYPE_STRING:
+        return "a string";
+      case G_TYPE_INT64:
+        return "an integer";
+      case G_TYPE_BOOLEAN:
+        return "a boolean";
+      default:
+        return "a number";
     }
 }
 
 static TdApiError *
-wrong_type (const char *path,
-            const char *expected,
-            JsonNode   *found)
+wrong_type (const char *path, const char *expected, JsonNode *found)
 {
   return td_api_error_new (400, "wrong_type", path, "%s: expected %s, found %s", path, expected,
                            type_name (found));
@@ -2153,9 +2065,7 @@ is_string (JsonNode *node)
 }
 
 static TdApiError *
-check_field (const char      *path,
-             const FieldSpec *spec,
-             JsonNode        *value)
+check_field (const char *path, const FieldSpec *spec, JsonNode *value)
 {
   TdInstant instant;
 
@@ -2163,56 +2073,55 @@ check_field (const char      *path,
     return NULL;
   switch (spec->type)
     {
-    case FIELD_TEXT:
-      if (!is_string (value))
-        return wrong_type (path, "a string", value);
-      if (strlen (json_node_get_string (value)) > 65536)
-        return td_api_error_new (400, "too_long", path, "%s: longer than 65536 bytes", path);
-      return NULL;
-    case FIELD_INT:
-      if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_INT64)
-        return wrong_type (path, "an integer", value);
-      return NULL;
-    case FIELD_INSTANT:
-      if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_INT64)
+      case FIELD_TEXT:
+        if (!is_string (value))
+          return wrong_type (path, "a string", value);
+        if (strlen (json_node_get_string (value)) > 65536)
+          return td_api_error_new (400, "too_long", path, "%s: longer than 65536 bytes", path);
         return NULL;
-      if (!is_string (value))
-        return wrong_type (path, "an ISO 8601 instant", value);
-      if (!td_time_parse_instant (json_node_get_string (value), &instant))
-        return td_api_error_new (400, "bad_value", path,
-                                 "%s: cannot parse \"%s\" as an ISO 8601 instant with a time zone",
-                                 path, json_node_get_string (value));
-      return NULL;
-    case FIELD_DATE:
-      if (!is_string (value))
-        return wrong_type (path, "a date (YYYY-MM-DD)", value);
-      if (!td_time_parse_date (json_node_get_string (value), NULL))
-        return td_api_error_new (400, "bad_value", path,
-                                 "%s: cannot parse \"%s\" as a date (YYYY-MM-DD)", path,
-                                 json_node_get_string (value));
-      return NULL;
-    case FIELD_JSON:
-      if (!JSON_NODE_HOLDS_OBJECT (value))
-        return wrong_type (path, "an object", value);
-      return NULL;
-    default:
-      g_assert_not_reached ();
+      case FIELD_INT:
+        if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_INT64)
+          return wrong_type (path, "an integer", value);
+        return NULL;
+      case FIELD_INSTANT:
+        if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_INT64)
+          return NULL;
+        if (!is_string (value))
+          return wrong_type (path, "an ISO 8601 instant", value);
+        if (!td_time_parse_instant (json_node_get_string (value), &instant))
+          return td_api_error_new (
+              400, "bad_value", path,
+              "%s: cannot parse \"%s\" as an ISO 8601 instant with a time zone", path,
+              json_node_get_string (value));
+        return NULL;
+      case FIELD_DATE:
+        if (!is_string (value))
+          return wrong_type (path, "a date (YYYY-MM-DD)", value);
+        if (!td_time_parse_date (json_node_get_string (value), NULL))
+          return td_api_error_new (400, "bad_value", path,
+                                   "%s: cannot parse \"%s\" as a date (YYYY-MM-DD)", path,
+                                   json_node_get_string (value));
+        return NULL;
+      case FIELD_JSON:
+        if (!JSON_NODE_HOLDS_OBJECT (value))
+          return wrong_type (path, "an object", value);
+        return NULL;
+      default:
+        g_assert_not_reached ();
     }
 }
 
 static TdApiError *
-check_command (JsonNode  *node,
-               guint      index,
-               Command   *command)
+check_command (JsonNode *node, guint index, Command *command)
 {
-  static const char * const members[] = { "id", "type", "entity", "entity_id", "base_rev",
-                                          "fields", NULL };
+  static const char *const members[]
+      = { "id", "type", "entity", "entity_id", "base_rev", "fields", NULL };
   g_autofree char *path = g_strdup_printf ("commands[%u]", index);
-  JsonObject *object;
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *value;
-  JsonNode *member;
+  JsonObject      *object;
+  JsonObjectIter   iter;
+  const char      *name;
+  JsonNode        *value;
+  JsonNode        *member;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return wrong_type (path, "an object", node);
@@ -2256,7 +2165,7 @@ check_command (JsonNode  *node,
                                "person)",
                                field, json_object_get_string_member (object, "entity"));
     }
-  if (!g_strv_contains ((const char *[]) { "create", "update", "delete", "append", NULL },
+  if (!g_strv_contains ((const char *[]){ "create", "update", "delete", "append", NULL },
                         command->type)
       || (command->entity->append_only != g_str_equal (command->type, "append")))
     {
@@ -2298,7 +2207,7 @@ check_command (JsonNode  *node,
         {
           g_autofree char *field = g_strdup_printf ("%s.%s", fields_path, name);
           const FieldSpec *spec = find_field (command->entity, name);
-          TdApiError *error;
+          TdApiError      *error;
 
           if (spec == NULL)
             return td_api_error_new (400, "unknown_field", field, "%s: %s has no field \"%s\"",
@@ -2324,12 +2233,12 @@ td_store_apply_commands (TdStore         *self,
   g_autoptr (GMutexLocker) locker = NULL;
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autofree Command *commands = NULL;
-  JsonObject *object;
-  JsonArray *array;
-  JsonNode *member;
-  JsonObjectIter iter;
-  const char *name;
-  guint n;
+  JsonObject         *object;
+  JsonArray          *array;
+  JsonNode           *member;
+  JsonObjectIter      iter;
+  const char         *name;
+  guint               n;
 
   g_return_val_if_fail (TD_IS_STORE (self), NULL);
 
@@ -2409,9 +2318,7 @@ td_store_apply_commands (TdStore         *self,
 }
 
 JsonNode *
-td_store_get_ticket (TdStore    *self,
-                     const char *uuid,
-                     TdApiError **error)
+td_store_get_ticket (TdStore *self, const char *uuid, TdApiError **error)
 {
   g_autoptr (GMutexLocker) locker = NULL;
   g_autoptr (JsonNode) ticket = NULL;
@@ -2443,11 +2350,11 @@ td_store_get_ticket (TdStore    *self,
 }
 
 JsonNode *
-td_store_list_tickets (TdStore    *self,
-                       const char *status,
-                       int         tier,
-                       const char *search,
-                       guint       limit,
+td_store_list_tickets (TdStore     *self,
+                       const char  *status,
+                       int          tier,
+                       const char  *search,
+                       guint        limit,
                        TdApiError **error)
 {
   g_autoptr (GMutexLocker) locker = NULL;
@@ -2507,8 +2414,7 @@ td_store_list_tickets (TdStore    *self,
 }
 
 JsonNode *
-td_store_audit (TdStore *self,
-                guint    limit)
+td_store_audit (TdStore *self, guint limit)
 {
   g_autoptr (GMutexLocker) locker = NULL;
   g_autoptr (Statement) stmt = NULL;
@@ -2529,12 +2435,10 @@ td_store_audit (TdStore *self,
 /* Backup and restore */
 
 static gboolean
-copy_database (sqlite3    *from,
-               sqlite3    *to,
-               GError    **error)
+copy_database (sqlite3 *from, sqlite3 *to, GError **error)
 {
   sqlite3_backup *backup = sqlite3_backup_init (to, "main", from, "main");
-  int rc;
+  int             rc;
 
   if (backup == NULL)
     return set_sqlite_error (to, error, "could not start the backup");
@@ -2556,9 +2460,7 @@ copy_database (sqlite3    *from,
 }
 
 gboolean
-td_store_backup (TdStore    *self,
-                 const char *to,
-                 GError    **error)
+td_store_backup (TdStore *self, const char *to, GError **error)
 {
   sqlite3 *source = NULL;
   sqlite3 *target = NULL;
@@ -2598,9 +2500,7 @@ td_store_backup (TdStore    *self,
 }
 
 gboolean
-td_store_restore (const char *path,
-                  const char *from,
-                  GError    **error)
+td_store_restore (const char *path, const char *from, GError **error)
 {
   sqlite3 *source = NULL;
   sqlite3 *target = NULL;
@@ -2651,11 +2551,9 @@ td_store_restore (const char *path,
 }
 
 gboolean
-td_store_purge_tombstones (TdStore *self,
-                           gint64   before_rev,
-                           GError **error)
+td_store_purge_tombstones (TdStore *self, gint64 before_rev, GError **error)
 {
-  const char * const *tables = td_schema_get_synced_tables ();
+  const char *const *tables = td_schema_get_synced_tables ();
   g_autoptr (GMutexLocker) locker = NULL;
 
   g_return_val_if_fail (TD_IS_STORE (self), FALSE);
@@ -2665,8 +2563,8 @@ td_store_purge_tombstones (TdStore *self,
     return FALSE;
   for (guint i = 0; tables[i] != NULL; i++)
     {
-      g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE deleted = 1 AND rev < ?",
-                                              tables[i]);
+      g_autofree char *sql
+          = g_strdup_printf ("DELETE FROM %s WHERE deleted = 1 AND rev < ?", tables[i]);
       g_autoptr (Statement) stmt = prepare (self->db, sql);
 
       sqlite3_bind_int64 (stmt, 1, before_rev);

@@ -11,8 +11,7 @@
 
 /* Spins the main loop until @done says so, for at most five seconds. */
 static gboolean
-wait_for (gboolean (*done) (gpointer),
-          gpointer data)
+wait_for (gboolean (*done) (gpointer), gpointer data)
 {
   gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
 
@@ -29,8 +28,7 @@ is_mapped (gpointer data)
 
 /* Every label's text in a widget tree, as a person would read the window. */
 static void
-collect_text (GtkWidget *widget,
-              GString   *text)
+collect_text (GtkWidget *widget, GString *text)
 {
   if (GTK_IS_LABEL (widget) && gtk_widget_is_visible (widget))
     {
@@ -83,8 +81,8 @@ stop_app (TdApplication *app)
 static void
 test_window_shows_model (void)
 {
-  TdApplication *app = start_app ();
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  TdApplication   *app = start_app ();
+  GtkWindow       *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   g_autofree char *text = NULL;
 
   g_assert_nonnull (window);
@@ -134,8 +132,8 @@ test_about_action (void)
 
   /* The quit shortcut is where GNOME users expect it. */
   {
-    g_auto (GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
-                                                                   "app.quit");
+    g_auto (GStrv) accels
+        = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
     g_assert_cmpstr (accels[0], ==, "<Control>q");
   }
 
@@ -150,8 +148,8 @@ test_broken_policy_explained (void)
   g_autofree char *original = g_strdup (g_getenv ("TD_POLICY_FILE"));
   g_autoptr (GError) error = NULL;
   TdApplication *app;
-  GtkWindow *window;
-  int fd;
+  GtkWindow     *window;
+  int            fd;
 
   fd = g_file_open_tmp ("td-broken-XXXXXX.json", &path, &error);
   g_assert_no_error (error);
@@ -194,8 +192,7 @@ ISOLATED (isolated_about_action, test_about_action)
 ISOLATED (isolated_broken_policy_explained, test_broken_policy_explained)
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

@@ -12,9 +12,9 @@
 
 #include "td-calendar.h"
 
-#define MINUTE ((gint64)60)
-#define HOUR ((gint64)3600)
-#define DAY ((gint64)86400)
+#define MINUTE ((gint64) 60)
+#define HOUR   ((gint64) 3600)
+#define DAY    ((gint64) 86400)
 
 static TdInstant
 iso (const char *text)
@@ -42,13 +42,13 @@ format_instant (TdInstant instant)
 }
 
 /* Compares as formatted strings so a failure shows both dates. */
-#define assert_instant(actual, expected_iso)                                                       \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    g_autofree char *_actual = format_instant (actual);                                            \
-    g_autofree char *_expected = format_instant (iso (expected_iso));                              \
-    g_assert_cmpstr (_actual, ==, _expected);                                                      \
-  }                                                                                                \
+#define assert_instant(actual, expected_iso)                          \
+  G_STMT_START                                                        \
+  {                                                                   \
+    g_autofree char *_actual = format_instant (actual);               \
+    g_autofree char *_expected = format_instant (iso (expected_iso)); \
+    g_assert_cmpstr (_actual, ==, _expected);                         \
+  }                                                                   \
   G_STMT_END
 
 static TdDuration
@@ -125,8 +125,11 @@ add (TdCalendar *calendar, const char *start, gint64 seconds, gint64 business_da
 }
 
 static TdInstant
-add_paused (TdCalendar *calendar, const char *start, gint64 seconds, const TdInterval *pauses,
-            guint n_pauses)
+add_paused (TdCalendar       *calendar,
+            const char       *start,
+            gint64            seconds,
+            const TdInterval *pauses,
+            guint             n_pauses)
 {
   TdDuration d = dur (seconds, 0);
 
@@ -685,7 +688,7 @@ test_midnight_windows (void)
 
   for (guint i = 0; i < 200; i++)
     {
-      TdInstant start = base + g_rand_int_range (rand, 0, 365 * 86400);
+      TdInstant  start = base + g_rand_int_range (rand, 0, 365 * 86400);
       TdDuration d = dur (g_rand_int_range (rand, 1, 30 * 86400), 0);
 
       g_assert_cmpint (td_calendar_add (full, start, &d, NULL, 0), ==,
@@ -704,13 +707,13 @@ check_inverse (TdCalendar *calendar, guint32 seed)
 
   for (guint i = 0; i < 300; i++)
     {
-      TdInstant start = base + g_rand_int_range (rand, 0, 2 * 365 * 86400);
+      TdInstant  start = base + g_rand_int_range (rand, 0, 2 * 365 * 86400);
       TdDuration d = dur (g_rand_int_range (rand, 1, 40 * 3600), g_rand_int_range (rand, 0, 4));
-      gint64 wanted = d.seconds + d.business_days * td_calendar_get_business_day (calendar);
+      gint64     wanted = d.seconds + d.business_days * td_calendar_get_business_day (calendar);
       TdInterval pauses[3];
-      guint n_pauses = g_rand_int_range (rand, 0, G_N_ELEMENTS (pauses) + 1);
-      TdInstant deadline;
-      TdInstant deadline_paused;
+      guint      n_pauses = g_rand_int_range (rand, 0, G_N_ELEMENTS (pauses) + 1);
+      TdInstant  deadline;
+      TdInstant  deadline_paused;
 
       for (guint j = 0; j < n_pauses; j++)
         {
@@ -766,9 +769,9 @@ test_many_business_days (void)
   g_autoptr (GDateTime) end = NULL;
   g_autoptr (GDateTime) local = NULL;
   g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Europe/London");
-  TdInstant start = iso ("2026-01-05T09:00:00Z");
+  TdInstant  start = iso ("2026-01-05T09:00:00Z");
   TdDuration d = dur (0, 1000);
-  TdInstant deadline;
+  TdInstant  deadline;
 
   deadline = td_calendar_add (calendar, start, &d, NULL, 0);
   g_assert_cmpint (deadline, !=, TD_INSTANT_NEVER);

@@ -4,8 +4,8 @@
  */
 #include "td-duration.h"
 
-#define HOUR ((gint64)3600)
-#define DAY ((gint64)86400)
+#define HOUR ((gint64) 3600)
+#define DAY  ((gint64) 86400)
 
 static void
 assert_parses (const char *text, gint64 seconds, gint64 business_days)
@@ -90,7 +90,7 @@ test_to_string (void)
 {
   static const struct
   {
-    TdDuration duration;
+    TdDuration  duration;
     const char *text;
   } cases[] = {
     { { 0, 0 }, "0m" },
@@ -131,7 +131,7 @@ test_round_trip (void)
     {
       g_autoptr (GError) error = NULL;
       g_autofree char *text = NULL;
-      TdDuration d;
+      TdDuration       d;
 
       g_assert_true (td_duration_parse (texts[i], &d, &error));
       g_assert_no_error (error);

@@ -56,7 +56,8 @@ static const char *const t1_t2_all[] = {
 };
 
 static const char *const t2_t3_all[] = {
-  "hypothesis", "technical-evidence", "business-impact", "workaround", "severity", "stakeholders", NULL,
+  "hypothesis", "technical-evidence", "business-impact", "workaround", "severity", "stakeholders",
+  NULL,
 };
 
 static void
@@ -226,7 +227,8 @@ test_t2_t3 (void)
 {
   g_autoptr (TdPolicy) policy = shipped_policy ();
   TdEscalationRequest request = { 0 };
-  const char         *some[] = { "hypothesis", "technical-evidence", "business-impact", "workaround", NULL };
+  const char         *some[]
+      = { "hypothesis", "technical-evidence", "business-impact", "workaround", NULL };
 
   request.tier = 2;
   request.severity = "SEV-2";

@@ -44,9 +44,7 @@ shipped_policy (void)
 /* The shipped file with @from replaced by @to, which must occur exactly once,
  * so a test never silently mutates nothing. */
 static char *
-mutate (const char *text,
-        const char *from,
-        const char *to)
+mutate (const char *text, const char *from, const char *to)
 {
   g_autoptr (GString) result = g_string_new (text);
   const char *first = strstr (text, from);
@@ -58,8 +56,7 @@ mutate (const char *text,
 }
 
 static void
-assert_errors (const char         *text,
-               const char * const *expected)
+assert_errors (const char *text, const char *const *expected)
 {
   g_autoptr (GPtrArray) errors = NULL;
   g_autoptr (TdPolicy) policy = td_policy_load (text, -1, &errors);
@@ -75,13 +72,11 @@ assert_errors (const char         *text,
 }
 
 static void
-assert_mutation_error (const char *from,
-                       const char *to,
-                       const char *expected)
+assert_mutation_error (const char *from, const char *to, const char *expected)
 {
   g_autofree char *text = shipped_text ();
   g_autofree char *broken = mutate (text, from, to);
-  const char *errors[] = { expected, NULL };
+  const char      *errors[] = { expected, NULL };
 
   assert_errors (broken, errors);
 }
@@ -93,7 +88,7 @@ test_shipped_loads (void)
 {
   g_autoptr (TdPolicy) policy = shipped_policy ();
   const TdPolicyDocument *document = td_policy_get_document (policy);
-  g_autofree char *summary = td_policy_describe (policy);
+  g_autofree char        *summary = td_policy_describe (policy);
 
   g_assert_cmpint (td_policy_get_schema_version (policy), ==, TD_POLICY_SCHEMA_VERSION);
   g_assert_cmpstr (document->id, ==, "LMS-PHASE30-SUPPORT-001");
@@ -113,20 +108,19 @@ test_shipped_tiers (void)
   g_autoptr (TdPolicy) policy = shipped_policy ();
   struct
   {
-    int level;
+    int         level;
     const char *name;
     const char *team;
     const char *response;
-    guint responsibilities, in_scope, out_of_scope, issue_types, team_slots;
+    guint       responsibilities, in_scope, out_of_scope, issue_types, team_slots;
   } expected[] = {
     { 1, "Tier 1 – Service Desk", "IT Service Desk", "< 15 minutes", 7, 6, 6, 4, 4 },
-    { 2, "Tier 2 – Application Support", "LMS Application Support", "< 1 hour (business hours)",
-      8, 7, 7, 5, 4 },
+    { 2, "Tier 2 – Application Support", "LMS Application Support", "< 1 hour (business hours)", 8,
+      7, 7, 5, 4 },
     { 3, "Tier 3 – Engineering", "LMS Engineering Team", "Per severity (see SLA matrix)", 8, 7, 6,
       0, 6 },
     { 4, "Tier 4 – Executive / Vendor", "IT Leadership / Vendors",
-      "Immediate for SEV-1 (the SEV-1 response clock applies)", 0, 0, 0,
-      0, 5 },
+      "Immediate for SEV-1 (the SEV-1 response clock applies)", 0, 0, 0, 0, 5 },
   };
 
   g_assert_cmpuint (td_policy_get_tiers (policy)->len, ==, G_N_ELEMENTS (expected));
@@ -171,9 +165,9 @@ test_shipped_issue_types (void)
   struct
   {
     const char *id;
-    int tier;
-    gint64 seconds;
-    gint64 business_days;
+    int         tier;
+    gint64      seconds;
+    gint64      business_days;
     const char *calendar;
     const char *escalate_if;
   } expected[] = {
@@ -233,7 +227,7 @@ test_shipped_fields_and_triage (void)
 {
   g_autoptr (TdPolicy) policy = shipped_policy ();
   GPtrArray *fields = td_policy_get_ticket_fields (policy);
-  guint required = 0;
+  guint      required = 0;
 
   g_assert_cmpuint (fields->len, ==, 9);
   for (guint i = 0; i < fields->len; i++)
@@ -255,7 +249,7 @@ static void
 test_shipped_escalation (void)
 {
   g_autoptr (TdPolicy) policy = shipped_policy ();
-  GPtrArray *limits = td_policy_get_time_limits (policy);
+  GPtrArray         *limits = td_policy_get_time_limits (policy);
   const TdChecklist *t1 = td_policy_get_checklist (policy, "t1-t2");
   const TdChecklist *t2 = td_policy_get_checklist (policy, "t2-t3");
   const TdTimeLimit *t3_sev1;
@@ -278,9 +272,9 @@ static void
 test_shipped_rotas_tools_training (void)
 {
   g_autoptr (TdPolicy) policy = shipped_policy ();
-  GPtrArray *rotas = td_policy_get_rota_templates (policy);
-  GPtrArray *training = td_policy_get_training (policy);
-  double onboarding_hours[5] = { 0 };
+  GPtrArray            *rotas = td_policy_get_rota_templates (policy);
+  GPtrArray            *training = td_policy_get_training (policy);
+  double                onboarding_hours[5] = { 0 };
   const TdRotaTemplate *tier2;
   const TdRotaTemplate *tier3;
 
@@ -321,9 +315,9 @@ static void
 test_shipped_placeholders_empty (void)
 {
   g_autoptr (TdPolicy) policy = shipped_policy ();
-  GPtrArray *tiers = td_policy_get_tiers (policy);
-  GPtrArray *rotas = td_policy_get_rota_templates (policy);
-  GPtrArray *card = td_policy_get_contact_card (policy);
+  GPtrArray       *tiers = td_policy_get_tiers (policy);
+  GPtrArray       *rotas = td_policy_get_rota_templates (policy);
+  GPtrArray       *card = td_policy_get_contact_card (policy);
   g_autofree char *text = shipped_text ();
 
   g_assert_null (strstr (text, "[TBD]"));
@@ -354,8 +348,8 @@ test_shipped_placeholders_empty (void)
   /* The card's phone numbers are blank; its e-mail and pager ids are real. */
   {
     const TdContactSection *desk = g_ptr_array_index (card, 0);
-    const TdContactEntry *phone = g_ptr_array_index (desk->entries, 0);
-    const TdContactEntry *email = g_ptr_array_index (desk->entries, 1);
+    const TdContactEntry   *phone = g_ptr_array_index (desk->entries, 0);
+    const TdContactEntry   *email = g_ptr_array_index (desk->entries, 1);
 
     g_assert_cmpstr (phone->label, ==, "Phone");
     g_assert_cmpstr (phone->value, ==, "");
@@ -421,7 +415,9 @@ test_from_file_errors (void)
 static void
 test_error_not_json (void)
 {
-  const char *errors[] = { "$: not valid JSON: 1:22: Parse error: unexpected character `,', expected string constant", NULL };
+  const char *errors[] = {
+    "$: not valid JSON: 1:22: Parse error: unexpected character `,', expected string constant", NULL
+  };
   const char *errors_array[] = { "$: expected an object, found an array", NULL };
 
   assert_errors ("{ \"schema_version\": 1,", errors);
@@ -454,7 +450,8 @@ test_error_unknown_member (void)
 static void
 test_error_wrong_type (void)
 {
-  assert_mutation_error ("\"id\": \"SEV-1\", \"level\": 1,", "\"id\": \"SEV-1\", \"level\": \"one\",",
+  assert_mutation_error ("\"id\": \"SEV-1\", \"level\": 1,",
+                         "\"id\": \"SEV-1\", \"level\": \"one\",",
                          "$.severities[0].level: expected an integer, found a string");
   assert_mutation_error ("\"in_scope\": [\"Password resets\",", "\"in_scope\": [42,",
                          "$.tiers[0].in_scope[0]: expected a string, found an integer");
@@ -473,11 +470,12 @@ test_error_unparseable_duration (void)
 static void
 test_error_negative_duration (void)
 {
-  assert_mutation_error ("\"response\": { \"duration\": \"15m\", \"calendar\": \"24x7\", \"label\": "
-                         "\"15 min\" }",
-                         "\"response\": { \"duration\": \"-15m\", \"calendar\": \"24x7\", "
-                         "\"label\": \"15 min\" }",
-                         "$.severities[0].response.duration: negative duration \"-15m\"");
+  assert_mutation_error (
+      "\"response\": { \"duration\": \"15m\", \"calendar\": \"24x7\", \"label\": "
+      "\"15 min\" }",
+      "\"response\": { \"duration\": \"-15m\", \"calendar\": \"24x7\", "
+      "\"label\": \"15 min\" }",
+      "$.severities[0].response.duration: negative duration \"-15m\"");
 }
 
 static void
@@ -562,9 +560,9 @@ static void
 test_error_triage_incomplete (void)
 {
   assert_mutation_error (
-    ",\n      { \"impact\": \"low\", \"urgency\": \"low\", \"priority\": \"P4\", \"severity\": "
-    "\"SEV-4\" }",
-    "", "$.triage.matrix: no entry for impact \"low\" and urgency \"low\"");
+      ",\n      { \"impact\": \"low\", \"urgency\": \"low\", \"priority\": \"P4\", \"severity\": "
+      "\"SEV-4\" }",
+      "", "$.triage.matrix: no entry for impact \"low\" and urgency \"low\"");
 }
 
 static void
@@ -593,16 +591,16 @@ test_error_all_reported (void)
 {
   g_autofree char *text = shipped_text ();
   g_autofree char *once = mutate (text, "\"id\": \"t1-ticketing\"", "\"id\": \"t1-lms-overview\"");
-  g_autofree char *twice = mutate (once, "\"approver\": \"app-support-lead\"",
-                                   "\"approver\": \"app-support-boss\"");
+  g_autofree char *twice
+      = mutate (once, "\"approver\": \"app-support-lead\"", "\"approver\": \"app-support-boss\"");
   g_autofree char *thrice = mutate (twice, "\"fri\"", "\"fry\"");
-  const char *errors[] = {
-    "$.calendars[1].week[0].days[4]: unknown weekday \"fry\" "
-    "(expected mon, tue, wed, thu, fri, sat or sun)",
-    "$.training[1].id: duplicate id \"t1-lms-overview\" (first used at $.training[0].id)",
-    "$.access_provisioning[1].approver: unknown role \"app-support-boss\" "
-    "(not defined in $.roles)",
-    NULL,
+  const char      *errors[] = {
+         "$.calendars[1].week[0].days[4]: unknown weekday \"fry\" "
+              "(expected mon, tue, wed, thu, fri, sat or sun)",
+         "$.training[1].id: duplicate id \"t1-lms-overview\" (first used at $.training[0].id)",
+         "$.access_provisioning[1].approver: unknown role \"app-support-boss\" "
+              "(not defined in $.roles)",
+         NULL,
   };
 
   assert_errors (thrice, errors);
@@ -622,8 +620,7 @@ test_gerror_joins_lines (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

@@ -12,8 +12,8 @@
 
 typedef struct
 {
-  char *dir;
-  char *path;
+  char    *dir;
+  char    *path;
   sqlite3 *db;
 } Fixture;
 
@@ -49,7 +49,7 @@ static const char *const client_tables[] = {
 static TdSchemaKind
 kind_of (gconstpointer user_data)
 {
-  return (TdSchemaKind)GPOINTER_TO_INT (user_data);
+  return (TdSchemaKind) GPOINTER_TO_INT (user_data);
 }
 
 static const char *const *
@@ -68,7 +68,7 @@ static sqlite3 *
 open_db (const char *path)
 {
   sqlite3 *db = NULL;
-  int rc;
+  int      rc;
 
   rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   g_assert_cmpint (rc, ==, SQLITE_OK);
@@ -80,7 +80,7 @@ static void
 exec_ok (sqlite3 *db, const char *sql)
 {
   char *message = NULL;
-  int rc;
+  int   rc;
 
   rc = sqlite3_exec (db, sql, NULL, NULL, &message);
   if (rc != SQLITE_OK)
@@ -93,7 +93,7 @@ exec_fails (sqlite3 *db, const char *sql)
 {
   char *message = NULL;
   char *copy;
-  int rc;
+  int   rc;
 
   rc = sqlite3_exec (db, sql, NULL, NULL, &message);
   g_assert_cmpint (rc, !=, SQLITE_OK);
@@ -107,7 +107,7 @@ static gint64
 query_int (sqlite3 *db, const char *sql)
 {
   sqlite3_stmt *stmt = NULL;
-  gint64 value;
+  gint64        value;
 
   g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
@@ -120,14 +120,14 @@ static char *
 query_text (sqlite3 *db, const char *sql)
 {
   sqlite3_stmt *stmt = NULL;
-  char *value = NULL;
-  int rc;
+  char         *value = NULL;
+  int           rc;
 
   g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
   rc = sqlite3_step (stmt);
   g_assert_true (rc == SQLITE_ROW || rc == SQLITE_DONE);
   if (rc == SQLITE_ROW)
-    value = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   sqlite3_finalize (stmt);
   return value;
 }
@@ -136,7 +136,7 @@ static gboolean
 object_exists (sqlite3 *db, const char *type, const char *name)
 {
   sqlite3_stmt *stmt = NULL;
-  gboolean found;
+  gboolean      found;
 
   g_assert_cmpint (sqlite3_prepare_v2 (db,
                                        "SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?",
@@ -200,7 +200,7 @@ static gint64
 search_count (sqlite3 *db, const char *query)
 {
   sqlite3_stmt *stmt = NULL;
-  gint64 count;
+  gint64        count;
 
   g_assert_cmpint (sqlite3_prepare_v2 (db,
                                        "SELECT count(*) FROM ticket_fts"
@@ -273,7 +273,7 @@ test_synced_tables_list (void)
 static void
 test_fresh (Fixture *fixture, gconstpointer user_data)
 {
-  TdSchemaKind kind = kind_of (user_data);
+  TdSchemaKind       kind = kind_of (user_data);
   const char *const *tables;
 
   g_assert_cmpint (get_version (fixture->db), ==, 0);
@@ -369,7 +369,7 @@ test_too_new (Fixture *fixture, gconstpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) before = NULL;
   g_autofree char *expected = NULL;
-  int too_new = td_schema_get_latest (kind) + 5;
+  int              too_new = td_schema_get_latest (kind) + 5;
   g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", too_new);
 
   exec_ok (fixture->db, set_version);
@@ -420,9 +420,9 @@ check_failed_migration_1 (const char *dir, TdSchemaKind kind, const char *taken)
 static void
 test_failed_migration (Fixture *fixture, gconstpointer user_data)
 {
-  TdSchemaKind kind = kind_of (user_data);
+  TdSchemaKind       kind = kind_of (user_data);
   const char *const *tables = own_tables (kind);
-  guint last = g_strv_length ((char **)tables) - 1;
+  guint              last = g_strv_length ((char **) tables) - 1;
 
   /* The first table migration 1 creates, and the last, so that by the
    * time it fails every other table of the migration has been created and
@@ -480,7 +480,7 @@ test_failed_upgrade_keeps_data (Fixture *fixture, gconstpointer user_data)
 static void
 test_not_a_database (Fixture *fixture, gconstpointer user_data)
 {
-  TdSchemaKind kind = kind_of (user_data);
+  TdSchemaKind     kind = kind_of (user_data);
   g_autofree char *path = g_build_filename (fixture->dir, "garbage.db", NULL);
   g_autoptr (GError) error = NULL;
   sqlite3 *db;
@@ -512,7 +512,7 @@ test_synced_columns (Fixture *fixture, gconstpointer user_data)
 
   for (guint i = 0; synced_tables[i] != NULL; i++)
     {
-      const char *table = synced_tables[i];
+      const char      *table = synced_tables[i];
       g_autofree char *pk = NULL;
       g_autofree char *sql = NULL;
       g_autofree char *message = NULL;

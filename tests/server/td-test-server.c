@@ -20,9 +20,7 @@ tierdeskd_path (void)
 }
 
 static int
-run_argv (GPtrArray *argv,
-          char     **out,
-          char     **err)
+run_argv (GPtrArray *argv, char **out, char **err)
 {
   g_autoptr (GError) error = NULL;
   int wait_status = 0;
@@ -36,14 +34,11 @@ run_argv (GPtrArray *argv,
 }
 
 int
-td_test_tierdeskd (char      **out,
-                   char      **err,
-                   const char *first_arg,
-                   ...)
+td_test_tierdeskd (char **out, char **err, const char *first_arg, ...)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   const char *arg;
-  va_list args;
+  va_list     args;
 
   g_ptr_array_add (argv, (gpointer) tierdeskd_path ());
   va_start (args, first_arg);
@@ -54,7 +49,7 @@ td_test_tierdeskd (char      **out,
 }
 
 TdTestServer *
-td_test_server_new (const char * const *accounts)
+td_test_server_new (const char *const *accounts)
 {
   TdTestServer *server = g_new0 (TdTestServer, 1);
   g_autoptr (GError) error = NULL;
@@ -96,8 +91,8 @@ td_test_server_start (TdTestServer *server)
   g_autoptr (GError) error = NULL;
   g_autofree char *port_file = g_build_filename (server->dir, "port", NULL);
   g_autofree char *command = NULL;
-  gint64 deadline;
-  const char *argv[] = { "/bin/sh", "-c", NULL, NULL };
+  gint64           deadline;
+  const char      *argv[] = { "/bin/sh", "-c", NULL, NULL };
 
   g_unlink (port_file);
   /* exec, so the PID we hold is tierdeskd's own. */
@@ -189,8 +184,7 @@ td_test_server_free (TdTestServer *server)
 }
 
 char *
-td_test_server_url (TdTestServer *server,
-                    const char   *path)
+td_test_server_url (TdTestServer *server, const char *path)
 {
   return g_strdup_printf ("http://127.0.0.1:%u/api/v1%s", server->port, path);
 }
@@ -270,11 +264,10 @@ td_test_error_field (TdTestResponse *response)
 }
 
 char *
-td_test_login (TdTestServer *server,
-               const char   *username)
+td_test_login (TdTestServer *server, const char *username)
 {
-  g_autofree char *body = g_strdup_printf ("{\"username\": \"%s\", \"password\": \"%s\"}",
-                                           username, TD_TEST_PASSWORD);
+  g_autofree char *body = g_strdup_printf ("{\"username\": \"%s\", \"password\": \"%s\"}", username,
+                                           TD_TEST_PASSWORD);
   g_autoptr (TdTestResponse) response = td_test_request (server, "POST", "/login", NULL, body);
 
   g_assert_cmpuint (response->status, ==, 200);

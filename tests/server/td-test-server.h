@@ -11,12 +11,12 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  char *dir;
-  char *db;
-  char *password_file;
-  char *log;
-  GPid pid;
-  guint port;
+  char        *dir;
+  char        *db;
+  char        *password_file;
+  char        *log;
+  GPid         pid;
+  guint        port;
   SoupSession *session;
   /* Set before starting to serve HTTPS. */
   char *tls_cert;
@@ -25,40 +25,35 @@ typedef struct
 
 typedef struct
 {
-  guint status;
-  JsonNode *json;
-  char *text;
+  guint               status;
+  JsonNode           *json;
+  char               *text;
   SoupMessageHeaders *headers;
 } TdTestResponse;
 
 #define TD_TEST_PASSWORD "correct horse battery"
 
 /* Runs tierdeskd with arguments; returns the exit status. */
-int             td_test_tierdeskd        (char      **out,
-                                          char      **err,
-                                          const char *first_arg,
-                                          ...) G_GNUC_NULL_TERMINATED;
+int td_test_tierdeskd (char **out, char **err, const char *first_arg, ...) G_GNUC_NULL_TERMINATED;
 /* A fresh database with an administrator "admin" (and "demo" accounts per
  * @roles: "username:role" strings), served on a free port. */
-TdTestServer   *td_test_server_new       (const char * const *accounts);
-void            td_test_server_start     (TdTestServer *server);
+TdTestServer *td_test_server_new (const char *const *accounts);
+void          td_test_server_start (TdTestServer *server);
 /* SIGTERM, and wait: what a service manager does. */
-void            td_test_server_stop      (TdTestServer *server);
-void            td_test_server_kill      (TdTestServer *server);
-void            td_test_server_free      (TdTestServer *server);
-char           *td_test_server_url       (TdTestServer *server,
-                                          const char   *path);
-TdTestResponse *td_test_request          (TdTestServer *server,
-                                          const char   *method,
-                                          const char   *path,
-                                          const char   *token,
-                                          const char   *body);
-char           *td_test_login            (TdTestServer *server,
-                                          const char   *username);
-void            td_test_response_free    (TdTestResponse *response);
-const char     *td_test_error_code       (TdTestResponse *response);
-const char     *td_test_error_field      (TdTestResponse *response);
-JsonObject     *td_test_object           (TdTestResponse *response);
+void            td_test_server_stop (TdTestServer *server);
+void            td_test_server_kill (TdTestServer *server);
+void            td_test_server_free (TdTestServer *server);
+char           *td_test_server_url (TdTestServer *server, const char *path);
+TdTestResponse *td_test_request (TdTestServer *server,
+                                 const char   *method,
+                                 const char   *path,
+                                 const char   *token,
+                                 const char   *body);
+char           *td_test_login (TdTestServer *server, const char *username);
+void            td_test_response_free (TdTestResponse *response);
+const char     *td_test_error_code (TdTestResponse *response);
+const char     *td_test_error_field (TdTestResponse *response);
+JsonObject     *td_test_object (TdTestResponse *response);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdTestServer, td_test_server_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdTestResponse, td_test_response_free)

@@ -9,7 +9,7 @@
 #include "td-test-server.h"
 
 /* One account per role the permission matrix looks at. */
-static const char * const accounts[] = {
+static const char *const accounts[] = {
   "analyst:service-desk-analyst",
   "deskmanager:service-desk-manager",
   "appsupport:app-support-analyst",
@@ -24,12 +24,11 @@ static const char * const accounts[] = {
 typedef struct
 {
   TdTestServer *server;
-  char *admin;
+  char         *admin;
 } Fixture;
 
 static void
-fixture_set_up (Fixture      *fixture,
-                gconstpointer data)
+fixture_set_up (Fixture *fixture, gconstpointer data)
 {
   fixture->server = td_test_server_new (accounts);
   td_test_server_start (fixture->server);
@@ -37,8 +36,7 @@ fixture_set_up (Fixture      *fixture,
 }
 
 static void
-fixture_tear_down (Fixture      *fixture,
-                   gconstpointer data)
+fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   g_free (fixture->admin);
   td_test_server_free (fixture->server);
@@ -65,11 +63,11 @@ command_json (const char *type,
               const char *fields)
 {
   g_autofree char *id = g_uuid_string_random ();
-  g_autofree char *base = base_rev >= 0 ? g_strdup_printf (", \"base_rev\": %" G_GINT64_FORMAT,
-                                                           base_rev)
-                                        : g_strdup ("");
-  g_autofree char *fields_part = fields != NULL ? g_strdup_printf (", \"fields\": %s", fields)
-                                                : g_strdup ("");
+  g_autofree char *base = base_rev >= 0
+                              ? g_strdup_printf (", \"base_rev\": %" G_GINT64_FORMAT, base_rev)
+                              : g_strdup ("");
+  g_autofree char *fields_part
+      = fields != NULL ? g_strdup_printf (", \"fields\": %s", fields) : g_strdup ("");
 
   return g_strdup_printf ("{\"id\": \"%s\", \"type\": \"%s\", \"entity\": \"%s\", "
                           "\"entity_id\": \"%s\"%s%s}",
@@ -87,19 +85,18 @@ first_result (TdTestResponse *response)
 {
   g_assert_cmpuint (response->status, ==, 200);
   return json_array_get_object_element (
-    json_object_get_array_member (td_test_object (response), "results"), 0);
+      json_object_get_array_member (td_test_object (response), "results"), 0);
 }
 
 /* Creates a ticket through /commands as @token and returns its uuid. */
 static char *
-create_ticket (Fixture    *fixture,
-               const char *token)
+create_ticket (Fixture *fixture, const char *token)
 {
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *command = command_json ("create", "ticket", uuid, -1, ticket_fields_json ());
   g_autofree char *body = batch (command);
-  g_autoptr (TdTestResponse) response = td_test_request (fixture->server, "POST", "/commands",
-                                                         token, body);
+  g_autoptr (TdTestResponse) response
+      = td_test_request (fixture->server, "POST", "/commands", token, body);
   JsonObject *result = first_result (response);
 
   g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "applied");
@@ -109,11 +106,10 @@ create_ticket (Fixture    *fixture,
 /* Endpoints */
 
 static void
-test_health (Fixture      *fixture,
-             gconstpointer data)
+test_health (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (TdTestResponse) response = td_test_request (fixture->server, "GET", "/health", NULL,
-                                                         NULL);
+  g_autoptr (TdTestResponse) response
+      = td_test_request (fixture->server, "GET", "/health", NULL, NULL);
   JsonObject *object = td_test_object (response);
 
   g_assert_cmpuint (response->status, ==, 200);
@@ -123,12 +119,11 @@ test_health (Fixture      *fixture,
 }
 
 static void
-test_login_logout (Fixture      *fixture,
-                   gconstpointer data)
+test_login_logout (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (TdTestResponse) login = td_test_request (
-    fixture->server, "POST", "/login", NULL,
-    "{\"username\": \"lead\", \"password\": \"" TD_TEST_PASSWORD "\"}");
+  g_autoptr (TdTestResponse) login
+      = td_test_request (fixture->server, "POST", "/login", NULL,
+                         "{\"username\": \"lead\", \"password\": \"" TD_TEST_PASSWORD "\"}");
   const char *token;
   JsonObject *user;
   g_autoptr (TdTestResponse) me = NULL;
@@ -155,22 +150,21 @@ test_login_logout (Fixture      *fixture,
 }
 
 static void
-test_wrong_password_and_rate_limit (Fixture      *fixture,
-                                    gconstpointer data)
+test_wrong_password_and_rate_limit (Fixture *fixture, gconstpointer data)
 {
   for (int i = 0; i < 5; i++)
     {
-      g_autoptr (TdTestResponse) response = td_test_request (
-        fixture->server, "POST", "/login", NULL,
-        "{\"username\": \"analyst\", \"password\": \"wrong password\"}");
+      g_autoptr (TdTestResponse) response
+          = td_test_request (fixture->server, "POST", "/login", NULL,
+                             "{\"username\": \"analyst\", \"password\": \"wrong password\"}");
       g_assert_cmpuint (response->status, ==, 401);
       g_assert_cmpstr (td_test_error_code (response), ==, "unauthorized");
     }
   {
     /* The sixth attempt within a minute is refused even with the right password. */
-    g_autoptr (TdTestResponse) response = td_test_request (
-      fixture->server, "POST", "/login", NULL,
-      "{\"username\": \"analyst\", \"password\": \"" TD_TEST_PASSWORD "\"}");
+    g_autoptr (TdTestResponse) response
+        = td_test_request (fixture->server, "POST", "/login", NULL,
+                           "{\"username\": \"analyst\", \"password\": \"" TD_TEST_PASSWORD "\"}");
     const char *retry;
 
     g_assert_cmpuint (response->status, ==, 429);
@@ -188,20 +182,19 @@ test_wrong_password_and_rate_limit (Fixture      *fixture,
 }
 
 static void
-test_tickets_resource (Fixture      *fixture,
-                       gconstpointer data)
+test_tickets_resource (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *token = td_test_login (fixture->server, "analyst");
-  g_autoptr (TdTestResponse) created = td_test_request (fixture->server, "POST", "/tickets", token,
-                                                        ticket_fields_json ());
+  g_autoptr (TdTestResponse) created
+      = td_test_request (fixture->server, "POST", "/tickets", token, ticket_fields_json ());
   g_autoptr (TdTestResponse) list = NULL;
   g_autoptr (TdTestResponse) search = NULL;
   g_autoptr (TdTestResponse) one = NULL;
   g_autoptr (TdTestResponse) event = NULL;
   g_autofree char *path = NULL;
   g_autofree char *events_path = NULL;
-  JsonObject *ticket;
-  const char *uuid;
+  JsonObject      *ticket;
+  const char      *uuid;
 
   g_assert_cmpuint (created->status, ==, 201);
   ticket = td_test_object (created);
@@ -215,13 +208,13 @@ test_tickets_resource (Fixture      *fixture,
 
   list = td_test_request (fixture->server, "GET", "/tickets?status=new&tier=1", token, NULL);
   g_assert_cmpuint (list->status, ==, 200);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (td_test_object (list),
-                                                                          "tickets")),
-                    ==, 1);
+  g_assert_cmpuint (
+      json_array_get_length (json_object_get_array_member (td_test_object (list), "tickets")), ==,
+      1);
   search = td_test_request (fixture->server, "GET", "/tickets?q=payroll", token, NULL);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (td_test_object (search),
-                                                                          "tickets")),
-                    ==, 1);
+  g_assert_cmpuint (
+      json_array_get_length (json_object_get_array_member (td_test_object (search), "tickets")), ==,
+      1);
 
   events_path = g_strdup_printf ("/tickets/%s/events", uuid);
   event = td_test_request (fixture->server, "POST", events_path, token,
@@ -234,18 +227,17 @@ test_tickets_resource (Fixture      *fixture,
   g_assert_cmpuint (one->status, ==, 200);
   g_assert_cmpint (json_object_get_int_member (td_test_object (one), "first_response_at"), >, 0);
   g_assert_cmpuint (
-    json_array_get_length (json_object_get_array_member (td_test_object (one), "events")), ==, 1);
+      json_array_get_length (json_object_get_array_member (td_test_object (one), "events")), ==, 1);
 }
 
 static void
-test_ticket_missing_fields (Fixture      *fixture,
-                            gconstpointer data)
+test_ticket_missing_fields (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *token = td_test_login (fixture->server, "analyst");
   g_autoptr (TdTestResponse) response = td_test_request (
-    fixture->server, "POST", "/tickets", token,
-    "{\"title\": \"Cannot log in\", \"description\": \"Locked out\", \"impact\": \"low\", "
-    "\"urgency\": \"low\"}");
+      fixture->server, "POST", "/tickets", token,
+      "{\"title\": \"Cannot log in\", \"description\": \"Locked out\", \"impact\": \"low\", "
+      "\"urgency\": \"low\"}");
   JsonObject *error;
 
   g_assert_cmpuint (response->status, ==, 422);
@@ -258,16 +250,15 @@ test_ticket_missing_fields (Fixture      *fixture,
 }
 
 static void
-test_escalation_rules (Fixture      *fixture,
-                       gconstpointer data)
+test_escalation_rules (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *token = td_test_login (fixture->server, "analyst");
   g_autofree char *uuid = create_ticket (fixture, token);
   g_autofree char *path = g_strdup_printf ("/tickets/%s/events", uuid);
   g_autoptr (TdTestResponse) refused = td_test_request (
-    fixture->server, "POST", path, token,
-    "{\"kind\": \"escalate\", \"data\": {\"to_tier\": 2, \"checklist\": [\"documented\", "
-    "\"impact\"]}}");
+      fixture->server, "POST", path, token,
+      "{\"kind\": \"escalate\", \"data\": {\"to_tier\": 2, \"checklist\": [\"documented\", "
+      "\"impact\"]}}");
   g_autoptr (TdTestResponse) direct = NULL;
   g_autoptr (TdTestResponse) allowed = NULL;
   g_autoptr (TdTestResponse) ticket = NULL;
@@ -276,13 +267,12 @@ test_escalation_rules (Fixture      *fixture,
   g_assert_cmpuint (refused->status, ==, 422);
   g_assert_cmpstr (td_test_error_code (refused), ==, "rule");
   g_assert_cmpstr (
-    json_object_get_string_member (json_object_get_object_member (td_test_object (refused),
-                                                                  "error"),
-                                   "message"),
-    ==,
-    "cannot escalate from Tier 1 to Tier 2: the handoff checklist \"Tier 1 → Tier 2 Handoff\" "
-    "is missing Steps to reproduce, Screenshots/error messages, Initial troubleshooting done, "
-    "User notified of escalation");
+      json_object_get_string_member (
+          json_object_get_object_member (td_test_object (refused), "error"), "message"),
+      ==,
+      "cannot escalate from Tier 1 to Tier 2: the handoff checklist \"Tier 1 → Tier 2 Handoff\" "
+      "is missing Steps to reproduce, Screenshots/error messages, Initial troubleshooting done, "
+      "User notified of escalation");
 
   /* SEV-4 may not go straight to Tier 3. */
   direct = td_test_request (fixture->server, "POST", path, token,
@@ -290,10 +280,10 @@ test_escalation_rules (Fixture      *fixture,
   g_assert_cmpuint (direct->status, ==, 422);
 
   allowed = td_test_request (
-    fixture->server, "POST", path, token,
-    "{\"kind\": \"escalate\", \"body\": \"Balance wrong after sync\", \"data\": {\"to_tier\": 2, "
-    "\"checklist\": [\"documented\", \"impact\", \"steps\", \"evidence\", \"troubleshooting\", "
-    "\"user-notified\"]}}");
+      fixture->server, "POST", path, token,
+      "{\"kind\": \"escalate\", \"body\": \"Balance wrong after sync\", \"data\": {\"to_tier\": 2, "
+      "\"checklist\": [\"documented\", \"impact\", \"steps\", \"evidence\", \"troubleshooting\", "
+      "\"user-notified\"]}}");
   g_assert_cmpuint (allowed->status, ==, 201);
 
   ticket = td_test_request (fixture->server, "GET", ticket_path, token, NULL);
@@ -301,17 +291,16 @@ test_escalation_rules (Fixture      *fixture,
 }
 
 static void
-test_changes_feed (Fixture      *fixture,
-                   gconstpointer data)
+test_changes_feed (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *token = td_test_login (fixture->server, "analyst");
   g_autoptr (TdTestResponse) first = NULL;
   g_autoptr (TdTestResponse) second = NULL;
   g_autofree char *path = NULL;
   g_autofree char *cursor = NULL;
-  gint64 last_rev = 0;
-  guint total = 0;
-  JsonArray *changes;
+  gint64           last_rev = 0;
+  guint            total = 0;
+  JsonArray       *changes;
 
   for (int i = 0; i < 5; i++)
     g_free (create_ticket (fixture, token));
@@ -321,8 +310,8 @@ test_changes_feed (Fixture      *fixture,
   for (;;)
     {
       g_autofree char *page_path = g_strdup_printf ("/changes?since=%s&limit=2", cursor);
-      g_autoptr (TdTestResponse) page = td_test_request (fixture->server, "GET", page_path, token,
-                                                         NULL);
+      g_autoptr (TdTestResponse) page
+          = td_test_request (fixture->server, "GET", page_path, token, NULL);
       JsonObject *object = td_test_object (page);
 
       g_assert_cmpuint (page->status, ==, 200);
@@ -330,8 +319,8 @@ test_changes_feed (Fixture      *fixture,
       g_assert_cmpuint (json_array_get_length (changes), <=, 2);
       for (guint i = 0; i < json_array_get_length (changes); i++)
         {
-          gint64 rev = json_object_get_int_member (json_array_get_object_element (changes, i),
-                                                   "rev");
+          gint64 rev
+              = json_object_get_int_member (json_array_get_object_element (changes, i), "rev");
           g_assert_cmpint (rev, >, last_rev);
           last_rev = rev;
           total++;
@@ -345,8 +334,8 @@ test_changes_feed (Fixture      *fixture,
   g_assert_cmpuint (total, ==, 6);
 
   /* A cursor from another epoch, or ahead of the head, must resync. */
-  first = td_test_request (fixture->server, "GET", "/changes?since=00000000000000000000000000000000:1",
-                           token, NULL);
+  first = td_test_request (fixture->server, "GET",
+                           "/changes?since=00000000000000000000000000000000:1", token, NULL);
   g_assert_cmpuint (first->status, ==, 409);
   g_assert_cmpstr (td_test_error_code (first), ==, "resync_required");
   path = g_strdup_printf ("/changes?since=%.*s:999999", 32, cursor);
@@ -355,18 +344,17 @@ test_changes_feed (Fixture      *fixture,
 }
 
 static void
-test_commands_idempotent (Fixture      *fixture,
-                          gconstpointer data)
+test_commands_idempotent (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *token = td_test_login (fixture->server, "analyst");
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *command = command_json ("create", "ticket", uuid, -1, ticket_fields_json ());
   g_autofree char *body = batch (command);
-  g_autoptr (TdTestResponse) once = td_test_request (fixture->server, "POST", "/commands", token,
-                                                     body);
+  g_autoptr (TdTestResponse) once
+      = td_test_request (fixture->server, "POST", "/commands", token, body);
   g_autoptr (TdTestResponse) twice = NULL;
   g_autoptr (TdTestResponse) list = NULL;
-  gint64 head;
+  gint64      head;
   JsonObject *result;
 
   g_assert_cmpstr (json_object_get_string_member (first_result (once), "status"), ==, "applied");
@@ -375,27 +363,26 @@ test_commands_idempotent (Fixture      *fixture,
   twice = td_test_request (fixture->server, "POST", "/commands", token, body);
   result = first_result (twice);
   g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "duplicate");
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (result, "first"),
-                                                  "status"),
-                   ==, "applied");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (result, "first"), "status"), ==,
+      "applied");
   /* Nothing changed the second time. */
   g_assert_cmpint (json_object_get_int_member (td_test_object (twice), "head"), ==, head);
   list = td_test_request (fixture->server, "GET", "/tickets", token, NULL);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (td_test_object (list),
-                                                                          "tickets")),
-                    ==, 1);
+  g_assert_cmpuint (
+      json_array_get_length (json_object_get_array_member (td_test_object (list), "tickets")), ==,
+      1);
 }
 
 static void
-test_restart_between_pushes (Fixture      *fixture,
-                             gconstpointer data)
+test_restart_between_pushes (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *token = td_test_login (fixture->server, "analyst");
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *command = command_json ("create", "ticket", uuid, -1, ticket_fields_json ());
   g_autofree char *body = batch (command);
-  g_autoptr (TdTestResponse) once = td_test_request (fixture->server, "POST", "/commands", token,
-                                                     body);
+  g_autoptr (TdTestResponse) once
+      = td_test_request (fixture->server, "POST", "/commands", token, body);
   g_autoptr (TdTestResponse) twice = NULL;
 
   g_assert_cmpstr (json_object_get_string_member (first_result (once), "status"), ==, "applied");
@@ -405,27 +392,25 @@ test_restart_between_pushes (Fixture      *fixture,
 
   /* Tokens and applied command ids outlive a restart. */
   twice = td_test_request (fixture->server, "POST", "/commands", token, body);
-  g_assert_cmpstr (json_object_get_string_member (first_result (twice), "status"), ==,
-                   "duplicate");
+  g_assert_cmpstr (json_object_get_string_member (first_result (twice), "status"), ==, "duplicate");
 }
 
 static void
-test_conflict_and_tombstone (Fixture      *fixture,
-                             gconstpointer data)
+test_conflict_and_tombstone (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *token = td_test_login (fixture->server, "deskmanager");
   g_autofree char *uuid = create_ticket (fixture, token);
   g_autofree char *update = command_json ("update", "ticket", uuid, 1, "{\"title\": \"Stale\"}");
   g_autofree char *update_body = batch (update);
-  g_autoptr (TdTestResponse) stale = td_test_request (fixture->server, "POST", "/commands", token,
-                                                      update_body);
-  JsonObject *result = first_result (stale);
-  gint64 rev;
+  g_autoptr (TdTestResponse) stale
+      = td_test_request (fixture->server, "POST", "/commands", token, update_body);
+  JsonObject      *result = first_result (stale);
+  gint64           rev;
   g_autofree char *del = NULL;
   g_autofree char *del_body = NULL;
   g_autoptr (TdTestResponse) deleted = NULL;
   g_autoptr (TdTestResponse) changes = NULL;
-  JsonArray *rows;
+  JsonArray  *rows;
   JsonObject *last;
 
   g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "conflict");
@@ -434,8 +419,7 @@ test_conflict_and_tombstone (Fixture      *fixture,
   del = command_json ("delete", "ticket", uuid, rev, NULL);
   del_body = batch (del);
   deleted = td_test_request (fixture->server, "POST", "/commands", token, del_body);
-  g_assert_cmpstr (json_object_get_string_member (first_result (deleted), "status"), ==,
-                   "applied");
+  g_assert_cmpstr (json_object_get_string_member (first_result (deleted), "status"), ==, "applied");
 
   changes = td_test_request (fixture->server, "GET", "/changes?since=0", token, NULL);
   rows = json_object_get_array_member (td_test_object (changes), "changes");
@@ -447,24 +431,23 @@ test_conflict_and_tombstone (Fixture      *fixture,
 /* Errors */
 
 static void
-test_error_codes (Fixture      *fixture,
-                  gconstpointer data)
+test_error_codes (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *token = td_test_login (fixture->server, "analyst");
-  g_autoptr (TdTestResponse) bad_json = td_test_request (fixture->server, "POST", "/commands",
-                                                         token, "{\"commands\": [1,");
-  g_autoptr (TdTestResponse) unknown = td_test_request (fixture->server, "POST", "/login", NULL,
-                                                        "{\"username\": \"a\", \"pasword\": \"b\"}");
+  g_autoptr (TdTestResponse) bad_json
+      = td_test_request (fixture->server, "POST", "/commands", token, "{\"commands\": [1,");
+  g_autoptr (TdTestResponse) unknown = td_test_request (
+      fixture->server, "POST", "/login", NULL, "{\"username\": \"a\", \"pasword\": \"b\"}");
   g_autoptr (TdTestResponse) wrong = td_test_request (fixture->server, "POST", "/login", NULL,
                                                       "{\"username\": 42, \"password\": \"b\"}");
-  g_autoptr (TdTestResponse) anonymous = td_test_request (fixture->server, "GET", "/changes", NULL,
-                                                          NULL);
-  g_autoptr (TdTestResponse) missing = td_test_request (fixture->server, "GET", "/nothing", token,
-                                                        NULL);
-  g_autoptr (TdTestResponse) method = td_test_request (fixture->server, "DELETE", "/tickets",
-                                                       token, NULL);
-  g_autoptr (TdTestResponse) forbidden = td_test_request (fixture->server, "PUT", "/policy", token,
-                                                          "{}");
+  g_autoptr (TdTestResponse) anonymous
+      = td_test_request (fixture->server, "GET", "/changes", NULL, NULL);
+  g_autoptr (TdTestResponse) missing
+      = td_test_request (fixture->server, "GET", "/nothing", token, NULL);
+  g_autoptr (TdTestResponse) method
+      = td_test_request (fixture->server, "DELETE", "/tickets", token, NULL);
+  g_autoptr (TdTestResponse) forbidden
+      = td_test_request (fixture->server, "PUT", "/policy", token, "{}");
   g_autoptr (TdTestResponse) bad_field = NULL;
   g_autoptr (GString) huge = g_string_new ("{\"pad\": \"");
   g_autoptr (TdTestResponse) too_large = NULL;
@@ -475,10 +458,9 @@ test_error_codes (Fixture      *fixture,
   g_assert_cmpuint (bad_json->status, ==, 400);
   g_assert_cmpstr (td_test_error_code (bad_json), ==, "invalid_json");
   g_assert_true (g_str_has_prefix (
-    json_object_get_string_member (json_object_get_object_member (td_test_object (bad_json),
-                                                                  "error"),
-                                   "message"),
-    "invalid JSON at line 1, column "));
+      json_object_get_string_member (
+          json_object_get_object_member (td_test_object (bad_json), "error"), "message"),
+      "invalid JSON at line 1, column "));
 
   g_assert_cmpuint (unknown->status, ==, 400);
   g_assert_cmpstr (td_test_error_code (unknown), ==, "unknown_field");
@@ -494,10 +476,9 @@ test_error_codes (Fixture      *fixture,
   g_assert_cmpstr (soup_message_headers_get_one (method->headers, "Allow"), ==, "GET, POST");
   g_assert_cmpuint (forbidden->status, ==, 403);
   g_assert_cmpstr (
-    json_object_get_string_member (json_object_get_object_member (td_test_object (forbidden),
-                                                                  "error"),
-                                   "message"),
-    ==, "a Service Desk Analyst may not change the support model");
+      json_object_get_string_member (
+          json_object_get_object_member (td_test_object (forbidden), "error"), "message"),
+      ==, "a Service Desk Analyst may not change the support model");
 
   /* A field the entity does not have, named in full. */
   bad_field = td_test_request (fixture->server, "POST", "/commands", token, body);
@@ -518,11 +499,11 @@ test_error_codes (Fixture      *fixture,
 typedef struct
 {
   const char *user;
-  gboolean create_ticket;
-  gboolean comment;
-  gboolean write_person;
-  gboolean write_policy;
-  gboolean delete_ticket;
+  gboolean    create_ticket;
+  gboolean    comment;
+  gboolean    write_person;
+  gboolean    write_policy;
+  gboolean    delete_ticket;
 } Expectation;
 
 static const char *
@@ -536,16 +517,15 @@ write_outcome (Fixture    *fixture,
 {
   g_autofree char *command = command_json (type, entity, entity_id, base_rev, fields);
   g_autofree char *body = batch (command);
-  g_autoptr (TdTestResponse) response = td_test_request (fixture->server, "POST", "/commands",
-                                                         token, body);
+  g_autoptr (TdTestResponse) response
+      = td_test_request (fixture->server, "POST", "/commands", token, body);
   JsonObject *result = first_result (response);
 
   return g_intern_string (json_object_get_string_member (result, "status"));
 }
 
 static void
-test_permission_matrix (Fixture      *fixture,
-                        gconstpointer data)
+test_permission_matrix (Fixture *fixture, gconstpointer data)
 {
   static const Expectation expected[] = {
     { "analyst", TRUE, TRUE, FALSE, FALSE, FALSE },
@@ -576,8 +556,8 @@ test_permission_matrix (Fixture      *fixture,
       g_autoptr (TdTestResponse) current = NULL;
       g_autofree char *victim = create_ticket (fixture, fixture->admin);
       g_autofree char *victim_path = g_strdup_printf ("/tickets/%s", victim);
-      gint64 victim_rev;
-      const char *outcome;
+      gint64           victim_rev;
+      const char      *outcome;
 
       g_test_message ("role of %s", expected[i].user);
 
@@ -604,23 +584,20 @@ test_permission_matrix (Fixture      *fixture,
 }
 
 static void
-test_policy_endpoint (Fixture      *fixture,
-                      gconstpointer data)
+test_policy_endpoint (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (TdTestResponse) get = td_test_request (fixture->server, "GET", "/policy",
-                                                    fixture->admin, NULL);
+  g_autoptr (TdTestResponse) get
+      = td_test_request (fixture->server, "GET", "/policy", fixture->admin, NULL);
   g_autoptr (TdTestResponse) broken = td_test_request (fixture->server, "PUT", "/policy",
-                                                       fixture->admin,
-                                                       "{\"schema_version\": 2}");
+                                                       fixture->admin, "{\"schema_version\": 2}");
   JsonObject *policy;
 
   g_assert_cmpuint (get->status, ==, 200);
   g_assert_cmpint (json_object_get_int_member (td_test_object (get), "version"), ==, 1);
   policy = json_object_get_object_member (td_test_object (get), "policy");
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (policy,
-                                                                                 "document"),
-                                                  "id"),
-                   ==, "LMS-PHASE30-SUPPORT-001");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (policy, "document"), "id"), ==,
+      "LMS-PHASE30-SUPPORT-001");
 
   g_assert_cmpuint (broken->status, ==, 400);
   g_assert_cmpstr (td_test_error_code (broken), ==, "invalid_policy");
@@ -628,19 +605,18 @@ test_policy_endpoint (Fixture      *fixture,
 }
 
 static void
-test_audit_log (Fixture      *fixture,
-                gconstpointer data)
+test_audit_log (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *token = td_test_login (fixture->server, "analyst");
   g_autofree char *uuid = create_ticket (fixture, token);
-  g_autoptr (TdTestResponse) audit = td_test_request (fixture->server, "GET", "/audit?limit=5",
-                                                      fixture->admin, NULL);
-  g_autoptr (TdTestResponse) refused = td_test_request (fixture->server, "GET", "/audit", token,
-                                                        NULL);
+  g_autoptr (TdTestResponse) audit
+      = td_test_request (fixture->server, "GET", "/audit?limit=5", fixture->admin, NULL);
+  g_autoptr (TdTestResponse) refused
+      = td_test_request (fixture->server, "GET", "/audit", token, NULL);
   JsonArray *rows;
-  gboolean found = FALSE;
-  sqlite3 *db = NULL;
-  char *message = NULL;
+  gboolean   found = FALSE;
+  sqlite3   *db = NULL;
+  char      *message = NULL;
 
   g_assert_cmpuint (audit->status, ==, 200);
   rows = json_node_get_array (audit->json);
@@ -661,16 +637,14 @@ test_audit_log (Fixture      *fixture,
 
   /* No SQL the server runs can change it either. */
   g_assert_cmpint (sqlite3_open (fixture->server->db, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM audit_log", NULL, NULL, &message), !=,
-                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM audit_log", NULL, NULL, &message), !=, SQLITE_OK);
   g_assert_cmpstr (message, ==, "audit_log is append-only");
   sqlite3_free (message);
   sqlite3_close (db);
 }
 
 static void
-test_disable_revokes (Fixture      *fixture,
-                      gconstpointer data)
+test_disable_revokes (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *token = td_test_login (fixture->server, "engineer");
   g_autofree char *out = NULL;
@@ -689,23 +663,18 @@ test_disable_revokes (Fixture      *fixture,
 typedef struct
 {
   GMainLoop *loop;
-  char *text;
+  char      *text;
 } StreamWait;
 
 static void
-on_message (SoupWebsocketConnection *socket,
-            int                      type,
-            GBytes                  *message,
-            StreamWait              *wait)
+on_message (SoupWebsocketConnection *socket, int type, GBytes *message, StreamWait *wait)
 {
   wait->text = g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message));
   g_main_loop_quit (wait->loop);
 }
 
 static void
-on_connected (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   SoupWebsocketConnection **socket = user_data;
   g_autoptr (GError) error = NULL;
@@ -722,8 +691,7 @@ on_timeout (gpointer data)
 }
 
 static void
-test_stream_notifies (Fixture      *fixture,
-                      gconstpointer data)
+test_stream_notifies (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *token = td_test_login (fixture->server, "analyst");
   g_autofree char *url = NULL;
@@ -731,12 +699,11 @@ test_stream_notifies (Fixture      *fixture,
   g_autoptr (SoupWebsocketConnection) socket = NULL;
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autofree char *uuid = NULL;
-  StreamWait wait = { loop, NULL };
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  guint timeout;
+  StreamWait       wait = { loop, NULL };
+  gint64           deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint            timeout;
 
-  url = g_strdup_printf ("ws://127.0.0.1:%u/api/v1/stream?token=%s", fixture->server->port,
-                         token);
+  url = g_strdup_printf ("ws://127.0.0.1:%u/api/v1/stream?token=%s", fixture->server->port, token);
   msg = soup_message_new ("GET", url);
   soup_session_websocket_connect_async (fixture->server->session, msg, NULL, NULL,
                                         G_PRIORITY_DEFAULT, NULL, on_connected, &socket);
@@ -761,9 +728,9 @@ test_stream_notifies (Fixture      *fixture,
 typedef struct
 {
   TdTestServer *server;
-  char *token;
-  gboolean stop;
-  guint written;
+  char         *token;
+  gboolean      stop;
+  guint         written;
 } Writer;
 
 static gpointer
@@ -777,8 +744,7 @@ write_loop (gpointer data)
       g_autofree char *url = td_test_server_url (writer->server, "/commands");
       g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
       g_autofree char *uuid = g_uuid_string_random ();
-      g_autofree char *command = command_json ("create", "ticket", uuid, -1,
-                                               ticket_fields_json ());
+      g_autofree char *command = command_json ("create", "ticket", uuid, -1, ticket_fields_json ());
       g_autofree char *body = batch (command);
       g_autofree char *header = g_strdup_printf ("Bearer %s", writer->token);
       g_autoptr (GBytes) request = g_bytes_new (body, strlen (body));
@@ -795,22 +761,21 @@ write_loop (gpointer data)
 }
 
 static void
-test_backup_under_load (Fixture      *fixture,
-                        gconstpointer data)
+test_backup_under_load (Fixture *fixture, gconstpointer data)
 {
   Writer writer = { fixture->server, td_test_login (fixture->server, "analyst"), FALSE, 0 };
   g_autofree char *backup = g_build_filename (fixture->server->dir, "backup.db", NULL);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  GThread *thread = g_thread_new ("writer", write_loop, &writer);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  int status;
+  GThread         *thread = g_thread_new ("writer", write_loop, &writer);
+  sqlite3         *db = NULL;
+  sqlite3_stmt    *stmt = NULL;
+  int              status;
 
   while (g_atomic_int_get (&writer.written) < 20)
     g_usleep (10000);
-  status = td_test_tierdeskd (&out, &err, "backup", "--db", fixture->server->db, "--to", backup,
-                              NULL);
+  status
+      = td_test_tierdeskd (&out, &err, "backup", "--db", fixture->server->db, "--to", backup, NULL);
   g_atomic_int_set (&writer.stop, TRUE);
   g_thread_join (thread);
   g_assert_cmpint (status, ==, 0);
@@ -829,8 +794,7 @@ test_backup_under_load (Fixture      *fixture,
 }
 
 static void
-test_restore_new_epoch (Fixture      *fixture,
-                        gconstpointer data)
+test_restore_new_epoch (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *token = td_test_login (fixture->server, "analyst");
   g_autofree char *backup = g_build_filename (fixture->server->dir, "backup.db", NULL);
@@ -846,9 +810,9 @@ test_restore_new_epoch (Fixture      *fixture,
   before = td_test_request (fixture->server, "GET", "/changes?since=0", token, NULL);
   old_cursor = g_strdup (json_object_get_string_member (td_test_object (before), "cursor"));
 
-  g_assert_cmpint (td_test_tierdeskd (&out, &err, "backup", "--db", fixture->server->db, "--to",
-                                      backup, NULL),
-                   ==, 0);
+  g_assert_cmpint (
+      td_test_tierdeskd (&out, &err, "backup", "--db", fixture->server->db, "--to", backup, NULL),
+      ==, 0);
   td_test_server_stop (fixture->server);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
@@ -858,30 +822,28 @@ test_restore_new_epoch (Fixture      *fixture,
   td_test_server_start (fixture->server);
 
   health = td_test_request (fixture->server, "GET", "/health", NULL, NULL);
-  g_assert_false (g_str_has_prefix (old_cursor,
-                                    json_object_get_string_member (td_test_object (health),
-                                                                   "epoch")));
+  g_assert_false (g_str_has_prefix (
+      old_cursor, json_object_get_string_member (td_test_object (health), "epoch")));
   path = g_strdup_printf ("/changes?since=%s", old_cursor);
   after = td_test_request (fixture->server, "GET", path, token, NULL);
   g_assert_cmpuint (after->status, ==, 409);
 }
 
 static void
-test_tombstone_horizon (Fixture      *fixture,
-                        gconstpointer data)
+test_tombstone_horizon (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *token = td_test_login (fixture->server, "deskmanager");
   g_autofree char *uuid = create_ticket (fixture, token);
   g_autofree char *path = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  g_autoptr (TdTestResponse) page = td_test_request (fixture->server, "GET", "/changes?since=0",
-                                                     token, NULL);
+  g_autoptr (TdTestResponse) page
+      = td_test_request (fixture->server, "GET", "/changes?since=0", token, NULL);
   g_autoptr (TdTestResponse) current = NULL;
   g_autoptr (TdTestResponse) gone = NULL;
   g_autoptr (TdTestResponse) fresh = NULL;
-  g_autofree char *old_cursor = g_strdup (
-    json_object_get_string_member (td_test_object (page), "cursor"));
+  g_autofree char *old_cursor
+      = g_strdup (json_object_get_string_member (td_test_object (page), "cursor"));
   g_autofree char *ticket_path = g_strdup_printf ("/tickets/%s", uuid);
   g_autofree char *del = NULL;
   g_autofree char *body = NULL;
@@ -892,8 +854,7 @@ test_tombstone_horizon (Fixture      *fixture,
                       json_object_get_int_member (td_test_object (current), "rev"), NULL);
   body = batch (del);
   deleted = td_test_request (fixture->server, "POST", "/commands", token, body);
-  g_assert_cmpstr (json_object_get_string_member (first_result (deleted), "status"), ==,
-                   "applied");
+  g_assert_cmpstr (json_object_get_string_member (first_result (deleted), "status"), ==, "applied");
   g_free (create_ticket (fixture, token));
 
   g_assert_cmpint (td_test_tierdeskd (&out, &err, "purge-tombstones", "--db", fixture->server->db,
@@ -913,25 +874,22 @@ test_tombstone_horizon (Fixture      *fixture,
 }
 
 static void
-test_outside_api (Fixture      *fixture,
-                  gconstpointer data)
+test_outside_api (Fixture *fixture, gconstpointer data)
 {
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/index.html",
-                                          fixture->server->port);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/index.html", fixture->server->port);
   g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
-  g_autoptr (GBytes) bytes = soup_session_send_and_read (fixture->server->session, msg, NULL,
-                                                         NULL);
+  g_autoptr (GBytes) bytes = soup_session_send_and_read (fixture->server->session, msg, NULL, NULL);
 
   g_assert_cmpuint (soup_message_get_status (msg), ==, 404);
-  g_assert_true (g_str_has_prefix (g_bytes_get_data (bytes, NULL),
-                                   "{\"error\":{\"code\":\"not_found\""));
+  g_assert_true (
+      g_str_has_prefix (g_bytes_get_data (bytes, NULL), "{\"error\":{\"code\":\"not_found\""));
 }
 
 static gboolean
-accept_test_certificate (SoupMessage          *msg,
-                         GTlsCertificate      *certificate,
-                         GTlsCertificateFlags  errors,
-                         gpointer              user_data)
+accept_test_certificate (SoupMessage         *msg,
+                         GTlsCertificate     *certificate,
+                         GTlsCertificateFlags errors,
+                         gpointer             user_data)
 {
   /* Self-signed for the test: trust exactly the one we made. */
   return g_tls_certificate_is_same (certificate, user_data);
@@ -948,10 +906,10 @@ test_tls (void)
   g_autofree char *url = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  int status = 0;
-  const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                         "-keyout", NULL, "-out", NULL, "-days", "1", "-subj", "/CN=127.0.0.1",
-                         NULL };
+  int              status = 0;
+  const char      *argv[]
+      = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",        "-keyout", NULL,
+          "-out",    NULL,  "-days", "1",       "-subj",    "/CN=127.0.0.1", NULL };
 
   server->tls_key = g_build_filename (server->dir, "key.pem", NULL);
   server->tls_cert = g_build_filename (server->dir, "cert.pem", NULL);
@@ -975,28 +933,25 @@ test_tls (void)
 }
 
 static void
-test_cli_init_refuses_overwrite (Fixture      *fixture,
-                                 gconstpointer data)
+test_cli_init_refuses_overwrite (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *expected = g_strdup_printf (
-    "tierdeskd: init: %s already exists; tierdeskd init never overwrites a database\n",
-    fixture->server->db);
-  int status = td_test_tierdeskd (&out, &err, "init", "--db", fixture->server->db, "--admin",
-                                  "someone", "--password-file", fixture->server->password_file,
-                                  NULL);
+      "tierdeskd: init: %s already exists; tierdeskd init never overwrites a database\n",
+      fixture->server->db);
+  int status
+      = td_test_tierdeskd (&out, &err, "init", "--db", fixture->server->db, "--admin", "someone",
+                           "--password-file", fixture->server->password_file, NULL);
 
   g_assert_cmpint (status, ==, 1);
   g_assert_cmpstr (err, ==, expected);
 }
 
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

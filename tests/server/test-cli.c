@@ -10,7 +10,7 @@
 
 typedef struct
 {
-  int status;
+  int   status;
   char *out;
   char *err;
 } Result;
@@ -32,15 +32,14 @@ policy_file (void)
 
 /* Runs tierdeskd with a NULL-terminated argument list. */
 static void
-run (Result *result,
-     ...)
+run (Result *result, ...)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autoptr (GError) error = NULL;
   const char *binary = g_getenv ("TD_TIERDESKD");
   const char *arg;
-  int wait_status = 0;
-  va_list args;
+  int         wait_status = 0;
+  va_list     args;
 
   g_assert_nonnull (binary);
   g_ptr_array_add (argv, (gpointer) binary);
@@ -62,7 +61,7 @@ write_temp (const char *contents)
 {
   g_autoptr (GError) error = NULL;
   char *path = NULL;
-  int fd = g_file_open_tmp ("td-policy-XXXXXX.json", &path, &error);
+  int   fd = g_file_open_tmp ("td-policy-XXXXXX.json", &path, &error);
 
   g_assert_no_error (error);
   close (fd);
@@ -111,9 +110,9 @@ test_policy_check_valid (void)
 {
   g_auto (Result) result = { 0 };
   g_autofree char *expected = g_strdup_printf (
-    "%s: valid: LMS-PHASE30-SUPPORT-001 version 1.0 (schema 1): 4 tiers, 4 severities, "
-    "2 calendars, 5 escalation paths, 2 handoff checklists, 20 roles, 16 training topics\n",
-    policy_file ());
+      "%s: valid: LMS-PHASE30-SUPPORT-001 version 1.0 (schema 1): 4 tiers, 4 severities, "
+      "2 calendars, 5 escalation paths, 2 handoff checklists, 20 roles, 16 training topics\n",
+      policy_file ());
 
   run (&result, "policy", "check", policy_file (), NULL);
   g_assert_cmpint (result.status, ==, 0);
@@ -162,8 +161,8 @@ test_policy_check_unreadable (void)
 
   run (&usage, "policy", "check", NULL);
   g_assert_cmpint (usage.status, ==, 2);
-  g_assert_true (g_str_has_prefix (usage.err,
-                                   "tierdeskd: policy check: expected exactly one FILE\n"));
+  g_assert_true (
+      g_str_has_prefix (usage.err, "tierdeskd: policy check: expected exactly one FILE\n"));
 }
 
 static void
@@ -185,15 +184,14 @@ test_sla_due_severity (void)
   g_assert_cmpstr (json_object_get_string_member (json, "resolution_due"), ==,
                    "2026-03-27T23:00:00Z");
   /* The update clock runs from the first response: every hour for SEV-2. */
-  g_assert_cmpstr (json_object_get_string_member (json, "update_due"), ==,
-                   "2026-03-27T16:20:00Z");
+  g_assert_cmpstr (json_object_get_string_member (json, "update_due"), ==, "2026-03-27T16:20:00Z");
   update = json_object_get_object_member (json, "update");
   g_assert_cmpstr (json_object_get_string_member (update, "calendar"), ==, "24x7");
   g_assert_cmpstr (json_object_get_string_member (update, "target"), ==,
                    "SEV-2 target (Every 1 hour)");
-  g_assert_cmpstr (json_object_get_string_member (
-                     json_object_get_object_member (json, "response"), "state"),
-                   ==, "met");
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (json, "response"), "state"), ==,
+      "met");
 }
 
 static void
@@ -232,11 +230,11 @@ test_sla_due_no_clock (void)
   json = parse_object (result.out);
   /* "Next release" has no clock. */
   g_assert_true (json_object_get_null_member (json, "resolution_due"));
-  g_assert_true (json_object_get_null_member (
-    json_object_get_object_member (json, "resolution"), "calendar"));
-  g_assert_cmpstr (json_object_get_string_member (
-                     json_object_get_object_member (json, "resolution"), "target"),
-                   ==, "SEV-4 target (Next release)");
+  g_assert_true (
+      json_object_get_null_member (json_object_get_object_member (json, "resolution"), "calendar"));
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (json, "resolution"), "target"),
+      ==, "SEV-4 target (Next release)");
   /* One business day from Friday 15:00 GMT is Monday 15:00 BST. */
   g_assert_cmpstr (json_object_get_string_member (json, "response_due"), ==,
                    "2026-03-30T14:00:00Z");
@@ -265,15 +263,14 @@ test_sla_due_errors (void)
   g_assert_cmpint (missing.status, ==, 2);
   g_assert_true (g_str_has_prefix (missing.err, "tierdeskd: sla-due: --start is required\n"));
 
-  run (&issue, "sla-due", "--tier", "2", "--issue-type", "nope", "--start",
-       "2026-03-27T15:00:00Z", NULL);
+  run (&issue, "sla-due", "--tier", "2", "--issue-type", "nope", "--start", "2026-03-27T15:00:00Z",
+       NULL);
   g_assert_cmpint (issue.status, ==, 1);
   g_assert_cmpstr (issue.err, ==, "tierdeskd: sla-due: unknown issue type \"nope\"\n");
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
