@@ -23,14 +23,14 @@ typedef enum
 #define TD_DEMO_DATA_N_PEOPLE   300
 #define TD_DEMO_DATA_N_TRAINING 5000
 
-GQuark   td_demo_data_error_quark (void);
+GQuark td_demo_data_error_quark (void);
 /* Fills a migrated server store in one transaction; the same arguments give
  * the same rows. @now is the instant the data set is built around. */
-gboolean td_demo_data_generate    (sqlite3   *db,
-                                   TdPolicy  *policy,
-                                   guint      n_tickets,
-                                   guint32    seed,
-                                   gint64     now,
-                                   GError   **error);
+gboolean td_demo_data_generate (sqlite3  *db,
+                                TdPolicy *policy,
+                                guint     n_tickets,
+                                guint32   seed,
+                                gint64    now,
+                                GError  **error);
 
 G_END_DECLS

@@ -19,8 +19,8 @@
 
 /* One generated store shared by the read-only tests: generating is the
  * slow part. */
-static char *tmp_dir;
-static char *shared_path;
+static char     *tmp_dir;
+static char     *shared_path;
 static TdPolicy *shared_policy;
 
 static TdPolicy *
@@ -63,11 +63,23 @@ create_store (const char *name)
   g_autoptr (GError) error = NULL;
   sqlite3 *db = open_db (path);
 
-  g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL), ==,
-                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL), ==, SQLITE_OK);
   td_schema_migrate (db, TD_SCHEMA_SERVER, &error);
   g_assert_no_error (error);
   return db;
+}
+
+static gint64
+query_int (sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64        value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
 }
 
 static sqlite3 *
@@ -76,9 +88,13 @@ generate_store (const char *name, guint n_tickets, guint32 seed)
   g_autoptr (GError) error = NULL;
   sqlite3 *db = create_store (name);
 
-  g_assert_true (td_demo_data_generate (db, shared_policy, n_tickets, seed, now_instant (),
-                                        &error));
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA cache_size = -3000", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_true (
+      td_demo_data_generate (db, shared_policy, n_tickets, seed, now_instant (), &error));
   g_assert_no_error (error);
+  /* The connection is handed back as it came. */
+  g_assert_true (sqlite3_get_autocommit (db));
+  g_assert_cmpint (query_int (db, "PRAGMA cache_size"), ==, -3000);
   return db;
 }
 
@@ -93,19 +109,6 @@ shared_db (void)
       shared_path = g_build_filename (tmp_dir, "shared.db", NULL);
     }
   return open_db (shared_path);
-}
-
-static gint64
-query_int (sqlite3 *db, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
 }
 
 static sqlite3_stmt *
@@ -135,7 +138,7 @@ dump_synced (sqlite3 *db)
   for (guint i = 0; tables[i] != NULL; i++)
     {
       g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s ORDER BY rev", tables[i]);
-      sqlite3_stmt *stmt = prepare (db, sql);
+      sqlite3_stmt    *stmt = prepare (db, sql);
 
       g_string_append_printf (dump, "== %s\n", tables[i]);
       while (sqlite3_step (stmt) == SQLITE_ROW)
@@ -156,10 +159,10 @@ dump_synced (sqlite3 *db)
 static void
 test_counts (void)
 {
-  sqlite3 *db = shared_db ();
+  sqlite3   *db = shared_db ();
   GPtrArray *rotas = td_policy_get_rota_templates (shared_policy);
-  gint64 members = 0;
-  gint64 events;
+  gint64     members = 0;
+  gint64     events;
 
   for (guint i = 0; i < rotas->len; i++)
     {
@@ -210,10 +213,10 @@ lookup_field (const char *field_id, gpointer user_data)
 static void
 test_required_fields (void)
 {
-  sqlite3 *db = shared_db ();
+  sqlite3      *db = shared_db ();
   sqlite3_stmt *stmt = prepare (db, "SELECT * FROM ticket");
-  GPtrArray *fields = td_policy_get_ticket_fields (shared_policy);
-  guint n = 0;
+  GPtrArray    *fields = td_policy_get_ticket_fields (shared_policy);
+  guint         n = 0;
 
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
@@ -237,15 +240,15 @@ test_required_fields (void)
       for (guint i = 0; i < fields->len; i++)
         {
           const TdTicketField *field = g_ptr_array_index (fields, i);
-          const char *value = g_hash_table_lookup (row, field->id);
+          const char          *value = g_hash_table_lookup (row, field->id);
 
           if (field->required)
             g_assert_true (value != NULL && value[0] != '\0');
         }
 
       g_assert_cmpstr (g_hash_table_lookup (row, "title"), !=, "");
-      g_assert_true (g_regex_match_simple ("^E[0-9]{5}$", g_hash_table_lookup (row, "user_id"),
-                                           0, 0));
+      g_assert_true (
+          g_regex_match_simple ("^E[0-9]{5}$", g_hash_table_lookup (row, "user_id"), 0, 0));
       g_assert_nonnull (strstr (g_hash_table_lookup (row, "contact"), "@example.com"));
       g_assert_nonnull (g_hash_table_lookup (row, "owner"));
       g_assert_nonnull (g_hash_table_lookup (row, "created_by"));
@@ -272,7 +275,7 @@ test_required_fields (void)
 static void
 test_triage (void)
 {
-  sqlite3 *db = shared_db ();
+  sqlite3      *db = shared_db ();
   sqlite3_stmt *stmt = prepare (db, "SELECT impact, urgency, severity, priority, pir_required, "
                                     "issue_type, tier FROM ticket");
   g_autoptr (GHashTable) severities = g_hash_table_new (g_str_hash, g_str_equal);
@@ -280,8 +283,8 @@ test_triage (void)
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       g_autoptr (GError) error = NULL;
-      const TdTriageRule *rule = td_triage (shared_policy, column_text (stmt, 0),
-                                            column_text (stmt, 1), &error);
+      const TdTriageRule *rule
+          = td_triage (shared_policy, column_text (stmt, 0), column_text (stmt, 1), &error);
       const char *issue_type = column_text (stmt, 5);
 
       g_assert_no_error (error);
@@ -312,14 +315,14 @@ test_triage (void)
 static void
 test_revisions (void)
 {
-  sqlite3 *db = shared_db ();
+  sqlite3           *db = shared_db ();
   const char *const *tables = td_schema_get_synced_tables ();
   g_autoptr (GString) all = g_string_new ("SELECT rev FROM (");
   g_autofree char *count_sql = NULL;
   g_autofree char *distinct_sql = NULL;
   g_autofree char *max_sql = NULL;
   g_autofree char *min_sql = NULL;
-  gint64 count;
+  gint64           count;
 
   for (guint i = 0; tables[i] != NULL; i++)
     {
@@ -370,26 +373,30 @@ static void
 test_existing_head (void)
 {
   g_autoptr (GError) error = NULL;
-  sqlite3 *db = create_store ("head.db");
+  sqlite3         *db = create_store ("head.db");
   g_autofree char *dump = NULL;
 
   /* Revisions continue from whatever the store has handed out already. */
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE meta SET value = 1000 WHERE key = 'head_rev'", NULL,
-                                 NULL, NULL),
-                   ==, SQLITE_OK);
+  g_assert_cmpint (
+      sqlite3_exec (db, "UPDATE meta SET value = 1000 WHERE key = 'head_rev'", NULL, NULL, NULL),
+      ==, SQLITE_OK);
   g_assert_true (td_demo_data_generate (db, shared_policy, 20, 7, now_instant (), &error));
   g_assert_no_error (error);
   g_assert_cmpint (query_int (db, "SELECT min(rev) FROM person"), ==, 1001);
   g_assert_cmpint (query_int (db, "SELECT value FROM meta WHERE key = 'head_rev'"), ==,
                    query_int (db, "SELECT max(rev) FROM ticket"));
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM ticket"), ==, 20);
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM temp.sqlite_master"), ==, 0);
 
   /* The same seed again collides on every uuid: nothing of the second
    * run may stay behind. */
   dump = dump_synced (db);
   g_assert_false (td_demo_data_generate (db, shared_policy, 20, 7, now_instant (), &error));
   g_assert_error (error, TD_DEMO_DATA_ERROR, TD_DEMO_DATA_ERROR_SQLITE);
+  g_test_message ("%s", error->message);
   g_assert_true (sqlite3_get_autocommit (db));
+  /* The staging table went with the rollback. */
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM temp.sqlite_master"), ==, 0);
   {
     g_autofree char *after = dump_synced (db);
 
@@ -403,9 +410,9 @@ test_existing_head (void)
 static void
 test_determinism (void)
 {
-  sqlite3 *a = generate_store ("a.db", N_TICKETS, SEED);
-  sqlite3 *b = generate_store ("b.db", N_TICKETS, SEED);
-  sqlite3 *c = generate_store ("c.db", N_TICKETS, SEED + 1);
+  sqlite3         *a = generate_store ("a.db", N_TICKETS, SEED);
+  sqlite3         *b = generate_store ("b.db", N_TICKETS, SEED);
+  sqlite3         *c = generate_store ("c.db", N_TICKETS, SEED + 1);
   g_autofree char *dump_a = dump_synced (a);
   g_autofree char *dump_b = dump_synced (b);
   g_autofree char *dump_c = dump_synced (c);
@@ -421,13 +428,13 @@ test_determinism (void)
 static void
 test_sla_states (void)
 {
-  sqlite3 *db = shared_db ();
+  sqlite3      *db = shared_db ();
   sqlite3_stmt *stmt = prepare (db, "SELECT tier, severity, issue_type, created_at, "
                                     "first_response_at, last_update_at, resolved_at "
                                     "FROM ticket WHERE status IN ('new', 'in_progress')");
-  TdInstant now = now_instant ();
-  guint counts[TD_SLA_MET + 1] = { 0 };
-  guint open = 0;
+  TdInstant     now = now_instant ();
+  guint         counts[TD_SLA_MET + 1] = { 0 };
+  guint         open = 0;
 
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
@@ -464,7 +471,7 @@ static char **
 json_strv (JsonArray *array)
 {
   GStrvBuilder *builder = g_strv_builder_new ();
-  char **strv;
+  char        **strv;
 
   for (guint i = 0; i < json_array_get_length (array); i++)
     g_strv_builder_add (builder, json_array_get_string_element (array, i));
@@ -479,33 +486,33 @@ json_strv (JsonArray *array)
 static void
 test_history (void)
 {
-  sqlite3 *db = shared_db ();
+  sqlite3      *db = shared_db ();
   sqlite3_stmt *tickets = prepare (db, "SELECT uuid, tier, severity, status, owner, created_at, "
                                        "tier_entered_at, first_response_at, last_update_at, "
                                        "resolved_at, closed_at FROM ticket");
   sqlite3_stmt *events = prepare (db, "SELECT kind, at, data FROM ticket_event "
                                       "WHERE ticket = ?1 ORDER BY at");
   sqlite3_stmt *owner = prepare (db, "SELECT tier FROM person WHERE uuid = ?1");
-  TdInstant now = now_instant ();
-  guint n_escalations = 0;
+  TdInstant     now = now_instant ();
+  guint         n_escalations = 0;
   g_autoptr (GHashTable) paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   while (sqlite3_step (tickets) == SQLITE_ROW)
     {
-      int tier = sqlite3_column_int (tickets, 1);
+      int         tier = sqlite3_column_int (tickets, 1);
       const char *severity = column_text (tickets, 2);
       const char *status = column_text (tickets, 3);
-      gint64 created = sqlite3_column_int64 (tickets, 5);
-      gint64 tier_entered = sqlite3_column_int64 (tickets, 6);
-      gint64 first_response = sqlite3_column_int64 (tickets, 7);
-      gint64 last_update = sqlite3_column_int64 (tickets, 8);
-      gint64 resolved = sqlite3_column_int64 (tickets, 9);
-      gint64 closed = sqlite3_column_int64 (tickets, 10);
-      gint64 last_at = created;
-      gint64 last_escalation = created;
-      int current_tier = 1;
+      gint64      created = sqlite3_column_int64 (tickets, 5);
+      gint64      tier_entered = sqlite3_column_int64 (tickets, 6);
+      gint64      first_response = sqlite3_column_int64 (tickets, 7);
+      gint64      last_update = sqlite3_column_int64 (tickets, 8);
+      gint64      resolved = sqlite3_column_int64 (tickets, 9);
+      gint64      closed = sqlite3_column_int64 (tickets, 10);
+      gint64      last_at = created;
+      gint64      last_escalation = created;
+      int         current_tier = 1;
       const char *last_status = "new";
-      guint n_events = 0;
+      guint       n_events = 0;
 
       /* Clocks in order, and consistent with the status. */
       g_assert_cmpint (created, <=, now);
@@ -531,7 +538,7 @@ test_history (void)
       while (sqlite3_step (events) == SQLITE_ROW)
         {
           const char *kind = column_text (events, 0);
-          gint64 at = sqlite3_column_int64 (events, 1);
+          gint64      at = sqlite3_column_int64 (events, 1);
           const char *data = column_text (events, 2);
 
           g_assert_cmpint (at, >, n_events == 0 ? created - 1 : last_at);
@@ -544,8 +551,7 @@ test_history (void)
               g_autoptr (JsonNode) node = json_from_string (data, NULL);
 
               g_assert_nonnull (node);
-              last_status = json_object_get_string_member (json_node_get_object (node),
-                                                           "status");
+              last_status = json_object_get_string_member (json_node_get_object (node), "status");
               last_status = g_intern_string (last_status);
             }
           else if (g_str_equal (kind, "assign"))
@@ -560,10 +566,10 @@ test_history (void)
               g_autoptr (JsonNode) node = json_from_string (data, NULL);
               g_autoptr (GError) error = NULL;
               g_auto (GStrv) checked = NULL;
-              JsonObject *object;
-              TdEscalationRequest request = { 0 };
+              JsonObject             *object;
+              TdEscalationRequest     request = { 0 };
               const TdEscalationPath *path;
-              int to_tier;
+              int                     to_tier;
 
               g_assert_nonnull (node);
               object = json_node_get_object (node);
@@ -610,12 +616,12 @@ test_history (void)
 static void
 test_people (void)
 {
-  sqlite3 *db = shared_db ();
-  GPtrArray *tiers = td_policy_get_tiers (shared_policy);
+  sqlite3      *db = shared_db ();
+  GPtrArray    *tiers = td_policy_get_tiers (shared_policy);
   sqlite3_stmt *stmt = prepare (db, "SELECT role, tier, sub_team, email, phone, time_zone, "
                                     "start_date FROM person");
   sqlite3_stmt *count = prepare (db, "SELECT count(*) FROM person WHERE role = ?1");
-  TdInstant now = now_instant ();
+  TdInstant     now = now_instant ();
   g_autoptr (GDateTime) now_time = g_date_time_new_from_unix_utc (now);
   g_autoptr (GDateTime) three_years = g_date_time_add_years (now_time, -3);
   g_autofree char *earliest = g_date_time_format (three_years, "%Y-%m-%d");
@@ -629,12 +635,12 @@ test_people (void)
       for (guint j = 0; j < tier->team_structure->len; j++)
         {
           const TdTeamSlot *slot = g_ptr_array_index (tier->team_structure, j);
-          gint64 slots = 0;
+          gint64            slots = 0;
 
           for (guint k = 0; k < tier->team_structure->len; k++)
-            if (g_str_equal (((const TdTeamSlot *) g_ptr_array_index (tier->team_structure, k))
-                               ->role,
-                             slot->role))
+            if (g_str_equal (
+                    ((const TdTeamSlot *) g_ptr_array_index (tier->team_structure, k))->role,
+                    slot->role))
               slots++;
           sqlite3_bind_text (count, 1, slot->role, -1, SQLITE_STATIC);
           g_assert_cmpint (sqlite3_step (count), ==, SQLITE_ROW);
@@ -645,15 +651,15 @@ test_people (void)
 
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      const char *role_id = column_text (stmt, 0);
+      const char   *role_id = column_text (stmt, 0);
       const TdRole *role = td_policy_get_role (shared_policy, role_id);
-      const char *sub_team = column_text (stmt, 2);
-      const char *start = column_text (stmt, 6);
+      const char   *sub_team = column_text (stmt, 2);
+      const char   *start = column_text (stmt, 6);
 
       g_assert_nonnull (role);
       g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, role->tier);
-      g_assert_true (g_regex_match_simple ("^[a-z-]+\\.[a-z-]+@example\\.com$",
-                                           column_text (stmt, 3), 0, 0));
+      g_assert_true (
+          g_regex_match_simple ("^[a-z-]+\\.[a-z-]+@example\\.com$", column_text (stmt, 3), 0, 0));
       g_assert_true (g_regex_match_simple ("^(\\+44 20 7946 0[0-9]{3}|\\+1 212 555 01[0-9]{2})$",
                                            column_text (stmt, 4), 0, 0));
       g_assert_true (g_str_equal (column_text (stmt, 5), "Europe/London")
@@ -664,7 +670,7 @@ test_people (void)
       if (sub_team != NULL)
         {
           const TdTier *tier = td_policy_get_tier (shared_policy, role->tier);
-          gboolean known = FALSE;
+          gboolean      known = FALSE;
 
           for (guint i = 0; tier != NULL && tier->sub_teams != NULL && i < tier->sub_teams->len;
                i++)
@@ -693,19 +699,19 @@ test_people (void)
 static void
 test_rotations (void)
 {
-  sqlite3 *db = shared_db ();
+  sqlite3   *db = shared_db ();
   GPtrArray *rotas = td_policy_get_rota_templates (shared_policy);
 
   for (guint i = 0; i < rotas->len; i++)
     {
       const TdRotaTemplate *rota = g_ptr_array_index (rotas, i);
-      sqlite3_stmt *stmt = prepare (db, "SELECT uuid, tier, weeks, positions, time_zone, "
-                                        "handoff_time, start_date FROM rotation "
-                                        "WHERE policy_id = ?1");
-      sqlite3_stmt *members = prepare (db, "SELECT m.week, m.position, p.tier, p.uuid "
-                                           "FROM rotation_member m JOIN person p "
-                                           "ON p.uuid = m.person WHERE m.rotation = ?1 "
-                                           "ORDER BY m.week, m.position");
+      sqlite3_stmt         *stmt = prepare (db, "SELECT uuid, tier, weeks, positions, time_zone, "
+                                                        "handoff_time, start_date FROM rotation "
+                                                        "WHERE policy_id = ?1");
+      sqlite3_stmt         *members = prepare (db, "SELECT m.week, m.position, p.tier, p.uuid "
+                                                           "FROM rotation_member m JOIN person p "
+                                                           "ON p.uuid = m.person WHERE m.rotation = ?1 "
+                                                           "ORDER BY m.week, m.position");
       g_autoptr (JsonNode) positions = NULL;
       g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       g_autoptr (GHashTable) busy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -734,7 +740,7 @@ test_rotations (void)
       sqlite3_bind_text (members, 1, column_text (stmt, 0), -1, SQLITE_TRANSIENT);
       while (sqlite3_step (members) == SQLITE_ROW)
         {
-          int week = sqlite3_column_int (members, 0);
+          int              week = sqlite3_column_int (members, 0);
           g_autofree char *key = g_strdup_printf ("%d/%s", week, column_text (members, 1));
           g_autofree char *person = g_strdup_printf ("%d/%s", week, column_text (members, 3));
 
@@ -755,13 +761,13 @@ test_rotations (void)
 static void
 test_training (void)
 {
-  sqlite3 *db = shared_db ();
+  sqlite3      *db = shared_db ();
   sqlite3_stmt *stmt = prepare (db, "SELECT t.topic, t.minutes, p.tier, p.start_date, "
                                     "t.completed_on, trainer.role "
                                     "FROM training_record t JOIN person p ON p.uuid = t.person "
                                     "JOIN person trainer ON trainer.uuid = t.trainer");
-  GPtrArray *topics = td_policy_get_training (shared_policy);
-  guint n = 0;
+  GPtrArray    *topics = td_policy_get_training (shared_policy);
+  guint         n = 0;
 
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
@@ -779,6 +785,13 @@ test_training (void)
       g_assert_cmpstr (column_text (stmt, 4), >, column_text (stmt, 3));
       g_assert_cmpstr (column_text (stmt, 4), <=, "2026-11-20");
       g_assert_true (td_policy_role_may (shared_policy, column_text (stmt, 5), "training.write"));
+      {
+        GDate day;
+
+        /* Sessions happen on working days. */
+        g_assert_true (td_time_parse_date (column_text (stmt, 4), &day));
+        g_assert_cmpint (g_date_get_weekday (&day), <=, G_DATE_FRIDAY);
+      }
       n++;
     }
   sqlite3_finalize (stmt);
