@@ -218,6 +218,8 @@ next_rev (sqlite3 *db)
   return rev;
 }
 
+static const char *const json_columns[] = { "data", "positions", "authority", "approval", NULL };
+
 static void
 add_column (JsonBuilder *builder, sqlite3_stmt *stmt, int column)
 {
@@ -234,7 +236,23 @@ add_column (JsonBuilder *builder, sqlite3_stmt *stmt, int column)
         json_builder_add_null_value (builder);
         break;
       default:
-        json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, column));
+        {
+          const char *name = sqlite3_column_name (stmt, column);
+          const char *text = (const char *) sqlite3_column_text (stmt, column);
+          g_autoptr (JsonParser) parser = NULL;
+
+          /* Columns that hold JSON go out as JSON, not as a string of it. */
+          if (g_strv_contains (json_columns, name))
+            {
+              parser = json_parser_new_immutable ();
+              if (json_parser_load_from_data (parser, text, -1, NULL))
+                {
+                  json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
+                  break;
+                }
+            }
+          json_builder_add_string_value (builder, text);
+        }
         break;
     }
 }

@@ -285,6 +285,14 @@ test_escalation_rules (Fixture *fixture, gconstpointer data)
       "\"checklist\": [\"documented\", \"impact\", \"steps\", \"evidence\", \"troubleshooting\", "
       "\"user-notified\"]}}");
   g_assert_cmpuint (allowed->status, ==, 201);
+  {
+    /* The event records the path taken, as JSON. */
+    JsonObject *event_data = json_object_get_object_member (td_test_object (allowed), "data");
+
+    g_assert_nonnull (event_data);
+    g_assert_cmpstr (json_object_get_string_member (event_data, "path"), ==, "t1-t2");
+    g_assert_cmpint (json_object_get_int_member (event_data, "from_tier"), ==, 1);
+  }
 
   ticket = td_test_request (fixture->server, "GET", ticket_path, token, NULL);
   g_assert_cmpint (json_object_get_int_member (td_test_object (ticket), "tier"), ==, 2);
