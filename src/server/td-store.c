@@ -16,6 +16,7 @@
 
 #include "td-auth.h"
 #include "td-escalation.h"
+#include "td-json-reader.h"
 #include "td-schema.h"
 #include "td-store.h"
 #include "td-time.h"
@@ -729,6 +730,17 @@ td_store_add_account (TdStore    *self,
   return TRUE;
 }
 
+/* Ends every session of @username at once. */
+static void
+revoke_tokens (sqlite3 *db, const char *username)
+{
+  g_autoptr (Statement) revoke = prepare (db, "UPDATE token SET revoked = 1 WHERE account = "
+                                              "(SELECT id FROM account WHERE username = ?)");
+
+  sqlite3_bind_text (revoke, 1, username, -1, SQLITE_STATIC);
+  sqlite3_step (revoke);
+}
+
 gboolean
 td_store_set_disabled (TdStore    *self,
                        const char *username,
@@ -738,7 +750,6 @@ td_store_set_disabled (TdStore    *self,
 {
   g_autoptr (GMutexLocker) locker = NULL;
   g_autoptr (Statement) stmt = NULL;
-  g_autoptr (Statement) revoke = NULL;
 
   g_return_val_if_fail (TD_IS_STORE (self), FALSE);
   locker = g_mutex_locker_new (&self->lock);
@@ -755,12 +766,7 @@ td_store_set_disabled (TdStore    *self,
     }
   /* Disabling someone ends their sessions now, not when tokens expire. */
   if (disabled)
-    {
-      revoke = prepare (self->db, "UPDATE token SET revoked = 1 WHERE account = "
-                                  "(SELECT id FROM account WHERE username = ?)");
-      sqlite3_bind_text (revoke, 1, username, -1, SQLITE_STATIC);
-      sqlite3_step (revoke);
-    }
+    revoke_tokens (self->db, username);
   audit (self->db, td_time_now (), actor, disabled ? "disable account" : "enable account",
          "account", username, NULL, NULL);
   return TRUE;
@@ -775,7 +781,6 @@ td_store_set_password (TdStore    *self,
 {
   g_autoptr (GMutexLocker) locker = NULL;
   g_autoptr (Statement) stmt = NULL;
-  g_autoptr (Statement) revoke = NULL;
   g_autofree char *hash = td_auth_hash_password (password, error);
 
   g_return_val_if_fail (TD_IS_STORE (self), FALSE);
@@ -793,10 +798,7 @@ td_store_set_password (TdStore    *self,
                    username);
       return FALSE;
     }
-  revoke = prepare (self->db, "UPDATE token SET revoked = 1 WHERE account = "
-                              "(SELECT id FROM account WHERE username = ?)");
-  sqlite3_bind_text (revoke, 1, username, -1, SQLITE_STATIC);
-  sqlite3_step (revoke);
+  revoke_tokens (self->db, username);
   audit (self->db, td_time_now (), actor, "set password", "account", username, NULL, NULL);
   return TRUE;
 }
@@ -2047,33 +2049,11 @@ find_field (const EntitySpec *entity, const char *name)
   return NULL;
 }
 
-static const char *
-type_name (JsonNode *node)
-{
-  if (JSON_NODE_HOLDS_NULL (node))
-    return "null";
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    return "an object";
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    return "an array";
-  switch (json_node_get_value_type (node))
-    {
-      case G_TYPE_STRING:
-        return "a string";
-      case G_TYPE_INT64:
-        return "an integer";
-      case G_TYPE_BOOLEAN:
-        return "a boolean";
-      default:
-        return "a number";
-    }
-}
-
 static TdApiError *
 wrong_type (const char *path, const char *expected, JsonNode *found)
 {
   return td_api_error_new (400, "wrong_type", path, "%s: expected %s, found %s", path, expected,
-                           type_name (found));
+                           td_json_node_describe (found));
 }
 
 static gboolean

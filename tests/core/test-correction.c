@@ -4,29 +4,7 @@
  */
 #include "td-correction.h"
 
-static char *
-policy_path (void)
-{
-  const char *env = g_getenv ("TD_POLICY_FILE");
-
-  if (env != NULL && env[0] != '\0')
-    return g_strdup (env);
-  /* G_TEST_SRCDIR is tests/, so the source root is one level up. */
-  return g_test_build_filename (G_TEST_DIST, "..", "data", "policy", "lms-support-model.json",
-                                NULL);
-}
-
-static TdPolicy *
-shipped_policy (void)
-{
-  g_autofree char *path = policy_path ();
-  g_autoptr (GError) error = NULL;
-  TdPolicy *policy = td_policy_new_from_file (path, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (policy);
-  return policy;
-}
+#include "td-test-util.h"
 
 static void
 assert_decision (TdPolicy            *policy,
@@ -55,7 +33,7 @@ assert_decision (TdPolicy            *policy,
 static void
 test_single_balance (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   const char *needs = "Single user balance needs Manager approval from Application Support Lead, "
                       "Service Desk Manager or Engineering Manager";
 
@@ -89,7 +67,7 @@ test_single_balance (void)
 static void
 test_bulk_balance (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   const char *needs = "Bulk balance adjustment needs Director approval from IT Director";
 
   assert_decision (policy, "bulk-balance", "app-support-analyst", NULL,
@@ -118,7 +96,7 @@ test_bulk_balance (void)
 static void
 test_historical (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   const char *needs = "Historical data needs Compliance approval from Compliance Officer";
 
   assert_decision (policy, "historical", "engineer", NULL, TD_CORRECTION_NEEDS_APPROVAL, needs);
@@ -142,7 +120,7 @@ test_historical (void)
 static void
 test_audit_sensitive (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   const char *text = "Audit-sensitive data may not be corrected: prohibited (Never at Tier 2)";
   const char *approvers[] = { NULL, "app-support-lead", "it-director", "compliance-officer" };
   GPtrArray  *roles = td_policy_get_roles (policy);
@@ -170,7 +148,7 @@ test_audit_sensitive (void)
 static void
 test_unknown (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
 
   assert_decision (policy, "nope", "app-support-lead", "it-director", TD_CORRECTION_UNKNOWN_TYPE,
                    "unknown correction type \"nope\"");

@@ -7,32 +7,10 @@
 #include "td-escalation.h"
 #include "td-time.h"
 
+#include "td-test-util.h"
+
 #define MINUTE ((gint64) 60)
 #define HOUR   ((gint64) 3600)
-
-static char *
-policy_path (void)
-{
-  const char *env = g_getenv ("TD_POLICY_FILE");
-
-  if (env != NULL && env[0] != '\0')
-    return g_strdup (env);
-  /* G_TEST_SRCDIR is tests/, so the source root is one level up. */
-  return g_test_build_filename (G_TEST_DIST, "..", "data", "policy", "lms-support-model.json",
-                                NULL);
-}
-
-static TdPolicy *
-shipped_policy (void)
-{
-  g_autofree char *path = policy_path ();
-  g_autoptr (GError) error = NULL;
-  TdPolicy *policy = td_policy_new_from_file (path, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (policy);
-  return policy;
-}
 
 static TdInstant
 iso (const char *text)
@@ -109,7 +87,7 @@ find_option (GPtrArray *options, const char *path_id)
 static void
 test_t1_t2_needs_checklist (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdEscalationRequest request = { 0 };
   const char         *some[] = { "documented", "steps", NULL };
 
@@ -151,7 +129,7 @@ test_t1_t2_needs_checklist (void)
 static void
 test_t1_t2_allowed (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdEscalationRequest request = { 0 };
 
   request.tier = 1;
@@ -167,7 +145,7 @@ test_t1_t2_allowed (void)
 static void
 test_t1_options (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   g_autoptr (GPtrArray) options = NULL;
   TdEscalationRequest request = { 0 };
   const char *some[] = { "documented", "impact", "steps", "evidence", "troubleshooting", NULL };
@@ -225,7 +203,7 @@ test_t1_options (void)
 static void
 test_t2_t3 (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdEscalationRequest request = { 0 };
   const char         *some[]
       = { "hypothesis", "technical-evidence", "business-impact", "workaround", NULL };
@@ -262,7 +240,7 @@ test_t2_t3 (void)
 static void
 test_t3_t4 (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdEscalationRequest request = { 0 };
 
   /* No checklist, no severity restriction: the first path that fits wins. */
@@ -278,7 +256,7 @@ test_t3_t4 (void)
 static void
 test_sev1_direct (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   g_autoptr (GError) error = NULL;
   TdEscalationRequest     request = { 0 };
   const TdEscalationPath *path;
@@ -304,7 +282,7 @@ test_sev1_direct (void)
 static void
 test_sev2_not_direct (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdEscalationRequest request = { 0 };
 
   request.tier = 1;
@@ -329,7 +307,7 @@ test_sev2_not_direct (void)
 static void
 test_any_t4_reasons (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdEscalationRequest request = { 0 };
 
   request.tier = 2;
@@ -365,7 +343,7 @@ test_any_t4_reasons (void)
 static void
 test_reasons_only_path (void)
 {
-  g_autofree char *path = policy_path ();
+  g_autofree char *path = td_test_policy_path ();
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
   g_autoptr (GString) changed = NULL;
@@ -397,7 +375,7 @@ test_reasons_only_path (void)
 static void
 test_from_tier4 (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   g_autoptr (GPtrArray) options = NULL;
   TdEscalationRequest request = { 0 };
 
@@ -425,7 +403,7 @@ test_from_tier4 (void)
 static void
 test_down_is_not_escalation (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   g_autoptr (GPtrArray) options = NULL;
   TdEscalationRequest request = { 0 };
 
@@ -473,7 +451,7 @@ time_limit (TdPolicy             *policy,
 static void
 test_time_limit_tier1 (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdEscalationDeadline out;
   TdInstant            entered = iso ("2026-03-10T10:00:00Z");
   TdInterval           pause = { entered + 5 * MINUTE, entered + 20 * MINUTE };
@@ -503,7 +481,7 @@ test_time_limit_tier1 (void)
 static void
 test_time_limit_tier2 (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdEscalationDeadline out;
   TdInstant            entered = iso ("2026-03-27T16:00:00Z");
 
@@ -540,7 +518,7 @@ test_time_limit_tier2 (void)
 static void
 test_time_limit_tier3 (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdEscalationDeadline out;
   TdInstant            entered = iso ("2026-03-27T16:00:00Z");
 
@@ -579,7 +557,7 @@ assert_no_limit (TdPolicy *policy, int tier, const char *severity)
 static void
 test_time_limit_none (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
 
   /* [7.2] lists Tier 3 limits for SEV-1 and SEV-2 only. */
   assert_no_limit (policy, 3, "SEV-3");
@@ -664,7 +642,7 @@ test_time_per_tier (void)
 static void
 test_pir_required (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
 
   g_assert_true (td_escalation_pir_required (policy, "SEV-1"));
   g_assert_true (td_escalation_pir_required (policy, "SEV-2"));

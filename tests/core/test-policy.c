@@ -6,40 +6,7 @@
 
 #include "td-policy.h"
 
-static char *
-policy_path (void)
-{
-  const char *env = g_getenv ("TD_POLICY_FILE");
-
-  if (env != NULL)
-    return g_strdup (env);
-  return g_test_build_filename (G_TEST_DIST, "..", "data", "policy", "lms-support-model.json",
-                                NULL);
-}
-
-static char *
-shipped_text (void)
-{
-  g_autofree char *path = policy_path ();
-  g_autoptr (GError) error = NULL;
-  char *text = NULL;
-
-  g_file_get_contents (path, &text, NULL, &error);
-  g_assert_no_error (error);
-  return text;
-}
-
-static TdPolicy *
-shipped_policy (void)
-{
-  g_autofree char *path = policy_path ();
-  g_autoptr (GError) error = NULL;
-  TdPolicy *policy = td_policy_new_from_file (path, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (policy);
-  return policy;
-}
+#include "td-test-util.h"
 
 /* The shipped file with @from replaced by @to, which must occur exactly once,
  * so a test never silently mutates nothing. */
@@ -74,7 +41,7 @@ assert_errors (const char *text, const char *const *expected)
 static void
 assert_mutation_error (const char *from, const char *to, const char *expected)
 {
-  g_autofree char *text = shipped_text ();
+  g_autofree char *text = td_test_shipped_text ();
   g_autofree char *broken = mutate (text, from, to);
   const char      *errors[] = { expected, NULL };
 
@@ -86,7 +53,7 @@ assert_mutation_error (const char *from, const char *to, const char *expected)
 static void
 test_shipped_loads (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   const TdPolicyDocument *document = td_policy_get_document (policy);
   g_autofree char        *summary = td_policy_describe (policy);
 
@@ -105,7 +72,7 @@ test_shipped_loads (void)
 static void
 test_shipped_tiers (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   struct
   {
     int         level;
@@ -161,7 +128,7 @@ test_shipped_tiers (void)
 static void
 test_shipped_issue_types (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   struct
   {
     const char *id;
@@ -201,7 +168,7 @@ test_shipped_issue_types (void)
 static void
 test_shipped_severities (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   const TdSeverity *sev1 = td_policy_get_severity (policy, "SEV-1");
   const TdSeverity *sev3 = td_policy_get_severity (policy, "SEV-3");
   const TdSeverity *sev4 = td_policy_get_severity (policy, "SEV-4");
@@ -225,7 +192,7 @@ test_shipped_severities (void)
 static void
 test_shipped_fields_and_triage (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   GPtrArray *fields = td_policy_get_ticket_fields (policy);
   guint      required = 0;
 
@@ -248,7 +215,7 @@ test_shipped_fields_and_triage (void)
 static void
 test_shipped_escalation (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   GPtrArray         *limits = td_policy_get_time_limits (policy);
   const TdChecklist *t1 = td_policy_get_checklist (policy, "t1-t2");
   const TdChecklist *t2 = td_policy_get_checklist (policy, "t2-t3");
@@ -271,7 +238,7 @@ test_shipped_escalation (void)
 static void
 test_shipped_rotas_tools_training (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   GPtrArray            *rotas = td_policy_get_rota_templates (policy);
   GPtrArray            *training = td_policy_get_training (policy);
   double                onboarding_hours[5] = { 0 };
@@ -314,11 +281,11 @@ test_shipped_rotas_tools_training (void)
 static void
 test_shipped_placeholders_empty (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   GPtrArray       *tiers = td_policy_get_tiers (policy);
   GPtrArray       *rotas = td_policy_get_rota_templates (policy);
   GPtrArray       *card = td_policy_get_contact_card (policy);
-  g_autofree char *text = shipped_text ();
+  g_autofree char *text = td_test_shipped_text ();
 
   g_assert_null (strstr (text, "[TBD]"));
   g_assert_null (strstr (text, "[Name]"));
@@ -360,7 +327,7 @@ test_shipped_placeholders_empty (void)
 static void
 test_shipped_permissions (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
 
   g_assert_cmpuint (td_policy_get_permissions (policy)->len, ==, 15);
   g_assert_true (td_policy_role_may (policy, "service-desk-analyst", "ticket.create"));
@@ -387,7 +354,7 @@ test_shipped_permissions (void)
 static void
 test_calendars (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdCalendar *always = td_policy_get_calendar (policy, "24x7");
   TdCalendar *business = td_policy_get_calendar (policy, "business-hours");
 
@@ -589,7 +556,7 @@ test_error_escalation_downwards (void)
 static void
 test_error_all_reported (void)
 {
-  g_autofree char *text = shipped_text ();
+  g_autofree char *text = td_test_shipped_text ();
   g_autofree char *once = mutate (text, "\"id\": \"t1-ticketing\"", "\"id\": \"t1-lms-overview\"");
   g_autofree char *twice
       = mutate (once, "\"approver\": \"app-support-lead\"", "\"approver\": \"app-support-boss\"");
@@ -609,7 +576,7 @@ test_error_all_reported (void)
 static void
 test_gerror_joins_lines (void)
 {
-  g_autofree char *text = shipped_text ();
+  g_autofree char *text = td_test_shipped_text ();
   g_autofree char *broken = mutate (text, "\"fri\"", "\"fry\"");
   g_autoptr (GError) error = NULL;
   g_autoptr (TdPolicy) policy = td_policy_new_from_data (broken, -1, &error);

@@ -10,6 +10,8 @@
 
 #include "td-schema.h"
 
+#include "td-test-util.h"
+
 typedef struct
 {
   char    *dir;
@@ -103,19 +105,6 @@ exec_fails (sqlite3 *db, const char *sql)
   return copy;
 }
 
-static gint64
-query_int (sqlite3 *db, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64        value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
 static char *
 query_text (sqlite3 *db, const char *sql)
 {
@@ -152,7 +141,8 @@ object_exists (sqlite3 *db, const char *type, const char *name)
 static gint64
 count_schema_objects (sqlite3 *db)
 {
-  return query_int (db, "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'");
+  return td_test_query_int (db,
+                            "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'");
 }
 
 static int
@@ -297,7 +287,8 @@ test_fresh (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (kind == TD_SCHEMA_SERVER, ==,
                    object_exists (fixture->db, "index", "ticket_rev_idx"));
 
-  g_assert_cmpint (query_int (fixture->db, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
+  g_assert_cmpint (td_test_query_int (fixture->db, "SELECT count(*) FROM pragma_foreign_key_check"),
+                   ==, 0);
   {
     g_autofree char *ok = query_text (fixture->db, "PRAGMA integrity_check");
     g_assert_cmpstr (ok, ==, "ok");
@@ -354,10 +345,13 @@ test_upgrade_from_1 (Fixture *fixture, gconstpointer user_data)
   title = query_text (fixture->db, "SELECT title FROM ticket WHERE uuid = 't-1' AND rev = 3");
   g_assert_cmpstr (title, ==, "Leave balance wrong");
   g_assert_cmpint (
-      query_int (fixture->db, "SELECT count(*) FROM ticket_event WHERE ticket = 't-1'"), ==, 1);
-  g_assert_cmpint (query_int (fixture->db, "SELECT tier FROM person WHERE uuid = 'p-1'"), ==, 2);
+      td_test_query_int (fixture->db, "SELECT count(*) FROM ticket_event WHERE ticket = 't-1'"), ==,
+      1);
+  g_assert_cmpint (td_test_query_int (fixture->db, "SELECT tier FROM person WHERE uuid = 'p-1'"),
+                   ==, 2);
   g_assert_cmpint (
-      query_int (fixture->db, "SELECT severity = 'SEV-3' FROM ticket WHERE uuid = 't-1'"), ==, 1);
+      td_test_query_int (fixture->db, "SELECT severity = 'SEV-3' FROM ticket WHERE uuid = 't-1'"),
+      ==, 1);
   g_assert_cmpint (search_count (fixture->db, "accrual"), ==, 1);
   assert_fts_consistent (fixture->db);
 }
@@ -472,8 +466,8 @@ test_failed_upgrade_keeps_data (Fixture *fixture, gconstpointer user_data)
   g_assert_true (g_str_has_prefix (error->message, "migration 2 failed: "));
 
   g_assert_cmpint (get_version (fixture->db), ==, 1);
-  g_assert_cmpint (query_int (fixture->db, "SELECT count(*) FROM ticket WHERE title = 'kept'"), ==,
-                   1);
+  g_assert_cmpint (
+      td_test_query_int (fixture->db, "SELECT count(*) FROM ticket WHERE title = 'kept'"), ==, 1);
   assert_file_unchanged (fixture->path, before);
 }
 
@@ -526,7 +520,7 @@ test_synced_columns (Fixture *fixture, gconstpointer user_data)
                              " WHERE (name = 'rev' OR name = 'deleted')"
                              " AND type = 'INTEGER' AND \"notnull\" = 1 AND dflt_value = '0'",
                              table);
-      g_assert_cmpint (query_int (fixture->db, sql), ==, 2);
+      g_assert_cmpint (td_test_query_int (fixture->db, sql), ==, 2);
       g_clear_pointer (&sql, g_free);
 
       sql = g_strdup_printf ("INSERT INTO %s (uuid, rev, deleted) VALUES ('tomb', 7, 1)"
@@ -542,7 +536,7 @@ test_synced_columns (Fixture *fixture, gconstpointer user_data)
       g_clear_pointer (&sql, g_free);
 
       sql = g_strdup_printf ("SELECT rev * 10 + deleted FROM %s WHERE uuid = 'fresh'", table);
-      g_assert_cmpint (query_int (fixture->db, sql), ==, 0);
+      g_assert_cmpint (td_test_query_int (fixture->db, sql), ==, 0);
       g_clear_pointer (&sql, g_free);
 
       sql = g_strdup_printf ("UPDATE %s SET deleted = 2 WHERE uuid = 'fresh'", table);
@@ -577,13 +571,13 @@ test_audit_log_append_only (Fixture *fixture, gconstpointer user_data G_GNUC_UNU
   g_assert_cmpstr (delete_message, ==, "audit_log is append-only");
   g_free (exec_fails (fixture->db, "DELETE FROM audit_log"));
 
-  g_assert_cmpint (query_int (fixture->db, "SELECT count(*) FROM audit_log"), ==, 2);
+  g_assert_cmpint (td_test_query_int (fixture->db, "SELECT count(*) FROM audit_log"), ==, 2);
   action = query_text (fixture->db, "SELECT action FROM audit_log WHERE id = 1");
   g_assert_cmpstr (action, ==, "ticket.update");
 
   /* Still appendable after the refusals. */
   exec_ok (fixture->db, "INSERT INTO audit_log (at, action) VALUES (1700000002, 'logout')");
-  g_assert_cmpint (query_int (fixture->db, "SELECT max(id) FROM audit_log"), ==, 3);
+  g_assert_cmpint (td_test_query_int (fixture->db, "SELECT max(id) FROM audit_log"), ==, 3);
 }
 
 static void
@@ -596,9 +590,9 @@ test_server_meta (Fixture *fixture, gconstpointer user_data G_GNUC_UNUSED)
   epoch = query_text (fixture->db, "SELECT value FROM meta WHERE key = 'epoch'");
   g_assert_nonnull (epoch);
   g_assert_cmpuint (strlen (epoch), ==, 32);
-  g_assert_cmpint (query_int (fixture->db,
-                              "SELECT typeof (value) = 'integer' AND value = 0 FROM meta"
-                              " WHERE key = 'head_rev'"),
+  g_assert_cmpint (td_test_query_int (fixture->db,
+                                      "SELECT typeof (value) = 'integer' AND value = 0 FROM meta"
+                                      " WHERE key = 'head_rev'"),
                    ==, 1);
 
   /* Tokens go with their account. */
@@ -607,7 +601,7 @@ test_server_meta (Fixture *fixture, gconstpointer user_data G_GNUC_UNUSED)
            " VALUES (1, 'Ada', '$argon2id$...', 'administrator', 0);"
            "INSERT INTO token (hash, account, created_at, expires_at) VALUES ('h', 1, 0, 10);"
            "DELETE FROM account WHERE id = 1;");
-  g_assert_cmpint (query_int (fixture->db, "SELECT count(*) FROM token"), ==, 0);
+  g_assert_cmpint (td_test_query_int (fixture->db, "SELECT count(*) FROM token"), ==, 0);
 }
 
 static void
@@ -619,8 +613,9 @@ test_client_outbox (Fixture *fixture, gconstpointer user_data G_GNUC_UNUSED)
 
   exec_ok (fixture->db, "INSERT INTO outbox (command, type, entity, entity_id, fields, created_at)"
                         " VALUES ('c-1', 'update', 'ticket', 't-1', '{\"title\":\"x\"}', 0)");
-  g_assert_cmpint (query_int (fixture->db, "SELECT state = 'pending' AND attempts = 0 FROM outbox"),
-                   ==, 1);
+  g_assert_cmpint (
+      td_test_query_int (fixture->db, "SELECT state = 'pending' AND attempts = 0 FROM outbox"), ==,
+      1);
 
   message = exec_fails (fixture->db, "UPDATE outbox SET state = 'sent'");
   g_assert_nonnull (strstr (message, "CHECK constraint failed"));
@@ -681,8 +676,9 @@ test_fts (Fixture *fixture, gconstpointer user_data)
 
   exec_ok (fixture->db, "DELETE FROM ticket WHERE uuid = 't-1'");
   g_assert_cmpint (search_count (fixture->db, "hangs"), ==, 0);
-  g_assert_cmpint (query_int (fixture->db, "SELECT count(*) FROM ticket_fts WHERE ticket_fts"
-                                           " MATCH 'hangs'"),
+  g_assert_cmpint (td_test_query_int (fixture->db,
+                                      "SELECT count(*) FROM ticket_fts WHERE ticket_fts"
+                                      " MATCH 'hangs'"),
                    ==, 0);
   assert_fts_consistent (fixture->db);
 

@@ -15,39 +15,17 @@
 #include "td-sla.h"
 #include "td-time.h"
 
+#include "td-test-util.h"
+
 #define MINUTE ((gint64) 60)
 #define HOUR   ((gint64) 3600)
-
-static char *
-policy_path (void)
-{
-  const char *env = g_getenv ("TD_POLICY_FILE");
-
-  if (env != NULL && env[0] != '\0')
-    return g_strdup (env);
-  /* G_TEST_SRCDIR is tests/, so the source root is one level up. */
-  return g_test_build_filename (G_TEST_DIST, "..", "data", "policy", "lms-support-model.json",
-                                NULL);
-}
-
-static TdPolicy *
-shipped_policy (void)
-{
-  g_autofree char *path = policy_path ();
-  g_autoptr (GError) error = NULL;
-  TdPolicy *policy = td_policy_new_from_file (path, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (policy);
-  return policy;
-}
 
 /* The shipped model with its business-hours calendar moved to New York; the
  * London bank holidays stay, which does not matter for the dates used here. */
 static TdPolicy *
 new_york_policy (void)
 {
-  g_autofree char *path = policy_path ();
+  g_autofree char *path = td_test_policy_path ();
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
   g_autoptr (GString) moved = NULL;
@@ -135,7 +113,7 @@ assert_calendar (const TdSlaClock *clock, const char *id)
 static void
 test_sev2 (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdSlaTicket ticket = { 0 };
   TdSlaResult result;
 
@@ -213,7 +191,7 @@ check_sev1 (TdPolicy   *policy,
 static void
 test_sev1_london_spring (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdSlaTicket ticket = { 0 };
   TdSlaResult result;
 
@@ -232,7 +210,7 @@ test_sev1_london_spring (void)
 static void
 test_sev1_london_autumn (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdSlaTicket ticket = { 0 };
   TdSlaResult result;
 
@@ -319,7 +297,7 @@ check_balance_discrepancy (TdPolicy   *policy,
 static void
 test_balance_london_spring (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
 
   /* Fri 15:00 GMT: 2 hours on Friday, 2 on Monday from 09:00 BST (08:00Z). */
   check_balance_discrepancy (policy, "Europe/London", "2026-03-27T15:00:00Z",
@@ -330,7 +308,7 @@ test_balance_london_spring (void)
 static void
 test_balance_london_autumn (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
 
   /* Fri 15:00 BST (14:00Z): 2 hours on Friday, 2 on Monday from 09:00 GMT. */
   check_balance_discrepancy (policy, "Europe/London", "2026-10-23T14:00:00Z",
@@ -382,7 +360,7 @@ check_report_issue (TdPolicy *policy, const char *created, const char *due)
 static void
 test_holiday_christmas (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
 
   /* Thu 24 Dec 12:00 GMT: 5 hours on Thursday; Christmas Day (Fri), the
    * weekend and the Boxing Day substitute (Mon 28) are closed; the last
@@ -393,7 +371,7 @@ test_holiday_christmas (void)
 static void
 test_holiday_easter (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
 
   /* Thu 2 Apr 13:00 BST: 4 hours on Thursday; Good Friday, the weekend and
    * Easter Monday are closed; 4 more hours on Tuesday 7 April, 09:00-13:00 BST. */
@@ -405,7 +383,7 @@ test_holiday_easter (void)
 static void
 test_sev3 (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdSlaTicket ticket = { 0 };
   TdSlaResult result;
 
@@ -445,7 +423,7 @@ test_sev3 (void)
 static void
 test_sev4 (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdSlaTicket ticket = { 0 };
   TdSlaResult result;
 
@@ -499,7 +477,7 @@ sev2_at (TdSlaTicket *ticket)
 static void
 test_state_ok (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdSlaTicket ticket;
   TdSlaResult result;
 
@@ -519,7 +497,7 @@ test_state_ok (void)
 static void
 test_state_at_risk (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdSlaTicket ticket;
   TdSlaResult result;
 
@@ -561,7 +539,7 @@ test_state_at_risk (void)
 static void
 test_state_breached (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdSlaTicket ticket;
   TdSlaResult result;
 
@@ -593,7 +571,7 @@ test_state_breached (void)
 static void
 test_state_met (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdSlaTicket ticket;
   TdSlaResult result;
 
@@ -619,7 +597,7 @@ test_state_met (void)
 static void
 test_state_breached_after_response (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdSlaTicket ticket;
   TdSlaResult result;
 
@@ -645,7 +623,7 @@ test_state_breached_after_response (void)
 static void
 test_state_resolved_without_response (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdSlaTicket ticket = { 0 };
   TdSlaResult result;
 
@@ -681,7 +659,7 @@ test_state_resolved_without_response (void)
 static void
 test_update_restarts (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdSlaTicket ticket;
   TdSlaResult result;
 
@@ -723,7 +701,7 @@ test_update_restarts (void)
 static void
 test_update_stops_when_resolved (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdSlaTicket ticket;
   TdSlaResult result;
 
@@ -744,7 +722,7 @@ test_update_stops_when_resolved (void)
 static void
 test_pauses (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdSlaTicket ticket;
   TdSlaResult result;
   TdInterval  pauses[2];
@@ -800,7 +778,7 @@ test_pauses (void)
 static void
 test_earliest_tier_beats_severity (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdSlaTicket ticket = { 0 };
   TdSlaResult result;
 
@@ -844,7 +822,7 @@ test_earliest_tier_beats_severity (void)
 static void
 test_earliest_issue_type_and_severity (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdSlaTicket ticket = { 0 };
   TdSlaResult result;
 
@@ -880,7 +858,7 @@ test_earliest_issue_type_and_severity (void)
 static void
 test_tier_without_clock (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdSlaTicket ticket = { 0 };
   TdSlaResult result;
 
@@ -923,7 +901,7 @@ assert_sla_error (TdPolicy *policy, const TdSlaTicket *ticket, int code, const c
 static void
 test_errors (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdSlaTicket ticket = { 0 };
 
   ticket.created = iso ("2026-03-02T10:00:00Z");

@@ -4,36 +4,14 @@
  */
 #include "td-triage.h"
 
-static char *
-policy_path (void)
-{
-  const char *env = g_getenv ("TD_POLICY_FILE");
-
-  if (env != NULL && env[0] != '\0')
-    return g_strdup (env);
-  /* G_TEST_SRCDIR is tests/, so the source root is one level up. */
-  return g_test_build_filename (G_TEST_DIST, "..", "data", "policy", "lms-support-model.json",
-                                NULL);
-}
-
-static TdPolicy *
-shipped_policy (void)
-{
-  g_autofree char *path = policy_path ();
-  g_autoptr (GError) error = NULL;
-  TdPolicy *policy = td_policy_new_from_file (path, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (policy);
-  return policy;
-}
+#include "td-test-util.h"
 
 /* The matrix */
 
 static void
 test_matrix (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   static const struct
   {
     const char *impact;
@@ -71,7 +49,7 @@ test_matrix (void)
 static void
 test_matrix_without_error_location (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
 
   g_assert_nonnull (td_triage (policy, "low", "low", NULL));
   g_assert_null (td_triage (policy, "extreme", "low", NULL));
@@ -97,7 +75,7 @@ assert_triage_error (TdPolicy   *policy,
 static void
 test_unknown_impact (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
 
   assert_triage_error (policy, "extreme", "high", TD_TRIAGE_ERROR_UNKNOWN_IMPACT,
                        "unknown impact \"extreme\" (expected high, medium or low)");
@@ -113,7 +91,7 @@ test_unknown_impact (void)
 static void
 test_unknown_urgency (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
 
   assert_triage_error (policy, "high", "whenever", TD_TRIAGE_ERROR_UNKNOWN_URGENCY,
                        "unknown urgency \"whenever\" (expected high, medium or low)");
@@ -173,7 +151,7 @@ assert_missing (TdPolicy          *policy,
 static void
 test_fields_complete (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   g_autoptr (GHashTable) fields = complete_ticket ();
   const char *none[] = { NULL };
 
@@ -183,7 +161,7 @@ test_fields_complete (void)
 static void
 test_fields_missing (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   g_autoptr (GHashTable) fields = complete_ticket ();
   g_autoptr (GHashTable) empty = g_hash_table_new (g_str_hash, g_str_equal);
   const char *some_ids[] = { "contact", "error_message", "occurred_at", NULL };
@@ -214,7 +192,7 @@ test_fields_missing (void)
 static void
 test_fields_blank (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   g_autoptr (GHashTable) fields = complete_ticket ();
   const char *ids[] = { "user_id", "description", "steps_to_reproduce", "urgency", NULL };
   const char *names[] = { "User ID", "Issue Description", "Steps to Reproduce", "Urgency", NULL };
@@ -231,7 +209,7 @@ test_fields_blank (void)
 static void
 test_fields_optional (void)
 {
-  g_autoptr (TdPolicy) policy = shipped_policy ();
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   g_autoptr (GHashTable) fields = complete_ticket ();
   const char *none[] = { NULL };
   const char *one_id[] = { "impact", NULL };

@@ -13,6 +13,8 @@
 #include "td-time.h"
 #include "td-triage.h"
 
+#include "td-test-util.h"
+
 #define N_TICKETS 500
 #define SEED      42
 #define NOW       "2026-11-20T12:00:00Z"
@@ -69,19 +71,6 @@ create_store (const char *name)
   return db;
 }
 
-static gint64
-query_int (sqlite3 *db, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64        value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
 static sqlite3 *
 generate_store (const char *name, guint n_tickets, guint32 seed)
 {
@@ -94,7 +83,7 @@ generate_store (const char *name, guint n_tickets, guint32 seed)
   g_assert_no_error (error);
   /* The connection is handed back as it came. */
   g_assert_true (sqlite3_get_autocommit (db));
-  g_assert_cmpint (query_int (db, "PRAGMA cache_size"), ==, -3000);
+  g_assert_cmpint (td_test_query_int (db, "PRAGMA cache_size"), ==, -3000);
   return db;
 }
 
@@ -171,34 +160,35 @@ test_counts (void)
       members += (gint64) rota->weeks * rota->positions->len;
     }
 
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM person"), ==, TD_DEMO_DATA_N_PEOPLE);
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM ticket"), ==, N_TICKETS);
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM rotation"), ==, rotas->len);
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM rotation_member"), ==, members);
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM training_record"), ==,
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM person"), ==,
+                   TD_DEMO_DATA_N_PEOPLE);
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM ticket"), ==, N_TICKETS);
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM rotation"), ==, rotas->len);
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM rotation_member"), ==, members);
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM training_record"), ==,
                    TD_DEMO_DATA_N_TRAINING);
 
   /* About three events per ticket. */
-  events = query_int (db, "SELECT count(*) FROM ticket_event");
+  events = td_test_query_int (db, "SELECT count(*) FROM ticket_event");
   g_test_message ("%" G_GINT64_FORMAT " events for %d tickets", events, N_TICKETS);
   g_assert_cmpint (events, >=, 2 * N_TICKETS);
   g_assert_cmpint (events, <=, 4 * N_TICKETS);
 
   /* Every kind of history entry appears. */
-  g_assert_cmpint (query_int (db, "SELECT count(DISTINCT kind) FROM ticket_event"), ==, 5);
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM ticket_event WHERE kind NOT IN "
-                                  "('comment', 'update', 'status', 'assign', 'escalate')"),
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(DISTINCT kind) FROM ticket_event"), ==, 5);
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM ticket_event WHERE kind NOT IN "
+                                          "('comment', 'update', 'status', 'assign', 'escalate')"),
                    ==, 0);
 
   /* A realistic queue: mostly closed, some of every status. */
-  g_assert_cmpint (query_int (db, "SELECT count(DISTINCT status) FROM ticket"), >=, 3);
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM ticket WHERE status NOT IN "
-                                  "('new', 'in_progress', 'resolved', 'closed')"),
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(DISTINCT status) FROM ticket"), >=, 3);
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM ticket WHERE status NOT IN "
+                                          "('new', 'in_progress', 'resolved', 'closed')"),
                    ==, 0);
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM ticket WHERE status = 'closed'"), >,
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM ticket WHERE status = 'closed'"), >,
                    N_TICKETS / 2);
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM ticket WHERE status = 'in_progress'"), >,
-                   0);
+  g_assert_cmpint (
+      td_test_query_int (db, "SELECT count(*) FROM ticket WHERE status = 'in_progress'"), >, 0);
   sqlite3_close (db);
 }
 
@@ -263,11 +253,12 @@ test_required_fields (void)
   g_assert_cmpuint (n, ==, N_TICKETS);
 
   /* Text varies: a benchmark's search must not hit every row alike. */
-  g_assert_cmpint (query_int (db, "SELECT count(DISTINCT title) FROM ticket"), >, 60);
-  g_assert_cmpint (query_int (db, "SELECT count(DISTINCT description) FROM ticket"), >,
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(DISTINCT title) FROM ticket"), >, 60);
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(DISTINCT description) FROM ticket"), >,
                    N_TICKETS / 2);
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM ticket_event WHERE author IS NULL OR "
-                                  "author NOT IN (SELECT uuid FROM person)"),
+  g_assert_cmpint (td_test_query_int (db,
+                                      "SELECT count(*) FROM ticket_event WHERE author IS NULL OR "
+                                      "author NOT IN (SELECT uuid FROM person)"),
                    ==, 0);
   sqlite3_close (db);
 }
@@ -306,9 +297,10 @@ test_triage (void)
   sqlite3_finalize (stmt);
 
   g_assert_cmpuint (g_hash_table_size (severities), >=, 3);
-  g_assert_cmpint (query_int (db, "SELECT count(DISTINCT tier) FROM ticket"), >=, 3);
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM ticket WHERE issue_type IS NOT NULL"), >,
-                   N_TICKETS / 2);
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(DISTINCT tier) FROM ticket"), >=, 3);
+  g_assert_cmpint (
+      td_test_query_int (db, "SELECT count(*) FROM ticket WHERE issue_type IS NOT NULL"), >,
+      N_TICKETS / 2);
   sqlite3_close (db);
 }
 
@@ -330,7 +322,7 @@ test_revisions (void)
                                               "rev < 1 OR length (uuid) != 36",
                                               tables[i]);
 
-      g_assert_cmpint (query_int (db, sql), ==, 0);
+      g_assert_cmpint (td_test_query_int (db, sql), ==, 0);
       g_string_append_printf (all, "%sSELECT rev, uuid FROM %s", i > 0 ? " UNION ALL " : "",
                               tables[i]);
     }
@@ -342,19 +334,21 @@ test_revisions (void)
   min_sql = g_strdup_printf ("SELECT min(rev) FROM (%s)", all->str);
 
   /* Unique, contiguous from the head the store had (0), ending at the head. */
-  count = query_int (db, count_sql);
-  g_assert_cmpint (query_int (db, distinct_sql), ==, count);
-  g_assert_cmpint (query_int (db, min_sql), ==, 1);
-  g_assert_cmpint (query_int (db, max_sql), ==, count);
-  g_assert_cmpint (query_int (db, "SELECT value FROM meta WHERE key = 'head_rev'"), ==, count);
-  g_assert_cmpint (query_int (db, "SELECT typeof (value) = 'integer' FROM meta "
-                                  "WHERE key = 'head_rev'"),
+  count = td_test_query_int (db, count_sql);
+  g_assert_cmpint (td_test_query_int (db, distinct_sql), ==, count);
+  g_assert_cmpint (td_test_query_int (db, min_sql), ==, 1);
+  g_assert_cmpint (td_test_query_int (db, max_sql), ==, count);
+  g_assert_cmpint (td_test_query_int (db, "SELECT value FROM meta WHERE key = 'head_rev'"), ==,
+                   count);
+  g_assert_cmpint (td_test_query_int (db, "SELECT typeof (value) = 'integer' FROM meta "
+                                          "WHERE key = 'head_rev'"),
                    ==, 1);
 
   /* The uuids look like version 4 UUIDs. */
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM ticket WHERE uuid NOT GLOB "
-                                  "'[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]"
-                                  "[0-9a-f]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-4*'"),
+  g_assert_cmpint (td_test_query_int (db,
+                                      "SELECT count(*) FROM ticket WHERE uuid NOT GLOB "
+                                      "'[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]"
+                                      "[0-9a-f]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-4*'"),
                    ==, 0);
 
   /* The full-text index followed the inserts. */
@@ -363,8 +357,8 @@ test_revisions (void)
                                  "VALUES ('integrity-check', 1)",
                                  NULL, NULL, NULL),
                    ==, SQLITE_OK);
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM ticket_fts WHERE ticket_fts MATCH "
-                                  "'leave OR password OR payroll OR report'"),
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM ticket_fts WHERE ticket_fts MATCH "
+                                          "'leave OR password OR payroll OR report'"),
                    >, 0);
   sqlite3_close (db);
 }
@@ -382,11 +376,11 @@ test_existing_head (void)
       ==, SQLITE_OK);
   g_assert_true (td_demo_data_generate (db, shared_policy, 20, 7, now_instant (), &error));
   g_assert_no_error (error);
-  g_assert_cmpint (query_int (db, "SELECT min(rev) FROM person"), ==, 1001);
-  g_assert_cmpint (query_int (db, "SELECT value FROM meta WHERE key = 'head_rev'"), ==,
-                   query_int (db, "SELECT max(rev) FROM ticket"));
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM ticket"), ==, 20);
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM temp.sqlite_master"), ==, 0);
+  g_assert_cmpint (td_test_query_int (db, "SELECT min(rev) FROM person"), ==, 1001);
+  g_assert_cmpint (td_test_query_int (db, "SELECT value FROM meta WHERE key = 'head_rev'"), ==,
+                   td_test_query_int (db, "SELECT max(rev) FROM ticket"));
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM ticket"), ==, 20);
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM temp.sqlite_master"), ==, 0);
 
   /* The same seed again collides on every uuid: nothing of the second
    * run may stay behind. */
@@ -396,14 +390,14 @@ test_existing_head (void)
   g_test_message ("%s", error->message);
   g_assert_true (sqlite3_get_autocommit (db));
   /* The staging table went with the rollback. */
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM temp.sqlite_master"), ==, 0);
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM temp.sqlite_master"), ==, 0);
   {
     g_autofree char *after = dump_synced (db);
 
     g_assert_cmpstr (after, ==, dump);
   }
-  g_assert_cmpint (query_int (db, "SELECT value FROM meta WHERE key = 'head_rev'"), ==,
-                   query_int (db, "SELECT max(rev) FROM ticket"));
+  g_assert_cmpint (td_test_query_int (db, "SELECT value FROM meta WHERE key = 'head_rev'"), ==,
+                   td_test_query_int (db, "SELECT max(rev) FROM ticket"));
   sqlite3_close (db);
 }
 
@@ -682,16 +676,17 @@ test_people (void)
   sqlite3_finalize (stmt);
   sqlite3_finalize (count);
 
-  g_assert_cmpint (query_int (db, "SELECT count(DISTINCT email) FROM person"), ==,
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(DISTINCT email) FROM person"), ==,
                    TD_DEMO_DATA_N_PEOPLE);
-  g_assert_cmpint (query_int (db, "SELECT count(DISTINCT phone) FROM person"), ==,
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(DISTINCT phone) FROM person"), ==,
                    TD_DEMO_DATA_N_PEOPLE);
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM person WHERE role = 'engineer' AND "
-                                  "sub_team IS NULL"),
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM person WHERE role = 'engineer' AND "
+                                          "sub_team IS NULL"),
                    ==, 0);
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM person WHERE role = 'trainer'"), >=, 1);
-  g_assert_cmpint (query_int (db, "SELECT count(*) FROM person "
-                                  "WHERE time_zone = 'America/New_York'"),
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM person WHERE role = 'trainer'"), >=,
+                   1);
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM person "
+                                          "WHERE time_zone = 'America/New_York'"),
                    >, 0);
   sqlite3_close (db);
 }

@@ -1,0 +1,20 @@
+/* td-test-util.h — what several test programs need: the shipped policy, SQL look-ups
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "td-policy.h"
+
+G_BEGIN_DECLS
+
+/* $TD_POLICY_FILE, or data/policy/lms-support-model.json in the source tree. */
+char     *td_test_policy_path (void);
+char     *td_test_shipped_text (void);
+TdPolicy *td_test_shipped_policy (void);
+/* The single integer a query returns; the test fails if it returns none. */
+gint64 td_test_query_int (sqlite3 *db, const char *sql);
+
+G_END_DECLS
