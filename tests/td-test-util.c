@@ -52,3 +52,12 @@ td_test_query_int (sqlite3 *db, const char *sql)
   sqlite3_finalize (stmt);
   return value;
 }
+
+TdInstant
+td_test_iso (const char *text)
+{
+  TdInstant instant = 0;
+
+  g_assert_true (td_time_parse_instant (text, &instant));
+  return instant;
+}

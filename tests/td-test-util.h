@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "td-policy.h"
+#include "td-time.h"
 
 G_BEGIN_DECLS
 
@@ -16,5 +17,17 @@ char     *td_test_shipped_text (void);
 TdPolicy *td_test_shipped_policy (void);
 /* The single integer a query returns; the test fails if it returns none. */
 gint64 td_test_query_int (sqlite3 *db, const char *sql);
+
+/* An ISO 8601 instant written in a test, as core's instant. */
+TdInstant td_test_iso (const char *text);
+
+/* Compares an instant with the ISO 8601 UTC text a person would check. */
+#define td_test_assert_instant(actual, expected)                \
+  G_STMT_START                                                  \
+  {                                                             \
+    g_autofree char *_actual = td_time_format_instant (actual); \
+    g_assert_cmpstr (_actual, ==, (expected));                  \
+  }                                                             \
+  G_STMT_END
 
 G_END_DECLS

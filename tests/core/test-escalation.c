@@ -12,23 +12,6 @@
 #define MINUTE ((gint64) 60)
 #define HOUR   ((gint64) 3600)
 
-static TdInstant
-iso (const char *text)
-{
-  TdInstant instant = 0;
-
-  g_assert_true (td_time_parse_instant (text, &instant));
-  return instant;
-}
-
-#define assert_instant(actual, expected)                        \
-  G_STMT_START                                                  \
-  {                                                             \
-    g_autofree char *_actual = td_time_format_instant (actual); \
-    g_assert_cmpstr (_actual, ==, (expected));                  \
-  }                                                             \
-  G_STMT_END
-
 static const char *const t1_t2_all[] = {
   "documented", "impact", "steps", "evidence", "troubleshooting", "user-notified", NULL,
 };
@@ -453,11 +436,11 @@ test_time_limit_tier1 (void)
 {
   g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdEscalationDeadline out;
-  TdInstant            entered = iso ("2026-03-10T10:00:00Z");
+  TdInstant            entered = td_test_iso ("2026-03-10T10:00:00Z");
   TdInterval           pause = { entered + 5 * MINUTE, entered + 20 * MINUTE };
 
   time_limit (policy, 1, "SEV-3", entered, entered + 10 * MINUTE, &out);
-  assert_instant (out.deadline, "2026-03-10T10:30:00Z");
+  td_test_assert_instant (out.deadline, "2026-03-10T10:30:00Z");
   g_assert_cmpstr (td_calendar_get_id (out.limit->calendar), ==, "24x7");
   g_assert_cmpstr (out.limit->condition, ==, "Cannot resolve, functional issue");
   g_assert_null (out.limit->severity);
@@ -469,13 +452,14 @@ test_time_limit_tier1 (void)
   g_assert_cmpint (out.remaining, ==, 0);
 
   /* Out of hours too: Tier 1 is 24x7. */
-  time_limit (policy, 1, "SEV-4", iso ("2026-03-07T23:50:00Z"), iso ("2026-03-07T23:55:00Z"), &out);
-  assert_instant (out.deadline, "2026-03-08T00:20:00Z");
+  time_limit (policy, 1, "SEV-4", td_test_iso ("2026-03-07T23:50:00Z"),
+              td_test_iso ("2026-03-07T23:55:00Z"), &out);
+  td_test_assert_instant (out.deadline, "2026-03-08T00:20:00Z");
   g_assert_cmpint (out.remaining, ==, 25 * MINUTE);
 
   /* Paused time does not count. */
   g_assert_true (td_escalation_time_limit (policy, 1, "SEV-3", entered, &pause, 1, entered, &out));
-  assert_instant (out.deadline, "2026-03-10T10:45:00Z");
+  td_test_assert_instant (out.deadline, "2026-03-10T10:45:00Z");
 }
 
 static void
@@ -483,36 +467,36 @@ test_time_limit_tier2 (void)
 {
   g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdEscalationDeadline out;
-  TdInstant            entered = iso ("2026-03-27T16:00:00Z");
+  TdInstant            entered = td_test_iso ("2026-03-27T16:00:00Z");
 
   /* Entered Tier 2 on Friday 16:00 London (GMT): 1 business hour on Friday,
    * 1 on Monday from 09:00 BST (08:00Z), after the clocks went forward. */
   time_limit (policy, 2, "SEV-3", entered, entered, &out);
-  assert_instant (out.deadline, "2026-03-30T09:00:00Z");
+  td_test_assert_instant (out.deadline, "2026-03-30T09:00:00Z");
   g_assert_cmpstr (td_calendar_get_id (out.limit->calendar), ==, "business-hours");
   g_assert_cmpstr (out.limit->condition, ==, "Code/infrastructure suspected");
   g_assert_false (out.passed);
   g_assert_cmpint (out.remaining, ==, 2 * HOUR);
 
-  time_limit (policy, 2, "SEV-3", entered, iso ("2026-03-27T16:30:00Z"), &out);
+  time_limit (policy, 2, "SEV-3", entered, td_test_iso ("2026-03-27T16:30:00Z"), &out);
   g_assert_cmpint (out.remaining, ==, 90 * MINUTE);
 
   /* The weekend does not eat into it. */
-  time_limit (policy, 2, "SEV-3", entered, iso ("2026-03-28T12:00:00Z"), &out);
+  time_limit (policy, 2, "SEV-3", entered, td_test_iso ("2026-03-28T12:00:00Z"), &out);
   g_assert_false (out.passed);
   g_assert_cmpint (out.remaining, ==, HOUR);
 
-  time_limit (policy, 2, "SEV-3", entered, iso ("2026-03-30T08:59:59Z"), &out);
+  time_limit (policy, 2, "SEV-3", entered, td_test_iso ("2026-03-30T08:59:59Z"), &out);
   g_assert_false (out.passed);
   g_assert_cmpint (out.remaining, ==, 1);
 
-  time_limit (policy, 2, "SEV-3", entered, iso ("2026-03-30T09:00:00Z"), &out);
+  time_limit (policy, 2, "SEV-3", entered, td_test_iso ("2026-03-30T09:00:00Z"), &out);
   g_assert_true (out.passed);
   g_assert_cmpint (out.remaining, ==, 0);
 
   /* Tier 2 has one limit for every severity. */
   time_limit (policy, 2, "SEV-1", entered, entered, &out);
-  assert_instant (out.deadline, "2026-03-30T09:00:00Z");
+  td_test_assert_instant (out.deadline, "2026-03-30T09:00:00Z");
 }
 
 static void
@@ -520,11 +504,11 @@ test_time_limit_tier3 (void)
 {
   g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdEscalationDeadline out;
-  TdInstant            entered = iso ("2026-03-27T16:00:00Z");
+  TdInstant            entered = td_test_iso ("2026-03-27T16:00:00Z");
 
   /* SEV-1: 1 hour, around the clock. */
   time_limit (policy, 3, "SEV-1", entered, entered + 30 * MINUTE, &out);
-  assert_instant (out.deadline, "2026-03-27T17:00:00Z");
+  td_test_assert_instant (out.deadline, "2026-03-27T17:00:00Z");
   g_assert_cmpstr (out.limit->severity, ==, "SEV-1");
   g_assert_cmpstr (out.limit->condition, ==, "No progress, need executive");
   g_assert_cmpstr (td_calendar_get_id (out.limit->calendar), ==, "24x7");
@@ -533,7 +517,7 @@ test_time_limit_tier3 (void)
 
   /* SEV-2: 4 hours, around the clock (into Friday night). */
   time_limit (policy, 3, "SEV-2", entered, entered + 4 * HOUR, &out);
-  assert_instant (out.deadline, "2026-03-27T20:00:00Z");
+  td_test_assert_instant (out.deadline, "2026-03-27T20:00:00Z");
   g_assert_cmpstr (out.limit->severity, ==, "SEV-2");
   g_assert_cmpstr (out.limit->condition, ==, "No progress");
   g_assert_true (out.passed);
@@ -544,7 +528,7 @@ static void
 assert_no_limit (TdPolicy *policy, int tier, const char *severity)
 {
   TdEscalationDeadline out;
-  TdInstant            entered = iso ("2026-03-27T16:00:00Z");
+  TdInstant            entered = td_test_iso ("2026-03-27T16:00:00Z");
 
   g_assert_false (
       td_escalation_time_limit (policy, tier, severity, entered, NULL, 0, entered + HOUR, &out));
@@ -608,7 +592,7 @@ test_ping_pong (void)
 static void
 test_time_per_tier (void)
 {
-  TdInstant  created = iso ("2026-03-10T10:00:00Z");
+  TdInstant  created = td_test_iso ("2026-03-10T10:00:00Z");
   TdTierMove moves[] = {
     { 1, 2, created + 10 * MINUTE },
     { 2, 1, created + 40 * MINUTE },

@@ -45,23 +45,6 @@ new_york_policy (void)
   return policy;
 }
 
-static TdInstant
-iso (const char *text)
-{
-  TdInstant instant = 0;
-
-  g_assert_true (td_time_parse_instant (text, &instant));
-  return instant;
-}
-
-#define assert_instant(actual, expected)                        \
-  G_STMT_START                                                  \
-  {                                                             \
-    g_autofree char *_actual = td_time_format_instant (actual); \
-    g_assert_cmpstr (_actual, ==, (expected));                  \
-  }                                                             \
-  G_STMT_END
-
 #define assert_local(actual, zone, expected)                            \
   G_STMT_START                                                          \
   {                                                                     \
@@ -118,15 +101,15 @@ test_sev2 (void)
   TdSlaResult result;
 
   ticket.severity = "SEV-2";
-  ticket.created = iso ("2026-03-10T10:00:00Z");
+  ticket.created = td_test_iso ("2026-03-10T10:00:00Z");
   compute (policy, &ticket, ticket.created + 5 * MINUTE, &result);
 
   /* Response 30 min */
   g_assert_true (result.response.has_clock);
   assert_state (result.response, TD_SLA_OK);
   g_assert_cmpint (result.response.start, ==, ticket.created);
-  assert_instant (result.response.due, "2026-03-10T10:30:00Z");
-  assert_instant (result.response.at_risk_at, "2026-03-10T10:22:30Z");
+  td_test_assert_instant (result.response.due, "2026-03-10T10:30:00Z");
+  td_test_assert_instant (result.response.at_risk_at, "2026-03-10T10:22:30Z");
   g_assert_cmpint (result.response.budget, ==, 30 * MINUTE);
   g_assert_cmpint (result.response.used, ==, 5 * MINUTE);
   assert_calendar (&result.response, "24x7");
@@ -138,8 +121,8 @@ test_sev2 (void)
   /* Resolution 8 hours */
   g_assert_true (result.resolution.has_clock);
   assert_state (result.resolution, TD_SLA_OK);
-  assert_instant (result.resolution.due, "2026-03-10T18:00:00Z");
-  assert_instant (result.resolution.at_risk_at, "2026-03-10T16:00:00Z");
+  td_test_assert_instant (result.resolution.due, "2026-03-10T18:00:00Z");
+  td_test_assert_instant (result.resolution.at_risk_at, "2026-03-10T16:00:00Z");
   g_assert_cmpint (result.resolution.budget, ==, 8 * HOUR);
   assert_calendar (&result.resolution, "24x7");
   g_assert_cmpint (result.resolution.source, ==, TD_SLA_SOURCE_SEVERITY);
@@ -149,8 +132,8 @@ test_sev2 (void)
   /* Every 1 hour */
   g_assert_true (result.update.has_clock);
   assert_state (result.update, TD_SLA_OK);
-  assert_instant (result.update.due, "2026-03-10T11:00:00Z");
-  assert_instant (result.update.at_risk_at, "2026-03-10T10:45:00Z");
+  td_test_assert_instant (result.update.due, "2026-03-10T11:00:00Z");
+  td_test_assert_instant (result.update.at_risk_at, "2026-03-10T10:45:00Z");
   g_assert_cmpint (result.update.budget, ==, HOUR);
   assert_calendar (&result.update, "24x7");
   g_assert_cmpstr (result.update.source_id, ==, "SEV-2");
@@ -171,12 +154,12 @@ check_sev1 (TdPolicy   *policy,
   TdSlaResult result;
 
   ticket.severity = "SEV-1";
-  ticket.created = iso (created);
+  ticket.created = td_test_iso (created);
   compute (policy, &ticket, ticket.created, &result);
 
-  assert_instant (result.response.due, response_due);
-  assert_instant (result.update.due, update_due);
-  assert_instant (result.resolution.due, resolution_due);
+  td_test_assert_instant (result.response.due, response_due);
+  td_test_assert_instant (result.update.due, update_due);
+  td_test_assert_instant (result.resolution.due, resolution_due);
   g_assert_cmpstr (result.response.label, ==, "15 min");
   g_assert_cmpstr (result.resolution.label, ==, "4 hours");
   g_assert_cmpstr (result.update.label, ==, "Every 30 min");
@@ -200,7 +183,7 @@ test_sev1_london_spring (void)
               "2026-03-29T04:50:00Z");
 
   ticket.severity = "SEV-1";
-  ticket.created = iso ("2026-03-29T00:50:00Z");
+  ticket.created = td_test_iso ("2026-03-29T00:50:00Z");
   compute (policy, &ticket, ticket.created, &result);
   assert_local (ticket.created, "Europe/London", "2026-03-29T00:50:00+00:00");
   assert_local (result.response.due, "Europe/London", "2026-03-29T02:05:00+01:00");
@@ -219,7 +202,7 @@ test_sev1_london_autumn (void)
               "2026-10-25T04:50:00Z");
 
   ticket.severity = "SEV-1";
-  ticket.created = iso ("2026-10-25T00:50:00Z");
+  ticket.created = td_test_iso ("2026-10-25T00:50:00Z");
   compute (policy, &ticket, ticket.created, &result);
   assert_local (ticket.created, "Europe/London", "2026-10-25T01:50:00+01:00");
   /* Due 15 minutes later, though the wall clock reads earlier. */
@@ -235,7 +218,8 @@ test_sev1_new_york_spring (void)
   /* 01:50 EST, ten minutes before New York jumps from 02:00 EST to 03:00 EDT. */
   check_sev1 (policy, "2026-03-08T06:50:00Z", "2026-03-08T07:05:00Z", "2026-03-08T07:20:00Z",
               "2026-03-08T10:50:00Z");
-  assert_local (iso ("2026-03-08T07:05:00Z"), "America/New_York", "2026-03-08T03:05:00-04:00");
+  assert_local (td_test_iso ("2026-03-08T07:05:00Z"), "America/New_York",
+                "2026-03-08T03:05:00-04:00");
 }
 
 static void
@@ -246,7 +230,8 @@ test_sev1_new_york_autumn (void)
   /* 01:50 EDT, ten minutes before New York goes from 02:00 EDT back to 01:00 EST. */
   check_sev1 (policy, "2026-11-01T05:50:00Z", "2026-11-01T06:05:00Z", "2026-11-01T06:20:00Z",
               "2026-11-01T09:50:00Z");
-  assert_local (iso ("2026-11-01T06:05:00Z"), "America/New_York", "2026-11-01T01:05:00-05:00");
+  assert_local (td_test_iso ("2026-11-01T06:05:00Z"), "America/New_York",
+                "2026-11-01T01:05:00-05:00");
 }
 
 /* [4.4] Balance discrepancy: 4 hours on the business-hours calendar; [4.1]
@@ -265,11 +250,11 @@ check_balance_discrepancy (TdPolicy   *policy,
 
   ticket.tier = 2;
   ticket.issue_type = "balance-discrepancy";
-  ticket.created = iso (created);
+  ticket.created = td_test_iso (created);
   compute (policy, &ticket, ticket.created, &result);
 
   g_assert_true (result.response.has_clock);
-  assert_instant (result.response.due, response_due);
+  td_test_assert_instant (result.response.due, response_due);
   assert_calendar (&result.response, "business-hours");
   g_assert_cmpint (result.response.budget, ==, HOUR);
   g_assert_cmpint (result.response.source, ==, TD_SLA_SOURCE_TIER);
@@ -279,7 +264,7 @@ check_balance_discrepancy (TdPolicy   *policy,
   assert_describe (result.response, "Tier 2 target (< 1 hour (business hours))");
 
   g_assert_true (result.resolution.has_clock);
-  assert_instant (result.resolution.due, resolution_due);
+  td_test_assert_instant (result.resolution.due, resolution_due);
   assert_local (result.resolution.due, zone, resolution_local);
   assert_calendar (&result.resolution, "business-hours");
   g_assert_cmpstr (td_calendar_get_time_zone (result.resolution.calendar), ==, zone);
@@ -348,10 +333,10 @@ check_report_issue (TdPolicy *policy, const char *created, const char *due)
 
   ticket.tier = 2;
   ticket.issue_type = "report-issue";
-  ticket.created = iso (created);
+  ticket.created = td_test_iso (created);
   compute (policy, &ticket, ticket.created, &result);
 
-  assert_instant (result.resolution.due, due);
+  td_test_assert_instant (result.resolution.due, due);
   g_assert_cmpint (result.resolution.budget, ==, 8 * HOUR);
   g_assert_cmpstr (result.resolution.label, ==, "1 business day");
   g_assert_cmpstr (result.resolution.source_id, ==, "report-issue");
@@ -389,32 +374,32 @@ test_sev3 (void)
 
   /* Monday 10:00 GMT */
   ticket.severity = "SEV-3";
-  ticket.created = iso ("2026-03-02T10:00:00Z");
+  ticket.created = td_test_iso ("2026-03-02T10:00:00Z");
   compute (policy, &ticket, ticket.created, &result);
 
-  assert_instant (result.response.due, "2026-03-02T14:00:00Z");
+  td_test_assert_instant (result.response.due, "2026-03-02T14:00:00Z");
   g_assert_cmpstr (result.response.label, ==, "4 hours");
   assert_calendar (&result.response, "business-hours");
-  assert_instant (result.resolution.due, "2026-03-05T10:00:00Z");
+  td_test_assert_instant (result.resolution.due, "2026-03-05T10:00:00Z");
   g_assert_cmpint (result.resolution.budget, ==, 3 * 8 * HOUR);
   g_assert_cmpstr (result.resolution.label, ==, "3 business days");
   assert_describe (result.resolution, "SEV-3 target (3 business days)");
   assert_calendar (&result.resolution, "business-hours");
-  assert_instant (result.update.due, "2026-03-03T10:00:00Z");
+  td_test_assert_instant (result.update.due, "2026-03-03T10:00:00Z");
   g_assert_cmpstr (result.update.label, ==, "Daily");
 
   /* Friday 15:00 GMT: the weekend does not count. Response: 2 hours on
    * Friday, 2 on Monday. Resolution: 2 + 8 + 8 + 6 hours. */
-  ticket.created = iso ("2026-03-06T15:00:00Z");
+  ticket.created = td_test_iso ("2026-03-06T15:00:00Z");
   compute (policy, &ticket, ticket.created, &result);
-  assert_instant (result.response.due, "2026-03-09T11:00:00Z");
-  assert_instant (result.resolution.due, "2026-03-11T15:00:00Z");
-  assert_instant (result.update.due, "2026-03-09T15:00:00Z");
+  td_test_assert_instant (result.response.due, "2026-03-09T11:00:00Z");
+  td_test_assert_instant (result.resolution.due, "2026-03-11T15:00:00Z");
+  td_test_assert_instant (result.update.due, "2026-03-09T15:00:00Z");
 
   /* The same across London's spring change: due Wednesday 15:00 BST. */
-  ticket.created = iso ("2026-03-27T15:00:00Z");
+  ticket.created = td_test_iso ("2026-03-27T15:00:00Z");
   compute (policy, &ticket, ticket.created, &result);
-  assert_instant (result.resolution.due, "2026-04-01T14:00:00Z");
+  td_test_assert_instant (result.resolution.due, "2026-04-01T14:00:00Z");
   assert_local (result.resolution.due, "Europe/London", "2026-04-01T15:00:00+01:00");
 }
 
@@ -428,12 +413,12 @@ test_sev4 (void)
   TdSlaResult result;
 
   ticket.severity = "SEV-4";
-  ticket.created = iso ("2026-03-02T10:00:00Z");
+  ticket.created = td_test_iso ("2026-03-02T10:00:00Z");
   compute (policy, &ticket, ticket.created + HOUR, &result);
 
   g_assert_true (result.response.has_clock);
   assert_state (result.response, TD_SLA_OK);
-  assert_instant (result.response.due, "2026-03-03T10:00:00Z");
+  td_test_assert_instant (result.response.due, "2026-03-03T10:00:00Z");
   g_assert_cmpint (result.response.budget, ==, 8 * HOUR);
   g_assert_cmpstr (result.response.label, ==, "1 business day");
 
@@ -444,17 +429,17 @@ test_sev4 (void)
   assert_describe (result.resolution, "SEV-4 target (Next release)");
 
   g_assert_true (result.update.has_clock);
-  assert_instant (result.update.due, "2026-03-09T10:00:00Z");
+  td_test_assert_instant (result.update.due, "2026-03-09T10:00:00Z");
   g_assert_cmpint (result.update.budget, ==, 7 * 24 * HOUR);
   assert_calendar (&result.update, "24x7");
   g_assert_cmpstr (result.update.label, ==, "Weekly");
 
   /* A year later, or resolved, "Next release" still has no clock to breach. */
-  compute (policy, &ticket, iso ("2027-03-02T10:00:00Z"), &result);
+  compute (policy, &ticket, td_test_iso ("2027-03-02T10:00:00Z"), &result);
   assert_no_clock (&result.resolution);
   g_assert_cmpstr (result.resolution.label, ==, "Next release");
-  ticket.resolved = iso ("2026-06-01T10:00:00Z");
-  compute (policy, &ticket, iso ("2027-03-02T10:00:00Z"), &result);
+  ticket.resolved = td_test_iso ("2026-06-01T10:00:00Z");
+  compute (policy, &ticket, td_test_iso ("2027-03-02T10:00:00Z"), &result);
   assert_no_clock (&result.resolution);
   g_assert_cmpstr (result.resolution.label, ==, "Next release");
 
@@ -471,7 +456,7 @@ sev2_at (TdSlaTicket *ticket)
 {
   *ticket = (TdSlaTicket){ 0 };
   ticket->severity = "SEV-2";
-  ticket->created = iso ("2026-03-10T10:00:00Z");
+  ticket->created = td_test_iso ("2026-03-10T10:00:00Z");
 }
 
 static void
@@ -525,13 +510,13 @@ test_state_at_risk (void)
   ticket = (TdSlaTicket){ 0 };
   ticket.tier = 2;
   ticket.issue_type = "balance-discrepancy";
-  ticket.created = iso ("2026-03-27T15:00:00Z");
-  ticket.first_response = iso ("2026-03-27T15:30:00Z");
-  compute (policy, &ticket, iso ("2026-03-30T08:59:59Z"), &result);
-  assert_instant (result.resolution.at_risk_at, "2026-03-30T09:00:00Z");
+  ticket.created = td_test_iso ("2026-03-27T15:00:00Z");
+  ticket.first_response = td_test_iso ("2026-03-27T15:30:00Z");
+  compute (policy, &ticket, td_test_iso ("2026-03-30T08:59:59Z"), &result);
+  td_test_assert_instant (result.resolution.at_risk_at, "2026-03-30T09:00:00Z");
   assert_state (result.resolution, TD_SLA_OK);
   g_assert_cmpint (result.resolution.used, ==, 3 * HOUR - 1);
-  compute (policy, &ticket, iso ("2026-03-30T09:00:00Z"), &result);
+  compute (policy, &ticket, td_test_iso ("2026-03-30T09:00:00Z"), &result);
   assert_state (result.resolution, TD_SLA_AT_RISK);
   g_assert_cmpint (result.resolution.used, ==, 3 * HOUR);
 }
@@ -558,12 +543,12 @@ test_state_breached (void)
   ticket = (TdSlaTicket){ 0 };
   ticket.tier = 2;
   ticket.issue_type = "balance-discrepancy";
-  ticket.created = iso ("2026-03-27T15:00:00Z");
-  compute (policy, &ticket, iso ("2026-03-29T12:00:00Z"), &result);
+  ticket.created = td_test_iso ("2026-03-27T15:00:00Z");
+  compute (policy, &ticket, td_test_iso ("2026-03-29T12:00:00Z"), &result);
   assert_state (result.response, TD_SLA_BREACHED);
   assert_state (result.resolution, TD_SLA_OK);
   g_assert_cmpint (result.resolution.used, ==, 2 * HOUR);
-  compute (policy, &ticket, iso ("2026-03-30T10:00:00Z"), &result);
+  compute (policy, &ticket, td_test_iso ("2026-03-30T10:00:00Z"), &result);
   assert_state (result.resolution, TD_SLA_BREACHED);
   g_assert_cmpint (result.resolution.used, ==, 4 * HOUR);
 }
@@ -581,7 +566,7 @@ test_state_met (void)
   assert_state (result.response, TD_SLA_MET);
   /* The clock stopped: time used is counted up to the response. */
   g_assert_cmpint (result.response.used, ==, 20 * MINUTE);
-  assert_instant (result.response.due, "2026-03-10T10:30:00Z");
+  td_test_assert_instant (result.response.due, "2026-03-10T10:30:00Z");
 
   /* Exactly on time is in time. */
   ticket.first_response = ticket.created + 30 * MINUTE;
@@ -630,13 +615,13 @@ test_state_resolved_without_response (void)
   /* A password reset [3.4] done at Tier 1 in 10 minutes. */
   ticket.tier = 1;
   ticket.issue_type = "password-reset";
-  ticket.created = iso ("2026-03-10T10:00:00Z");
+  ticket.created = td_test_iso ("2026-03-10T10:00:00Z");
   ticket.resolved = ticket.created + 10 * MINUTE;
   compute (policy, &ticket, ticket.created + 24 * HOUR, &result);
   assert_state (result.response, TD_SLA_MET);
   g_assert_cmpint (result.response.used, ==, 10 * MINUTE);
   assert_state (result.resolution, TD_SLA_MET);
-  assert_instant (result.resolution.due, "2026-03-10T10:15:00Z");
+  td_test_assert_instant (result.resolution.due, "2026-03-10T10:15:00Z");
   g_assert_cmpstr (result.resolution.label, ==, "15 minutes");
 
   /* Done in 20 minutes: both Tier 1's response and the reset's 15 minutes are missed. */
@@ -667,35 +652,35 @@ test_update_restarts (void)
   sev2_at (&ticket);
   compute (policy, &ticket, ticket.created, &result);
   g_assert_cmpint (result.update.start, ==, ticket.created);
-  assert_instant (result.update.due, "2026-03-10T11:00:00Z");
+  td_test_assert_instant (result.update.due, "2026-03-10T11:00:00Z");
 
   /* Then from the first response... */
-  ticket.first_response = iso ("2026-03-10T10:10:00Z");
-  compute (policy, &ticket, iso ("2026-03-10T10:20:00Z"), &result);
+  ticket.first_response = td_test_iso ("2026-03-10T10:10:00Z");
+  compute (policy, &ticket, td_test_iso ("2026-03-10T10:20:00Z"), &result);
   g_assert_cmpint (result.update.start, ==, ticket.first_response);
-  assert_instant (result.update.due, "2026-03-10T11:10:00Z");
+  td_test_assert_instant (result.update.due, "2026-03-10T11:10:00Z");
   assert_state (result.update, TD_SLA_OK);
 
   /* ...and from the last update, which resets the clock. */
-  ticket.last_update = iso ("2026-03-10T12:00:00Z");
-  compute (policy, &ticket, iso ("2026-03-10T12:30:00Z"), &result);
+  ticket.last_update = td_test_iso ("2026-03-10T12:00:00Z");
+  compute (policy, &ticket, td_test_iso ("2026-03-10T12:30:00Z"), &result);
   g_assert_cmpint (result.update.start, ==, ticket.last_update);
-  assert_instant (result.update.due, "2026-03-10T13:00:00Z");
-  assert_instant (result.update.at_risk_at, "2026-03-10T12:45:00Z");
+  td_test_assert_instant (result.update.due, "2026-03-10T13:00:00Z");
+  td_test_assert_instant (result.update.at_risk_at, "2026-03-10T12:45:00Z");
   assert_state (result.update, TD_SLA_OK);
   g_assert_cmpint (result.update.used, ==, 30 * MINUTE);
-  compute (policy, &ticket, iso ("2026-03-10T12:50:00Z"), &result);
+  compute (policy, &ticket, td_test_iso ("2026-03-10T12:50:00Z"), &result);
   assert_state (result.update, TD_SLA_AT_RISK);
-  compute (policy, &ticket, iso ("2026-03-10T13:00:00Z"), &result);
+  compute (policy, &ticket, td_test_iso ("2026-03-10T13:00:00Z"), &result);
   assert_state (result.update, TD_SLA_BREACHED);
 
   /* SEV-3 reports daily on business hours: from Friday 16:00 GMT to Monday 16:00. */
   ticket = (TdSlaTicket){ 0 };
   ticket.severity = "SEV-3";
-  ticket.created = iso ("2026-03-06T10:00:00Z");
-  ticket.last_update = iso ("2026-03-06T16:00:00Z");
+  ticket.created = td_test_iso ("2026-03-06T10:00:00Z");
+  ticket.last_update = td_test_iso ("2026-03-06T16:00:00Z");
   compute (policy, &ticket, ticket.last_update, &result);
-  assert_instant (result.update.due, "2026-03-09T16:00:00Z");
+  td_test_assert_instant (result.update.due, "2026-03-09T16:00:00Z");
 }
 
 static void
@@ -733,9 +718,9 @@ test_pauses (void)
   ticket.pauses = pauses;
   ticket.n_pauses = 1;
   compute (policy, &ticket, ticket.created + 50 * MINUTE, &result);
-  assert_instant (result.response.due, "2026-03-10T11:00:00Z");
-  assert_instant (result.resolution.due, "2026-03-10T18:30:00Z");
-  assert_instant (result.update.due, "2026-03-10T11:30:00Z");
+  td_test_assert_instant (result.response.due, "2026-03-10T11:00:00Z");
+  td_test_assert_instant (result.resolution.due, "2026-03-10T18:30:00Z");
+  td_test_assert_instant (result.update.due, "2026-03-10T11:30:00Z");
   /* 10 minutes before the pause, 10 after. */
   g_assert_cmpint (result.response.used, ==, 20 * MINUTE);
   assert_state (result.response, TD_SLA_OK);
@@ -745,32 +730,34 @@ test_pauses (void)
   pauses[1] = (TdInterval){ ticket.created + 20 * MINUTE, ticket.created + 40 * MINUTE };
   ticket.n_pauses = 2;
   compute (policy, &ticket, ticket.created + 50 * MINUTE, &result);
-  assert_instant (result.response.due, "2026-03-10T11:00:00Z");
+  td_test_assert_instant (result.response.due, "2026-03-10T11:00:00Z");
 
   /* A pause before the ticket existed changes nothing. */
   pauses[0] = (TdInterval){ ticket.created - 2 * HOUR, ticket.created - HOUR };
   ticket.n_pauses = 1;
   compute (policy, &ticket, ticket.created, &result);
-  assert_instant (result.response.due, "2026-03-10T10:30:00Z");
+  td_test_assert_instant (result.response.due, "2026-03-10T10:30:00Z");
 
   /* On business hours only the open part of a pause matters: Friday 15:00
    * GMT, paused 15:30-16:30, leaves 1 hour on Friday and 3 on Monday. */
   ticket = (TdSlaTicket){ 0 };
   ticket.tier = 2;
   ticket.issue_type = "balance-discrepancy";
-  ticket.created = iso ("2026-03-27T15:00:00Z");
-  pauses[0] = (TdInterval){ iso ("2026-03-27T15:30:00Z"), iso ("2026-03-27T16:30:00Z") };
+  ticket.created = td_test_iso ("2026-03-27T15:00:00Z");
+  pauses[0]
+      = (TdInterval){ td_test_iso ("2026-03-27T15:30:00Z"), td_test_iso ("2026-03-27T16:30:00Z") };
   ticket.pauses = pauses;
   ticket.n_pauses = 1;
   compute (policy, &ticket, ticket.created, &result);
-  assert_instant (result.resolution.due, "2026-03-30T11:00:00Z");
+  td_test_assert_instant (result.resolution.due, "2026-03-30T11:00:00Z");
   /* Tier 2's business hour is used up exactly at Friday's closing. */
-  assert_instant (result.response.due, "2026-03-27T17:00:00Z");
+  td_test_assert_instant (result.response.due, "2026-03-27T17:00:00Z");
 
   /* A pause over the closed weekend moves nothing. */
-  pauses[0] = (TdInterval){ iso ("2026-03-27T17:00:00Z"), iso ("2026-03-30T08:00:00Z") };
+  pauses[0]
+      = (TdInterval){ td_test_iso ("2026-03-27T17:00:00Z"), td_test_iso ("2026-03-30T08:00:00Z") };
   compute (policy, &ticket, ticket.created, &result);
-  assert_instant (result.resolution.due, "2026-03-30T10:00:00Z");
+  td_test_assert_instant (result.resolution.due, "2026-03-30T10:00:00Z");
 }
 
 /* Several targets: the earliest wins and says where it came from */
@@ -786,10 +773,10 @@ test_earliest_tier_beats_severity (void)
    * SEV-3's 4 hours [5.5]. */
   ticket.tier = 1;
   ticket.severity = "SEV-3";
-  ticket.created = iso ("2026-03-02T10:00:00Z");
+  ticket.created = td_test_iso ("2026-03-02T10:00:00Z");
   compute (policy, &ticket, ticket.created, &result);
 
-  assert_instant (result.response.due, "2026-03-02T10:15:00Z");
+  td_test_assert_instant (result.response.due, "2026-03-02T10:15:00Z");
   g_assert_cmpint (result.response.source, ==, TD_SLA_SOURCE_TIER);
   g_assert_cmpint (result.response.source_tier, ==, 1);
   g_assert_null (result.response.source_id);
@@ -799,21 +786,21 @@ test_earliest_tier_beats_severity (void)
   assert_describe (result.response, "Tier 1 target (< 15 minutes)");
 
   /* Resolution only has the severity's target. */
-  assert_instant (result.resolution.due, "2026-03-05T10:00:00Z");
+  td_test_assert_instant (result.resolution.due, "2026-03-05T10:00:00Z");
   g_assert_cmpint (result.resolution.source, ==, TD_SLA_SOURCE_SEVERITY);
   g_assert_cmpstr (result.resolution.source_id, ==, "SEV-3");
 
   /* Even on a Saturday, when SEV-3's business hours would not start until Monday. */
-  ticket.created = iso ("2026-03-07T10:00:00Z");
+  ticket.created = td_test_iso ("2026-03-07T10:00:00Z");
   compute (policy, &ticket, ticket.created, &result);
-  assert_instant (result.response.due, "2026-03-07T10:15:00Z");
+  td_test_assert_instant (result.response.due, "2026-03-07T10:15:00Z");
   g_assert_cmpint (result.response.source, ==, TD_SLA_SOURCE_TIER);
 
   /* Without the tier, SEV-3's own 4 hours apply. */
   ticket.tier = 0;
-  ticket.created = iso ("2026-03-02T10:00:00Z");
+  ticket.created = td_test_iso ("2026-03-02T10:00:00Z");
   compute (policy, &ticket, ticket.created, &result);
-  assert_instant (result.response.due, "2026-03-02T14:00:00Z");
+  td_test_assert_instant (result.response.due, "2026-03-02T14:00:00Z");
   g_assert_cmpint (result.response.source, ==, TD_SLA_SOURCE_SEVERITY);
   g_assert_cmpstr (result.response.source_id, ==, "SEV-3");
   g_assert_cmpstr (result.response.label, ==, "4 hours");
@@ -832,22 +819,22 @@ test_earliest_issue_type_and_severity (void)
   ticket.tier = 2;
   ticket.severity = "SEV-2";
   ticket.issue_type = "balance-discrepancy";
-  ticket.created = iso ("2026-03-02T09:00:00Z");
+  ticket.created = td_test_iso ("2026-03-02T09:00:00Z");
   compute (policy, &ticket, ticket.created, &result);
 
-  assert_instant (result.response.due, "2026-03-02T09:30:00Z");
+  td_test_assert_instant (result.response.due, "2026-03-02T09:30:00Z");
   g_assert_cmpint (result.response.source, ==, TD_SLA_SOURCE_SEVERITY);
   g_assert_cmpstr (result.response.source_id, ==, "SEV-2");
-  assert_instant (result.resolution.due, "2026-03-02T13:00:00Z");
+  td_test_assert_instant (result.resolution.due, "2026-03-02T13:00:00Z");
   g_assert_cmpint (result.resolution.source, ==, TD_SLA_SOURCE_ISSUE_TYPE);
   g_assert_cmpstr (result.resolution.source_id, ==, "balance-discrepancy");
   assert_calendar (&result.resolution, "business-hours");
 
   /* Opened Friday 15:00: the issue type would wait for Monday, SEV-2's 8
    * hours around the clock end Friday 23:00. */
-  ticket.created = iso ("2026-03-27T15:00:00Z");
+  ticket.created = td_test_iso ("2026-03-27T15:00:00Z");
   compute (policy, &ticket, ticket.created, &result);
-  assert_instant (result.resolution.due, "2026-03-27T23:00:00Z");
+  td_test_assert_instant (result.resolution.due, "2026-03-27T23:00:00Z");
   g_assert_cmpint (result.resolution.source, ==, TD_SLA_SOURCE_SEVERITY);
   g_assert_cmpstr (result.resolution.source_id, ==, "SEV-2");
   g_assert_cmpstr (result.resolution.label, ==, "8 hours");
@@ -864,7 +851,7 @@ test_tier_without_clock (void)
 
   /* Tier 3 responds "Per severity": no clock of its own. */
   ticket.tier = 3;
-  ticket.created = iso ("2026-03-02T10:00:00Z");
+  ticket.created = td_test_iso ("2026-03-02T10:00:00Z");
   compute (policy, &ticket, ticket.created, &result);
   assert_no_clock (&result.response);
   g_assert_cmpint (result.response.source, ==, TD_SLA_SOURCE_TIER);
@@ -879,7 +866,7 @@ test_tier_without_clock (void)
   ticket.severity = "SEV-1";
   compute (policy, &ticket, ticket.created, &result);
   g_assert_true (result.response.has_clock);
-  assert_instant (result.response.due, "2026-03-02T10:15:00Z");
+  td_test_assert_instant (result.response.due, "2026-03-02T10:15:00Z");
   g_assert_cmpint (result.response.source, ==, TD_SLA_SOURCE_SEVERITY);
   g_assert_cmpstr (result.response.source_id, ==, "SEV-1");
   g_assert_cmpstr (result.response.label, ==, "15 min");
@@ -904,7 +891,7 @@ test_errors (void)
   g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   TdSlaTicket ticket = { 0 };
 
-  ticket.created = iso ("2026-03-02T10:00:00Z");
+  ticket.created = td_test_iso ("2026-03-02T10:00:00Z");
   ticket.tier = 2;
 
   ticket.severity = "SEV-9";
