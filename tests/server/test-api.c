@@ -512,6 +512,7 @@ typedef struct
   gboolean    write_person;
   gboolean    write_policy;
   gboolean    delete_ticket;
+  gboolean    change_status;
 } Expectation;
 
 static const char *
@@ -536,15 +537,15 @@ static void
 test_permission_matrix (Fixture *fixture, gconstpointer data)
 {
   static const Expectation expected[] = {
-    { "analyst", TRUE, TRUE, FALSE, FALSE, FALSE },
-    { "deskmanager", TRUE, TRUE, TRUE, FALSE, TRUE },
-    { "appsupport", TRUE, TRUE, FALSE, FALSE, FALSE },
-    { "lead", TRUE, TRUE, TRUE, FALSE, FALSE },
-    { "engineer", TRUE, TRUE, FALSE, FALSE, FALSE },
-    { "engmanager", TRUE, TRUE, TRUE, FALSE, FALSE },
-    { "director", FALSE, TRUE, FALSE, FALSE, FALSE },
-    { "trainer", FALSE, FALSE, FALSE, FALSE, FALSE },
-    { "admin", TRUE, TRUE, TRUE, TRUE, TRUE },
+    { "analyst", TRUE, TRUE, FALSE, FALSE, FALSE, TRUE },
+    { "deskmanager", TRUE, TRUE, TRUE, FALSE, TRUE, TRUE },
+    { "appsupport", TRUE, TRUE, FALSE, FALSE, FALSE, TRUE },
+    { "lead", TRUE, TRUE, TRUE, FALSE, FALSE, TRUE },
+    { "engineer", TRUE, TRUE, FALSE, FALSE, FALSE, TRUE },
+    { "engmanager", TRUE, TRUE, TRUE, FALSE, FALSE, TRUE },
+    { "director", FALSE, TRUE, FALSE, FALSE, FALSE, FALSE },
+    { "trainer", FALSE, FALSE, FALSE, FALSE, FALSE, FALSE },
+    { "admin", TRUE, TRUE, TRUE, TRUE, TRUE, TRUE },
   };
   g_autofree char *policy_text = NULL;
   g_autofree char *ticket = create_ticket (fixture, fixture->admin);
@@ -575,6 +576,17 @@ test_permission_matrix (Fixture *fixture, gconstpointer data)
 
       outcome = write_outcome (fixture, token, "ticket_event", "append", event_id, -1, comment);
       g_assert_cmpstr (outcome, ==, expected[i].comment ? "applied" : "rejected");
+
+      {
+        g_autofree char *status_id = g_uuid_string_random ();
+        g_autofree char *work = create_ticket (fixture, fixture->admin);
+        g_autofree char *status = g_strdup_printf (
+            "{\"ticket\": \"%s\", \"kind\": \"status\", \"data\": {\"status\": \"in_progress\"}}",
+            work);
+
+        outcome = write_outcome (fixture, token, "ticket_event", "append", status_id, -1, status);
+        g_assert_cmpstr (outcome, ==, expected[i].change_status ? "applied" : "rejected");
+      }
 
       outcome = write_outcome (fixture, token, "person", "create", person_id, -1,
                                "{\"name\": \"Robin Example\", \"role\": \"engineer\", "
