@@ -353,7 +353,11 @@ static const char server_1[] =
 static const char client_1[] =
   /* AUTOINCREMENT: seq is the push order and is never reused, even once
    * the outbox has drained. A rejected command stays until the user deals
-   * with it. */
+   * with it; a conflicting one until the conflict is resolved. An applied
+   * command is kept as 'done' for a while, so that after the server is
+   * restored from an older backup it can be pushed again (the server
+   * answers "duplicate" for those it still has). base holds the values the
+   * edited fields had before the edit, for the three-way merge. */
   "CREATE TABLE outbox (\n"
   "  seq        INTEGER PRIMARY KEY AUTOINCREMENT,\n"
   "  command    TEXT NOT NULL UNIQUE,\n"
@@ -362,10 +366,14 @@ static const char client_1[] =
   "  entity_id  TEXT NOT NULL,\n"
   "  base_rev   INTEGER NOT NULL DEFAULT 0 CHECK (base_rev >= 0),\n"
   "  fields     TEXT NOT NULL DEFAULT '{}' CHECK (json_valid (fields)),\n"
+  "  base       TEXT CHECK (base IS NULL OR json_valid (base)),\n"
   "  created_at INTEGER NOT NULL,\n"
-  "  state      TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'rejected')),\n"
+  "  state      TEXT NOT NULL DEFAULT 'pending'\n"
+  "             CHECK (state IN ('pending', 'rejected', 'conflict', 'done')),\n"
   "  attempts   INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),\n"
-  "  last_error TEXT\n"
+  "  code       TEXT,\n"
+  "  last_error TEXT,\n"
+  "  done_at    INTEGER\n"
   ");\n"
 
   /* Untyped value for the same reason as the server's meta table. */
@@ -376,6 +384,7 @@ static const char client_1[] =
 
   "CREATE TABLE conflict (\n"
   "  id         INTEGER PRIMARY KEY,\n"
+  "  command    TEXT,\n"
   "  entity     TEXT NOT NULL,\n"
   "  entity_id  TEXT NOT NULL,\n"
   "  local      TEXT CHECK (local IS NULL OR json_valid (local)),\n"
