@@ -353,7 +353,14 @@ static const char server_1[] =
 static const char client_1[] =
   /* AUTOINCREMENT: seq is the push order and is never reused, even once
    * the outbox has drained. A rejected command stays until the user deals
-   * with it. */
+   * with it; a conflicting one until the conflict is resolved. An applied
+   * command is kept as 'done' for a while, so that after the server is
+   * restored from an older backup it can be pushed again (the server
+   * answers "duplicate" for those it still has). base holds the values the
+   * edited fields had before the edit, for the three-way merge; effects
+   * what the command did to the cache ({"row": …, "ticket": …}), replayed
+   * over the server's copy of the row; ticket is the ticket an appended
+   * event changes. */
   "CREATE TABLE outbox (\n"
   "  seq        INTEGER PRIMARY KEY AUTOINCREMENT,\n"
   "  command    TEXT NOT NULL UNIQUE,\n"
@@ -362,10 +369,16 @@ static const char client_1[] =
   "  entity_id  TEXT NOT NULL,\n"
   "  base_rev   INTEGER NOT NULL DEFAULT 0 CHECK (base_rev >= 0),\n"
   "  fields     TEXT NOT NULL DEFAULT '{}' CHECK (json_valid (fields)),\n"
+  "  base       TEXT CHECK (base IS NULL OR json_valid (base)),\n"
+  "  effects    TEXT CHECK (effects IS NULL OR json_valid (effects)),\n"
+  "  ticket     TEXT,\n"
   "  created_at INTEGER NOT NULL,\n"
-  "  state      TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'rejected')),\n"
+  "  state      TEXT NOT NULL DEFAULT 'pending'\n"
+  "             CHECK (state IN ('pending', 'rejected', 'conflict', 'done')),\n"
   "  attempts   INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),\n"
-  "  last_error TEXT\n"
+  "  code       TEXT,\n"
+  "  last_error TEXT,\n"
+  "  done_at    INTEGER\n"
   ");\n"
 
   /* Untyped value for the same reason as the server's meta table. */
@@ -374,8 +387,19 @@ static const char client_1[] =
   "  value\n"
   ") WITHOUT ROWID;\n"
 
+  /* The server's latest copy of a row that has local commands waiting:
+   * the row shown is this copy with those commands replayed over it, so a
+   * refused command can be undone and a pull never hides a local edit. */
+  "CREATE TABLE server_copy (\n"
+  "  entity TEXT NOT NULL,\n"
+  "  uuid   TEXT NOT NULL,\n"
+  "  row    TEXT NOT NULL CHECK (json_valid (row)),\n"
+  "  PRIMARY KEY (entity, uuid)\n"
+  ") WITHOUT ROWID;\n"
+
   "CREATE TABLE conflict (\n"
   "  id         INTEGER PRIMARY KEY,\n"
+  "  command    TEXT,\n"
   "  entity     TEXT NOT NULL,\n"
   "  entity_id  TEXT NOT NULL,\n"
   "  local      TEXT CHECK (local IS NULL OR json_valid (local)),\n"
@@ -421,6 +445,7 @@ static const char server_2[] =
  * row still has commands waiting in the outbox. */
 static const char client_2[] =
   "CREATE INDEX outbox_entity_idx ON outbox (entity, entity_id);\n"
+  "CREATE INDEX outbox_ticket_idx ON outbox (ticket) WHERE ticket IS NOT NULL;\n"
   "CREATE INDEX conflict_entity_idx ON conflict (entity, entity_id);\n";
 
 /* Append here, never edit a released entry (docs/schema.md). */

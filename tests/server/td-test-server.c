@@ -96,9 +96,10 @@ td_test_server_start (TdTestServer *server)
 
   g_unlink (port_file);
   /* exec, so the PID we hold is tierdeskd's own. */
-  command = g_strdup_printf ("exec '%s' serve --db '%s' --listen 127.0.0.1:0 --port-file '%s' "
+  /* The same port again after a restart, so clients find the server. */
+  command = g_strdup_printf ("exec '%s' serve --db '%s' --listen 127.0.0.1:%u --port-file '%s' "
                              "%s%s%s%s 2>>'%s'",
-                             tierdeskd_path (), server->db, port_file,
+                             tierdeskd_path (), server->db, server->port, port_file,
                              server->tls_cert != NULL ? "--tls-cert " : "",
                              server->tls_cert != NULL ? server->tls_cert : "",
                              server->tls_key != NULL ? " --tls-key " : "",

@@ -1,0 +1,67 @@
+/* td-sync.h — one round of sync with tierdeskd: push the outbox, then pull the change feed
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "td-cache.h"
+
+G_BEGIN_DECLS
+
+#define TD_SYNC_ERROR (td_sync_error_quark ())
+
+typedef enum
+{
+  TD_SYNC_ERROR_OFFLINE,      /* the server could not be reached */
+  TD_SYNC_ERROR_UNAUTHORIZED, /* log in again */
+  TD_SYNC_ERROR_SERVER,       /* the server answered with an error */
+  TD_SYNC_ERROR_CACHE,
+} TdSyncError;
+
+/* Commands sent per request. */
+#define TD_SYNC_BATCH 100
+/* Rows asked for per page of the change feed. */
+#define TD_SYNC_PAGE 500
+
+typedef struct
+{
+  guint    pushed;
+  guint    applied;
+  guint    duplicates;
+  guint    conflicts;
+  guint    rejected;
+  guint    pulled;
+  guint    pages;
+  gboolean resynced;
+  /* Server time minus local time, from the Date header, in seconds. */
+  gint64     clock_offset;
+  GPtrArray *changed; /* entity, uuid, entity, uuid … */
+} TdSyncStats;
+
+#define TD_TYPE_SYNC_CLIENT (td_sync_client_get_type ())
+G_DECLARE_FINAL_TYPE (TdSyncClient, td_sync_client, TD, SYNC_CLIENT, GObject)
+
+GQuark td_sync_error_quark (void);
+void   td_sync_stats_clear (TdSyncStats *stats);
+
+TdSyncClient *td_sync_client_new (const char *server_url);
+const char   *td_sync_client_get_url (TdSyncClient *self);
+/* The token lives only in memory here; the app keeps it in the keyring. */
+void        td_sync_client_set_token (TdSyncClient *self, const char *token);
+const char *td_sync_client_get_token (TdSyncClient *self);
+gboolean    td_sync_client_login (TdSyncClient *self,
+                                  const char   *username,
+                                  const char   *password,
+                                  GError      **error);
+/* Push before pull; a 409 or 410 from the feed leads to a full resync that
+ * keeps every local command and pushes it again. Blocking: run it on a
+ * worker thread. */
+gboolean td_sync_run (TdSyncClient *self,
+                      TdCache      *cache,
+                      TdSyncStats  *stats,
+                      GCancellable *cancellable,
+                      GError      **error);
+
+G_END_DECLS
