@@ -283,13 +283,23 @@ sync_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
 /* Capped, jittered exponential backoff: 1, 2, 4 … seconds up to five
  * minutes, each between half and all of that, so desktops that lost the
  * server together do not all come back in the same second. */
-static guint
-backoff_seconds (guint failures)
+void
+td_sync_engine_backoff_range (guint failures, guint *shortest, guint *longest)
 {
   guint base = 1u << MIN (failures, 9u);
   guint capped = MIN (base, (guint) TD_SYNC_ENGINE_MAX_BACKOFF);
 
-  return MAX (1u, (guint) g_random_int_range (capped / 2 + 1, capped + 1));
+  *shortest = MAX (1u, capped / 2 + 1);
+  *longest = MAX (1u, capped);
+}
+
+static guint
+backoff_seconds (guint failures)
+{
+  guint shortest, longest;
+
+  td_sync_engine_backoff_range (failures, &shortest, &longest);
+  return (guint) g_random_int_range (shortest, longest + 1);
 }
 
 static void

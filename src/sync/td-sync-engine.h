@@ -28,6 +28,11 @@ GType td_sync_state_get_type (void);
 #define TD_SYNC_ENGINE_POLL_SECONDS 30
 #define TD_SYNC_ENGINE_MAX_BACKOFF  300
 
+/* The wait after @failures failed syncs in a row lies in [@shortest,
+ * @longest] seconds: doubling from 1 s, capped, and jittered over the upper
+ * half so desktops that lost the server together do not return together. */
+void td_sync_engine_backoff_range (guint failures, guint *shortest, guint *longest);
+
 #define TD_TYPE_SYNC_ENGINE (td_sync_engine_get_type ())
 G_DECLARE_FINAL_TYPE (TdSyncEngine, td_sync_engine, TD, SYNC_ENGINE, GObject)
 

@@ -193,6 +193,44 @@ test_rejected_listed (Fixture *fixture, gconstpointer data)
   g_assert_false (td_sync_issue_is_conflict (issue));
 }
 
+/* Capped, jittered exponential backoff (no server needed). */
+static void
+test_backoff (void)
+{
+  guint previous = 0;
+
+  for (guint failures = 1; failures <= 20; failures++)
+    {
+      guint shortest, longest;
+
+      td_sync_engine_backoff_range (failures, &shortest, &longest);
+      g_assert_cmpuint (shortest, >=, 1);
+      g_assert_cmpuint (shortest, <=, longest);
+      g_assert_cmpuint (longest, <=, TD_SYNC_ENGINE_MAX_BACKOFF);
+      /* Grows until the cap, and never shrinks. */
+      g_assert_cmpuint (longest, >=, previous);
+      if (failures <= 8)
+        g_assert_cmpuint (longest, ==, 1u << failures);
+      previous = longest;
+    }
+  /* The cap: five minutes, jittered over its upper half. */
+  {
+    guint shortest, longest;
+
+    td_sync_engine_backoff_range (1000, &shortest, &longest);
+    g_assert_cmpuint (longest, ==, TD_SYNC_ENGINE_MAX_BACKOFF);
+    g_assert_cmpuint (shortest, ==, TD_SYNC_ENGINE_MAX_BACKOFF / 2 + 1);
+  }
+  /* Jitter: a wider range than a single value once past the first retry. */
+  {
+    guint shortest, longest;
+
+    td_sync_engine_backoff_range (4, &shortest, &longest);
+    g_assert_cmpuint (shortest, ==, 9);
+    g_assert_cmpuint (longest, ==, 16);
+  }
+}
+
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
 int
@@ -203,6 +241,7 @@ main (int argc, char *argv[])
   ADD ("/sync/engine/first-sync-and-stream", test_first_sync_and_stream);
   ADD ("/sync/engine/offline-and-back", test_offline_and_back);
   ADD ("/sync/engine/rejected", test_rejected_listed);
+  g_test_add_func ("/sync/engine/backoff", test_backoff);
 
   return g_test_run ();
 }
