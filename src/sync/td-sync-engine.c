@@ -267,17 +267,20 @@ static void
 sync_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   TdSyncEngine *self = source;
-  TdSyncStats  *stats = g_new0 (TdSyncStats, 1);
+  TdSyncStats  *stats = task_data;
   GError       *error = NULL;
 
   if (td_sync_run (self->client, self->cache, stats, cancellable, &error))
-    g_task_return_pointer (task, stats, NULL);
+    g_task_return_boolean (task, TRUE);
   else
-    {
-      td_sync_stats_clear (stats);
-      g_free (stats);
-      g_task_return_error (task, error);
-    }
+    g_task_return_error (task, error);
+}
+
+static void
+stats_free (TdSyncStats *stats)
+{
+  td_sync_stats_clear (stats);
+  g_free (stats);
 }
 
 /* Capped, jittered exponential backoff: 1, 2, 4 … seconds up to five
@@ -307,21 +310,24 @@ sync_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   TdSyncEngine *self = TD_SYNC_ENGINE (source);
   g_autoptr (GError) error = NULL;
-  TdSyncStats *stats = g_task_propagate_pointer (G_TASK (result), &error);
+  TdSyncStats *stats = g_task_get_task_data (G_TASK (result));
+  gboolean     ok = g_task_propagate_boolean (G_TASK (result), &error);
 
   self->running = FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* Whatever the round applied before it stopped is in the cache now. */
+  emit_changes (self, stats->changed);
 
-  if (stats != NULL)
+  if (ok)
     {
       self->failures = 0;
       self->last_sync = td_time_now ();
-      self->clock_offset = stats->clock_offset;
+      if (stats->has_clock_offset)
+        self->clock_offset = stats->clock_offset;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNC]);
       set_state (self, TD_SYNC_STATE_IDLE, NULL);
       refresh_outbox (self);
-      emit_changes (self, stats->changed);
-      td_sync_stats_clear (stats);
-      g_free (stats);
       if (self->started && self->stream == NULL)
         connect_stream (self);
       /* Without the stream, poll; with it, the server says when to pull. */
@@ -329,8 +335,6 @@ sync_done (GObject *source, GAsyncResult *result, gpointer user_data)
                       : self->stream == NULL ? TD_SYNC_ENGINE_POLL_SECONDS
                                              : TD_SYNC_ENGINE_MAX_BACKOFF);
     }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
   else
     {
       gboolean offline = g_error_matches (error, TD_SYNC_ERROR, TD_SYNC_ERROR_OFFLINE);
@@ -365,6 +369,9 @@ run_now (TdSyncEngine *self)
              self->error);
   task = g_task_new (self, self->cancellable, sync_done, NULL);
   g_task_set_source_tag (task, run_now);
+  /* The stats belong to the task, so a round that fails half-way still
+   * tells the views which rows it changed before failing. */
+  g_task_set_task_data (task, g_new0 (TdSyncStats, 1), (GDestroyNotify) stats_free);
   g_task_run_in_thread (task, sync_thread);
 }
 
@@ -709,4 +716,47 @@ td_sync_engine_set_offline (TdSyncEngine *self, gboolean offline)
       set_state (self, self->state, NULL);
       schedule (self, 0);
     }
+}
+
+/* The UI's edits go through here after writing the cache, so every view
+ * hears of the row at once and the change leaves as soon as it can. */
+void
+td_sync_engine_local_change (TdSyncEngine *self, const char *entity, const char *uuid)
+{
+  g_autoptr (GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_if_fail (TD_IS_SYNC_ENGINE (self));
+  g_ptr_array_add (changed, g_strdup (entity));
+  g_ptr_array_add (changed, g_strdup (uuid));
+  emit_changes (self, changed);
+  refresh_outbox (self);
+  td_sync_engine_sync_now (self);
+}
+
+gboolean
+td_sync_engine_resolve_conflict (TdSyncEngine *self,
+                                 TdSyncIssue  *issue,
+                                 gboolean      keep_mine,
+                                 GError      **error)
+{
+  g_return_val_if_fail (TD_IS_SYNC_ENGINE (self), FALSE);
+  g_return_val_if_fail (TD_IS_SYNC_ISSUE (issue) && issue->conflict, FALSE);
+
+  if (!td_cache_resolve_conflict (self->cache, g_ascii_strtoll (issue->id, NULL, 10), keep_mine,
+                                  error))
+    return FALSE;
+  td_sync_engine_local_change (self, issue->entity, issue->entity_id);
+  return TRUE;
+}
+
+gboolean
+td_sync_engine_discard_rejected (TdSyncEngine *self, TdSyncIssue *issue, GError **error)
+{
+  g_return_val_if_fail (TD_IS_SYNC_ENGINE (self), FALSE);
+  g_return_val_if_fail (TD_IS_SYNC_ISSUE (issue) && !issue->conflict, FALSE);
+
+  if (!td_cache_discard_rejected (self->cache, issue->id, error))
+    return FALSE;
+  td_sync_engine_local_change (self, issue->entity, issue->entity_id);
+  return TRUE;
 }

@@ -61,6 +61,16 @@ void td_sync_engine_set_offline (TdSyncEngine *self, gboolean offline);
 #define TD_TYPE_SYNC_ISSUE (td_sync_issue_get_type ())
 G_DECLARE_FINAL_TYPE (TdSyncIssue, td_sync_issue, TD, SYNC_ISSUE, GObject)
 
+/* After the UI wrote @uuid in the cache: tells the views (rows-changed),
+ * updates the pending count and syncs as soon as possible. */
+void td_sync_engine_local_change (TdSyncEngine *self, const char *entity, const char *uuid);
+/* The user's decisions on what needs attention. */
+gboolean td_sync_engine_resolve_conflict (TdSyncEngine *self,
+                                          TdSyncIssue  *issue,
+                                          gboolean      keep_mine,
+                                          GError      **error);
+gboolean td_sync_engine_discard_rejected (TdSyncEngine *self, TdSyncIssue *issue, GError **error);
+
 /* A conflict (id is the conflict's) or a rejected command (id is the
  * command's), with what the user needs to decide. */
 const char *td_sync_issue_get_id (TdSyncIssue *self);

@@ -101,6 +101,12 @@ request (TdSyncClient *self,
     }
 
   bytes = soup_session_send_and_read (self->session, msg, cancellable, &local_error);
+  if (bytes == NULL && local_error->domain == G_TLS_ERROR)
+    {
+      g_set_error (error, TD_SYNC_ERROR, TD_SYNC_ERROR_CERTIFICATE,
+                   "the certificate of %s is not trusted: %s", self->url, local_error->message);
+      return FALSE;
+    }
   if (bytes == NULL)
     {
       g_set_error (error, TD_SYNC_ERROR, TD_SYNC_ERROR_OFFLINE, "cannot reach %s: %s", self->url,
@@ -119,6 +125,16 @@ request (TdSyncClient *self,
   if (date_header != NULL && (date = soup_date_time_new_from_http_string (date_header)) != NULL)
     reply->server_time = g_date_time_to_unix (date);
   return TRUE;
+}
+
+/* Every answer carries the server's clock; the last one seen wins. */
+static void
+note_server_time (TdSyncStats *stats, Reply *reply)
+{
+  if (reply->server_time == 0)
+    return;
+  stats->clock_offset = reply->server_time - td_time_now ();
+  stats->has_clock_offset = TRUE;
 }
 
 static gboolean
@@ -227,8 +243,7 @@ push (TdSyncClient *self,
         return FALSE;
       if (reply.status != SOUP_STATUS_OK)
         return fail_on_status (&reply, error);
-      if (reply.server_time != 0)
-        stats->clock_offset = reply.server_time - td_time_now ();
+      note_server_time (stats, &reply);
 
       results = json_object_get_array_member (json_node_get_object (reply.json), "results");
       for (guint i = 0; i < json_array_get_length (results); i++)
@@ -280,6 +295,7 @@ pull (TdSyncClient *self,
 
       if (!request (self, "GET", path, NULL, &reply, cancellable, error))
         return PULL_FAILED;
+      note_server_time (stats, &reply);
       if (reply.status == 409 || reply.status == 410)
         return PULL_RESYNC;
       if (reply.status != SOUP_STATUS_OK)

@@ -18,6 +18,7 @@ typedef enum
   TD_SYNC_ERROR_UNAUTHORIZED, /* log in again */
   TD_SYNC_ERROR_SERVER,       /* the server answered with an error */
   TD_SYNC_ERROR_CACHE,
+  TD_SYNC_ERROR_CERTIFICATE, /* the server's TLS certificate is not trusted */
 } TdSyncError;
 
 /* Commands sent per request. */
@@ -37,7 +38,8 @@ typedef struct
   gboolean resynced;
   /* Server time minus local time, from the Date header, in seconds. */
   gint64     clock_offset;
-  GPtrArray *changed; /* entity, uuid, entity, uuid … */
+  gboolean   has_clock_offset; /* FALSE when no answer carried a Date */
+  GPtrArray *changed;          /* entity, uuid, entity, uuid … */
 } TdSyncStats;
 
 #define TD_TYPE_SYNC_CLIENT (td_sync_client_get_type ())

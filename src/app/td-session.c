@@ -1,0 +1,359 @@
+/* td-session.c — who is logged in where: the client, the cache and the sync engine
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "td-session.h"
+#include "td-sync.h"
+
+struct _TdSession
+{
+  GObject parent_instance;
+
+  TdPolicy     *policy;
+  TdTokenStore *tokens;
+  char         *cache_dir;
+
+  char         *url;
+  char         *user;
+  TdSyncClient *client;
+  TdCache      *cache;
+  TdSyncEngine *engine;
+};
+
+G_DEFINE_FINAL_TYPE (TdSession, td_session, G_TYPE_OBJECT)
+
+/* clang-format off */
+G_DEFINE_QUARK (td-session-error-quark, td_session_error)
+/* clang-format on */
+
+enum
+{
+  PROP_0,
+  PROP_CONNECTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+TdSession *
+td_session_new (TdPolicy *policy, TdTokenStore *tokens, const char *cache_dir)
+{
+  TdSession *self = g_object_new (TD_TYPE_SESSION, NULL);
+
+  g_return_val_if_fail (TD_IS_POLICY (policy), NULL);
+  self->policy = g_object_ref (policy);
+  self->tokens = g_object_ref (tokens);
+  self->cache_dir = g_strdup (cache_dir);
+  return self;
+}
+
+/* One cache per server and user: another account must never see rows (or
+ * push commands) that were someone else's. */
+static char *
+cache_path (TdSession *self, const char *url, const char *user)
+{
+  g_autofree char *key = g_strdup_printf ("%s\n%s", url, user);
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
+  g_autofree char *name = g_strdup_printf ("cache-%.16s.db", digest);
+
+  return g_build_filename (self->cache_dir, name, NULL);
+}
+
+static gboolean
+start (TdSession *self, const char *url, const char *user, TdSyncClient *client, GError **error)
+{
+  g_autofree char *path = cache_path (self, url, user);
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (TdCache) cache = NULL;
+
+  if (g_mkdir_with_parents (self->cache_dir, 0700) != 0)
+    {
+      g_set_error (error, TD_SESSION_ERROR, TD_SESSION_ERROR_CACHE,
+                   _ ("Could not create the folder for the offline copy (%s)"), self->cache_dir);
+      return FALSE;
+    }
+  cache = td_cache_open (path, &local_error);
+  if (cache == NULL)
+    {
+      g_set_error (error, TD_SESSION_ERROR, TD_SESSION_ERROR_CACHE,
+                   _ ("Could not open the offline copy: %s"), local_error->message);
+      return FALSE;
+    }
+  td_session_log_out (self);
+  td_cache_set_policy (cache, self->policy);
+  self->url = g_strdup (url);
+  self->user = g_strdup (user);
+  self->client = g_object_ref (client);
+  self->cache = g_steal_pointer (&cache);
+  self->engine = td_sync_engine_new (self->cache, self->client);
+  td_sync_engine_start (self->engine);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
+  return TRUE;
+}
+
+/* Tells the user what to change: the address, the certificate, or the
+ * password. */
+static void
+set_connect_error (GError **error, const char *url, GError *sync_error)
+{
+  if (g_error_matches (sync_error, TD_SYNC_ERROR, TD_SYNC_ERROR_UNAUTHORIZED))
+    g_set_error_literal (error, TD_SESSION_ERROR, TD_SESSION_ERROR_WRONG_PASSWORD,
+                         _ ("Wrong user name or password"));
+  else if (g_error_matches (sync_error, TD_SYNC_ERROR, TD_SYNC_ERROR_CERTIFICATE))
+    g_set_error (error, TD_SESSION_ERROR, TD_SESSION_ERROR_CERTIFICATE,
+                 _ ("The server’s certificate is not trusted. Check the address, or ask the "
+                    "administrator of %s for a certificate signed by a trusted authority."),
+                 url);
+  else if (g_error_matches (sync_error, TD_SYNC_ERROR, TD_SYNC_ERROR_OFFLINE))
+    g_set_error (error, TD_SESSION_ERROR, TD_SESSION_ERROR_UNREACHABLE,
+                 _ ("Could not reach %s. Check the address and your network connection."), url);
+  else
+    g_set_error (error, TD_SESSION_ERROR, TD_SESSION_ERROR_SERVER, _ ("The server said: %s"),
+                 sync_error->message);
+}
+
+static gboolean
+check_url (const char *url, GError **error)
+{
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0'
+      || (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0))
+    {
+      g_set_error (error, TD_SESSION_ERROR, TD_SESSION_ERROR_INVALID_URL,
+                   _ ("“%s” is not a server address: use https://host:port"), url);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  char         *url;
+  char         *user;
+  char         *password;
+  TdSyncClient *client;
+} Login;
+
+static void
+login_free (Login *login)
+{
+  g_free (login->url);
+  g_free (login->user);
+  if (login->password != NULL)
+    memset (login->password, 0, strlen (login->password));
+  g_free (login->password);
+  g_clear_object (&login->client);
+  g_free (login);
+}
+
+static void
+login_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Login *login = task_data;
+  g_autoptr (GError) sync_error = NULL;
+  GError *error = NULL;
+
+  if (!td_sync_client_login (login->client, login->user, login->password, &sync_error))
+    {
+      set_connect_error (&error, login->url, sync_error);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+td_session_connect_async (TdSession          *self,
+                          const char         *url,
+                          const char         *user,
+                          const char         *password,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *trimmed = g_strstrip (g_strdup (url));
+  GError          *error = NULL;
+  Login           *login;
+
+  g_return_if_fail (TD_IS_SESSION (self));
+
+  /* A trailing slash is how addresses get pasted. */
+  while (g_str_has_suffix (trimmed, "/"))
+    trimmed[strlen (trimmed) - 1] = '\0';
+  if (!check_url (trimmed, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  login = g_new0 (Login, 1);
+  login->url = g_steal_pointer (&trimmed);
+  login->user = g_strstrip (g_strdup (user));
+  login->password = g_strdup (password);
+  login->client = td_sync_client_new (login->url);
+  g_task_set_task_data (task, login, (GDestroyNotify) login_free);
+  g_task_run_in_thread (task, login_thread);
+}
+
+gboolean
+td_session_connect_finish (TdSession *self, GAsyncResult *result, GError **error)
+{
+  Login *login;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  login = g_task_get_task_data (G_TASK (result));
+  {
+    g_autoptr (GError) keyring_error = NULL;
+
+    if (!td_token_store_save (self->tokens, login->url, login->user,
+                              td_sync_client_get_token (login->client), &keyring_error))
+      g_message ("The login token is kept in memory only: %s", keyring_error->message);
+  }
+  return start (self, login->url, login->user, login->client, error);
+}
+
+gboolean
+td_session_resume (TdSession *self, const char *url, const char *user, GError **error)
+{
+  g_autofree char *token = NULL;
+  g_autoptr (TdSyncClient) client = NULL;
+
+  g_return_val_if_fail (TD_IS_SESSION (self), FALSE);
+  if (url == NULL || *url == '\0' || user == NULL || *user == '\0')
+    return FALSE;
+  token = td_token_store_lookup (self->tokens, url, user);
+  if (token == NULL)
+    return FALSE;
+  client = td_sync_client_new (url);
+  td_sync_client_set_token (client, token);
+  return start (self, url, user, client, error);
+}
+
+void
+td_session_log_out (TdSession *self)
+{
+  gboolean was_connected;
+
+  g_return_if_fail (TD_IS_SESSION (self));
+  was_connected = self->engine != NULL;
+  if (self->engine != NULL)
+    td_sync_engine_stop (self->engine);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->cache);
+  g_clear_object (&self->client);
+  g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->user, g_free);
+  if (was_connected)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
+}
+
+gboolean
+td_session_is_connected (TdSession *self)
+{
+  g_return_val_if_fail (TD_IS_SESSION (self), FALSE);
+  return self->engine != NULL;
+}
+
+const char *
+td_session_get_url (TdSession *self)
+{
+  g_return_val_if_fail (TD_IS_SESSION (self), NULL);
+  return self->url;
+}
+
+const char *
+td_session_get_user (TdSession *self)
+{
+  g_return_val_if_fail (TD_IS_SESSION (self), NULL);
+  return self->user;
+}
+
+TdPolicy *
+td_session_get_policy (TdSession *self)
+{
+  g_return_val_if_fail (TD_IS_SESSION (self), NULL);
+  return self->policy;
+}
+
+TdCache *
+td_session_get_cache (TdSession *self)
+{
+  g_return_val_if_fail (TD_IS_SESSION (self), NULL);
+  return self->cache;
+}
+
+TdSyncEngine *
+td_session_get_engine (TdSession *self)
+{
+  g_return_val_if_fail (TD_IS_SESSION (self), NULL);
+  return self->engine;
+}
+
+static void
+td_session_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  TdSession *self = TD_SESSION (object);
+
+  switch (prop_id)
+    {
+      case PROP_CONNECTED:
+        g_value_set_boolean (value, td_session_is_connected (self));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+td_session_dispose (GObject *object)
+{
+  TdSession *self = (TdSession *) object;
+
+  if (self->engine != NULL)
+    td_sync_engine_stop (self->engine);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->cache);
+  g_clear_object (&self->client);
+  G_OBJECT_CLASS (td_session_parent_class)->dispose (object);
+}
+
+static void
+td_session_finalize (GObject *object)
+{
+  TdSession *self = (TdSession *) object;
+
+  g_clear_object (&self->policy);
+  g_clear_object (&self->tokens);
+  g_free (self->cache_dir);
+  g_free (self->url);
+  g_free (self->user);
+  G_OBJECT_CLASS (td_session_parent_class)->finalize (object);
+}
+
+static void
+td_session_class_init (TdSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = td_session_get_property;
+  object_class->dispose = td_session_dispose;
+  object_class->finalize = td_session_finalize;
+
+  properties[PROP_CONNECTED] = g_param_spec_boolean ("connected", NULL, NULL, FALSE,
+                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+td_session_init (TdSession *self)
+{
+}
