@@ -61,3 +61,30 @@ td_test_iso (const char *text)
   g_assert_true (td_time_parse_instant (text, &instant));
   return instant;
 }
+
+GSubprocess *
+td_test_private_bus_start (const char *dir)
+{
+  g_autofree char *config = g_build_filename (dir, "bus.conf", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autofree char *address = NULL;
+  GSubprocess     *bus;
+
+  g_file_set_contents (config,
+                       "<busconfig><type>session</type><listen>unix:tmpdir=/tmp</listen>"
+                       "<auth>EXTERNAL</auth><policy context=\"default\">"
+                       "<allow send_destination=\"*\"/><allow receive_sender=\"*\"/>"
+                       "<allow own=\"*\"/></policy></busconfig>",
+                       -1, &error);
+  g_assert_no_error (error);
+  bus = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "dbus-daemon", "--config-file",
+                          config, "--nofork", "--print-address=1", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (bus));
+  address = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (address);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+  return bus;
+}

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <gio/gio.h>
 #include <sqlite3.h>
 
 #include "td-policy.h"
@@ -17,6 +18,12 @@ char     *td_test_shipped_text (void);
 TdPolicy *td_test_shipped_policy (void);
 /* The single integer a query returns; the test fails if it returns none. */
 gint64 td_test_query_int (sqlite3 *db, const char *sql);
+
+/* Starts a session bus of the test's own in @dir, with no service started
+ * on demand (no keyring to prompt, nothing of the desktop running the
+ * tests), and points DBUS_SESSION_BUS_ADDRESS at it. Stop it with
+ * g_subprocess_force_exit (). */
+GSubprocess *td_test_private_bus_start (const char *dir);
 
 /* An ISO 8601 instant written in a test, as core's instant. */
 TdInstant td_test_iso (const char *text);

@@ -4,7 +4,9 @@
  */
 #include "config.h"
 
+#include <gio/gunixinputstream.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "td-application.h"
 #include "td-window.h"
@@ -13,8 +15,16 @@ struct _TdApplication
 {
   AdwApplication parent_instance;
 
-  TdPolicy *policy;
-  GError   *policy_error;
+  TdPolicy     *policy;
+  GError       *policy_error;
+  TdTokenStore *tokens;
+  TdSession    *session;
+  TdDemoServer *demo;
+
+  /* --server, --user, --password-stdin: sign in without typing. */
+  char *option_server;
+  char *option_user;
+  char *option_password;
 };
 
 G_DEFINE_FINAL_TYPE (TdApplication, td_application, ADW_TYPE_APPLICATION)
@@ -48,14 +58,86 @@ static const GActionEntry app_actions[] = {
 };
 
 static void
+resumed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (TdWindow) window = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!td_session_resume_finish (TD_SESSION (source), result, &error) && error != NULL)
+    td_window_add_toast (window, error->message);
+}
+
+static void
 td_application_activate (GApplication *app)
 {
   TdApplication *self = TD_APPLICATION (app);
   GtkWindow     *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  gboolean       first = window == NULL;
 
   if (window == NULL)
     window = GTK_WINDOW (td_window_new (self));
   gtk_window_present (window);
+
+  if (!first || self->session == NULL)
+    return;
+  if (self->option_server != NULL && self->option_user != NULL && self->option_password != NULL)
+    {
+      td_connect_view_sign_in (td_window_get_connect_view (TD_WINDOW (window)), self->option_server,
+                               self->option_user, self->option_password);
+      memset (self->option_password, 0, strlen (self->option_password));
+      g_clear_pointer (&self->option_password, g_free);
+    }
+  else
+    {
+      /* Where the last run left off: the queue from the cache at once, and
+       * syncing as soon as the server answers. */
+      g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+      g_autofree char *url = g_settings_get_string (settings, "server-url");
+      g_autofree char *user = g_settings_get_string (settings, "user");
+      if (self->option_server != NULL)
+        td_connect_view_set_server (td_window_get_connect_view (TD_WINDOW (window)),
+                                    self->option_server, self->option_user);
+      else
+        td_session_resume_async (self->session, url, user, NULL, resumed, g_object_ref (window));
+    }
+}
+
+static char *
+read_password (GError **error)
+{
+  g_autoptr (GInputStream) input = g_unix_input_stream_new (0, FALSE);
+  g_autoptr (GDataInputStream) lines = g_data_input_stream_new (input);
+
+  return g_data_input_stream_read_line_utf8 (lines, NULL, NULL, error);
+}
+
+static int
+td_application_handle_local_options (GApplication *app, GVariantDict *options)
+{
+  TdApplication *self = TD_APPLICATION (app);
+  gboolean       password_stdin = FALSE;
+
+  g_variant_dict_lookup (options, "server", "s", &self->option_server);
+  g_variant_dict_lookup (options, "user", "s", &self->option_user);
+  g_variant_dict_lookup (options, "password-stdin", "b", &password_stdin);
+  if (password_stdin)
+    {
+      g_autoptr (GError) error = NULL;
+
+      self->option_password = read_password (&error);
+      if (self->option_password == NULL)
+        {
+          g_printerr ("tierdesk: --password-stdin: %s\n",
+                      error != NULL ? error->message : "no password on standard input");
+          return 2;
+        }
+    }
+  if ((self->option_server != NULL) != (self->option_user != NULL))
+    {
+      g_printerr ("tierdesk: --server and --user go together\n");
+      return 2;
+    }
+  return -1;
 }
 
 static void
@@ -75,7 +157,32 @@ td_application_startup (GApplication *app)
   /* The policy is loaded once: every page reads the same rules. */
   self->policy = td_policy_new_default (&self->policy_error);
   if (self->policy == NULL)
-    g_message ("Could not load the support model: %s", self->policy_error->message);
+    {
+      g_message ("Could not load the support model: %s", self->policy_error->message);
+      return;
+    }
+
+  {
+    g_autofree char *cache_dir = g_build_filename (g_get_user_data_dir (), "tierdesk", NULL);
+    g_autofree char *demo_dir = g_build_filename (cache_dir, "demo-server", NULL);
+
+    self->tokens = td_token_store_new ();
+    self->session = td_session_new (self->policy, self->tokens, cache_dir);
+    self->demo = td_demo_server_new (demo_dir);
+  }
+}
+
+static void
+td_application_shutdown (GApplication *app)
+{
+  TdApplication *self = TD_APPLICATION (app);
+
+  /* Stop syncing before the demo server goes, so nothing waits on it. */
+  if (self->session != NULL)
+    td_session_close (self->session);
+  if (self->demo != NULL)
+    td_demo_server_stop (self->demo);
+  G_APPLICATION_CLASS (td_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -83,8 +190,14 @@ td_application_finalize (GObject *object)
 {
   TdApplication *self = (TdApplication *) object;
 
+  g_clear_object (&self->session);
+  g_clear_object (&self->demo);
+  g_clear_object (&self->tokens);
   g_clear_object (&self->policy);
   g_clear_error (&self->policy_error);
+  g_free (self->option_server);
+  g_free (self->option_user);
+  g_free (self->option_password);
 
   G_OBJECT_CLASS (td_application_parent_class)->finalize (object);
 }
@@ -98,11 +211,22 @@ td_application_class_init (TdApplicationClass *klass)
   object_class->finalize = td_application_finalize;
   app_class->activate = td_application_activate;
   app_class->startup = td_application_startup;
+  app_class->shutdown = td_application_shutdown;
+  app_class->handle_local_options = td_application_handle_local_options;
 }
+
+static const GOptionEntry options[] = {
+  { "server", 0, 0, G_OPTION_ARG_STRING, NULL, N_ ("Sign in to this tierdeskd server"), "URL" },
+  { "user", 0, 0, G_OPTION_ARG_STRING, NULL, N_ ("Sign in as this user"), "NAME" },
+  { "password-stdin", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_ ("Read the password from standard input (with --server and --user)"), NULL },
+  { NULL },
+};
 
 static void
 td_application_init (TdApplication *self)
 {
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
 }
 
 TdApplication *
@@ -118,6 +242,27 @@ td_application_get_policy (TdApplication *self)
 {
   g_return_val_if_fail (TD_IS_APPLICATION (self), NULL);
   return self->policy;
+}
+
+TdSession *
+td_application_get_session (TdApplication *self)
+{
+  g_return_val_if_fail (TD_IS_APPLICATION (self), NULL);
+  return self->session;
+}
+
+TdTokenStore *
+td_application_get_token_store (TdApplication *self)
+{
+  g_return_val_if_fail (TD_IS_APPLICATION (self), NULL);
+  return self->tokens;
+}
+
+TdDemoServer *
+td_application_get_demo_server (TdApplication *self)
+{
+  g_return_val_if_fail (TD_IS_APPLICATION (self), NULL);
+  return self->demo;
 }
 
 const GError *

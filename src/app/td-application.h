@@ -6,7 +6,10 @@
 
 #include <adwaita.h>
 
+#include "td-demo-server.h"
 #include "td-policy.h"
+#include "td-session.h"
+#include "td-token-store.h"
 
 G_BEGIN_DECLS
 
@@ -17,5 +20,9 @@ TdApplication *td_application_new (void);
 /* NULL when the policy could not be loaded; then the error says why. */
 TdPolicy     *td_application_get_policy (TdApplication *self);
 const GError *td_application_get_policy_error (TdApplication *self);
+/* NULL when the policy could not be loaded: nothing can be worked on. */
+TdSession    *td_application_get_session (TdApplication *self);
+TdTokenStore *td_application_get_token_store (TdApplication *self);
+TdDemoServer *td_application_get_demo_server (TdApplication *self);
 
 G_END_DECLS

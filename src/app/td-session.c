@@ -20,6 +20,7 @@ struct _TdSession
 
   char         *url;
   char         *user;
+  char         *person;
   TdSyncClient *client;
   TdCache      *cache;
   TdSyncEngine *engine;
@@ -35,6 +36,7 @@ enum
 {
   PROP_0,
   PROP_CONNECTED,
+  PROP_PERSON,
   N_PROPS
 };
 
@@ -64,6 +66,16 @@ cache_path (TdSession *self, const char *url, const char *user)
   return g_build_filename (self->cache_dir, name, NULL);
 }
 
+static void
+set_person (TdSession *self, const char *person)
+{
+  if (g_strcmp0 (self->person, person) == 0)
+    return;
+  g_free (self->person);
+  self->person = g_strdup (person);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERSON]);
+}
+
 static gboolean
 start (TdSession *self, const char *url, const char *user, TdSyncClient *client, GError **error)
 {
@@ -84,7 +96,7 @@ start (TdSession *self, const char *url, const char *user, TdSyncClient *client,
                    _ ("Could not open the offline copy: %s"), local_error->message);
       return FALSE;
     }
-  td_session_log_out (self);
+  td_session_close (self);
   td_cache_set_policy (cache, self->policy);
   self->url = g_strdup (url);
   self->user = g_strdup (user);
@@ -138,6 +150,7 @@ typedef struct
   char         *url;
   char         *user;
   char         *password;
+  char         *person;
   TdSyncClient *client;
 } Login;
 
@@ -149,6 +162,7 @@ login_free (Login *login)
   if (login->password != NULL)
     memset (login->password, 0, strlen (login->password));
   g_free (login->password);
+  g_free (login->person);
   g_clear_object (&login->client);
   g_free (login);
 }
@@ -166,6 +180,8 @@ login_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
       g_task_return_error (task, error);
       return;
     }
+  /* Who this account is in the directory, for "assigned to me". */
+  login->person = td_sync_client_fetch_person (login->client, NULL);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -211,35 +227,119 @@ td_session_connect_finish (TdSession *self, GAsyncResult *result, GError **error
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return FALSE;
   login = g_task_get_task_data (G_TASK (result));
-  {
-    g_autoptr (GError) keyring_error = NULL;
+  td_token_store_save_in_background (self->tokens, login->url, login->user,
+                                     td_sync_client_get_token (login->client));
+  if (!start (self, login->url, login->user, login->client, error))
+    return FALSE;
+  set_person (self, login->person);
+  return TRUE;
+}
 
-    if (!td_token_store_save (self->tokens, login->url, login->user,
-                              td_sync_client_get_token (login->client), &keyring_error))
-      g_message ("The login token is kept in memory only: %s", keyring_error->message);
+static void
+person_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  g_task_return_pointer (task, td_sync_client_fetch_person (task_data, NULL), g_free);
+}
+
+static void
+person_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  TdSession       *self = TD_SESSION (source);
+  g_autofree char *person = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (person != NULL && self->client == g_task_get_task_data (G_TASK (result)))
+    set_person (self, person);
+}
+
+typedef struct
+{
+  char *url;
+  char *user;
+} Resume;
+
+static void
+resume_free (Resume *resume)
+{
+  g_free (resume->url);
+  g_free (resume->user);
+  g_free (resume);
+}
+
+static void
+token_found (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  TdSession       *self = g_task_get_source_object (task);
+  Resume          *resume = g_task_get_task_data (task);
+  g_autofree char *token = td_token_store_lookup_finish (TD_TOKEN_STORE (source), result, NULL);
+  g_autoptr (TdSyncClient) client = NULL;
+  GError *error = NULL;
+
+  if (token == NULL)
+    {
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+  client = td_sync_client_new (resume->url);
+  td_sync_client_set_token (client, token);
+  if (!start (self, resume->url, resume->user, client, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Offline at first, perhaps: ask the server who this is when it answers. */
+  {
+    g_autoptr (GTask) person = g_task_new (self, NULL, person_fetched, NULL);
+
+    g_task_set_task_data (person, g_object_ref (client), g_object_unref);
+    g_task_run_in_thread (person, person_thread);
   }
-  return start (self, login->url, login->user, login->client, error);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+td_session_resume_async (TdSession          *self,
+                         const char         *url,
+                         const char         *user,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Resume *resume;
+
+  g_return_if_fail (TD_IS_SESSION (self));
+  if (url == NULL || *url == '\0' || user == NULL || *user == '\0')
+    {
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+  resume = g_new0 (Resume, 1);
+  resume->url = g_strdup (url);
+  resume->user = g_strdup (user);
+  g_task_set_task_data (task, resume, (GDestroyNotify) resume_free);
+  td_token_store_lookup_async (self->tokens, url, user, cancellable, token_found,
+                               g_steal_pointer (&task));
 }
 
 gboolean
-td_session_resume (TdSession *self, const char *url, const char *user, GError **error)
+td_session_resume_finish (TdSession *self, GAsyncResult *result, GError **error)
 {
-  g_autofree char *token = NULL;
-  g_autoptr (TdSyncClient) client = NULL;
-
-  g_return_val_if_fail (TD_IS_SESSION (self), FALSE);
-  if (url == NULL || *url == '\0' || user == NULL || *user == '\0')
-    return FALSE;
-  token = td_token_store_lookup (self->tokens, url, user);
-  if (token == NULL)
-    return FALSE;
-  client = td_sync_client_new (url);
-  td_sync_client_set_token (client, token);
-  return start (self, url, user, client, error);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
 td_session_log_out (TdSession *self)
+{
+  g_return_if_fail (TD_IS_SESSION (self));
+  if (self->url != NULL && self->user != NULL)
+    td_token_store_forget (self->tokens, self->url, self->user);
+  td_session_close (self);
+}
+
+void
+td_session_close (TdSession *self)
 {
   gboolean was_connected;
 
@@ -252,6 +352,7 @@ td_session_log_out (TdSession *self)
   g_clear_object (&self->client);
   g_clear_pointer (&self->url, g_free);
   g_clear_pointer (&self->user, g_free);
+  set_person (self, NULL);
   if (was_connected)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
 }
@@ -275,6 +376,13 @@ td_session_get_user (TdSession *self)
 {
   g_return_val_if_fail (TD_IS_SESSION (self), NULL);
   return self->user;
+}
+
+const char *
+td_session_get_person (TdSession *self)
+{
+  g_return_val_if_fail (TD_IS_SESSION (self), NULL);
+  return self->person;
 }
 
 TdPolicy *
@@ -308,6 +416,9 @@ td_session_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
       case PROP_CONNECTED:
         g_value_set_boolean (value, td_session_is_connected (self));
         break;
+      case PROP_PERSON:
+        g_value_set_string (value, self->person);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -336,6 +447,7 @@ td_session_finalize (GObject *object)
   g_free (self->cache_dir);
   g_free (self->url);
   g_free (self->user);
+  g_free (self->person);
   G_OBJECT_CLASS (td_session_parent_class)->finalize (object);
 }
 
@@ -350,6 +462,8 @@ td_session_class_init (TdSessionClass *klass)
 
   properties[PROP_CONNECTED] = g_param_spec_boolean ("connected", NULL, NULL, FALSE,
                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PERSON]
+      = g_param_spec_string ("person", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

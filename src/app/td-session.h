@@ -45,14 +45,26 @@ void     td_session_connect_async (TdSession          *self,
                                    gpointer            user_data);
 gboolean td_session_connect_finish (TdSession *self, GAsyncResult *result, GError **error);
 /* Picks up where the last run left off, with the token kept for @url and
- * @user: works offline at once from the cache. FALSE when no token is kept. */
-gboolean td_session_resume (TdSession *self, const char *url, const char *user, GError **error);
+ * @user: works offline at once from the cache. FALSE (no error) when no
+ * token is kept. */
+void     td_session_resume_async (TdSession          *self,
+                                  const char         *url,
+                                  const char         *user,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data);
+gboolean td_session_resume_finish (TdSession *self, GAsyncResult *result, GError **error);
 /* Forgets the token and stops syncing; the cache stays for next time. */
 void td_session_log_out (TdSession *self);
+/* Stops syncing and keeps the token (quitting the app). */
+void td_session_close (TdSession *self);
 
-gboolean      td_session_is_connected (TdSession *self);
-const char   *td_session_get_url (TdSession *self);
-const char   *td_session_get_user (TdSession *self);
+gboolean    td_session_is_connected (TdSession *self);
+const char *td_session_get_url (TdSession *self);
+const char *td_session_get_user (TdSession *self);
+/* The account's directory entry (a person uuid), for "assigned to me";
+ * NULL until known, or when the account is no one in the directory. */
+const char   *td_session_get_person (TdSession *self);
 TdPolicy     *td_session_get_policy (TdSession *self);
 TdCache      *td_session_get_cache (TdSession *self);
 TdSyncEngine *td_session_get_engine (TdSession *self);

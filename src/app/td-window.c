@@ -1,8 +1,7 @@
-/* td-window.c — the main window
+/* td-window.c — the main window: the pages, the header, and signing in
  *
- * Until the queue and the other pages land, the window shows the support
- * model the desktop runs on, read from the loaded policy: a lead can check
- * tiers, SLA targets and escalation limits at a glance.
+ * The Queue page shows the connect form until a session runs; the other
+ * pages read the policy, which is local, so they work before signing in.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,19 +9,33 @@
 
 #include <glib/gi18n.h>
 
+#include "td-connect-view.h"
+#include "td-queue-page.h"
+#include "td-sync-indicator.h"
+#include "td-ticket-editor.h"
+#include "td-ticket-view.h"
+#include "td-time.h"
 #include "td-window.h"
 
 struct _TdWindow
 {
   AdwApplicationWindow parent_instance;
 
-  GtkStack        *content_stack;
-  GtkBox          *model_box;
-  AdwStatusPage   *error_page;
-  AdwWindowTitle  *window_title;
-  AdwToastOverlay *toast_overlay;
+  GtkStack             *content_stack;
+  GtkBox               *model_box;
+  GtkLabel             *model_heading;
+  AdwStatusPage        *error_page;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewStack         *view_stack;
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *queue_stack;
+  TdConnectView        *connect_view;
+  TdQueuePage          *queue_page;
+  TdSyncIndicator      *sync_indicator;
 
   GSettings *settings;
+  TdSession *session;
+  guint      clock;
 };
 
 G_DEFINE_FINAL_TYPE (TdWindow, td_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -128,24 +141,183 @@ td_window_show_policy (TdWindow *self, TdPolicy *policy)
 {
   const TdPolicyDocument *document = td_policy_get_document (policy);
   GPtrArray              *tiers = td_policy_get_tiers (policy);
-  g_autofree char        *subtitle
+  g_autofree char        *heading
       = g_strdup_printf (_ ("%s · version %s"), document->id, document->version);
 
-  adw_window_title_set_subtitle (self->window_title, subtitle);
-
+  gtk_label_set_text (self->model_heading, heading);
   for (guint i = 0; i < tiers->len; i++)
     gtk_box_append (self->model_box, tier_group (g_ptr_array_index (tiers, i)));
   gtk_box_append (self->model_box, severity_group (policy));
   gtk_box_append (self->model_box, time_limit_group (policy));
 
-  gtk_stack_set_visible_child_name (self->content_stack, "model");
+  gtk_stack_set_visible_child_name (self->content_stack, "main");
 }
+
+void
+td_window_add_toast (TdWindow *self, const char *message)
+{
+  g_return_if_fail (TD_IS_WINDOW (self));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/* SLA countdowns run on the server's clock: a desktop whose clock is off
+ * still shows the right time left. */
+static gint64
+server_now (TdWindow *self)
+{
+  TdSyncEngine *engine = self->session != NULL ? td_session_get_engine (self->session) : NULL;
+
+  return td_time_now () + (engine != NULL ? td_sync_engine_get_clock_offset (engine) : 0);
+}
+
+static gboolean
+on_clock (gpointer user_data)
+{
+  TdWindow *self = user_data;
+
+  td_queue_page_tick (self->queue_page, server_now (self));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_session_changed (TdWindow *self)
+{
+  gboolean connected = self->session != NULL && td_session_is_connected (self->session);
+
+  td_sync_indicator_set_engine (self->sync_indicator,
+                                connected ? td_session_get_engine (self->session) : NULL);
+  td_queue_page_set_session (self->queue_page, connected ? self->session : NULL);
+  gtk_stack_set_visible_child_name (self->queue_stack, connected ? "queue" : "connect");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-ticket", connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-ticket", connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.log-out", connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", connected);
+  if (connected)
+    {
+      /* Next start signs in by itself, with the token from the keyring. */
+      g_settings_set_string (self->settings, "server-url", td_session_get_url (self->session));
+      g_settings_set_string (self->settings, "user", td_session_get_user (self->session));
+      td_queue_page_tick (self->queue_page, server_now (self));
+    }
+  else
+    {
+      g_autofree char *url = g_settings_get_string (self->settings, "server-url");
+      g_autofree char *user = g_settings_get_string (self->settings, "user");
+
+      td_connect_view_set_server (self->connect_view, url, user);
+    }
+}
+
+static void
+on_person_changed (TdWindow *self)
+{
+  td_queue_page_set_session (self->queue_page,
+                             td_session_is_connected (self->session) ? self->session : NULL);
+}
+
+static void
+on_page_changed (TdWindow *self)
+{
+  const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  if (page != NULL && self->settings != NULL)
+    g_settings_set_string (self->settings, "last-page", page);
+}
+
+static void
+on_ticket_activated (TdWindow *self, const char *uuid)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.open-ticket", "s", uuid);
+}
+
+/* Actions */
+
+static void
+log_out_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdWindow *self = TD_WINDOW (widget);
+
+  if (self->session != NULL)
+    td_session_log_out (self->session);
+}
+
+static void
+on_ticket_created (TdWindow *self, const char *uuid)
+{
+  TdSyncEngine *engine = td_session_get_engine (self->session);
+
+  td_window_add_toast (self, td_sync_engine_get_state (engine) == TD_SYNC_STATE_OFFLINE
+                                 ? _ ("Ticket saved on this computer; it will be sent when the "
+                                      "server can be reached")
+                                 : _ ("Ticket created"));
+}
+
+static void
+new_ticket_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdWindow       *self = TD_WINDOW (widget);
+  TdTicketEditor *editor;
+
+  if (self->session == NULL || !td_session_is_connected (self->session))
+    return;
+  editor = td_ticket_editor_new (GTK_WINDOW (self), self->session);
+  g_signal_connect_object (editor, "created", G_CALLBACK (on_ticket_created), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+open_ticket_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdWindow     *self = TD_WINDOW (widget);
+  TdTicketView *view;
+
+  if (self->session == NULL || !td_session_is_connected (self->session))
+    return;
+  view = td_ticket_view_new (GTK_WINDOW (self), self->session,
+                             g_variant_get_string (parameter, NULL));
+  gtk_window_present (GTK_WINDOW (view));
+}
+
+static void
+sync_now_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdWindow *self = TD_WINDOW (widget);
+
+  if (self->session != NULL && td_session_get_engine (self->session) != NULL)
+    td_sync_engine_sync_now (td_session_get_engine (self->session));
+}
+
+static void
+search_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdWindow *self = TD_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "queue");
+  td_queue_page_focus_search (self->queue_page);
+}
+
+static void
+show_page_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdWindow   *self = TD_WINDOW (widget);
+  const char *page = g_variant_get_string (parameter, NULL);
+
+  if (adw_view_stack_get_child_by_name (self->view_stack, page) != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, page);
+}
+
+/* GObject */
 
 static void
 td_window_dispose (GObject *object)
 {
   TdWindow *self = (TdWindow *) object;
 
+  g_clear_handle_id (&self->clock, g_source_remove);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), TD_TYPE_WINDOW);
   g_clear_object (&self->settings);
 
@@ -160,13 +332,45 @@ td_window_class_init (TdWindowClass *klass)
 
   object_class->dispose = td_window_dispose;
 
+  g_type_ensure (TD_TYPE_CONNECT_VIEW);
+  g_type_ensure (TD_TYPE_QUEUE_PAGE);
+  g_type_ensure (TD_TYPE_SYNC_INDICATOR);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tierdesk/Tierdesk/ui/td-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TdWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, model_box);
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, model_heading);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, error_page);
-  gtk_widget_class_bind_template_child (widget_class, TdWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, queue_stack);
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, connect_view);
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, queue_page);
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, sync_indicator);
+  gtk_widget_class_bind_template_callback (widget_class, on_page_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_ticket_activated);
+
+  gtk_widget_class_install_action (widget_class, "win.new-ticket", NULL, new_ticket_action);
+  gtk_widget_class_install_action (widget_class, "win.open-ticket", "s", open_ticket_action);
+  gtk_widget_class_install_action (widget_class, "win.log-out", NULL, log_out_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-ticket",
+                                       NULL);
+  gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.sync-now",
+                                       NULL);
+  {
+    static const char *const pages[] = { "queue", "escalation", "on-call", "training", "team" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+      gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
+                                           "win.show-page", "s", pages[i]);
+  }
 }
 
 static void
@@ -180,13 +384,15 @@ td_window_init (TdWindow *self)
   g_settings_bind (self->settings, "window-height", self, "default-height",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+  self->clock = g_timeout_add_seconds (60, on_clock, self);
 }
 
 TdWindow *
 td_window_new (TdApplication *application)
 {
-  TdWindow *self;
-  TdPolicy *policy;
+  TdWindow        *self;
+  TdPolicy        *policy;
+  g_autofree char *last_page = NULL;
 
   g_return_val_if_fail (TD_IS_APPLICATION (application), NULL);
 
@@ -203,5 +409,36 @@ td_window_new (TdApplication *application)
 
       adw_status_page_set_description (self->error_page, markup);
     }
+
+  self->session = td_application_get_session (application);
+  if (self->session != NULL)
+    {
+      g_object_ref (self->session);
+      td_connect_view_set_session (self->connect_view, self->session,
+                                   td_application_get_demo_server (application));
+      g_signal_connect_object (self->session, "notify::connected", G_CALLBACK (on_session_changed),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->session, "notify::person", G_CALLBACK (on_person_changed),
+                               self, G_CONNECT_SWAPPED);
+    }
+  on_session_changed (self);
+
+  last_page = g_settings_get_string (self->settings, "last-page");
+  if (adw_view_stack_get_child_by_name (self->view_stack, last_page) != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, last_page);
   return self;
+}
+
+TdConnectView *
+td_window_get_connect_view (TdWindow *self)
+{
+  g_return_val_if_fail (TD_IS_WINDOW (self), NULL);
+  return self->connect_view;
+}
+
+TdQueuePage *
+td_window_get_queue_page (TdWindow *self)
+{
+  g_return_val_if_fail (TD_IS_WINDOW (self), NULL);
+  return self->queue_page;
 }

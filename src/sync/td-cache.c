@@ -715,12 +715,20 @@ td_cache_delete (TdCache *self, const char *entity, const char *uuid, GError **e
 
 /* What an event does to its ticket, shown at once; the server checks it. */
 static void
-event_effects (JsonObject *ticket_changes, const char *kind, JsonObject *data)
+event_effects (JsonObject *ticket_changes,
+               const char *kind,
+               JsonObject *data,
+               gint64      first_response_at)
 {
   gint64 now = td_time_now ();
 
   if (g_str_equal (kind, "update"))
-    json_object_set_int_member (ticket_changes, "last_update_at", now);
+    {
+      /* As the server does: the first update is the response too. */
+      json_object_set_int_member (ticket_changes, "last_update_at", now);
+      if (first_response_at == 0)
+        json_object_set_int_member (ticket_changes, "first_response_at", now);
+    }
   else if (g_str_equal (kind, "status") && data != NULL)
     {
       const char *status = json_object_get_string_member_with_default (data, "status", "");
@@ -728,6 +736,8 @@ event_effects (JsonObject *ticket_changes, const char *kind, JsonObject *data)
       if (g_str_equal (status, "reopened"))
         status = "in_progress";
       json_object_set_string_member (ticket_changes, "status", status);
+      if (g_str_equal (status, "in_progress") && first_response_at == 0)
+        json_object_set_int_member (ticket_changes, "first_response_at", now);
       if (g_str_equal (status, "resolved"))
         json_object_set_int_member (ticket_changes, "resolved_at", now);
       else if (g_str_equal (status, "closed"))
@@ -785,7 +795,8 @@ td_cache_append_event (TdCache    *self,
 
   row = copy_object (fields);
   json_object_set_int_member (row, "at", td_time_now ());
-  event_effects (ticket_changes, kind, data);
+  event_effects (ticket_changes, kind, data,
+                 json_object_get_int_member_with_default (ticket_row, "first_response_at", 0));
   effects = make_effects (row, ticket_changes, TRUE);
 
   if (!exec (self->db, "BEGIN IMMEDIATE", error))
@@ -813,6 +824,46 @@ td_cache_get_row (TdCache *self, const char *entity, const char *uuid)
     return NULL;
   locker = locker_new (&self->lock);
   return read_row (self, entity, uuid);
+}
+
+GPtrArray *
+td_cache_list (TdCache    *self,
+               const char *entity,
+               const char *column,
+               const char *value,
+               const char *order_by)
+{
+  g_autoptr (Locker) locker = NULL;
+  g_autoptr (GString) sql = g_string_new (NULL);
+  g_autoptr (Statement) stmt = NULL;
+  GPtrArray         *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  const char *const *columns;
+
+  g_return_val_if_fail (TD_IS_CACHE (self), rows);
+  if (!is_synced_table (entity))
+    return rows;
+  locker = locker_new (&self->lock);
+  columns = table_columns (self, entity);
+  /* Names go into the SQL text, so only this table's own columns do. */
+  if ((column != NULL && !g_strv_contains (columns, column))
+      || (order_by != NULL && !g_strv_contains (columns, order_by)))
+    return rows;
+
+  g_string_append_printf (sql, "SELECT uuid FROM %s WHERE deleted = 0", entity);
+  if (column != NULL)
+    g_string_append_printf (sql, " AND %s = ?1", column);
+  g_string_append_printf (sql, " ORDER BY %s, uuid", order_by != NULL ? order_by : "rowid");
+  stmt = prepare (self->db, sql->str);
+  if (column != NULL)
+    sqlite3_bind_text (stmt, 1, value, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *row = read_row (self, entity, (const char *) sqlite3_column_text (stmt, 0));
+
+      if (row != NULL)
+        g_ptr_array_add (rows, row);
+    }
+  return rows;
 }
 
 gint64

@@ -83,6 +83,14 @@ char    *td_cache_append_event (TdCache    *self,
 /* NULL when absent; tombstoned rows are gone from the cache. */
 JsonObject *td_cache_get_row (TdCache *self, const char *entity, const char *uuid);
 gint64      td_cache_count (TdCache *self, const char *entity);
+/* Rows of @entity (not deleted) whose @column equals @value (or all rows
+ * when @column is NULL), ordered by @order_by then uuid: a ticket's
+ * history, the directory. Unknown columns give an empty list. */
+GPtrArray *td_cache_list (TdCache    *self,
+                          const char *entity,
+                          const char *column,
+                          const char *value,
+                          const char *order_by);
 
 /* The outbox */
 GPtrArray *td_cache_pending (TdCache *self, guint limit);

@@ -389,10 +389,16 @@ on_timer (gpointer user_data)
 static void
 schedule (TdSyncEngine *self, guint seconds)
 {
+  gint64 at = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  /* An earlier round already asked for (a local edit while the last round
+   * was finishing) is never put off by the end of that round. */
+  if (self->timer != 0 && self->retry_at <= at)
+    return;
   g_clear_handle_id (&self->timer, g_source_remove);
   if (!self->started || self->forced_offline)
     return;
-  self->retry_at = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+  self->retry_at = at;
   self->timer = seconds == 0 ? g_idle_add (on_timer, self)
                              : g_timeout_add_seconds (seconds, on_timer, self);
 }

@@ -178,6 +178,28 @@ td_sync_client_login (TdSyncClient *self,
   return TRUE;
 }
 
+char *
+td_sync_client_fetch_person (TdSyncClient *self, GError **error)
+{
+  g_auto (Reply) reply = { 0 };
+  JsonObject *me;
+
+  g_return_val_if_fail (TD_IS_SYNC_CLIENT (self), NULL);
+
+  if (!request (self, "GET", "/me", NULL, &reply, NULL, error))
+    return NULL;
+  if (reply.status != SOUP_STATUS_OK)
+    {
+      fail_on_status (&reply, error);
+      return NULL;
+    }
+  me = reply.json != NULL && JSON_NODE_HOLDS_OBJECT (reply.json) ? json_node_get_object (reply.json)
+                                                                 : NULL;
+  /* An account need not be anyone in the directory (an administrator). */
+  return g_strdup (me != NULL ? json_object_get_string_member_with_default (me, "person", NULL)
+                              : NULL);
+}
+
 static JsonNode *
 batch_json (GPtrArray *commands)
 {

@@ -57,6 +57,9 @@ gboolean    td_sync_client_login (TdSyncClient *self,
                                   const char   *username,
                                   const char   *password,
                                   GError      **error);
+/* The directory entry (person uuid) of the logged-in account, or NULL
+ * with no @error when the account is no one in the directory. */
+char *td_sync_client_fetch_person (TdSyncClient *self, GError **error);
 /* Push before pull; a 409 or 410 from the feed leads to a full resync that
  * keeps every local command and pushes it again. Blocking: run it on a
  * worker thread. */

@@ -84,6 +84,84 @@ td_token_store_save (TdTokenStore *self,
                                      error, "server", server, "user", user, NULL);
 }
 
+static void
+stored (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!secret_password_store_finish (result, &error))
+    g_message ("The login token is kept in memory only: %s", error->message);
+}
+
+void
+td_token_store_save_in_background (TdTokenStore *self,
+                                   const char   *server,
+                                   const char   *user,
+                                   const char   *token)
+{
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (TD_IS_TOKEN_STORE (self));
+  g_return_if_fail (server != NULL && user != NULL && token != NULL);
+
+  g_hash_table_replace (self->memory, memory_key (server, user), g_strdup (token));
+  label = g_strdup_printf ("Tierdesk: %s on %s", user, server);
+  /* The keyring may ask the user to unlock it: never on the UI's time. */
+  secret_password_store (token_schema (), SECRET_COLLECTION_DEFAULT, label, token, NULL, stored,
+                         NULL, "server", server, "user", user, NULL);
+}
+
+static void
+looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  char *secret = secret_password_lookup_finish (result, &error);
+
+  if (error != NULL)
+    g_debug ("No Secret Service for the login token: %s", error->message);
+  if (secret == NULL)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  g_task_return_pointer (task, g_strdup (secret), wipe_free);
+  secret_password_free (secret);
+}
+
+void
+td_token_store_lookup_async (TdTokenStore       *self,
+                             const char         *server,
+                             const char         *user,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *key = NULL;
+  const char      *remembered;
+
+  g_return_if_fail (TD_IS_TOKEN_STORE (self));
+  g_return_if_fail (server != NULL && user != NULL);
+
+  key = memory_key (server, user);
+  remembered = g_hash_table_lookup (self->memory, key);
+  if (remembered != NULL)
+    {
+      g_task_return_pointer (task, g_strdup (remembered), wipe_free);
+      return;
+    }
+  secret_password_lookup (token_schema (), cancellable, looked_up, g_steal_pointer (&task),
+                          "server", server, "user", user, NULL);
+}
+
+char *
+td_token_store_lookup_finish (TdTokenStore *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 char *
 td_token_store_lookup (TdTokenStore *self, const char *server, const char *user)
 {

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -24,6 +24,20 @@ gboolean td_token_store_save (TdTokenStore *self,
                               GError      **error);
 /* The token saved for @server and @user, or NULL. */
 char *td_token_store_lookup (TdTokenStore *self, const char *server, const char *user);
+/* The same without waiting: the keyring may prompt to be unlocked, and the
+ * UI must not freeze meanwhile. The token is in memory at once. */
+void td_token_store_save_in_background (TdTokenStore *self,
+                                        const char   *server,
+                                        const char   *user,
+                                        const char   *token);
+void td_token_store_lookup_async (TdTokenStore       *self,
+                                  const char         *server,
+                                  const char         *user,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data);
+/* The token, or NULL (without @error) when none is kept. */
+char *td_token_store_lookup_finish (TdTokenStore *self, GAsyncResult *result, GError **error);
 /* Forgets the token (on log out, or when the server refuses it). */
 void td_token_store_forget (TdTokenStore *self, const char *server, const char *user);
 

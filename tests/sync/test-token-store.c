@@ -13,6 +13,7 @@
 #include <libsecret/secret.h>
 #include <string.h>
 
+#include "td-test-util.h"
 #include "td-token-store.h"
 
 #define SERVER "https://tierdesk.example.org:8470"
@@ -30,7 +31,6 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *runtime = NULL;
-  g_autofree char *config = NULL;
 
   fixture->home = g_dir_make_tmp ("td-token-test-XXXXXX", &error);
   g_assert_no_error (error);
@@ -43,26 +43,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
   /* A bus with no service directories: nothing is started on demand, so
    * the only Secret Service is the one a test starts itself. */
-  config = g_build_filename (fixture->home, "bus.conf", NULL);
-  g_file_set_contents (config,
-                       "<busconfig><type>session</type><listen>unix:tmpdir=/tmp</listen>"
-                       "<auth>EXTERNAL</auth><policy context=\"default\">"
-                       "<allow send_destination=\"*\"/><allow receive_sender=\"*\"/>"
-                       "<allow own=\"*\"/></policy></busconfig>",
-                       -1, &error);
-  g_assert_no_error (error);
-  fixture->bus = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "dbus-daemon",
-                                   "--config-file", config, "--nofork", "--print-address=1", NULL);
-  g_assert_no_error (error);
-  {
-    g_autoptr (GDataInputStream) out
-        = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->bus));
-    g_autofree char *address = g_data_input_stream_read_line (out, NULL, NULL, &error);
-
-    g_assert_no_error (error);
-    g_assert_nonnull (address);
-    g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
-  }
+  fixture->bus = td_test_private_bus_start (fixture->home);
 }
 
 static void

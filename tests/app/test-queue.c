@@ -1,0 +1,759 @@
+/* test-queue.c — the queue as a support lead uses it, against a real tierdeskd
+ *
+ * Each test starts tierdeskd on a free port and the app on a session bus
+ * and a home of its own, signs in through the connect form, and then works
+ * the widgets: it types into entries, picks from drop-downs, ticks
+ * checklists, activates the actions the buttons and shortcuts activate,
+ * and reads what the labels and cells show. What reached the server is
+ * read from its database.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "td-application.h"
+#include "td-sync-indicator.h"
+#include "td-test-server.h"
+#include "td-test-util.h"
+#include "td-ticket-editor.h"
+#include "td-ticket-view.h"
+#include "td-window.h"
+
+typedef struct
+{
+  char          *home;
+  GSubprocess   *bus;
+  TdTestServer  *server;
+  TdApplication *app;
+  TdWindow      *window;
+} Fixture;
+
+static const char *const accounts[] = { "lead:app-support-lead", NULL };
+
+/* Waiting */
+
+typedef gboolean (*Predicate) (Fixture *fixture, gconstpointer data);
+
+/* Spins the main loop until @done holds, for at most 20 seconds. */
+static gboolean
+wait_until (Fixture *fixture, Predicate done, gconstpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!done (fixture, data) && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+  return done (fixture, data);
+}
+
+/* Lets pending idle work (search debounce, redraws) run for @ms. */
+static void
+spin (guint ms)
+{
+  gint64 deadline = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+}
+
+/* Widgets, found the way a person finds them: by what they say */
+
+static GtkWidget *
+find_widget (GtkWidget *root, GType type, const char *label)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    {
+      const char *text = NULL;
+
+      if (label == NULL)
+        return root;
+      if (GTK_IS_BUTTON (root))
+        text = gtk_button_get_label (GTK_BUTTON (root));
+      if (text == NULL)
+        text = gtk_widget_get_tooltip_text (root);
+      if (g_strcmp0 (text, label) == 0)
+        return root;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type, label);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+queue_widget (Fixture *fixture, GType type, const char *label)
+{
+  GtkWidget *found
+      = find_widget (GTK_WIDGET (td_window_get_queue_page (fixture->window)), type, label);
+
+  g_assert_nonnull (found);
+  return found;
+}
+
+/* Every visible label and inscription under @widget, one per line. */
+static void
+collect_text (GtkWidget *widget, GString *text)
+{
+  if (!gtk_widget_get_visible (widget))
+    return;
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (text, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  else if (GTK_IS_INSCRIPTION (widget) && gtk_inscription_get_text (GTK_INSCRIPTION (widget)))
+    g_string_append_printf (text, "%s\n", gtk_inscription_get_text (GTK_INSCRIPTION (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_text (child, text);
+}
+
+static char *
+widget_text (GtkWidget *widget)
+{
+  GString *text = g_string_new (NULL);
+
+  collect_text (widget, text);
+  return g_string_free (text, FALSE);
+}
+
+static GListModel *
+queue_model (Fixture *fixture)
+{
+  return G_LIST_MODEL (td_queue_page_get_model (td_window_get_queue_page (fixture->window)));
+}
+
+static TdSession *
+session (Fixture *fixture)
+{
+  return td_application_get_session (fixture->app);
+}
+
+static TdSyncEngine *
+engine (Fixture *fixture)
+{
+  return td_session_get_engine (session (fixture));
+}
+
+/* The server's database, read-only, as an auditor would read it */
+
+static gint64
+server_int (Fixture *fixture, const char *sql)
+{
+  sqlite3 *db = NULL;
+  gint64   value;
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->server->db, &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  value = td_test_query_int (db, sql);
+  sqlite3_close (db);
+  return value;
+}
+
+static gint64
+cache_int (Fixture *fixture, const char *sql)
+{
+  sqlite3 *db = NULL;
+  gint64   value;
+
+  g_assert_cmpint (sqlite3_open_v2 (td_cache_get_path (td_session_get_cache (session (fixture))),
+                                    &db, SQLITE_OPEN_READONLY, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  value = td_test_query_int (db, sql);
+  sqlite3_close (db);
+  return value;
+}
+
+/* Set-up */
+
+/* A home and a session bus of the test's own, before GTK connects to any
+ * bus: the app's keyring, its GApplication name and its caches all stay in
+ * here, whatever desktop runs the tests. */
+static void
+fixture_set_up_environment (Fixture *fixture)
+{
+  g_autoptr (GError) error = NULL;
+
+  fixture->home = g_dir_make_tmp ("td-app-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("HOME", fixture->home, TRUE);
+  g_setenv ("XDG_DATA_HOME", fixture->home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", fixture->home, TRUE);
+  g_setenv ("XDG_CACHE_HOME", fixture->home, TRUE);
+  /* The private bus has no accessibility bus to offer. */
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  fixture->bus = td_test_private_bus_start (fixture->home);
+}
+
+static void
+fixture_set_up (Fixture *fixture, gboolean demo_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  fixture->server = td_test_server_new (accounts);
+  if (demo_data)
+    g_assert_cmpint (td_test_tierdeskd (NULL, NULL, "demo-data", "--db", fixture->server->db,
+                                        "--tickets", "500", NULL),
+                     ==, 0);
+  td_test_server_start (fixture->server);
+
+  fixture->app = td_application_new ();
+  /* Tests may run beside a real Tierdesk: don't hand over to it. */
+  g_application_set_flags (G_APPLICATION (fixture->app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (fixture->app));
+  fixture->window = TD_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
+  g_assert_nonnull (fixture->window);
+}
+
+static void
+fixture_tear_down (Fixture *fixture)
+{
+  GList *windows;
+
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
+    gtk_window_destroy (GTK_WINDOW (windows->data));
+  td_session_close (session (fixture));
+  spin (50);
+  g_clear_object (&fixture->app);
+  td_test_server_free (fixture->server);
+  g_subprocess_force_exit (fixture->bus);
+  g_clear_object (&fixture->bus);
+}
+
+static gboolean
+is_idle (Fixture *fixture, gconstpointer data)
+{
+  return td_session_is_connected (session (fixture))
+         && td_sync_engine_get_state (engine (fixture)) == TD_SYNC_STATE_IDLE
+         && td_sync_engine_get_pending (engine (fixture)) == 0;
+}
+
+static char *
+server_url (Fixture *fixture)
+{
+  return g_strdup_printf ("http://127.0.0.1:%u", fixture->server->port);
+}
+
+/* Signs in through the form and waits for the first sync to finish. */
+static void
+sign_in (Fixture *fixture)
+{
+  g_autofree char *url = server_url (fixture);
+
+  td_connect_view_sign_in (td_window_get_connect_view (fixture->window), url, "lead",
+                           TD_TEST_PASSWORD);
+  g_assert_true (wait_until (fixture, is_idle, NULL));
+}
+
+/* Connecting */
+
+static gboolean
+error_shown (Fixture *fixture, gconstpointer expected)
+{
+  g_autofree char *text = widget_text (GTK_WIDGET (td_window_get_connect_view (fixture->window)));
+
+  return strstr (text, expected) != NULL;
+}
+
+static void
+test_connect_errors (Fixture *fixture)
+{
+  TdConnectView   *view = td_window_get_connect_view (fixture->window);
+  g_autofree char *url = server_url (fixture);
+
+  td_connect_view_sign_in (view, url, "lead", "not the password");
+  g_assert_true (wait_until (fixture, error_shown, "Wrong user name or password"));
+  g_assert_false (td_session_is_connected (session (fixture)));
+
+  td_connect_view_sign_in (view, "ftp://example.org", "lead", TD_TEST_PASSWORD);
+  g_assert_true (wait_until (fixture, error_shown, "“ftp://example.org” is not a server address"));
+
+  /* Nothing listens on the port once the server is stopped. */
+  td_test_server_stop (fixture->server);
+  td_connect_view_sign_in (view, url, "lead", TD_TEST_PASSWORD);
+  g_assert_true (wait_until (fixture, error_shown, "Could not reach"));
+  g_assert_false (td_session_is_connected (session (fixture)));
+
+  td_test_server_start (fixture->server);
+  sign_in (fixture);
+  {
+    g_autofree char *summary = g_strdup (td_sync_indicator_get_summary (TD_SYNC_INDICATOR (
+        find_widget (GTK_WIDGET (fixture->window), TD_TYPE_SYNC_INDICATOR, NULL))));
+    g_assert_cmpstr (summary, ==, "Up to Date");
+  }
+}
+
+/* A new ticket */
+
+static TdTicketEditor *
+find_editor (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (TD_IS_TICKET_EDITOR (window))
+        return TD_TICKET_EDITOR (window);
+    }
+  return NULL;
+}
+
+static gboolean
+editor_closed (Fixture *fixture, gconstpointer data)
+{
+  return find_editor () == NULL;
+}
+
+static void
+type_into (TdTicketEditor *editor, const char *field, const char *text)
+{
+  GtkWidget *row = td_ticket_editor_get_field (editor, field);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+/* Picks the policy item whose label starts with @name ("High — …"). */
+static void
+choose (TdTicketEditor *editor, const char *field, const char *name)
+{
+  AdwComboRow *row = ADW_COMBO_ROW (td_ticket_editor_get_field (editor, field));
+  GListModel  *model = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_has_prefix (gtk_string_object_get_string (item), name))
+        {
+          adw_combo_row_set_selected (row, i);
+          return;
+        }
+    }
+  g_error ("no %s “%s” to choose", field, name);
+}
+
+static gboolean
+ticket_synced (Fixture *fixture, gconstpointer title)
+{
+  g_autofree char *sql
+      = g_strdup_printf ("SELECT COUNT (*) FROM ticket WHERE title = '%s'", (const char *) title);
+
+  return is_idle (fixture, NULL) && server_int (fixture, sql) == 1;
+}
+
+static void
+test_create_ticket (Fixture *fixture)
+{
+  TdTicketEditor *editor;
+  GtkWidget      *contact;
+
+  sign_in (fixture);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-ticket", NULL);
+  editor = find_editor ();
+  g_assert_nonnull (editor);
+
+  /* Triage shows as impact and urgency change [3.2]. */
+  g_assert_cmpstr (td_ticket_editor_get_triage_text (editor), ==, "Choose impact and urgency");
+  choose (editor, "impact", "High");
+  choose (editor, "urgency", "High");
+  g_assert_cmpstr (td_ticket_editor_get_triage_text (editor), ==, "P1 · SEV-1");
+  choose (editor, "impact", "Medium");
+  g_assert_cmpstr (td_ticket_editor_get_triage_text (editor), ==, "P2 · SEV-2");
+  choose (editor, "urgency", "Low");
+  g_assert_cmpstr (td_ticket_editor_get_triage_text (editor), ==, "P4 · SEV-4");
+
+  /* Everything but the contact: refused, the field named, nothing saved. */
+  type_into (editor, "title", "Payslip PDF will not open");
+  type_into (editor, "description", "The March payslip PDF shows a blank page");
+  type_into (editor, "steps_to_reproduce", "Payroll › Payslips › March › Open");
+  type_into (editor, "error_message", "Failed to load PDF document");
+  type_into (editor, "user_id", "E20417");
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.create", NULL);
+  g_assert_cmpstr (td_ticket_editor_get_missing_text (editor), ==,
+                   "Required fields are missing: Contact Info");
+  contact = td_ticket_editor_get_field (editor, "contact");
+  g_assert_true (gtk_widget_has_css_class (contact, "error"));
+  g_assert_cmpint (cache_int (fixture, "SELECT COUNT (*) FROM ticket"), ==, 0);
+  g_assert_cmpint (cache_int (fixture, "SELECT COUNT (*) FROM outbox"), ==, 0);
+
+  /* A timestamp that is not one is named too. */
+  type_into (editor, "contact", "ana.silva@example.org, +44 20 7946 0000");
+  type_into (editor, "occurred_at", "2026-13-40 25:00");
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.create", NULL);
+  g_assert_cmpstr (td_ticket_editor_get_missing_text (editor), ==,
+                   "Timestamp: “2026-13-40 25:00” is not a date and time such as 2026-11-27 "
+                   "09:30");
+  g_assert_cmpint (cache_int (fixture, "SELECT COUNT (*) FROM ticket"), ==, 0);
+
+  type_into (editor, "occurred_at", "2026-11-26 08:45");
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.create", NULL);
+  g_assert_true (wait_until (fixture, editor_closed, NULL));
+
+  /* In the queue at once, then on the server with its triage. */
+  g_assert_cmpuint (g_list_model_get_n_items (queue_model (fixture)), ==, 1);
+  g_assert_true (wait_until (fixture, ticket_synced, "Payslip PDF will not open"));
+  g_assert_cmpint (server_int (fixture, "SELECT COUNT (*) FROM ticket WHERE priority = 'P4' AND "
+                                        "severity = 'SEV-4' AND contact LIKE 'ana.silva%'"),
+                   ==, 1);
+  {
+    g_autofree char *text = widget_text (
+        GTK_WIDGET (td_queue_page_get_column_view (td_window_get_queue_page (fixture->window))));
+    g_assert_nonnull (strstr (text, "Payslip PDF will not open\n"));
+    g_assert_nonnull (strstr (text, "SEV-4 · P4\n"));
+    g_assert_nonnull (strstr (text, "New\n"));
+  }
+}
+
+/* Filter, sort and search */
+
+static guint
+count_open_in_cache (Fixture *fixture, const char *condition)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT COUNT (*) FROM ticket WHERE deleted = 0 AND "
+                                          "status NOT IN ('resolved', 'closed') AND %s",
+                                          condition);
+  return (guint) cache_int (fixture, sql);
+}
+
+static void
+test_filter_sort_search (Fixture *fixture)
+{
+  GListModel    *model;
+  GtkDropDown   *tier;
+  GtkColumnView *view;
+  guint          all;
+  g_autoptr (TdTicket) first = NULL;
+  g_autofree char *word = NULL;
+
+  sign_in (fixture);
+  model = queue_model (fixture);
+  all = g_list_model_get_n_items (model);
+  g_assert_cmpuint (all, >, 3);
+  g_assert_cmpuint (all, ==, count_open_in_cache (fixture, "1"));
+
+  /* Tier 1 only: every row says so. */
+  tier = GTK_DROP_DOWN (queue_widget (fixture, GTK_TYPE_DROP_DOWN, "Tier"));
+  gtk_drop_down_set_selected (tier, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==,
+                    count_open_in_cache (fixture, "tier = 1"));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (TdTicket) ticket = g_list_model_get_item (model, i);
+      g_assert_cmpint (td_ticket_get_tier (ticket), ==, 1);
+    }
+  gtk_drop_down_set_selected (tier, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, all);
+
+  /* At risk or breached. */
+  gtk_toggle_button_set_active (
+      GTK_TOGGLE_BUTTON (queue_widget (fixture, GTK_TYPE_TOGGLE_BUTTON, "At _Risk")), TRUE);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (TdTicket) ticket = g_list_model_get_item (model, i);
+      TdSlaState state = td_ticket_get_sla_state (ticket);
+      g_assert_true (state == TD_SLA_AT_RISK || state == TD_SLA_BREACHED
+                     || td_ticket_get_update_state (ticket) == TD_SLA_BREACHED
+                     || td_ticket_get_update_state (ticket) == TD_SLA_AT_RISK);
+    }
+  gtk_toggle_button_set_active (
+      GTK_TOGGLE_BUTTON (queue_widget (fixture, GTK_TYPE_TOGGLE_BUTTON, "At _Risk")), FALSE);
+
+  /* Sorting by title, as a click on its header does. */
+  view = td_queue_page_get_column_view (td_window_get_queue_page (fixture->window));
+  {
+    GListModel *columns = gtk_column_view_get_columns (view);
+
+    for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+      {
+        g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+        if (g_strcmp0 (gtk_column_view_column_get_title (column), "Title") == 0)
+          gtk_column_view_sort_by_column (view, column, GTK_SORT_DESCENDING);
+      }
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, all);
+  for (guint i = 1; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (TdTicket) before = g_list_model_get_item (model, i - 1);
+      g_autoptr (TdTicket) after = g_list_model_get_item (model, i);
+      g_autofree char *a = g_utf8_casefold (td_ticket_get_title (before), -1);
+      g_autofree char *b = g_utf8_casefold (td_ticket_get_title (after), -1);
+      g_assert_cmpint (strcmp (a, b), >=, 0);
+    }
+
+  /* Search: a word from one title finds every ticket that has it. */
+  first = g_list_model_get_item (model, 0);
+  {
+    g_auto (GStrv) words = g_strsplit (td_ticket_get_title (first), " ", -1);
+    for (guint i = 0; words[i] != NULL && word == NULL; i++)
+      if (strlen (words[i]) >= 6 && g_ascii_isalpha (words[i][0]))
+        word = g_strdup (words[i]);
+  }
+  g_assert_nonnull (word);
+  gtk_editable_set_text (GTK_EDITABLE (queue_widget (fixture, GTK_TYPE_SEARCH_ENTRY, NULL)), word);
+  spin (400); /* the search entry waits for typing to pause */
+  {
+    g_autofree char *condition = g_strdup_printf (
+        "(title LIKE '%%%s%%' OR description LIKE '%%%s%%' OR affected_user_id LIKE '%%%s%%')",
+        word, word, word);
+    guint expected = count_open_in_cache (fixture, condition);
+
+    g_test_message ("searching for “%s”: %u of %u", word, expected, all);
+    g_assert_cmpuint (expected, >=, 1);
+    g_assert_cmpuint (g_list_model_get_n_items (model), ==, expected);
+  }
+  gtk_editable_set_text (GTK_EDITABLE (queue_widget (fixture, GTK_TYPE_SEARCH_ENTRY, NULL)),
+                         "zzqxnothingmatches");
+  spin (400);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  {
+    g_autofree char *text = widget_text (GTK_WIDGET (td_window_get_queue_page (fixture->window)));
+    g_assert_nonnull (strstr (text, "No Tickets Match\n"));
+  }
+}
+
+/* The ticket: an update, an escalation, and working offline */
+
+static char *
+create_ticket_on_server (Fixture *fixture, const char *title)
+{
+  g_autofree char *token = td_test_login (fixture->server, "lead");
+  g_autofree char *body = g_strdup_printf (
+      "{\"title\": \"%s\", \"description\": \"Annual leave balance shows 0 after the payroll "
+      "sync\", \"affected_user_id\": \"E10442\", \"contact\": \"pat@example.com\","
+      " \"steps_to_reproduce\": \"Log in, open My Leave\", \"error_message\": \"Balance: 0\","
+      " \"impact\": \"medium\", \"urgency\": \"medium\", \"occurred_at\": "
+      "\"2026-11-26T09:00:00Z\"}",
+      title);
+  g_autoptr (TdTestResponse) response
+      = td_test_request (fixture->server, "POST", "/tickets", token, body);
+
+  g_assert_cmpuint (response->status, ==, 201);
+  return g_strdup (json_object_get_string_member (td_test_object (response), "uuid"));
+}
+
+static TdTicketView *
+open_ticket (Fixture *fixture, const char *uuid)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-ticket", "s", uuid);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (TD_IS_TICKET_VIEW (window)
+          && g_strcmp0 (td_ticket_view_get_uuid (TD_TICKET_VIEW (window)), uuid) == 0)
+        return TD_TICKET_VIEW (window);
+    }
+  g_error ("no window for ticket %s", uuid);
+}
+
+static gboolean
+server_has (Fixture *fixture, gconstpointer sql)
+{
+  return server_int (fixture, sql) > 0;
+}
+
+/* When the server did not take a change, the test log says why. */
+static void
+log_refusals (Fixture *fixture)
+{
+  g_autoptr (GPtrArray) rejected
+      = td_cache_list_rejected (td_session_get_cache (session (fixture)));
+
+  for (guint i = 0; i < rejected->len; i++)
+    {
+      TdOutboxCommand *command = g_ptr_array_index (rejected, i);
+      g_printerr ("# refused %s %s: %s\n", command->type, command->entity, command->last_error);
+    }
+  {
+    g_autoptr (GPtrArray) pending = td_cache_pending (td_session_get_cache (session (fixture)), 0);
+    for (guint i = 0; i < pending->len; i++)
+      {
+        TdOutboxCommand *command = g_ptr_array_index (pending, i);
+        g_autofree char *fields = NULL;
+        g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), command->fields);
+
+        fields = json_to_string (node, FALSE);
+        g_printerr ("# pending %s %s %s\n", command->id, command->type, fields);
+      }
+  }
+  g_printerr (
+      "# sync state %d, %u pending, error: %s\n", td_sync_engine_get_state (engine (fixture)),
+      td_sync_engine_get_pending (engine (fixture)), td_sync_engine_get_error (engine (fixture)));
+}
+
+static GtkWidget *
+escalate_button (TdTicketView *view)
+{
+  GtkWidget *button = find_widget (GTK_WIDGET (view), GTK_TYPE_BUTTON, "_Escalate");
+
+  g_assert_nonnull (button);
+  return button;
+}
+
+static void
+test_update_and_escalate (Fixture *fixture)
+{
+  g_autofree char         *uuid = create_ticket_on_server (fixture, "Leave balance shows 0");
+  g_autofree char         *updated = NULL;
+  g_autofree char         *escalated = NULL;
+  static const char *const checklist[]
+      = { "documented", "impact", "steps", "evidence", "troubleshooting", "user-notified" };
+  TdTicketView *view;
+
+  sign_in (fixture);
+  view = open_ticket (fixture, uuid);
+  {
+    g_autofree char *text = widget_text (GTK_WIDGET (view));
+    g_assert_nonnull (strstr (text, "Leave balance shows 0\n"));
+    g_assert_nonnull (strstr (text, "E10442\n"));
+    g_assert_nonnull (strstr (text, "Response: "));
+  }
+
+  /* An update restarts the update clock, on the server too. */
+  td_ticket_view_set_note (view, "Reproduced; payroll sync job is being re-run");
+  gtk_widget_activate_action (GTK_WIDGET (view), "ticket.update", NULL);
+  {
+    g_autofree char *text = widget_text (GTK_WIDGET (view));
+    g_assert_nonnull (strstr (text, "Reproduced; payroll sync job is being re-run\n"));
+  }
+  updated = g_strdup_printf ("SELECT COUNT (*) FROM ticket WHERE uuid = '%s' AND last_update_at "
+                             "IS NOT NULL AND first_response_at IS NOT NULL",
+                             uuid);
+  g_assert_true (wait_until (fixture, server_has, updated));
+
+  /* T1 → T2: the button waits for the whole handoff checklist [8.1]. */
+  g_assert_true (td_ticket_view_select_target (view, 2));
+  g_assert_false (gtk_widget_get_sensitive (escalate_button (view)));
+  g_assert_nonnull (strstr (td_ticket_view_get_escalate_hint (view), "missing"));
+  g_assert_nonnull (strstr (td_ticket_view_get_escalate_hint (view), "Steps to reproduce"));
+  gtk_widget_activate_action (GTK_WIDGET (view), "ticket.escalate", NULL);
+  g_assert_cmpint (
+      cache_int (fixture, "SELECT COUNT (*) FROM ticket_event WHERE kind = 'escalate'"), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (checklist); i++)
+    g_assert_true (td_ticket_view_check_item (view, checklist[i], TRUE));
+  g_assert_true (gtk_widget_get_sensitive (escalate_button (view)));
+  g_assert_cmpstr (td_ticket_view_get_escalate_hint (view), ==, "Ready to hand over to Tier 2");
+  gtk_widget_activate_action (GTK_WIDGET (view), "ticket.escalate", NULL);
+
+  escalated = g_strdup_printf ("SELECT COUNT (*) FROM ticket WHERE uuid = '%s' AND tier = 2", uuid);
+  if (!wait_until (fixture, server_has, escalated))
+    log_refusals (fixture);
+  g_assert_true (server_has (fixture, escalated));
+  g_assert_cmpint (server_int (fixture, "SELECT COUNT (*) FROM ticket_event WHERE kind = "
+                                        "'escalate' AND json_extract (data, '$.path') = 't1-t2'"),
+                   ==, 1);
+  {
+    g_autofree char *text = widget_text (GTK_WIDGET (view));
+    g_assert_nonnull (strstr (text, "Escalated to Tier 2"));
+  }
+}
+
+static gboolean
+summary_is (Fixture *fixture, gconstpointer expected)
+{
+  TdSyncIndicator *indicator = TD_SYNC_INDICATOR (
+      find_widget (GTK_WIDGET (fixture->window), TD_TYPE_SYNC_INDICATOR, NULL));
+
+  return g_strcmp0 (td_sync_indicator_get_summary (indicator), expected) == 0;
+}
+
+static void
+test_offline_and_back (Fixture *fixture)
+{
+  g_autofree char *uuid = create_ticket_on_server (fixture, "Approvals stuck in Finance");
+  g_autofree char *commented = NULL;
+  TdTicketView    *view;
+
+  sign_in (fixture);
+  g_assert_true (summary_is (fixture, "Up to Date"));
+  view = open_ticket (fixture, uuid);
+
+  /* The server goes away; the lead keeps working. */
+  td_test_server_stop (fixture->server);
+  td_ticket_view_set_note (view, "Finance approver is on leave; re-routed to deputy");
+  gtk_widget_activate_action (GTK_WIDGET (view), "ticket.comment", NULL);
+  g_assert_true (wait_until (fixture, summary_is, "Offline · 1 change waiting"));
+  {
+    g_autofree char *text = widget_text (GTK_WIDGET (view));
+    g_assert_nonnull (strstr (text, "Finance approver is on leave; re-routed to deputy\n"));
+    g_assert_nonnull (strstr (text, "Not sent yet\n"));
+  }
+
+  /* Back: pending becomes synced. */
+  td_test_server_start (fixture->server);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sync-now", NULL);
+  g_assert_true (wait_until (fixture, summary_is, "Up to Date"));
+  commented = g_strdup_printf ("SELECT COUNT (*) FROM ticket_event WHERE ticket = '%s' AND kind = "
+                               "'comment' AND body LIKE 'Finance approver%%'",
+                               uuid);
+  g_assert_cmpint (server_int (fixture, commented), ==, 1);
+  {
+    g_autofree char *text = widget_text (GTK_WIDGET (view));
+    g_assert_null (strstr (text, "Not sent yet\n"));
+  }
+}
+
+/* Each test in a process of its own: GTK and the app are per process. */
+
+typedef struct
+{
+  const char *path;
+  void (*func) (Fixture *fixture);
+  gboolean demo_data;
+} TestCase;
+
+static void
+run_isolated (gconstpointer data)
+{
+  const TestCase *test = data;
+
+  if (g_test_subprocess ())
+    {
+      Fixture fixture = { 0 };
+
+      fixture_set_up_environment (&fixture);
+      if (!gtk_init_check ())
+        g_error ("test-queue needs a display: run it under xvfb-run (./run test does)");
+      adw_init ();
+      fixture_set_up (&fixture, test->demo_data);
+      test->func (&fixture);
+      fixture_tear_down (&fixture);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static const TestCase tests[] = {
+  { "/app/queue/connect-errors", test_connect_errors, FALSE },
+  { "/app/queue/create-ticket", test_create_ticket, FALSE },
+  { "/app/queue/filter-sort-search", test_filter_sort_search, TRUE },
+  { "/app/queue/update-and-escalate", test_update_and_escalate, FALSE },
+  { "/app/queue/offline-and-back", test_offline_and_back, FALSE },
+};
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (tests); i++)
+    g_test_add_data_func (tests[i].path, &tests[i], run_isolated);
+  return g_test_run ();
+}
