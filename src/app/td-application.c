@@ -20,6 +20,7 @@ struct _TdApplication
   TdTokenStore *tokens;
   TdSession    *session;
   TdDemoServer *demo;
+  TdNotifier   *notifier;
 
   /* --server, --user, --password-stdin: sign in without typing. */
   char *option_server;
@@ -52,7 +53,23 @@ td_application_quit_action (GSimpleAction *action, GVariant *parameter, gpointer
   g_application_quit (G_APPLICATION (user_data));
 }
 
+/* From a notification: the window comes forward with the ticket open. */
+static void
+td_application_open_ticket_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  if (window == NULL)
+    {
+      g_application_activate (G_APPLICATION (user_data));
+      window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+    }
+  gtk_window_present (window);
+  gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.open-ticket", parameter);
+}
+
 static const GActionEntry app_actions[] = {
+  { "open-ticket", td_application_open_ticket_action, "s" },
   { "about", td_application_about_action },
   { "quit", td_application_quit_action },
 };
@@ -169,6 +186,7 @@ td_application_startup (GApplication *app)
     self->tokens = td_token_store_new ();
     self->session = td_session_new (self->policy, self->tokens, cache_dir);
     self->demo = td_demo_server_new (demo_dir);
+    self->notifier = td_notifier_new (G_APPLICATION (self), self->session);
   }
 }
 
@@ -190,6 +208,7 @@ td_application_finalize (GObject *object)
 {
   TdApplication *self = (TdApplication *) object;
 
+  g_clear_object (&self->notifier);
   g_clear_object (&self->session);
   g_clear_object (&self->demo);
   g_clear_object (&self->tokens);
@@ -249,6 +268,13 @@ td_application_get_session (TdApplication *self)
 {
   g_return_val_if_fail (TD_IS_APPLICATION (self), NULL);
   return self->session;
+}
+
+TdNotifier *
+td_application_get_notifier (TdApplication *self)
+{
+  g_return_val_if_fail (TD_IS_APPLICATION (self), NULL);
+  return self->notifier;
 }
 
 TdTokenStore *

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "td-demo-server.h"
+#include "td-notifier.h"
 #include "td-policy.h"
 #include "td-session.h"
 #include "td-token-store.h"
@@ -24,5 +25,6 @@ const GError *td_application_get_policy_error (TdApplication *self);
 TdSession    *td_application_get_session (TdApplication *self);
 TdTokenStore *td_application_get_token_store (TdApplication *self);
 TdDemoServer *td_application_get_demo_server (TdApplication *self);
+TdNotifier   *td_application_get_notifier (TdApplication *self);
 
 G_END_DECLS

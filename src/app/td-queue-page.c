@@ -85,7 +85,7 @@ typedef struct
 } ColumnInfo;
 
 static const ColumnInfo columns[] = {
-  { COLUMN_ID, N_ ("ID"), -1, FALSE, 84 },
+  { COLUMN_ID, N_ ("ID"), -1, FALSE, 96 },
   { COLUMN_TITLE, N_ ("Title"), TD_QUEUE_SORT_TITLE, TRUE, 240 },
   { COLUMN_TIER, N_ ("Tier"), TD_QUEUE_SORT_TIER, FALSE, 64 },
   { COLUMN_SEVERITY, N_ ("Severity"), TD_QUEUE_SORT_SEVERITY, FALSE, 96 },
@@ -245,6 +245,8 @@ setup_cell (GtkSignalListItemFactory *factory, GtkListItem *item, TdQueuePage *s
 
   gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell),
                                      GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  if (((const ColumnInfo *) g_object_get_data (G_OBJECT (factory), "column"))->column == COLUMN_ID)
+    gtk_widget_add_css_class (cell, "monospace");
   gtk_widget_set_margin_start (cell, 6);
   gtk_widget_set_margin_end (cell, 6);
   gtk_list_item_set_child (item, cell);

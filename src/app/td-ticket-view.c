@@ -470,7 +470,12 @@ show_escalation (TdTicketView *self)
       /* Only the paths that apply: SEV-1 opens the direct route to Tier 3. */
       if (!option->applies || option->path->to <= request.tier)
         continue;
-      label = g_strdup_printf (_ ("Tier %d — %s"), option->path->to, option->path->label);
+      if (option->path->label != NULL && *option->path->label != '\0')
+        label = g_strdup_printf (_ ("Tier %d — %s"), option->path->to, option->path->label);
+      else if (option->checklist != NULL)
+        label = g_strdup_printf (_ ("Tier %d — %s"), option->path->to, option->checklist->name);
+      else
+        label = g_strdup_printf (_ ("Tier %d"), option->path->to);
       if (option->path->to == previous)
         keep = self->targets->len;
       g_array_append_val (self->targets, option->path->to);

@@ -173,9 +173,13 @@ server_now (TdWindow *self)
 static gboolean
 on_clock (gpointer user_data)
 {
-  TdWindow *self = user_data;
+  TdWindow      *self = user_data;
+  TdApplication *app = TD_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  gint64         now = server_now (self);
 
-  td_queue_page_tick (self->queue_page, server_now (self));
+  td_queue_page_tick (self->queue_page, now);
+  if (app != NULL && td_application_get_notifier (app) != NULL)
+    td_notifier_check (td_application_get_notifier (app), now);
   return G_SOURCE_CONTINUE;
 }
 
@@ -197,7 +201,7 @@ on_session_changed (TdWindow *self)
       /* Next start signs in by itself, with the token from the keyring. */
       g_settings_set_string (self->settings, "server-url", td_session_get_url (self->session));
       g_settings_set_string (self->settings, "user", td_session_get_user (self->session));
-      td_queue_page_tick (self->queue_page, server_now (self));
+      on_clock (self);
     }
   else
     {

@@ -3020,3 +3020,55 @@ td_demo_data_generate (sqlite3  *db,
   set_cache_size (db, old_cache_size);
   return ok;
 }
+
+guint
+td_demo_data_link_accounts (sqlite3 *db, GError **error)
+{
+  g_autoptr (GPtrArray) accounts = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *find = NULL;
+  sqlite3_stmt *pick = NULL;
+  sqlite3_stmt *link = NULL;
+  guint         linked = 0;
+
+  if (sqlite3_prepare_v2 (db, "SELECT username FROM account WHERE person IS NULL ORDER BY id", -1,
+                          &find, NULL)
+          != SQLITE_OK
+      || sqlite3_prepare_v2 (db,
+                             "SELECT uuid FROM person WHERE deleted = 0 AND role = (SELECT role "
+                             "FROM account WHERE username = ?1) AND uuid NOT IN (SELECT person "
+                             "FROM account WHERE person IS NOT NULL) ORDER BY name, uuid LIMIT 1",
+                             -1, &pick, NULL)
+             != SQLITE_OK
+      || sqlite3_prepare_v2 (db, "UPDATE account SET person = ?2 WHERE username = ?1", -1, &link,
+                             NULL)
+             != SQLITE_OK)
+    {
+      g_set_error (error, TD_DEMO_DATA_ERROR, TD_DEMO_DATA_ERROR_SQLITE, "%s", sqlite3_errmsg (db));
+      sqlite3_finalize (find);
+      sqlite3_finalize (pick);
+      return 0;
+    }
+  while (sqlite3_step (find) == SQLITE_ROW)
+    g_ptr_array_add (accounts, g_strdup ((const char *) sqlite3_column_text (find, 0)));
+
+  /* One at a time, so two accounts of one role get two different people. */
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      const char *username = g_ptr_array_index (accounts, i);
+
+      sqlite3_reset (pick);
+      sqlite3_bind_text (pick, 1, username, -1, SQLITE_STATIC);
+      if (sqlite3_step (pick) != SQLITE_ROW)
+        continue;
+      sqlite3_reset (link);
+      sqlite3_bind_text (link, 1, username, -1, SQLITE_STATIC);
+      sqlite3_bind_text (link, 2, (const char *) sqlite3_column_text (pick, 0), -1,
+                         SQLITE_TRANSIENT);
+      if (sqlite3_step (link) == SQLITE_DONE)
+        linked++;
+    }
+  sqlite3_finalize (find);
+  sqlite3_finalize (pick);
+  sqlite3_finalize (link);
+  return linked;
+}

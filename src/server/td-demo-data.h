@@ -33,4 +33,9 @@ gboolean td_demo_data_generate (sqlite3  *db,
                                 gint64    now,
                                 GError  **error);
 
+/* Makes each account that is no one in the directory a demo person of its
+ * role, so "assigned to me" means something in the demo. Returns how many
+ * accounts it linked. */
+guint td_demo_data_link_accounts (sqlite3 *db, GError **error);
+
 G_END_DECLS

@@ -542,6 +542,12 @@ cmd_demo_data (int argc, char **argv)
       g_printerr ("tierdeskd: demo-data: %s\n", error->message);
       return TD_EXIT_FAILURE;
     }
+  td_demo_data_link_accounts (td_store_get_db (store), &error);
+  if (error != NULL)
+    {
+      g_printerr ("tierdeskd: demo-data: linking accounts to people: %s\n", error->message);
+      return TD_EXIT_FAILURE;
+    }
   g_print ("%s: added demo data with %d tickets (seed %d); head is now %" G_GINT64_FORMAT "\n", db,
            tickets, seed, td_store_get_head (store));
   return TD_EXIT_OK;
