@@ -78,8 +78,11 @@ td_test_private_bus_start (const char *dir)
                        "<allow own=\"*\"/></policy></busconfig>",
                        -1, &error);
   g_assert_no_error (error);
-  bus = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "dbus-daemon", "--config-file",
-                          config, "--nofork", "--print-address=1", NULL);
+  /* Its stderr is silenced: a bus left behind by a test killed on timeout
+   * must not hold the test runner's pipes open. */
+  bus = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                          &error, "dbus-daemon", "--config-file", config, "--nofork",
+                          "--print-address=1", NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (bus));
   address = g_data_input_stream_read_line (out, NULL, NULL, &error);

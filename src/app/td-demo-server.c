@@ -167,13 +167,15 @@ start_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
           g_task_return_pointer (task, g_strdup_printf ("http://127.0.0.1:%s", port), g_free);
           return;
         }
-      if (g_subprocess_get_if_exited (process) || g_cancellable_is_cancelled (cancellable))
+      /* No identifier any more: it exited (a taken port, a bad database). */
+      if (g_subprocess_get_identifier (process) == NULL || g_cancellable_is_cancelled (cancellable))
         break;
       g_usleep (50 * 1000);
     }
   g_subprocess_force_exit (process);
   g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
-                           _ ("The demo server did not start (see %s)"), self->data_dir);
+                           _ ("The demo server did not start (see %s/tierdeskd.log)"),
+                           self->data_dir);
 }
 
 void
