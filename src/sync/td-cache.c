@@ -248,16 +248,10 @@ upsert (TdCache *self, const char *table, const char *uuid, JsonObject *values)
   return sqlite3_step (stmt) == SQLITE_DONE;
 }
 
-static JsonObject *
-read_row (TdCache *self, const char *table, const char *uuid)
+JsonObject *
+td_cache_row_from_statement (sqlite3_stmt *stmt)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s WHERE uuid = ?", table);
-  g_autoptr (Statement) stmt = prepare (self->db, sql);
   JsonObject *row;
-
-  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return NULL;
 
   row = json_object_new ();
   for (int i = 0; i < sqlite3_column_count (stmt); i++)
@@ -290,6 +284,19 @@ read_row (TdCache *self, const char *table, const char *uuid)
         }
     }
   return row;
+}
+
+static JsonObject *
+read_row (TdCache *self, const char *table, const char *uuid)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s WHERE uuid = ?", table);
+  g_autoptr (Statement) stmt = prepare (self->db, sql);
+
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+
+  return td_cache_row_from_statement (stmt);
 }
 
 /* Commands still waiting (or in conflict) protect their row from a pull,

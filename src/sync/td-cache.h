@@ -5,6 +5,7 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
+#include <sqlite3.h>
 
 #include "td-policy.h"
 
@@ -123,5 +124,9 @@ gboolean td_cache_apply_page (TdCache    *self,
 gboolean td_cache_reset_for_resync (TdCache *self, GError **error);
 gint64   td_cache_get_last_sync (TdCache *self);
 void     td_cache_set_last_sync (TdCache *self, gint64 when);
+
+/* The row a statement is on, as the cache gives rows (JSON columns parsed);
+ * for readers with a connection of their own, such as TdQueueModel. */
+JsonObject *td_cache_row_from_statement (sqlite3_stmt *stmt);
 
 G_END_DECLS

@@ -656,29 +656,7 @@ fetch_row (TdQueueModel *self, gint64 rowid)
 
   sqlite3_bind_int64 (stmt, 1, rowid);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      row = json_object_new ();
-      for (int i = 0; i < sqlite3_column_count (stmt); i++)
-        {
-          const char *name = sqlite3_column_name (stmt, i);
-
-          switch (sqlite3_column_type (stmt, i))
-            {
-              case SQLITE_INTEGER:
-                json_object_set_int_member (row, name, sqlite3_column_int64 (stmt, i));
-                break;
-              case SQLITE_FLOAT:
-                json_object_set_double_member (row, name, sqlite3_column_double (stmt, i));
-                break;
-              case SQLITE_NULL:
-                json_object_set_null_member (row, name);
-                break;
-              default:
-                json_object_set_string_member (row, name, column_text (stmt, i));
-                break;
-            }
-        }
-    }
+    row = td_cache_row_from_statement (stmt);
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
 
