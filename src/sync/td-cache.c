@@ -26,7 +26,8 @@ struct _TdCache
   sqlite3    *db;
   char       *path;
   TdPolicy   *policy;
-  GHashTable *columns; /* table → GStrv of its columns */
+  GHashTable *columns;    /* table → GStrv of its columns */
+  GHashTable *statements; /* SQL text → sqlite3_stmt, prepared once */
 };
 
 G_DEFINE_FINAL_TYPE (TdCache, td_cache, G_TYPE_OBJECT)
@@ -35,8 +36,42 @@ G_DEFINE_FINAL_TYPE (TdCache, td_cache, G_TYPE_OBJECT)
 G_DEFINE_QUARK (td-cache-error-quark, td_cache_error)
 /* clang-format on */
 
+/* A pull writes each row with the same few statements; compiling them
+ * again for every row cost more than the writes. Each cache keeps its
+ * statements (TdCache.statements) and this set tells the cleanup below
+ * whether to reset a statement for next time or finalize a one-off. */
+static GHashTable *kept_statements;
+G_LOCK_DEFINE_STATIC (kept_statements);
+
+static void
+statement_release (sqlite3_stmt *stmt)
+{
+  gboolean kept;
+
+  G_LOCK (kept_statements);
+  kept = kept_statements != NULL && g_hash_table_contains (kept_statements, stmt);
+  G_UNLOCK (kept_statements);
+
+  if (kept)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+    }
+  else
+    sqlite3_finalize (stmt);
+}
+
+static void
+statement_forget (gpointer data)
+{
+  G_LOCK (kept_statements);
+  g_hash_table_remove (kept_statements, data);
+  G_UNLOCK (kept_statements);
+  sqlite3_finalize (data);
+}
+
 typedef sqlite3_stmt Statement;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Statement, sqlite3_finalize)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Statement, statement_release)
 
 typedef struct
 {
@@ -100,13 +135,31 @@ td_conflict_free (TdConflict *conflict)
 
 /* SQLite helpers */
 
+/* The statement for @sql, to be released with g_autoptr (Statement). One
+ * still being stepped by a caller further up is left alone: that caller
+ * gets a fresh statement, finalized when released. */
 static sqlite3_stmt *
-prepare (sqlite3 *db, const char *sql)
+prepare (TdCache *self, const char *sql)
 {
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  gboolean      keep = stmt == NULL;
 
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    g_error ("SQL does not compile (%s): %s", sqlite3_errmsg (db), sql);
+  if (stmt != NULL && !sqlite3_stmt_busy (stmt))
+    return stmt;
+
+  stmt = NULL;
+  if (sqlite3_prepare_v3 (self->db, sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, NULL)
+      != SQLITE_OK)
+    g_error ("SQL does not compile (%s): %s", sqlite3_errmsg (self->db), sql);
+  if (keep)
+    {
+      G_LOCK (kept_statements);
+      if (kept_statements == NULL)
+        kept_statements = g_hash_table_new (NULL, NULL);
+      g_hash_table_add (kept_statements, stmt);
+      G_UNLOCK (kept_statements);
+      g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+    }
   return stmt;
 }
 
@@ -163,7 +216,7 @@ table_columns (TdCache *self, const char *table)
   if (columns == NULL)
     {
       g_autofree char *sql = g_strdup_printf ("SELECT name FROM pragma_table_info ('%s')", table);
-      g_autoptr (Statement) stmt = prepare (self->db, sql);
+      g_autoptr (Statement) stmt = prepare (self, sql);
       g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
 
       while (sqlite3_step (stmt) == SQLITE_ROW)
@@ -241,7 +294,7 @@ upsert (TdCache *self, const char *table, const char *uuid, JsonObject *values)
   else
     g_string_append (sql, " ON CONFLICT (uuid) DO NOTHING");
 
-  stmt = prepare (self->db, sql->str);
+  stmt = prepare (self, sql->str);
   sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
   for (guint i = 0; i < names->len; i++)
     bind_node (stmt, i + 2, json_object_get_member (values, g_ptr_array_index (names, i)));
@@ -290,7 +343,7 @@ static JsonObject *
 read_row (TdCache *self, const char *table, const char *uuid)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s WHERE uuid = ?", table);
-  g_autoptr (Statement) stmt = prepare (self->db, sql);
+  g_autoptr (Statement) stmt = prepare (self, sql);
 
   sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) != SQLITE_ROW)
@@ -305,9 +358,9 @@ static gboolean
 has_local_commands (TdCache *self, const char *uuid)
 {
   g_autoptr (Statement) stmt
-      = prepare (self->db, "SELECT 1 FROM outbox WHERE state IN ('pending', 'conflict') "
-                           "AND entity_id = ?1 UNION ALL SELECT 1 FROM outbox WHERE ticket = ?1 "
-                           "AND state IN ('pending', 'conflict') LIMIT 1");
+      = prepare (self, "SELECT 1 FROM outbox WHERE state IN ('pending', 'conflict') "
+                       "AND entity_id = ?1 UNION ALL SELECT 1 FROM outbox WHERE ticket = ?1 "
+                       "AND state IN ('pending', 'conflict') LIMIT 1");
 
   sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
   return sqlite3_step (stmt) == SQLITE_ROW;
@@ -327,7 +380,7 @@ static JsonObject *
 read_server_copy (TdCache *self, const char *entity, const char *uuid)
 {
   g_autoptr (Statement) stmt
-      = prepare (self->db, "SELECT row FROM server_copy WHERE entity = ? AND uuid = ?");
+      = prepare (self, "SELECT row FROM server_copy WHERE entity = ? AND uuid = ?");
 
   sqlite3_bind_text (stmt, 1, entity, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, uuid, -1, SQLITE_TRANSIENT);
@@ -340,8 +393,8 @@ static gboolean
 write_server_copy (TdCache *self, const char *entity, const char *uuid, JsonObject *row)
 {
   g_autoptr (Statement) stmt
-      = prepare (self->db, "INSERT INTO server_copy (entity, uuid, row) VALUES (?, ?, ?) "
-                           "ON CONFLICT (entity, uuid) DO UPDATE SET row = excluded.row");
+      = prepare (self, "INSERT INTO server_copy (entity, uuid, row) VALUES (?, ?, ?) "
+                       "ON CONFLICT (entity, uuid) DO UPDATE SET row = excluded.row");
   g_autofree char *text = object_to_string (row);
 
   sqlite3_bind_text (stmt, 1, entity, -1, SQLITE_TRANSIENT);
@@ -354,7 +407,7 @@ static gboolean
 forget_server_copy (TdCache *self, const char *entity, const char *uuid)
 {
   g_autoptr (Statement) stmt
-      = prepare (self->db, "DELETE FROM server_copy WHERE entity = ? AND uuid = ?");
+      = prepare (self, "DELETE FROM server_copy WHERE entity = ? AND uuid = ?");
 
   sqlite3_bind_text (stmt, 1, entity, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, uuid, -1, SQLITE_TRANSIENT);
@@ -379,7 +432,7 @@ static gboolean
 delete_row (TdCache *self, const char *entity, const char *uuid)
 {
   g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE uuid = ?", entity);
-  g_autoptr (Statement) stmt = prepare (self->db, sql);
+  g_autoptr (Statement) stmt = prepare (self, sql);
 
   sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
   return sqlite3_step (stmt) == SQLITE_DONE;
@@ -404,10 +457,10 @@ merge_into (JsonObject *target, JsonObject *changes)
 static gboolean
 rebuild_row (TdCache *self, const char *entity, const char *uuid, GPtrArray *changed)
 {
-  g_autoptr (Statement) stmt = prepare (
-      self->db, "SELECT entity, entity_id, effects FROM outbox WHERE state IN ('pending', "
-                "'conflict') AND ((entity = ?1 AND entity_id = ?2) OR (?1 = 'ticket' AND "
-                "ticket = ?2)) ORDER BY seq");
+  g_autoptr (Statement) stmt
+      = prepare (self, "SELECT entity, entity_id, effects FROM outbox WHERE state IN ('pending', "
+                       "'conflict') AND ((entity = ?1 AND entity_id = ?2) OR (?1 = 'ticket' AND "
+                       "ticket = ?2)) ORDER BY seq");
   g_autoptr (JsonObject) row = read_server_copy (self, entity, uuid);
   gboolean commands = FALSE;
   gboolean exists = row != NULL;
@@ -458,8 +511,8 @@ queue_command (TdCache    *self,
                JsonObject *effects)
 {
   g_autoptr (Statement) stmt = prepare (
-      self->db, "INSERT INTO outbox (command, type, entity, entity_id, base_rev, fields, base, "
-                "created_at, effects, ticket) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      self, "INSERT INTO outbox (command, type, entity, entity_id, base_rev, fields, base, "
+            "created_at, effects, ticket) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *fields_text = object_to_string (fields);
   g_autofree char *base_text = object_to_string (base);
@@ -860,7 +913,7 @@ td_cache_list (TdCache    *self,
   if (column != NULL)
     g_string_append_printf (sql, " AND %s = ?1", column);
   g_string_append_printf (sql, " ORDER BY %s, uuid", order_by != NULL ? order_by : "rowid");
-  stmt = prepare (self->db, sql->str);
+  stmt = prepare (self, sql->str);
   if (column != NULL)
     sqlite3_bind_text (stmt, 1, value, -1, SQLITE_TRANSIENT);
   while (sqlite3_step (stmt) == SQLITE_ROW)
@@ -885,7 +938,7 @@ td_cache_count (TdCache *self, const char *entity)
     return 0;
   locker = locker_new (&self->lock);
   sql = g_strdup_printf ("SELECT COUNT (*) FROM %s WHERE deleted = 0", entity);
-  stmt = prepare (self->db, sql);
+  stmt = prepare (self, sql);
   sqlite3_step (stmt);
   return sqlite3_column_int64 (stmt, 0);
 }
@@ -920,8 +973,8 @@ static GPtrArray *
 list_commands (TdCache *self, const char *state, guint limit)
 {
   g_autoptr (Locker) locker = locker_new (&self->lock);
-  g_autoptr (Statement) stmt = prepare (
-      self->db, "SELECT " COMMAND_COLUMNS " FROM outbox WHERE state = ? ORDER BY seq LIMIT ?");
+  g_autoptr (Statement) stmt = prepare (self, "SELECT " COMMAND_COLUMNS
+                                              " FROM outbox WHERE state = ? ORDER BY seq LIMIT ?");
   GPtrArray *commands = g_ptr_array_new_with_free_func ((GDestroyNotify) td_outbox_command_free);
 
   sqlite3_bind_text (stmt, 1, state, -1, SQLITE_STATIC);
@@ -953,7 +1006,7 @@ td_cache_count_pending (TdCache *self)
 
   g_return_val_if_fail (TD_IS_CACHE (self), 0);
   locker = locker_new (&self->lock);
-  stmt = prepare (self->db, "SELECT COUNT (*) FROM outbox WHERE state = 'pending'");
+  stmt = prepare (self, "SELECT COUNT (*) FROM outbox WHERE state = 'pending'");
   sqlite3_step (stmt);
   return sqlite3_column_int (stmt, 0);
 }
@@ -967,8 +1020,8 @@ td_cache_list_conflicts (TdCache *self)
 
   g_return_val_if_fail (TD_IS_CACHE (self), conflicts);
   locker = locker_new (&self->lock);
-  stmt = prepare (self->db, "SELECT id, command, entity, entity_id, local, remote, base "
-                            "FROM conflict ORDER BY id");
+  stmt = prepare (self, "SELECT id, command, entity, entity_id, local, remote, base "
+                        "FROM conflict ORDER BY id");
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       TdConflict *conflict = g_new0 (TdConflict, 1);
@@ -989,7 +1042,7 @@ static TdOutboxCommand *
 find_command (TdCache *self, const char *id)
 {
   g_autoptr (Statement) stmt
-      = prepare (self->db, "SELECT " COMMAND_COLUMNS " FROM outbox WHERE command = ?");
+      = prepare (self, "SELECT " COMMAND_COLUMNS " FROM outbox WHERE command = ?");
 
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) != SQLITE_ROW)
@@ -1047,8 +1100,8 @@ set_command_state (TdCache    *self,
                    const char *reason)
 {
   g_autoptr (Statement) stmt = prepare (
-      self->db, "UPDATE outbox SET state = ?, code = ?, last_error = ?, attempts = attempts + 1, "
-                "done_at = CASE WHEN ? = 'done' THEN ? ELSE done_at END WHERE command = ?");
+      self, "UPDATE outbox SET state = ?, code = ?, last_error = ?, attempts = attempts + 1, "
+            "done_at = CASE WHEN ? = 'done' THEN ? ELSE done_at END WHERE command = ?");
 
   sqlite3_bind_text (stmt, 1, state, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, code, -1, SQLITE_TRANSIENT);
@@ -1108,7 +1161,7 @@ handle_conflict (TdCache *self, TdOutboxCommand *command, JsonObject *current, G
   if (!overlap)
     {
       g_autoptr (Statement) rebase
-          = prepare (self->db, "UPDATE outbox SET base_rev = ?, base = ? WHERE command = ?");
+          = prepare (self, "UPDATE outbox SET base_rev = ?, base = ? WHERE command = ?");
       g_autofree char *base_text = object_to_string (new_base);
 
       sqlite3_bind_int64 (rebase, 1, json_object_get_int_member_with_default (current, "rev", 0));
@@ -1118,9 +1171,9 @@ handle_conflict (TdCache *self, TdOutboxCommand *command, JsonObject *current, G
     }
 
   {
-    g_autoptr (Statement) insert = prepare (
-        self->db, "INSERT INTO conflict (command, entity, entity_id, local, remote, base, "
-                  "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    g_autoptr (Statement) insert
+        = prepare (self, "INSERT INTO conflict (command, entity, entity_id, local, remote, base, "
+                         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
     g_autofree char *local = object_to_string (command->fields);
     g_autofree char *remote = object_to_string (current);
     g_autofree char *base = object_to_string (command->base);
@@ -1218,7 +1271,7 @@ td_cache_resolve_conflict (TdCache *self, gint64 conflict_id, gboolean keep_loca
   g_return_val_if_fail (TD_IS_CACHE (self), FALSE);
   locker = locker_new (&self->lock);
 
-  find = prepare (self->db, "SELECT command, remote FROM conflict WHERE id = ?");
+  find = prepare (self, "SELECT command, remote FROM conflict WHERE id = ?");
   sqlite3_bind_int64 (find, 1, conflict_id);
   if (sqlite3_step (find) != SQLITE_ROW)
     {
@@ -1233,7 +1286,7 @@ td_cache_resolve_conflict (TdCache *self, gint64 conflict_id, gboolean keep_loca
   if (!exec (self->db, "BEGIN IMMEDIATE", error))
     return FALSE;
   {
-    g_autoptr (Statement) drop = prepare (self->db, "DELETE FROM conflict WHERE id = ?");
+    g_autoptr (Statement) drop = prepare (self, "DELETE FROM conflict WHERE id = ?");
     sqlite3_bind_int64 (drop, 1, conflict_id);
     ok = sqlite3_step (drop) == SQLITE_DONE;
   }
@@ -1241,9 +1294,9 @@ td_cache_resolve_conflict (TdCache *self, gint64 conflict_id, gboolean keep_loca
   if (ok && command != NULL && keep_local)
     {
       /* The user's version wins: the same edit, based on the server's row. */
-      g_autoptr (Statement) requeue = prepare (
-          self->db, "UPDATE outbox SET state = 'pending', code = NULL, last_error = NULL, "
-                    "base_rev = ? WHERE command = ?");
+      g_autoptr (Statement) requeue
+          = prepare (self, "UPDATE outbox SET state = 'pending', code = NULL, last_error = NULL, "
+                           "base_rev = ? WHERE command = ?");
 
       sqlite3_bind_int64 (requeue, 1, json_object_get_int_member_with_default (remote, "rev", 0));
       sqlite3_bind_text (requeue, 2, command_id, -1, SQLITE_STATIC);
@@ -1252,7 +1305,7 @@ td_cache_resolve_conflict (TdCache *self, gint64 conflict_id, gboolean keep_loca
   else if (ok && command != NULL)
     {
       /* The server's version wins: drop the edit, show the server's row. */
-      g_autoptr (Statement) drop = prepare (self->db, "DELETE FROM outbox WHERE command = ?");
+      g_autoptr (Statement) drop = prepare (self, "DELETE FROM outbox WHERE command = ?");
 
       sqlite3_bind_text (drop, 1, command_id, -1, SQLITE_STATIC);
       ok = sqlite3_step (drop) == SQLITE_DONE
@@ -1272,7 +1325,7 @@ td_cache_discard_rejected (TdCache *self, const char *command_id, GError **error
 
   g_return_val_if_fail (TD_IS_CACHE (self), FALSE);
   locker = locker_new (&self->lock);
-  stmt = prepare (self->db, "DELETE FROM outbox WHERE command = ? AND state = 'rejected'");
+  stmt = prepare (self, "DELETE FROM outbox WHERE command = ? AND state = 'rejected'");
   sqlite3_bind_text (stmt, 1, command_id, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE || sqlite3_changes (self->db) == 0)
     {
@@ -1288,7 +1341,7 @@ td_cache_discard_rejected (TdCache *self, const char *command_id, GError **error
 static char *
 state_get (TdCache *self, const char *key)
 {
-  g_autoptr (Statement) stmt = prepare (self->db, "SELECT value FROM sync_state WHERE key = ?");
+  g_autoptr (Statement) stmt = prepare (self, "SELECT value FROM sync_state WHERE key = ?");
 
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_ROW)
@@ -1300,8 +1353,8 @@ static gboolean
 state_set (TdCache *self, const char *key, const char *value)
 {
   g_autoptr (Statement) stmt
-      = prepare (self->db, "INSERT INTO sync_state (key, value) VALUES (?, ?) "
-                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+      = prepare (self, "INSERT INTO sync_state (key, value) VALUES (?, ?) "
+                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
 
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, value, -1, SQLITE_TRANSIENT);
@@ -1410,7 +1463,7 @@ td_cache_set_last_sync (TdCache *self, gint64 when)
   g_return_if_fail (TD_IS_CACHE (self));
   locker = locker_new (&self->lock);
   state_set (self, "last_sync", value);
-  purge = prepare (self->db, "DELETE FROM outbox WHERE state = 'done' AND done_at < ?");
+  purge = prepare (self, "DELETE FROM outbox WHERE state = 'done' AND done_at < ?");
   sqlite3_bind_int64 (purge, 1, when - TD_CACHE_DONE_RETENTION);
   sqlite3_step (purge);
 }
@@ -1423,6 +1476,8 @@ td_cache_finalize (GObject *object)
   TdCache *self = (TdCache *) object;
 
   g_clear_pointer (&self->columns, g_hash_table_unref);
+  /* Before closing: a connection with statements left open stays open. */
+  g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->path, g_free);
@@ -1444,4 +1499,5 @@ td_cache_init (TdCache *self)
   g_rec_mutex_init (&self->lock);
   self->columns
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, statement_forget);
 }
