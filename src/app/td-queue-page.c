@@ -8,7 +8,7 @@
  * by. Each column's sorter answers "less" for a pair of probe tickets and
  * records its key; comparing the probes with the view's sorter therefore
  * says which column is primary, and the sign says the direction. The
- * sorting itself is done by TdQueueModel in SQLite.
+ * sorting itself is done by TdQueueModel over its own index.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -82,7 +82,8 @@ settle (TdSlaClock        *clock,
         double             at_risk_fraction,
         TdInstant          stop,
         TdInstant          now,
-        const TdSlaTicket *ticket)
+        const TdSlaTicket *ticket,
+        gboolean           measure_used)
 {
   TdDuration at_risk = { 0, 0 };
   TdInstant  until;
@@ -97,9 +98,13 @@ settle (TdSlaClock        *clock,
   clock->at_risk_at
       = td_calendar_add (clock->calendar, clock->start, &at_risk, ticket->pauses, ticket->n_pauses);
 
+  /* Counting working seconds walks the calendar from the start: for a
+   * ticket open for months that is most of the cost, and a queue of open
+   * tickets only needs the state. */
   until = stop != 0 ? stop : now;
-  clock->used = td_calendar_working_between (clock->calendar, clock->start, until, ticket->pauses,
-                                             ticket->n_pauses);
+  if (measure_used)
+    clock->used = td_calendar_working_between (clock->calendar, clock->start, until, ticket->pauses,
+                                               ticket->n_pauses);
 
   if (stop != 0)
     clock->state = stop <= clock->due ? TD_SLA_MET : TD_SLA_BREACHED;
@@ -111,12 +116,13 @@ settle (TdSlaClock        *clock,
     clock->state = TD_SLA_OK;
 }
 
-gboolean
-td_sla_compute (TdPolicy          *policy,
-                const TdSlaTicket *ticket,
-                TdInstant          now,
-                TdSlaResult       *result,
-                GError           **error)
+static gboolean
+compute (TdPolicy          *policy,
+         const TdSlaTicket *ticket,
+         TdInstant          now,
+         gboolean           measure_used,
+         TdSlaResult       *result,
+         GError           **error)
 {
   const TdSeverity  *severity = NULL;
   const TdIssueType *issue_type = NULL;
@@ -184,7 +190,7 @@ td_sla_compute (TdPolicy          *policy,
   response_stop = ticket->first_response;
   if (ticket->resolved != 0 && (response_stop == 0 || ticket->resolved < response_stop))
     response_stop = ticket->resolved;
-  settle (&result->response, fraction, response_stop, now, ticket);
+  settle (&result->response, fraction, response_stop, now, ticket, measure_used);
 
   /* Resolution: the issue type's target and the severity's. */
   if (issue_type != NULL)
@@ -193,7 +199,7 @@ td_sla_compute (TdPolicy          *policy,
   if (severity != NULL)
     offer (&result->resolution, &severity->resolution, ticket->created, TD_SLA_SOURCE_SEVERITY,
            severity->id, 0, ticket);
-  settle (&result->resolution, fraction, ticket->resolved, now, ticket);
+  settle (&result->resolution, fraction, ticket->resolved, now, ticket, measure_used);
 
   /* Update cadence runs from the last thing said to the user, and stops
    * once the ticket is resolved: there is nothing left to report. */
@@ -204,10 +210,79 @@ td_sla_compute (TdPolicy          *policy,
     {
       offer (&result->update, &severity->update, update_start, TD_SLA_SOURCE_SEVERITY, severity->id,
              0, ticket);
-      settle (&result->update, fraction, 0, now, ticket);
+      settle (&result->update, fraction, 0, now, ticket, measure_used);
     }
 
   return TRUE;
+}
+
+gboolean
+td_sla_compute (TdPolicy          *policy,
+                const TdSlaTicket *ticket,
+                TdInstant          now,
+                TdSlaResult       *result,
+                GError           **error)
+{
+  return compute (policy, ticket, now, TRUE, result, error);
+}
+
+/* Keeps @clock as the queue's clock if it runs and is due before it. */
+static void
+pick_running (const TdSlaClock *clock, TdSlaState *state, TdInstant *due)
+{
+  if (!clock->has_clock || clock->state == TD_SLA_MET || clock->state == TD_SLA_NO_CLOCK)
+    return;
+  if (clock->due < *due)
+    {
+      *due = clock->due;
+      *state = clock->state;
+    }
+}
+
+/* A running clock's state changes only at its at-risk and due instants. */
+static void
+limit_validity (const TdSlaClock *clock, TdInstant now, TdInstant *valid_until)
+{
+  if (!clock->has_clock)
+    return;
+  if (clock->at_risk_at > now)
+    *valid_until = MIN (*valid_until, clock->at_risk_at);
+  if (clock->due > now)
+    *valid_until = MIN (*valid_until, clock->due);
+}
+
+void
+td_sla_queue_clock (TdPolicy          *policy,
+                    const TdSlaTicket *ticket,
+                    gboolean           open,
+                    TdInstant          now,
+                    TdSlaQueueClock   *clock)
+{
+  TdSlaResult result;
+
+  g_return_if_fail (TD_IS_POLICY (policy));
+  g_return_if_fail (ticket != NULL);
+  g_return_if_fail (clock != NULL);
+
+  clock->state = TD_SLA_NO_CLOCK;
+  clock->due = TD_INSTANT_NEVER;
+  clock->update_state = TD_SLA_NO_CLOCK;
+  clock->update_due = TD_INSTANT_NEVER;
+  clock->valid_until = TD_INSTANT_NEVER;
+
+  /* A resolved or closed ticket has nothing left to watch, whatever its
+   * instants say (a closed one may lack resolved_at); one the policy
+   * cannot place (an unknown severity from a newer policy) shows no clock
+   * rather than a wrong one. */
+  if (!open || !compute (policy, ticket, now, FALSE, &result, NULL))
+    return;
+
+  pick_running (&result.response, &clock->state, &clock->due);
+  pick_running (&result.resolution, &clock->state, &clock->due);
+  pick_running (&result.update, &clock->update_state, &clock->update_due);
+  limit_validity (&result.response, now, &clock->valid_until);
+  limit_validity (&result.resolution, now, &clock->valid_until);
+  limit_validity (&result.update, now, &clock->valid_until);
 }
 
 const char *

@@ -72,12 +72,33 @@ typedef struct
   TdSlaClock update;
 } TdSlaResult;
 
-GQuark      td_sla_error_quark (void);
-gboolean    td_sla_compute (TdPolicy          *policy,
-                            const TdSlaTicket *ticket,
-                            TdInstant          now,
-                            TdSlaResult       *result,
-                            GError           **error);
+/* What a queue shows for a ticket: the earliest-due of its running
+ * response and resolution clocks, and its update clock (SEV-1/2 cadence),
+ * each TD_SLA_NO_CLOCK with TD_INSTANT_NEVER when none runs. The states
+ * hold at every instant from now until valid_until, so a list of
+ * thousands of tickets need not work them out again before then. */
+typedef struct
+{
+  TdSlaState state;
+  TdInstant  due;
+  TdSlaState update_state;
+  TdInstant  update_due;
+  TdInstant  valid_until;
+} TdSlaQueueClock;
+
+GQuark   td_sla_error_quark (void);
+gboolean td_sla_compute (TdPolicy          *policy,
+                         const TdSlaTicket *ticket,
+                         TdInstant          now,
+                         TdSlaResult       *result,
+                         GError           **error);
+/* td_sla_compute () without the working seconds used, which the states do
+ * not need. @open is FALSE for a resolved or closed ticket. */
+void        td_sla_queue_clock (TdPolicy          *policy,
+                                const TdSlaTicket *ticket,
+                                gboolean           open,
+                                TdInstant          now,
+                                TdSlaQueueClock   *clock);
 gint64      td_sla_target_seconds (const TdTarget *target);
 const char *td_sla_state_to_string (TdSlaState state);
 /* "SEV-2 response", "Tier 2 response target", "issue type balance-discrepancy" */

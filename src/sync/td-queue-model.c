@@ -1,41 +1,69 @@
-/* td-queue-model.c — the ticket queue as a GListModel, filtered and sorted in SQLite
+/* td-queue-model.c — the ticket queue as a GListModel, filtered and sorted over an index of its own
  *
- * Sysprof's pattern for large models (DESIGN.md §7): one SQL statement per
- * filter or sort change walks the cache and hands back the rowids of the
- * matching tickets in order; the list is that array of integers. A TdTicket
- * is made only when get_item() asks for a position, and is remembered (by
- * rowid, without a reference) for as long as someone holds it, so that the
- * same object comes back while a row shows it, and a tick or a sync can
- * update it in place instead of rebinding the row.
+ * DESIGN.md §8: at 200,000 tickets neither a GtkSortListModel over GObjects
+ * nor a SQL statement per keystroke is fast enough (SQLite needs 100-500 ms
+ * to walk and sort the whole table each time). So the model keeps, for
+ * every ticket in the cache, the few columns the queue filters and sorts
+ * by — integers, and strings as small word ids — about a hundred bytes a
+ * ticket, read with one statement when the model is made.
  *
- * SLA clocks depend on the policy's calendars, which SQL cannot evaluate, so
- * for the at-risk filter, the SLA sort and the per-state counts the
- * statement also returns the few columns td_sla_compute() needs, and the
- * clocks are worked out in C over those bare columns, never over a GObject
- * per row. Only open tickets have a running clock, which keeps that pass to
- * the part of the queue people watch. A clock's answer is kept per rowid
- * until its row or a threshold changes it (compute_clock), so only the
- * first such query pays for td_sla_compute () over every open ticket.
+ * - Each sort is one permutation of that index, built when first asked
+ *   (a qsort over integer keys) and kept until a ticket changes. Every
+ *   filter is then one pass down the permutation: no sorting per keystroke.
+ * - Search asks FTS5 for the matching rowids (a few ms even for a short
+ *   prefix, thanks to the prefix indexes) and marks them in a bitmap.
+ * - The title sort's keys come from SQLite (its NOCASE order) when first
+ *   needed; the owner sort ranks the few distinct owners by person name.
+ * - SLA clocks depend on the policy's calendars, which SQL cannot evaluate:
+ *   a ticket's clock is worked out (td_sla_queue_clock) when the at-risk
+ *   filter, the SLA sort or the counts first need it, and kept until its
+ *   row changes or the clock passes a threshold.
+ *
+ * The list itself is the array of matching rowids. A TdTicket is made only
+ * when get_item() asks for a position, and is remembered (by rowid, without
+ * a reference) for as long as someone holds it, so that the same object
+ * comes back while a row shows it, and a tick or a sync can update it in
+ * place instead of rebinding the row.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "td-queue-model.h"
 #include "td-time.h"
 
-/* One matching ticket while a query runs. */
+/* One ticket of the cache, as the queue filters and sorts it. Word ids
+ * index TdQueueModel.words; 0 stands for NULL. */
 typedef struct
 {
-  gint64     rowid;
-  gint64     due; /* G_MAXINT64 without a running clock */
-  guint      seq; /* position in SQL's order, the tie-break of the SLA sort */
-  int        tier;
+  gint64      rowid;
+  const char *uuid; /* in TdQueueModel.uuids */
+  gint64      created;
+  gint64      first_response;
+  gint64      last_update;
+  gint64      resolved;
+  guint32     base;  /* place in (created_at, uuid) order: every sort's tie-break */
+  guint32     title; /* place in title NOCASE order, equal titles equal */
+  guint       title_hash;
+  int         tier; /* 0 without one */
+  guint32     severity;
+  guint32     priority;
+  guint32     status;
+  guint32     issue_type;
+  guint32     owner;
+  gboolean    open;
+  /* The queue clock, once worked out (clock_known), valid from clock_at
+   * until clock_until. */
+  gboolean   clock_known;
   TdSlaState state;
-} Candidate;
+  gint64     due;
+  gint64     clock_at;
+  gint64     clock_until;
+} Row;
 
 /* A TdTicket alive somewhere; the model holds no reference to it. */
 typedef struct
@@ -45,31 +73,12 @@ typedef struct
   TdTicket     *ticket;
 } Live;
 
-/* The queue clock of one open ticket, kept between queries. */
+/* What a pass over the index keeps. */
 typedef struct
 {
-  gint64      rowid; /* the key in TdQueueModel.clocks, so first */
-  gint64      created;
-  gint64      first_response;
-  gint64      last_update;
-  gint64      resolved;
-  const char *severity;   /* interned */
-  const char *issue_type; /* interned */
-  int         tier;
-  TdSlaState  state;
-  gint64      due;
-  gint64      computed_at;
-  gint64      valid_until;
-} Clock;
-
-/* Which query: the list itself, or one that only counts. */
-typedef struct
-{
-  gboolean ignore_tier; /* count_tier: every filter but the tier */
-  gboolean open_only;   /* count_tier: open tickets only */
-  gboolean with_sla;    /* select and work out the SLA clock */
-  gboolean ordered;     /* ORDER BY the sort (the list) */
-} QueryFlags;
+  gboolean ignore_tier; /* the tier counts: every filter but the tier */
+  gboolean open_only;   /* the tier counts: open tickets only */
+} Pass;
 
 enum
 {
@@ -79,19 +88,8 @@ enum
   N_RANKS
 };
 
-/* The columns every query selects, in this order. */
-enum
-{
-  COL_ROWID,
-  COL_TIER,
-  COL_STATUS,
-  COL_SEVERITY,
-  COL_ISSUE_TYPE,
-  COL_CREATED_AT,
-  COL_FIRST_RESPONSE_AT,
-  COL_LAST_UPDATE_AT,
-  COL_RESOLVED_AT,
-};
+/* A word id that no row has: a filter on an unknown value matches none. */
+#define NO_WORD G_MAXUINT32
 
 struct _TdQueueModel
 {
@@ -114,9 +112,23 @@ struct _TdQueueModel
   gboolean            descending;
   gint64              now;
 
+  /* The index: every ticket not deleted, in rowid order. */
+  GArray       *rows; /* Row */
+  GStringChunk *uuids;
+  GPtrArray    *words;    /* word id → interned string; [0] is NULL */
+  GHashTable   *word_ids; /* string → GUINT_TO_POINTER (id) */
+  gboolean      have_base;
+  gboolean      have_titles;
+  /* The rows in the order of (order_sort, order_descending), as indexes. */
+  GArray     *order; /* guint32, NULL until built */
+  TdQueueSort order_sort;
+  gboolean    order_descending;
+  /* Bit per rowid: matches the search. NULL without a search. */
+  guint8 *match_bits;
+  gint64  match_bits_len;
+
   GArray     *rowids; /* gint64, the list */
   GHashTable *live;   /* &Live.rowid → Live */
-  GHashTable *clocks; /* &Clock.rowid → Clock, for open tickets once worked out */
 
   /* Worked out when first asked, dropped when what they count changes. */
   gboolean    have_state_counts;
@@ -234,27 +246,6 @@ build_ranks (TdQueueModel *self)
                          GINT_TO_POINTER (i + 1));
 }
 
-/* td_queue_rank (kind, value): the value's place in the policy's order, or
- * NULL for a value the policy does not know (sorted last). A function
- * rather than a CASE built from the policy, so no policy text ever becomes
- * SQL. */
-static void
-rank_function (sqlite3_context *context, int argc, sqlite3_value **argv)
-{
-  TdQueueModel *self = sqlite3_user_data (context);
-  int           kind = sqlite3_value_int (argv[0]);
-  const char   *value = (const char *) sqlite3_value_text (argv[1]);
-  gpointer      rank;
-
-  if (kind < 0 || kind >= N_RANKS || value == NULL
-      || !g_hash_table_lookup_extended (self->ranks[kind], value, NULL, &rank))
-    {
-      sqlite3_result_null (context);
-      return;
-    }
-  sqlite3_result_int (context, GPOINTER_TO_INT (rank));
-}
-
 /* Each word of what the user typed becomes a quoted FTS5 string with a
  * prefix star ("pay"* matches "payroll"), so nothing typed is read as FTS5
  * syntax (AND, NEAR, column filters, a stray quote). Words without a letter
@@ -294,297 +285,91 @@ build_match (const char *text)
   return match->len > 0 ? g_string_free (g_steal_pointer (&match), FALSE) : NULL;
 }
 
-static void
-append_where (TdQueueModel *self, GString *sql, const QueryFlags *flags)
+/* The index */
+
+/* The columns read into a Row, in this order. */
+#define INDEX_COLUMNS                                                              \
+  "rowid, uuid, tier, status, severity, priority, issue_type, owner, created_at, " \
+  "first_response_at, last_update_at, resolved_at, title"
+
+enum
 {
-  g_string_append (sql, " WHERE t.deleted = 0");
-  if (self->tier != 0 && !flags->ignore_tier)
-    g_string_append (sql, " AND t.tier = :tier");
-  if (self->severity != NULL)
-    g_string_append (sql, " AND t.severity = :severity");
-  if (self->status_filter == TD_QUEUE_STATUS_OPEN || flags->open_only || self->at_risk_only)
-    g_string_append (sql, " AND t.status NOT IN ('resolved', 'closed')");
-  if (self->status_filter == TD_QUEUE_STATUS_ONE && self->status != NULL)
-    g_string_append (sql, " AND t.status = :status");
-  if (self->owner != NULL)
-    g_string_append (sql, " AND t.owner = :owner");
-  if (self->match != NULL)
-    g_string_append (
-        sql, " AND t.rowid IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH :match)");
+  COL_ROWID,
+  COL_UUID,
+  COL_TIER,
+  COL_STATUS,
+  COL_SEVERITY,
+  COL_PRIORITY,
+  COL_ISSUE_TYPE,
+  COL_OWNER,
+  COL_CREATED_AT,
+  COL_FIRST_RESPONSE_AT,
+  COL_LAST_UPDATE_AT,
+  COL_RESOLVED_AT,
+  COL_TITLE,
+};
+
+/* The id of @text, made on first sight; 0 for NULL. Words are interned so
+ * that td_sla_queue_clock () gets the same pointer every time. */
+static guint32
+word_id (TdQueueModel *self, const char *text)
+{
+  gpointer id;
+
+  if (text == NULL)
+    return 0;
+  if (g_hash_table_lookup_extended (self->word_ids, text, NULL, &id))
+    return GPOINTER_TO_UINT (id);
+
+  text = g_intern_string (text);
+  g_ptr_array_add (self->words, (gpointer) text);
+  g_hash_table_insert (self->word_ids, (gpointer) text, GUINT_TO_POINTER (self->words->len - 1));
+  return self->words->len - 1;
 }
 
-/* Every order ends with created_at then uuid, ascending whatever the
- * direction, so equal keys always come out the same way (see the header). */
-static void
-append_order (TdQueueModel *self, GString *sql)
+/* The id of @text if some row has it, else NO_WORD. */
+static guint32
+find_word (TdQueueModel *self, const char *text)
 {
-  const char *dir = self->descending ? "DESC" : "ASC";
+  gpointer id;
 
-  g_string_append (sql, " ORDER BY ");
-  switch (self->sort)
-    {
-      case TD_QUEUE_SORT_CREATED:
-        g_string_append_printf (sql, "t.created_at %s, t.uuid", dir);
-        return;
-      case TD_QUEUE_SORT_TITLE:
-        g_string_append_printf (sql, "t.title COLLATE NOCASE %s, ", dir);
-        break;
-      case TD_QUEUE_SORT_TIER:
-        g_string_append_printf (sql, "t.tier %s, ", dir);
-        break;
-      case TD_QUEUE_SORT_SEVERITY:
-        g_string_append_printf (sql,
-                                "td_queue_rank (%d, t.severity) %s NULLS LAST, "
-                                "t.severity %s NULLS LAST, ",
-                                RANK_SEVERITY, dir, dir);
-        break;
-      case TD_QUEUE_SORT_PRIORITY:
-        g_string_append_printf (sql,
-                                "td_queue_rank (%d, t.priority) %s NULLS LAST, "
-                                "t.priority %s NULLS LAST, ",
-                                RANK_PRIORITY, dir, dir);
-        break;
-      case TD_QUEUE_SORT_STATUS:
-        g_string_append_printf (sql,
-                                "td_queue_rank (%d, t.status) %s NULLS LAST, "
-                                "t.status %s NULLS LAST, ",
-                                RANK_STATUS, dir, dir);
-        break;
-      case TD_QUEUE_SORT_OWNER:
-        g_string_append_printf (
-            sql,
-            "COALESCE (NULLIF (p.name, ''), t.owner) COLLATE NOCASE %s NULLS LAST, "
-            "t.owner %s NULLS LAST, ",
-            dir, dir);
-        break;
-      case TD_QUEUE_SORT_SLA:
-      default:
-        /* Sorted by due instant in C (sort_by_due); SQL gives the tie-break. */
-        break;
-    }
-  g_string_append (sql, "t.created_at, t.uuid");
+  if (text != NULL && g_hash_table_lookup_extended (self->word_ids, text, NULL, &id))
+    return GPOINTER_TO_UINT (id);
+  return NO_WORD;
 }
 
-static sqlite3_stmt *
-prepare_query (TdQueueModel *self, const QueryFlags *flags)
+static const char *
+word (TdQueueModel *self, guint32 id)
 {
-  g_autoptr (GString) sql = g_string_new ("SELECT t.rowid, t.tier");
-  sqlite3_stmt *stmt = NULL;
-  int           index;
-
-  if (flags->with_sla)
-    g_string_append (sql, ", t.status, t.severity, t.issue_type, t.created_at, "
-                          "t.first_response_at, t.last_update_at, t.resolved_at");
-  g_string_append (sql, " FROM ticket AS t");
-  if (flags->ordered && self->sort == TD_QUEUE_SORT_OWNER)
-    g_string_append (sql, " LEFT JOIN person AS p ON p.uuid = t.owner AND p.deleted = 0");
-  append_where (self, sql, flags);
-  if (flags->ordered)
-    append_order (self, sql);
-
-  if (sqlite3_prepare_v2 (self->db, sql->str, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      g_warning ("%s: the queue query does not compile (%s): %s", td_cache_get_path (self->cache),
-                 sqlite3_errmsg (self->db), sql->str);
-      sqlite3_finalize (stmt);
-      return NULL;
-    }
-
-  /* A parameter the WHERE clause leaves out has index 0, which binds nothing. */
-  if ((index = sqlite3_bind_parameter_index (stmt, ":tier")) > 0)
-    sqlite3_bind_int (stmt, index, self->tier);
-  if ((index = sqlite3_bind_parameter_index (stmt, ":severity")) > 0)
-    sqlite3_bind_text (stmt, index, self->severity, -1, SQLITE_STATIC);
-  if ((index = sqlite3_bind_parameter_index (stmt, ":status")) > 0)
-    sqlite3_bind_text (stmt, index, self->status, -1, SQLITE_STATIC);
-  if ((index = sqlite3_bind_parameter_index (stmt, ":owner")) > 0)
-    sqlite3_bind_text (stmt, index, self->owner, -1, SQLITE_STATIC);
-  if ((index = sqlite3_bind_parameter_index (stmt, ":match")) > 0)
-    sqlite3_bind_text (stmt, index, self->match, -1, SQLITE_STATIC);
-  return stmt;
-}
-
-/* Keeps the clock worked out at @now in @clock, and until when it holds:
- * a state changes only when a clock reaches its at-risk or its due instant
- * (TdSlaClock), so up to the next of those after @now it stays as it is. */
-static void
-store_clock (Clock *clock, const TdSlaResult *result, gint64 now)
-{
-  const TdSlaClock *clocks[] = { &result->response, &result->resolution };
-
-  clock->state = TD_SLA_NO_CLOCK;
-  clock->due = G_MAXINT64;
-  clock->computed_at = now;
-  clock->valid_until = G_MAXINT64;
-
-  for (guint i = 0; i < G_N_ELEMENTS (clocks); i++)
-    {
-      const TdSlaClock *sla = clocks[i];
-
-      if (!sla->has_clock)
-        continue;
-      if (sla->at_risk_at > now)
-        clock->valid_until = MIN (clock->valid_until, sla->at_risk_at);
-      if (sla->due > now)
-        clock->valid_until = MIN (clock->valid_until, sla->due);
-
-      /* The queue's clock: the earliest due of those still running, as
-       * td_ticket_refresh_sla () picks it. */
-      if (sla->state == TD_SLA_MET || sla->state == TD_SLA_NO_CLOCK)
-        continue;
-      if (sla->due < clock->due)
-        {
-          clock->due = sla->due;
-          clock->state = sla->state;
-        }
-    }
-}
-
-static gboolean
-clock_holds (const Clock *clock, const TdSlaTicket *input, gint64 now)
-{
-  return clock->tier == input->tier && clock->severity == input->severity
-         && clock->issue_type == input->issue_type && clock->created == input->created
-         && clock->first_response == input->first_response
-         && clock->last_update == input->last_update && clock->resolved == input->resolved
-         && now >= clock->computed_at && now < clock->valid_until;
-}
-
-/* The clock the queue shows for the row under @stmt. td_sla_compute ()
- * walks the business calendar from creation to now, which for a whole
- * queue of open tickets is far too slow to repeat on every keystroke; its
- * answer is kept per rowid with the inputs it came from, and worked out
- * again only when they change or a threshold passes. */
-static void
-compute_clock (TdQueueModel *self, sqlite3_stmt *stmt, Candidate *candidate)
-{
-  TdSlaTicket input = { 0 };
-  TdSlaResult result;
-  Clock      *clock;
-
-  g_assert (TD_IS_QUEUE_MODEL (self));
-
-  candidate->state = TD_SLA_NO_CLOCK;
-  candidate->due = G_MAXINT64;
-  if (!status_is_open (column_text (stmt, COL_STATUS)))
-    return;
-
-  /* Interned: a handful of ids, compared by pointer below. */
-  input.tier = sqlite3_column_int (stmt, COL_TIER);
-  input.severity = g_intern_string (column_text (stmt, COL_SEVERITY));
-  input.issue_type = g_intern_string (column_text (stmt, COL_ISSUE_TYPE));
-  input.created = sqlite3_column_int64 (stmt, COL_CREATED_AT);
-  input.first_response = sqlite3_column_int64 (stmt, COL_FIRST_RESPONSE_AT);
-  input.last_update = sqlite3_column_int64 (stmt, COL_LAST_UPDATE_AT);
-  input.resolved = sqlite3_column_int64 (stmt, COL_RESOLVED_AT);
-
-  clock = g_hash_table_lookup (self->clocks, &candidate->rowid);
-  if (clock == NULL)
-    {
-      clock = g_new (Clock, 1);
-      clock->rowid = candidate->rowid;
-      g_hash_table_insert (self->clocks, &clock->rowid, clock);
-    }
-  else if (clock_holds (clock, &input, self->now))
-    {
-      candidate->state = clock->state;
-      candidate->due = clock->due;
-      return;
-    }
-
-  clock->tier = input.tier;
-  clock->severity = input.severity;
-  clock->issue_type = input.issue_type;
-  clock->created = input.created;
-  clock->first_response = input.first_response;
-  clock->last_update = input.last_update;
-  clock->resolved = input.resolved;
-  if (td_sla_compute (self->policy, &input, self->now, &result, NULL))
-    store_clock (clock, &result, self->now);
-  else
-    {
-      /* A ticket the policy cannot place (an unknown severity) has no
-       * clock whatever the time. */
-      clock->state = TD_SLA_NO_CLOCK;
-      clock->due = G_MAXINT64;
-      clock->computed_at = G_MININT64;
-      clock->valid_until = G_MAXINT64;
-    }
-  candidate->state = clock->state;
-  candidate->due = clock->due;
-}
-
-static int
-compare_due (gconstpointer a, gconstpointer b, gpointer user_data)
-{
-  const Candidate *x = a;
-  const Candidate *y = b;
-  gboolean         descending = GPOINTER_TO_INT (user_data);
-
-  if (x->due != y->due)
-    {
-      /* No clock stays last in both directions: it is never urgent. */
-      if (x->due == G_MAXINT64)
-        return 1;
-      if (y->due == G_MAXINT64)
-        return -1;
-      return (x->due < y->due) == !descending ? -1 : 1;
-    }
-  return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* Runs one query and returns its rows as Candidates, after the at-risk
- * filter and the SLA sort when they apply. */
-static GArray *
-run_query (TdQueueModel *self, const QueryFlags *flags)
-{
-  GArray       *candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
-  sqlite3_stmt *stmt;
-  gboolean      with_sla = flags->with_sla || self->at_risk_only;
-  QueryFlags    query = *flags;
-  int           rc;
-
-  if (self->db == NULL)
-    return candidates;
-
-  query.with_sla = with_sla;
-  stmt = prepare_query (self, &query);
-  if (stmt == NULL)
-    return candidates;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      Candidate candidate = { 0 };
-
-      candidate.rowid = sqlite3_column_int64 (stmt, COL_ROWID);
-      candidate.tier = sqlite3_column_int (stmt, COL_TIER);
-      candidate.seq = candidates->len;
-      candidate.state = TD_SLA_NO_CLOCK;
-      candidate.due = G_MAXINT64;
-      if (with_sla)
-        compute_clock (self, stmt, &candidate);
-      if (self->at_risk_only && candidate.state != TD_SLA_AT_RISK
-          && candidate.state != TD_SLA_BREACHED)
-        continue;
-      g_array_append_val (candidates, candidate);
-    }
-  if (rc != SQLITE_DONE)
-    g_warning ("%s: the queue query failed: %s", td_cache_get_path (self->cache),
-               sqlite3_errmsg (self->db));
-  sqlite3_finalize (stmt);
-
-  if (flags->ordered && self->sort == TD_QUEUE_SORT_SLA)
-    g_array_sort_with_data (candidates, compare_due, GINT_TO_POINTER (self->descending));
-  return candidates;
+  return g_ptr_array_index (self->words, id);
 }
 
 static void
-count_states (TdQueueModel *self, GArray *candidates)
+read_row (TdQueueModel *self, sqlite3_stmt *stmt, Row *row)
 {
-  memset (self->state_counts, 0, sizeof self->state_counts);
-  for (guint i = 0; i < candidates->len; i++)
-    self->state_counts[g_array_index (candidates, Candidate, i).state]++;
-  self->have_state_counts = TRUE;
+  const char *title = column_text (stmt, COL_TITLE);
+
+  memset (row, 0, sizeof *row);
+  row->rowid = sqlite3_column_int64 (stmt, COL_ROWID);
+  row->uuid = g_string_chunk_insert (self->uuids, column_text (stmt, COL_UUID) ?: "");
+  row->tier = sqlite3_column_int (stmt, COL_TIER);
+  row->status = word_id (self, column_text (stmt, COL_STATUS));
+  row->severity = word_id (self, column_text (stmt, COL_SEVERITY));
+  row->priority = word_id (self, column_text (stmt, COL_PRIORITY));
+  row->issue_type = word_id (self, column_text (stmt, COL_ISSUE_TYPE));
+  row->owner = word_id (self, column_text (stmt, COL_OWNER));
+  row->created = sqlite3_column_int64 (stmt, COL_CREATED_AT);
+  row->first_response = sqlite3_column_int64 (stmt, COL_FIRST_RESPONSE_AT);
+  row->last_update = sqlite3_column_int64 (stmt, COL_LAST_UPDATE_AT);
+  row->resolved = sqlite3_column_int64 (stmt, COL_RESOLVED_AT);
+  row->title_hash = title != NULL ? g_str_hash (title) : 0;
+  row->open = status_is_open (word (self, row->status));
+}
+
+static void
+forget_order (TdQueueModel *self)
+{
+  g_clear_pointer (&self->order, g_array_unref);
 }
 
 static void
@@ -593,6 +378,503 @@ invalidate_counts (TdQueueModel *self, gboolean tiers)
   self->have_state_counts = FALSE;
   if (tiers)
     g_clear_pointer (&self->tier_counts, g_hash_table_unref);
+}
+
+static sqlite3_stmt *
+prepare (TdQueueModel *self, const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (self->db == NULL)
+    return NULL;
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_warning ("%s: the queue cannot read the cache (%s): %s", td_cache_get_path (self->cache),
+                 sqlite3_errmsg (self->db), sql);
+      g_clear_pointer (&stmt, sqlite3_finalize);
+    }
+  return stmt;
+}
+
+static void
+finish (TdQueueModel *self, sqlite3_stmt *stmt, int rc)
+{
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    g_warning ("%s: reading the queue failed: %s", td_cache_get_path (self->cache),
+               sqlite3_errmsg (self->db));
+  sqlite3_finalize (stmt);
+}
+
+/* Reads the whole index again: at start and after a resync. */
+static void
+load_index (TdQueueModel *self)
+{
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  g_array_set_size (self->rows, 0);
+  g_string_chunk_clear (self->uuids);
+  self->have_base = FALSE;
+  self->have_titles = FALSE;
+  forget_order (self);
+
+  stmt = prepare (self, "SELECT " INDEX_COLUMNS " FROM ticket WHERE deleted = 0 ORDER BY rowid");
+  if (stmt == NULL)
+    return;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Row row;
+
+      read_row (self, stmt, &row);
+      g_array_append_val (self->rows, row);
+    }
+  finish (self, stmt, rc);
+}
+
+static Row *
+row_at (TdQueueModel *self, guint index)
+{
+  return &g_array_index (self->rows, Row, index);
+}
+
+/* Where the row with @rowid is, or where it would go (*found FALSE). */
+static guint
+find_row (TdQueueModel *self, gint64 rowid, gboolean *found)
+{
+  guint low = 0;
+  guint high = self->rows->len;
+
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+
+      if (row_at (self, mid)->rowid < rowid)
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  *found = low < self->rows->len && row_at (self, low)->rowid == rowid;
+  return low;
+}
+
+static int
+compare_created_uuid (const void *a, const void *b, void *data)
+{
+  TdQueueModel *self = data;
+  const Row    *x = row_at (self, *(const guint32 *) a);
+  const Row    *y = row_at (self, *(const guint32 *) b);
+
+  if (x->created != y->created)
+    return x->created < y->created ? -1 : 1;
+  return strcmp (x->uuid, y->uuid);
+}
+
+/* Every order ends with created_at then uuid, ascending whatever the
+ * direction, so equal keys always come out the same way: Row.base. */
+static void
+ensure_base (TdQueueModel *self)
+{
+  g_autofree guint32 *indexes = NULL;
+
+  if (self->have_base)
+    return;
+  indexes = g_new (guint32, self->rows->len);
+  for (guint i = 0; i < self->rows->len; i++)
+    indexes[i] = i;
+  g_qsort_with_data (indexes, self->rows->len, sizeof (guint32), compare_created_uuid, self);
+  for (guint i = 0; i < self->rows->len; i++)
+    row_at (self, indexes[i])->base = i;
+  self->have_base = TRUE;
+}
+
+/* The title sort's keys, in SQLite's own NOCASE order: equal titles
+ * (ignoring ASCII case, as NOCASE does) get the same key. */
+static void
+ensure_titles (TdQueueModel *self)
+{
+  g_autofree char *previous = NULL;
+  sqlite3_stmt    *stmt;
+  guint32          rank = 0;
+  int              rc;
+
+  if (self->have_titles)
+    return;
+  self->have_titles = TRUE;
+  stmt = prepare (self, "SELECT rowid, title FROM ticket WHERE deleted = 0 "
+                        "ORDER BY title COLLATE NOCASE");
+  if (stmt == NULL)
+    return;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *title = column_text (stmt, 1);
+      gboolean    found;
+      guint       index = find_row (self, sqlite3_column_int64 (stmt, 0), &found);
+
+      if (previous == NULL || title == NULL || g_ascii_strcasecmp (previous, title) != 0)
+        rank++;
+      g_free (previous);
+      previous = g_strdup (title);
+      if (found)
+        row_at (self, index)->title = title != NULL ? rank : 0;
+    }
+  finish (self, stmt, rc);
+}
+
+/* The clock the queue shows for @row at the model's now. Worked out again
+ * only when its row changed or it passed a threshold (see
+ * TdSlaQueueClock.valid_until): td_sla_queue_clock () walks the business
+ * calendar, far too slow to repeat for every open ticket on each
+ * keystroke. Its due instant does not move with time, only its state. */
+static TdSlaState
+row_clock (TdQueueModel *self, Row *row)
+{
+  TdSlaTicket     input = { 0 };
+  TdSlaQueueClock clock;
+
+  if (!row->open)
+    return TD_SLA_NO_CLOCK;
+  if (row->clock_known && self->now >= row->clock_at && self->now < row->clock_until)
+    return row->state;
+
+  input.tier = row->tier;
+  input.severity = word (self, row->severity);
+  input.issue_type = word (self, row->issue_type);
+  input.created = row->created;
+  input.first_response = row->first_response;
+  input.last_update = row->last_update;
+  input.resolved = row->resolved;
+  td_sla_queue_clock (self->policy, &input, row->open, self->now, &clock);
+
+  row->clock_known = TRUE;
+  row->state = clock.state;
+  row->due = clock.due;
+  row->clock_at = self->now;
+  row->clock_until = clock.valid_until;
+  return row->state;
+}
+
+/* Sorting */
+
+/* A row's place in one sort: class first (values the policy does not
+ * know, then none at all, come last in both directions), then the key in
+ * the direction asked, then Row.base. */
+typedef struct
+{
+  gint64  key;
+  guint32 base;
+  guint32 index;
+} SortKey;
+
+#define SORT_CLASS(c) ((gint64) (c) << 50)
+
+static int
+compare_sort_keys (const void *a, const void *b)
+{
+  const SortKey *x = a;
+  const SortKey *y = b;
+
+  if (x->key != y->key)
+    return x->key < y->key ? -1 : 1;
+  return x->base < y->base ? -1 : x->base > y->base;
+}
+
+static int
+compare_strings (const void *a, const void *b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* For each word id, its key in the policy's order (@ranks); values the
+ * policy does not know come after, in byte order, as SQLite's BINARY
+ * collation would; NULL last of all. */
+static gint64 *
+word_keys (TdQueueModel *self, GHashTable *ranks)
+{
+  gint64 *keys = g_new0 (gint64, self->words->len);
+  g_autoptr (GPtrArray) unknown = g_ptr_array_new ();
+
+  keys[0] = SORT_CLASS (2);
+  for (guint id = 1; id < self->words->len; id++)
+    {
+      gpointer rank;
+
+      if (g_hash_table_lookup_extended (ranks, word (self, id), NULL, &rank))
+        keys[id] = GPOINTER_TO_INT (rank);
+      else
+        g_ptr_array_add (unknown, (gpointer) word (self, id));
+    }
+  qsort (unknown->pdata, unknown->len, sizeof (gpointer), compare_strings);
+  for (guint i = 0; i < unknown->len; i++)
+    keys[find_word (self, g_ptr_array_index (unknown, i))] = SORT_CLASS (1) + i;
+  return keys;
+}
+
+typedef struct
+{
+  guint32     id;
+  const char *name; /* the person's name, else the owner id */
+} OwnerKey;
+
+static int
+compare_owner_keys (const void *a, const void *b, void *data)
+{
+  TdQueueModel   *self = data;
+  const OwnerKey *x = a;
+  const OwnerKey *y = b;
+  int             by_name = g_ascii_strcasecmp (x->name, y->name);
+
+  return by_name != 0 ? by_name : strcmp (word (self, x->id), word (self, y->id));
+}
+
+/* Owners sort by the person's name ignoring ASCII case (the owner id when
+ * the cache has no name for them), then by the owner id; no owner last.
+ * Names are read afresh each time the order is built: few rows. */
+static gint64 *
+owner_keys (TdQueueModel *self)
+{
+  gint64 *keys = g_new0 (gint64, self->words->len);
+  g_autoptr (GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GArray) owners = g_array_new (FALSE, FALSE, sizeof (OwnerKey));
+  g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  stmt = prepare (self, "SELECT uuid, name FROM person WHERE deleted = 0 AND name <> ''");
+  if (stmt != NULL)
+    {
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        if (column_text (stmt, 0) != NULL && column_text (stmt, 1) != NULL)
+          g_hash_table_insert (names, g_strdup (column_text (stmt, 0)),
+                               g_strdup (column_text (stmt, 1)));
+      finish (self, stmt, rc);
+    }
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      guint32 id = row_at (self, i)->owner;
+
+      if (id != 0 && g_hash_table_add (seen, GUINT_TO_POINTER (id)))
+        {
+          const char *name = g_hash_table_lookup (names, word (self, id));
+          OwnerKey    owner = { id, name != NULL ? name : word (self, id) };
+
+          g_array_append_val (owners, owner);
+        }
+    }
+  g_array_sort_with_data (owners, compare_owner_keys, self);
+
+  keys[0] = SORT_CLASS (1);
+  for (guint i = 0; i < owners->len; i++)
+    keys[g_array_index (owners, OwnerKey, i).id] = i;
+  return keys;
+}
+
+/* The key of @row in the sort asked, before the direction is applied to
+ * the value part. */
+static void
+row_key (TdQueueModel *self, Row *row, const gint64 *keys, gint64 *class_part, gint64 *value_part)
+{
+  *class_part = 0;
+  switch (self->sort)
+    {
+      case TD_QUEUE_SORT_TITLE:
+        *value_part = row->title;
+        break;
+      case TD_QUEUE_SORT_TIER:
+        /* No tier sorts as SQLite's NULL: first ascending, last descending. */
+        *value_part = row->tier;
+        break;
+      case TD_QUEUE_SORT_SEVERITY:
+      case TD_QUEUE_SORT_PRIORITY:
+      case TD_QUEUE_SORT_STATUS:
+      case TD_QUEUE_SORT_OWNER:
+        {
+          guint32 id = self->sort == TD_QUEUE_SORT_SEVERITY   ? row->severity
+                       : self->sort == TD_QUEUE_SORT_PRIORITY ? row->priority
+                       : self->sort == TD_QUEUE_SORT_STATUS   ? row->status
+                                                              : row->owner;
+
+          *class_part = keys[id] & ~(SORT_CLASS (1) - 1);
+          *value_part = keys[id] & (SORT_CLASS (1) - 1);
+        }
+        break;
+      case TD_QUEUE_SORT_SLA:
+        row_clock (self, row);
+        if (!row->open || row->due == TD_INSTANT_NEVER)
+          *class_part = SORT_CLASS (1), *value_part = 0;
+        else
+          *value_part = row->due;
+        break;
+      case TD_QUEUE_SORT_CREATED:
+      default:
+        *value_part = row->created;
+        break;
+    }
+}
+
+/* The rows in the current sort, built when first asked for it. */
+static GArray *
+ensure_order (TdQueueModel *self)
+{
+  g_autofree SortKey *sorted = NULL;
+  g_autofree gint64  *keys = NULL;
+  guint               n = self->rows->len;
+
+  if (self->order != NULL && self->order_sort == self->sort
+      && self->order_descending == self->descending)
+    return self->order;
+
+  forget_order (self);
+  ensure_base (self);
+  if (self->sort == TD_QUEUE_SORT_TITLE)
+    ensure_titles (self);
+  else if (self->sort == TD_QUEUE_SORT_SEVERITY)
+    keys = word_keys (self, self->ranks[RANK_SEVERITY]);
+  else if (self->sort == TD_QUEUE_SORT_PRIORITY)
+    keys = word_keys (self, self->ranks[RANK_PRIORITY]);
+  else if (self->sort == TD_QUEUE_SORT_STATUS)
+    keys = word_keys (self, self->ranks[RANK_STATUS]);
+  else if (self->sort == TD_QUEUE_SORT_OWNER)
+    keys = owner_keys (self);
+
+  sorted = g_new (SortKey, n);
+  for (guint i = 0; i < n; i++)
+    {
+      Row   *row = row_at (self, i);
+      gint64 class_part;
+      gint64 value_part;
+
+      row_key (self, row, keys, &class_part, &value_part);
+      sorted[i].key = class_part + (self->descending ? -value_part : value_part);
+      sorted[i].base = row->base;
+      sorted[i].index = i;
+    }
+  qsort (sorted, n, sizeof (SortKey), compare_sort_keys);
+
+  self->order = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n);
+  for (guint i = 0; i < n; i++)
+    g_array_append_val (self->order, sorted[i].index);
+  self->order_sort = self->sort;
+  self->order_descending = self->descending;
+  return self->order;
+}
+
+/* Filtering */
+
+static void
+set_match_bit (TdQueueModel *self, gint64 rowid)
+{
+  if (rowid < 0)
+    return;
+  if (rowid / 8 >= self->match_bits_len)
+    {
+      gint64 len = MAX (rowid / 8 + 1, self->match_bits_len * 2);
+
+      self->match_bits = g_realloc (self->match_bits, len);
+      memset (self->match_bits + self->match_bits_len, 0, len - self->match_bits_len);
+      self->match_bits_len = len;
+    }
+  self->match_bits[rowid / 8] |= 1 << (rowid % 8);
+}
+
+static gboolean
+matches_search (TdQueueModel *self, gint64 rowid)
+{
+  return rowid >= 0 && rowid / 8 < self->match_bits_len
+         && (self->match_bits[rowid / 8] & (1 << (rowid % 8))) != 0;
+}
+
+/* Marks the rows the search words match, as FTS5 finds them. */
+static void
+run_search (TdQueueModel *self)
+{
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  g_clear_pointer (&self->match_bits, g_free);
+  self->match_bits_len = 0;
+  if (self->match == NULL)
+    return;
+
+  /* An empty bitmap, not NULL: a search that matches nothing shows nothing. */
+  self->match_bits = g_malloc0 (1);
+  self->match_bits_len = 1;
+  stmt = prepare (self, "SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?1");
+  if (stmt == NULL)
+    return;
+  sqlite3_bind_text (stmt, 1, self->match, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    set_match_bit (self, sqlite3_column_int64 (stmt, 0));
+  finish (self, stmt, rc);
+}
+
+/* The filters as word ids, worked out once per pass. */
+typedef struct
+{
+  int      tier;
+  guint32  severity;
+  guint32  status;
+  guint32  owner;
+  gboolean open_only;
+  gboolean search;
+} Filter;
+
+static void
+filter_init (TdQueueModel *self, const Pass *pass, Filter *filter)
+{
+  filter->tier = pass->ignore_tier ? 0 : self->tier;
+  filter->severity = self->severity != NULL ? find_word (self, self->severity) : 0;
+  filter->status = self->status_filter == TD_QUEUE_STATUS_ONE && self->status != NULL
+                       ? find_word (self, self->status)
+                       : 0;
+  filter->owner = self->owner != NULL ? find_word (self, self->owner) : 0;
+  filter->open_only
+      = self->status_filter == TD_QUEUE_STATUS_OPEN || pass->open_only || self->at_risk_only;
+  filter->search = self->match != NULL;
+}
+
+/* Whether @row passes; the at-risk filter works its clock out. */
+static gboolean
+row_passes (TdQueueModel *self, const Filter *filter, Row *row)
+{
+  TdSlaState state;
+
+  if (filter->tier != 0 && row->tier != filter->tier)
+    return FALSE;
+  if (filter->severity != 0 && row->severity != filter->severity)
+    return FALSE;
+  if (filter->open_only && !row->open)
+    return FALSE;
+  if (filter->status != 0 && row->status != filter->status)
+    return FALSE;
+  if (filter->owner != 0 && row->owner != filter->owner)
+    return FALSE;
+  if (filter->search && !matches_search (self, row->rowid))
+    return FALSE;
+  if (!self->at_risk_only)
+    return TRUE;
+  state = row_clock (self, row);
+  return state == TD_SLA_AT_RISK || state == TD_SLA_BREACHED;
+}
+
+/* Counts the list's rows per SLA state; the list is the rows that pass
+ * every filter, so a pass in index order finds them. */
+static void
+count_states (TdQueueModel *self)
+{
+  Pass   pass = { FALSE, FALSE };
+  Filter filter;
+
+  filter_init (self, &pass, &filter);
+  memset (self->state_counts, 0, sizeof self->state_counts);
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      Row *row = row_at (self, i);
+
+      if (row_passes (self, &filter, row))
+        self->state_counts[row_clock (self, row)]++;
+    }
+  self->have_state_counts = TRUE;
 }
 
 /* Announces the change from @old to the current list as one items-changed
@@ -620,28 +902,98 @@ emit_difference (TdQueueModel *self, GArray *old)
                               n_after - head - tail);
 }
 
-/* Runs the list's query again and tells the view what moved. The counts
- * are the caller's to drop (invalidate_counts): a new order moves none. */
+/* Runs the filters down the current order and tells the view what moved.
+ * The counts are the caller's to drop (invalidate_counts): a new order
+ * moves none. */
 static void
 requery (TdQueueModel *self)
 {
-  QueryFlags query = { FALSE, FALSE, FALSE, TRUE };
   g_autoptr (GArray) old = g_steal_pointer (&self->rowids);
-  g_autoptr (GArray) candidates = NULL;
+  Pass    pass = { FALSE, FALSE };
+  Filter  filter;
+  GArray *order = ensure_order (self);
 
-  query.with_sla = self->sort == TD_QUEUE_SORT_SLA;
-  candidates = run_query (self, &query);
+  filter_init (self, &pass, &filter);
+  self->rowids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), order->len);
+  for (guint i = 0; i < order->len; i++)
+    {
+      Row *row = row_at (self, g_array_index (order, guint32, i));
 
-  self->rowids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), candidates->len);
-  for (guint i = 0; i < candidates->len; i++)
-    g_array_append_val (self->rowids, g_array_index (candidates, Candidate, i).rowid);
-
-  /* The clocks are worked out anyway; counting them is free. Otherwise
-   * the callers dropped the counts their change may move. */
-  if (query.with_sla || self->at_risk_only)
-    count_states (self, candidates);
-
+      if (row_passes (self, &filter, row))
+        g_array_append_val (self->rowids, row->rowid);
+    }
   emit_difference (self, old);
+}
+
+/* Reads the rows of @uuids again into the index. */
+static void
+update_index (TdQueueModel *self, const char *const *uuids)
+{
+  g_autoptr (GHashTable) by_uuid = NULL;
+  sqlite3_stmt *stmt;
+  gboolean      titles_changed = FALSE;
+  gboolean      search_changed = FALSE;
+
+  stmt = prepare (self, "SELECT " INDEX_COLUMNS ", deleted FROM ticket WHERE uuid = ?1");
+  if (stmt == NULL)
+    return;
+
+  for (guint i = 0; uuids[i] != NULL; i++)
+    {
+      gboolean found = FALSE;
+      guint    index;
+      Row      row;
+
+      sqlite3_bind_text (stmt, 1, uuids[i], -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, COL_TITLE + 1) == 0)
+        {
+          read_row (self, stmt, &row);
+          index = find_row (self, row.rowid, &found);
+          if (!found)
+            g_array_insert_val (self->rows, index, row);
+          else
+            {
+              Row *old = row_at (self, index);
+
+              titles_changed |= old->title_hash != row.title_hash;
+              row.base = old->base;
+              row.title = old->title;
+              *old = row;
+            }
+          titles_changed |= !found;
+          search_changed = TRUE;
+        }
+      else
+        {
+          /* Gone from the cache (or deleted): find it by its uuid. */
+          if (by_uuid == NULL)
+            {
+              by_uuid = g_hash_table_new (g_str_hash, g_str_equal);
+              for (guint j = 0; j < self->rows->len; j++)
+                g_hash_table_insert (by_uuid, (gpointer) row_at (self, j)->uuid,
+                                     GUINT_TO_POINTER (j + 1));
+            }
+          index = GPOINTER_TO_UINT (g_hash_table_lookup (by_uuid, uuids[i]));
+          if (index != 0)
+            {
+              /* Later indexes move down: look them up afresh. */
+              g_array_remove_index (self->rows, index - 1);
+              g_clear_pointer (&by_uuid, g_hash_table_unref);
+            }
+        }
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+    }
+  sqlite3_finalize (stmt);
+
+  /* A changed created_at moves a row in the base order too. Checking
+   * each would cost as much as sorting again, which is one qsort. */
+  self->have_base = FALSE;
+  if (titles_changed)
+    self->have_titles = FALSE;
+  forget_order (self);
+  if (search_changed && self->match != NULL)
+    run_search (self);
 }
 
 /* The ticket at @rowid as a cache row, or NULL once it is gone or deleted. */
@@ -761,13 +1113,9 @@ open_database (TdQueueModel *self)
    * checkpoint or WAL recovery. */
   sqlite3_busy_timeout (self->db, 2000);
 
-  if (sqlite3_create_function_v2 (self->db, "td_queue_rank", 2,
-                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, self,
-                                  rank_function, NULL, NULL, NULL)
-          != SQLITE_OK
-      || sqlite3_prepare_v2 (self->db, "SELECT * FROM ticket WHERE rowid = ?1", -1, &self->row_stmt,
-                             NULL)
-             != SQLITE_OK)
+  if (sqlite3_prepare_v2 (self->db, "SELECT * FROM ticket WHERE rowid = ?1", -1, &self->row_stmt,
+                          NULL)
+      != SQLITE_OK)
     {
       g_warning ("%s: cannot read tickets: %s", path, sqlite3_errmsg (self->db));
       g_clear_pointer (&self->row_stmt, sqlite3_finalize);
@@ -787,9 +1135,10 @@ set_clock (TdQueueModel *self, gint64 now)
   for (guint i = 0; i < tickets->len; i++)
     td_ticket_refresh_sla (g_ptr_array_index (tickets, i), self->policy, now);
 
-  /* States move with the clock, and with them the at-risk tier counts. */
+  /* States move with the clock, and with them the at-risk tier counts.
+   * Due instants do not, so the SLA order stands. */
   invalidate_counts (self, self->at_risk_only);
-  if (self->at_risk_only || self->sort == TD_QUEUE_SORT_SLA)
+  if (self->at_risk_only)
     requery (self);
 }
 
@@ -891,7 +1240,12 @@ td_queue_model_finalize (GObject *object)
   g_clear_pointer (&self->match, g_free);
   g_clear_pointer (&self->rowids, g_array_unref);
   g_clear_pointer (&self->live, g_hash_table_unref);
-  g_clear_pointer (&self->clocks, g_hash_table_unref);
+  g_clear_pointer (&self->rows, g_array_unref);
+  g_clear_pointer (&self->uuids, g_string_chunk_free);
+  g_clear_pointer (&self->words, g_ptr_array_unref);
+  g_clear_pointer (&self->word_ids, g_hash_table_unref);
+  g_clear_pointer (&self->order, g_array_unref);
+  g_clear_pointer (&self->match_bits, g_free);
   g_clear_pointer (&self->tier_counts, g_hash_table_unref);
 
   G_OBJECT_CLASS (td_queue_model_parent_class)->finalize (object);
@@ -915,7 +1269,11 @@ td_queue_model_init (TdQueueModel *self)
   self->sort = TD_QUEUE_SORT_CREATED;
   self->rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->live = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
-  self->clocks = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+  self->rows = g_array_new (FALSE, FALSE, sizeof (Row));
+  self->uuids = g_string_chunk_new (64 * 1024);
+  self->words = g_ptr_array_new ();
+  g_ptr_array_add (self->words, NULL);
+  self->word_ids = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
 /* Public API */
@@ -936,7 +1294,8 @@ td_queue_model_new (TdCache *cache, TdPolicy *policy)
   /* A cache that cannot be read gives an empty queue, with a warning
    * naming the file, rather than no model for the window to show. */
   if (open_database (self))
-    requery (self);
+    load_index (self);
+  requery (self);
   return self;
 }
 
@@ -1034,6 +1393,7 @@ td_queue_model_set_search (TdQueueModel *self, const char *text)
     return;
   g_free (self->match);
   self->match = g_steal_pointer (&match);
+  run_search (self);
   invalidate_counts (self, TRUE);
   requery (self);
 }
@@ -1086,10 +1446,7 @@ td_queue_model_tickets_changed (TdQueueModel *self, const char *const *uuids)
     g_hash_table_add (changed, (gpointer) uuids[i]);
   refresh_live (self, changed);
 
-  /* Whether a changed ticket enters, leaves or moves depends on every
-   * filter, the sort and its SLA clock; asking SQLite again is the one
-   * answer that is always right, and emit_difference () stays silent when
-   * the order came out the same. */
+  update_index (self, uuids);
   invalidate_counts (self, TRUE);
   requery (self);
 }
@@ -1100,11 +1457,10 @@ td_queue_model_reload (TdQueueModel *self)
   g_return_if_fail (TD_IS_QUEUE_MODEL (self));
 
   /* A resync writes every row again, possibly under new rowids: follow
-   * only the tickets still found where they were. The kept clocks would
-   * still be right (each is checked against its row), but those of rows
-   * gone would stay for good. */
+   * only the tickets still found where they were. */
   refresh_live (self, NULL);
-  g_hash_table_remove_all (self->clocks);
+  load_index (self);
+  run_search (self);
   invalidate_counts (self, TRUE);
   requery (self);
 }
@@ -1116,16 +1472,21 @@ td_queue_model_count_tier (TdQueueModel *self, int tier)
 
   if (self->tier_counts == NULL)
     {
-      QueryFlags query = { TRUE, TRUE, FALSE, FALSE };
-      g_autoptr (GArray) candidates = run_query (self, &query);
+      Pass   pass = { TRUE, TRUE };
+      Filter filter;
 
       /* Every tier at once: a tier bar asks for each in turn. */
+      filter_init (self, &pass, &filter);
       self->tier_counts = g_hash_table_new (g_direct_hash, g_direct_equal);
-      for (guint i = 0; i < candidates->len; i++)
+      for (guint i = 0; i < self->rows->len; i++)
         {
-          gpointer key = GINT_TO_POINTER (g_array_index (candidates, Candidate, i).tier);
-          guint    count = GPOINTER_TO_UINT (g_hash_table_lookup (self->tier_counts, key));
+          Row     *row = row_at (self, i);
+          gpointer key = GINT_TO_POINTER (row->tier);
+          guint    count;
 
+          if (!row_passes (self, &filter, row))
+            continue;
+          count = GPOINTER_TO_UINT (g_hash_table_lookup (self->tier_counts, key));
           g_hash_table_insert (self->tier_counts, key, GUINT_TO_POINTER (count + 1));
         }
     }
@@ -1139,12 +1500,7 @@ td_queue_model_count_sla_state (TdQueueModel *self, TdSlaState state)
   g_return_val_if_fail (state <= TD_SLA_MET, 0);
 
   if (!self->have_state_counts)
-    {
-      QueryFlags query = { FALSE, FALSE, TRUE, FALSE };
-      g_autoptr (GArray) candidates = run_query (self, &query);
-
-      count_states (self, candidates);
-    }
+    count_states (self);
   return self->state_counts[state];
 }
 

@@ -1,4 +1,4 @@
-/* td-queue-model.h — the ticket queue as a GListModel, filtered and sorted in SQLite
+/* td-queue-model.h — the ticket queue as a GListModel, filtered and sorted over an index of its own
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -50,12 +50,13 @@ typedef enum
 #define TD_TYPE_QUEUE_MODEL (td_queue_model_get_type ())
 G_DECLARE_FINAL_TYPE (TdQueueModel, td_queue_model, TD, QUEUE_MODEL, GObject)
 
-/* A GListModel of TdTicket. Filtering and sorting run in SQLite (a read-only
- * connection of its own to the cache file) over an index, never over a
- * GObject per row: only the rows on screen become TdTicket objects. */
+/* A GListModel of TdTicket. Filtering and sorting run over a compact index
+ * of every ticket, read from the cache file through a read-only connection
+ * of its own (search through FTS5), never over a GObject per row: only the
+ * rows on screen become TdTicket objects. */
 TdQueueModel *td_queue_model_new (TdCache *cache, TdPolicy *policy);
 
-/* Filters; each re-runs the query once. 0 / NULL means "any". */
+/* Filters; each runs one pass over the index. 0 / NULL means "any". */
 void td_queue_model_set_tier (TdQueueModel *self, int tier);
 void td_queue_model_set_severity (TdQueueModel *self, const char *severity);
 void td_queue_model_set_status (TdQueueModel *self, TdQueueStatusFilter filter, const char *status);
@@ -76,7 +77,8 @@ void td_queue_model_tick (TdQueueModel *self, gint64 now);
 /* The cache changed these tickets (from TdSyncEngine::rows-changed or a
  * local edit): rows alive are updated in place (their properties notify),
  * and items-changed is emitted only where tickets entered, left or moved.
- * The query runs again to find that out, so coalesce bursts of changes. */
+ * The index is sorted again to find that out, so coalesce bursts of
+ * changes. */
 void td_queue_model_tickets_changed (TdQueueModel *self, const char *const *uuids);
 /* Everything may have changed (a resync): runs the query again. */
 void td_queue_model_reload (TdQueueModel *self);

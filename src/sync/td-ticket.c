@@ -334,19 +334,13 @@ td_ticket_update (TdTicket *self, JsonObject *row)
 void
 td_ticket_refresh_sla (TdTicket *self, TdPolicy *policy, gint64 now)
 {
-  TdSlaTicket input = { 0 };
-  TdSlaResult result;
-  TdSlaState  state = TD_SLA_NO_CLOCK;
-  gint64      due = G_MAXINT64;
-  TdSlaState  update_state = TD_SLA_NO_CLOCK;
-  gint64      update_due = G_MAXINT64;
+  TdSlaTicket     input = { 0 };
+  TdSlaQueueClock clock;
 
   g_return_if_fail (TD_IS_TICKET (self));
   g_return_if_fail (TD_IS_POLICY (policy));
 
-  /* A resolved or closed ticket has no clock left to watch, whatever its
-   * instants say (a closed one may lack resolved_at). TdQueueModel works
-   * the same clock out of bare columns: keep the two in step. */
+  /* The same clock TdQueueModel sorts and filters by (td_sla_queue_clock). */
   input.tier = self->tier;
   input.severity = self->severity;
   input.issue_type = row_text (self->row, "issue_type");
@@ -354,38 +348,13 @@ td_ticket_refresh_sla (TdTicket *self, TdPolicy *policy, gint64 now)
   input.first_response = row_instant (self->row, "first_response_at");
   input.last_update = row_instant (self->row, "last_update_at");
   input.resolved = row_instant (self->row, "resolved_at");
-
-  /* A ticket the policy cannot place (an unknown severity from a newer
-   * policy) shows no clock rather than a wrong one. */
-  if (self->open && td_sla_compute (policy, &input, now, &result, NULL))
-    {
-      const TdSlaClock *clocks[] = { &result.response, &result.resolution };
-
-      for (guint i = 0; i < G_N_ELEMENTS (clocks); i++)
-        {
-          const TdSlaClock *clock = clocks[i];
-
-          if (!clock->has_clock || clock->state == TD_SLA_MET || clock->state == TD_SLA_NO_CLOCK)
-            continue;
-          if (clock->due < due)
-            {
-              due = clock->due;
-              state = clock->state;
-            }
-        }
-      if (result.update.has_clock && result.update.state != TD_SLA_MET
-          && result.update.state != TD_SLA_NO_CLOCK)
-        {
-          update_due = result.update.due;
-          update_state = result.update.state;
-        }
-    }
+  td_sla_queue_clock (policy, &input, self->open, now, &clock);
 
   g_object_freeze_notify (G_OBJECT (self));
-  set_state (self, &self->sla_state, state, PROP_SLA_STATE);
-  set_int64 (self, &self->sla_due, due, PROP_SLA_DUE);
-  set_state (self, &self->update_state, update_state, PROP_UPDATE_STATE);
-  set_int64 (self, &self->update_due, update_due, PROP_UPDATE_DUE);
+  set_state (self, &self->sla_state, clock.state, PROP_SLA_STATE);
+  set_int64 (self, &self->sla_due, clock.due, PROP_SLA_DUE);
+  set_state (self, &self->update_state, clock.update_state, PROP_UPDATE_STATE);
+  set_int64 (self, &self->update_due, clock.update_due, PROP_UPDATE_DUE);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
