@@ -125,6 +125,8 @@ start_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
   g_autofree char *tierdeskd = find_tierdeskd ();
   g_autofree char *db = g_build_filename (self->data_dir, "tierdesk.db", NULL);
   g_autofree char *port_file = g_build_filename (self->data_dir, "port", NULL);
+  g_autofree char *log = g_build_filename (self->data_dir, "tierdeskd.log", NULL);
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GSubprocess) process = NULL;
   GError *error = NULL;
   gint64  deadline;
@@ -149,8 +151,17 @@ start_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
     }
 
   g_unlink (port_file);
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, tierdeskd, "serve", "--db",
-                              db, "--listen", "127.0.0.1:0", "--port-file", port_file, NULL);
+  /* Its log goes to a file, not to our stderr: a pipe of ours held by a
+   * server that outlived us would keep whoever reads it (a terminal, a
+   * test runner) waiting. Its stdin is a pipe we never write to: when we
+   * end, however we end, it reads end-of-file and stops
+   * (--exit-with-stdin). */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                        | G_SUBPROCESS_FLAGS_STDIN_PIPE);
+  g_subprocess_launcher_set_stderr_file_path (launcher, log);
+  process = g_subprocess_launcher_spawn (launcher, &error, tierdeskd, "serve", "--db", db,
+                                         "--listen", "127.0.0.1:0", "--port-file", port_file,
+                                         "--exit-with-stdin", NULL);
   if (process == NULL)
     {
       g_task_return_error (task, error);

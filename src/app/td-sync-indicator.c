@@ -110,8 +110,19 @@ update (TdSyncIndicator *self)
         state_text, pending);
   else
     self->summary = g_strdup (state_text);
+  /* A conflict or a refused change waits for the user: "Up to Date"
+   * alone would read as nothing to do. */
   if (attention > 0)
-    icon = "dialog-warning-symbolic";
+    {
+      g_autofree char *before = g_steal_pointer (&self->summary);
+      g_autofree char *needs
+          = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u change needs your decision",
+                                          "%u changes need your decision", attention),
+                             attention);
+
+      self->summary = g_strdup_printf ("%s · %s", before, needs);
+      icon = "dialog-warning-symbolic";
+    }
 
   gtk_image_set_from_icon_name (self->icon, icon);
   gtk_label_set_text (self->label, self->summary);

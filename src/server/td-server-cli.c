@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib-unix.h>
 
@@ -32,6 +33,7 @@ static const char usage_text[]
       "  init --db FILE --admin NAME [--password-file F] [--policy FILE]\n"
       "                         Create a database with the policy and an administrator\n"
       "  serve --db FILE [--listen HOST:PORT] [--tls-cert F --tls-key F] [--port-file F]\n"
+      "        [--exit-with-stdin]\n"
       "                         Serve the API (default 127.0.0.1:8470)\n"
       "  user add --db FILE NAME --role ROLE [--password-file F]\n"
       "  user disable|enable|passwd --db FILE NAME\n"
@@ -274,6 +276,22 @@ quit_on_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Standard input closed: whoever started this server is gone. */
+static gboolean
+quit_on_stdin_closed (int fd, GIOCondition condition, gpointer user_data)
+{
+  char   buffer[256];
+  gssize n = 0;
+
+  if ((condition & G_IO_IN) != 0)
+    n = read (fd, buffer, sizeof buffer);
+  if (n > 0)
+    return G_SOURCE_CONTINUE;
+  g_printerr ("tierdeskd: standard input closed, stopping\n");
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
 static int
 cmd_serve (int argc, char **argv)
 {
@@ -282,6 +300,7 @@ cmd_serve (int argc, char **argv)
   g_autofree char *cert = NULL;
   g_autofree char *key = NULL;
   g_autofree char *port_file = NULL;
+  gboolean         exit_with_stdin = FALSE;
   GOptionEntry     entries[]
       = { { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database file", "FILE" },
           { "listen", 0, 0, G_OPTION_ARG_STRING, &listen,
@@ -290,6 +309,8 @@ cmd_serve (int argc, char **argv)
           { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &key, "TLS private key (PEM)", "FILE" },
           { "port-file", 0, 0, G_OPTION_ARG_FILENAME, &port_file,
             "Write the port listened on to FILE", "FILE" },
+          { "exit-with-stdin", 0, 0, G_OPTION_ARG_NONE, &exit_with_stdin,
+            "Stop when standard input closes (a server started by the app goes with it)", NULL },
           { NULL } };
   g_autoptr (GError) error = NULL;
   g_autoptr (TdStore) store = NULL;
@@ -338,6 +359,11 @@ cmd_serve (int argc, char **argv)
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, quit_on_signal, loop);
   g_unix_signal_add (SIGINT, quit_on_signal, loop);
+  /* The app keeps the write end of a pipe on our standard input; the
+   * kernel closes it however the app ends, even by SIGKILL, so a demo
+   * server never outlives it. */
+  if (exit_with_stdin)
+    g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, quit_on_stdin_closed, loop);
   g_main_loop_run (loop);
 
   /* Every request under way finishes and commits before the store closes. */

@@ -113,6 +113,57 @@ td_sync_issue_init (TdSyncIssue *self)
 {
 }
 
+/* A value as a person reads it: text as it is, shortened; anything else
+ * as JSON. */
+static char *
+describe_value (JsonNode *node)
+{
+  g_autofree char *text = NULL;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return g_strdup ("(empty)");
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    text = g_strdup (json_node_get_string (node));
+  else
+    text = json_to_string (node, FALSE);
+  if (g_utf8_strlen (text, -1) > 60)
+    {
+      g_autofree char *head = g_utf8_substring (text, 0, 59);
+      return g_strconcat ("“", head, "…”", NULL);
+    }
+  return g_strconcat ("“", text, "”", NULL);
+}
+
+/* "title: yours “…”, the server’s “…”" for each field both sides changed,
+ * so the person choosing sees what they choose between. */
+static char *
+describe_conflict (const TdConflict *conflict)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GList) members = NULL;
+
+  if (conflict->local != NULL)
+    members = json_object_get_members (conflict->local);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *field = l->data;
+      JsonNode   *mine = json_object_get_member (conflict->local, field);
+      JsonNode   *theirs
+          = conflict->remote != NULL ? json_object_get_member (conflict->remote, field) : NULL;
+      g_autofree char *mine_text = describe_value (mine);
+      g_autofree char *theirs_text = describe_value (theirs);
+
+      if (g_str_equal (mine_text, theirs_text))
+        continue;
+      if (text->len > 0)
+        g_string_append (text, "; ");
+      g_string_append_printf (text, "%s: yours %s, the server’s %s", field, mine_text, theirs_text);
+    }
+  if (text->len == 0)
+    g_string_append (text, "changed on the server as well");
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static TdSyncIssue *
 issue_new (const char *id,
            const char *entity,
@@ -198,9 +249,10 @@ refresh_outbox (TdSyncEngine *self)
       {
         TdConflict      *conflict = g_ptr_array_index (conflicts, i);
         g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, conflict->id);
+        g_autofree char *reason = describe_conflict (conflict);
 
-        g_ptr_array_add (items, issue_new (id, conflict->entity, conflict->entity_id,
-                                           "changed on the server as well", TRUE));
+        g_ptr_array_add (items,
+                         issue_new (id, conflict->entity, conflict->entity_id, reason, TRUE));
       }
     g_list_store_splice (self->conflicts, 0,
                          g_list_model_get_n_items (G_LIST_MODEL (self->conflicts)), items->pdata,

@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "td-application.h"
+#include "td-demo-server.h"
+#include "td-sync.h"
 #include "td-sync-indicator.h"
 #include "td-test-server.h"
 #include "td-test-util.h"
@@ -36,11 +38,11 @@ static const char *const accounts[] = { "lead:app-support-lead", NULL };
 
 typedef gboolean (*Predicate) (Fixture *fixture, gconstpointer data);
 
-/* Spins the main loop until @done holds, for at most 20 seconds. */
+/* Spins the main loop until @done holds, for at most @seconds. */
 static gboolean
-wait_until (Fixture *fixture, Predicate done, gconstpointer data)
+wait_for (Fixture *fixture, guint seconds, Predicate done, gconstpointer data)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
 
   while (!done (fixture, data) && g_get_monotonic_time () < deadline)
     {
@@ -48,6 +50,12 @@ wait_until (Fixture *fixture, Predicate done, gconstpointer data)
         g_usleep (2000);
     }
   return done (fixture, data);
+}
+
+static gboolean
+wait_until (Fixture *fixture, Predicate done, gconstpointer data)
+{
+  return wait_for (fixture, 20, done, data);
 }
 
 /* Lets pending idle work (search debounce, redraws) run for @ms. */
@@ -838,6 +846,162 @@ test_notifications (Fixture *fixture)
 
 /* Each test in a process of its own: GTK and the app are per process. */
 
+/* Trying the demo, a certificate nobody vouches for, a conflict settled */
+
+static gboolean
+queue_has_tickets (Fixture *fixture, gconstpointer data)
+{
+  return is_idle (fixture, NULL) && g_list_model_get_n_items (queue_model (fixture)) > 0;
+}
+
+static void
+test_try_demo_data (Fixture *fixture)
+{
+  GtkWidget       *button = find_widget (GTK_WIDGET (td_window_get_connect_view (fixture->window)),
+                                         GTK_TYPE_BUTTON, "Try With _Demo Data");
+  g_autofree char *log = NULL;
+
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  /* The first start builds the demo database: give it time. */
+  g_assert_true (wait_for (fixture, 90, queue_has_tickets, NULL));
+  g_assert_cmpstr (td_session_get_user (session (fixture)), ==, TD_DEMO_USER);
+  {
+    g_autofree char *text = widget_text (GTK_WIDGET (td_window_get_queue_page (fixture->window)));
+    g_assert_nonnull (strstr (text, "Tier 1"));
+  }
+  screenshot (GTK_WIDGET (fixture->window), "queue-demo");
+
+  /* The demo server logs beside its database, not to our stderr. */
+  log = g_build_filename (fixture->home, "tierdesk", "demo-server", "tierdeskd.log", NULL);
+  g_assert_true (g_file_test (log, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_untrusted_certificate (Fixture *fixture)
+{
+  TdConnectView   *view = td_window_get_connect_view (fixture->window);
+  g_autofree char *url = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GError) error = NULL;
+  int         status = 0;
+  const char *argv[]
+      = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",        "-keyout", NULL,
+          "-out",    NULL,  "-days", "1",       "-subj",    "/CN=127.0.0.1", NULL };
+
+  /* The same server, now with a self-signed certificate. */
+  td_test_server_stop (fixture->server);
+  fixture->server->tls_key = g_build_filename (fixture->server->dir, "key.pem", NULL);
+  fixture->server->tls_cert = g_build_filename (fixture->server->dir, "cert.pem", NULL);
+  argv[7] = fixture->server->tls_key;
+  argv[9] = fixture->server->tls_cert;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status,
+                &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  td_test_server_start (fixture->server);
+
+  url = g_strdup_printf ("https://127.0.0.1:%u", fixture->server->port);
+  td_connect_view_sign_in (view, url, "lead", TD_TEST_PASSWORD);
+  g_assert_true (wait_until (fixture, error_shown, "certificate is not trusted"));
+  screenshot (GTK_WIDGET (fixture->window), "connect-untrusted-certificate");
+  g_assert_false (td_session_is_connected (session (fixture)));
+  /* The password was not sent anywhere: nobody logged in. */
+  g_assert_cmpint (server_int (fixture, "SELECT COUNT (*) FROM token"), ==, 0);
+}
+
+static gboolean
+has_conflict (Fixture *fixture, gconstpointer data)
+{
+  return g_list_model_get_n_items (td_sync_engine_get_conflicts (engine (fixture))) == 1
+         && td_sync_engine_get_state (engine (fixture)) == TD_SYNC_STATE_IDLE;
+}
+
+/* Another desktop changes @field of ticket @uuid on the server. */
+static void
+edit_elsewhere (Fixture *fixture, const char *uuid, const char *field, const char *value)
+{
+  g_autofree char *dir = g_build_filename (fixture->home, "other-desktop", NULL);
+  g_autofree char *path = g_build_filename (dir, "cache.db", NULL);
+  g_autofree char *url = server_url (fixture);
+  g_autoptr (TdSyncClient) client = td_sync_client_new (url);
+  g_autoptr (TdCache) cache = NULL;
+  g_autoptr (JsonObject) fields = json_object_new ();
+  g_autoptr (GError) error = NULL;
+  TdSyncStats stats = { 0 };
+
+  g_mkdir_with_parents (dir, 0700);
+  cache = td_cache_open (path, &error);
+  g_assert_no_error (error);
+  td_sync_client_login (client, "admin", TD_TEST_PASSWORD, &error);
+  g_assert_no_error (error);
+  td_sync_run (client, cache, &stats, NULL, &error);
+  g_assert_no_error (error);
+  td_sync_stats_clear (&stats);
+  json_object_set_string_member (fields, field, value);
+  td_cache_update (cache, "ticket", uuid, fields, &error);
+  g_assert_no_error (error);
+  td_sync_run (client, cache, &stats, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.applied, ==, 1);
+  td_sync_stats_clear (&stats);
+}
+
+static void
+test_resolve_conflict (Fixture *fixture)
+{
+  g_autofree char *uuid = create_ticket_on_server (fixture, "Payslips blank for night shift");
+  g_autofree char *mine = NULL;
+  g_autoptr (JsonObject) fields = json_object_new ();
+  g_autoptr (GError) error = NULL;
+  TdSyncIndicator *indicator;
+  GtkWidget       *popover;
+  GtkWidget       *keep;
+
+  sign_in (fixture);
+
+  /* Offline, the lead retitles the ticket; meanwhile someone else does too. */
+  td_test_server_stop (fixture->server);
+  json_object_set_string_member (fields, "title", "Payslips blank for night shift (Kronos export)");
+  td_cache_update (td_session_get_cache (session (fixture)), "ticket", uuid, fields, &error);
+  g_assert_no_error (error);
+  td_sync_engine_local_change (engine (fixture), "ticket", uuid);
+  td_test_server_start (fixture->server);
+  edit_elsewhere (fixture, uuid, "title", "Night-shift payslips blank");
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sync-now", NULL);
+  g_assert_true (wait_until (fixture, has_conflict, NULL));
+
+  /* The header says so, and its popover offers the way out. */
+  indicator = TD_SYNC_INDICATOR (
+      find_widget (GTK_WIDGET (fixture->window), TD_TYPE_SYNC_INDICATOR, NULL));
+  g_assert_cmpstr (td_sync_indicator_get_summary (indicator), ==,
+                   "Up to Date · 1 change needs your decision");
+  popover = find_widget (GTK_WIDGET (indicator), GTK_TYPE_POPOVER, NULL);
+  g_assert_nonnull (popover);
+  gtk_popover_popup (GTK_POPOVER (popover));
+  spin (100);
+  screenshot (GTK_WIDGET (fixture->window), "sync-conflict");
+  {
+    g_autofree char *text = widget_text (popover);
+    g_assert_nonnull (strstr (text, "title: yours “Payslips blank for night shift (Kronos "
+                                    "export)”, the server’s “Night-shift payslips blank”"));
+  }
+  keep = find_widget (popover, GTK_TYPE_BUTTON, "Keep _Mine");
+  g_assert_nonnull (keep);
+  g_signal_emit_by_name (keep, "clicked");
+
+  g_assert_true (wait_until (fixture, is_idle, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (td_sync_engine_get_conflicts (engine (fixture))), ==,
+                    0);
+  mine = g_strdup_printf ("SELECT COUNT (*) FROM ticket WHERE uuid = '%s' AND title = "
+                          "'Payslips blank for night shift (Kronos export)'",
+                          uuid);
+  g_assert_true (wait_until (fixture, server_has, mine));
+  g_assert_true (wait_until (fixture, summary_is, "Up to Date"));
+}
+
 typedef struct
 {
   const char *path;
@@ -888,6 +1052,9 @@ static const TestCase tests[] = {
   { "/app/queue/update-and-escalate", test_update_and_escalate, FALSE },
   { "/app/queue/offline-and-back", test_offline_and_back, FALSE },
   { "/app/queue/notifications", test_notifications, TRUE },
+  { "/app/queue/try-demo-data", test_try_demo_data, FALSE },
+  { "/app/queue/untrusted-certificate", test_untrusted_certificate, FALSE },
+  { "/app/queue/resolve-conflict", test_resolve_conflict, FALSE },
 };
 
 int
