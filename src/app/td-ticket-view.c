@@ -531,6 +531,19 @@ escalate_action (GtkWidget *widget, const char *action_name, GVariant *parameter
     }
 }
 
+/* The ticket's path on the main window's flowchart; this window steps aside. */
+static void
+show_escalation_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdTicketView *self = TD_TICKET_VIEW (widget);
+  GtkWindow    *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+
+  if (parent == NULL)
+    return;
+  gtk_widget_activate_action (GTK_WIDGET (parent), "win.show-escalation", "s", self->uuid);
+  gtk_window_close (GTK_WINDOW (self));
+}
+
 /* Updates and comments */
 
 static void
@@ -861,6 +874,8 @@ td_ticket_view_class_init (TdTicketViewClass *klass)
   gtk_widget_class_install_action (widget_class, "ticket.update", NULL, update_action);
   gtk_widget_class_install_action (widget_class, "ticket.comment", NULL, comment_action);
   gtk_widget_class_install_action (widget_class, "ticket.escalate", NULL, escalate_action);
+  gtk_widget_class_install_action (widget_class, "ticket.show-escalation", NULL,
+                                   show_escalation_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

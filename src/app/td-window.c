@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "td-connect-view.h"
+#include "td-escalation-page.h"
 #include "td-queue-page.h"
 #include "td-sync-indicator.h"
 #include "td-ticket-editor.h"
@@ -22,8 +23,7 @@ struct _TdWindow
   AdwApplicationWindow parent_instance;
 
   GtkStack             *content_stack;
-  GtkBox               *model_box;
-  GtkLabel             *model_heading;
+  TdEscalationPage     *escalation_page;
   AdwStatusPage        *error_page;
   AdwViewSwitcherTitle *switcher_title;
   AdwViewStack         *view_stack;
@@ -40,116 +40,10 @@ struct _TdWindow
 
 G_DEFINE_FINAL_TYPE (TdWindow, td_window, ADW_TYPE_APPLICATION_WINDOW)
 
-/* A fact from the policy: what it is, then its value underneath, so long
- * values wrap across the whole row instead of a narrow column. */
-static GtkWidget *
-info_row (const char *title, const char *value)
-{
-  GtkWidget *row = adw_action_row_new ();
-  /* Rows take markup, and policy text such as "< 15 minutes" is not. */
-  g_autofree char *title_markup = g_markup_escape_text (title, -1);
-  g_autofree char *value_markup = g_markup_escape_text (value, -1);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title_markup);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value_markup);
-  gtk_widget_add_css_class (row, "property");
-  return row;
-}
-
-/* "15 min", "4 hours" as the policy words it, and the calendar it runs on. */
-static char *
-describe_target (const TdTarget *target)
-{
-  if (!target->has_clock)
-    return g_strdup (target->label);
-  return g_strdup_printf ("%s · %s", target->label, td_calendar_get_name (target->calendar));
-}
-
-static GtkWidget *
-tier_group (const TdTier *tier)
-{
-  GtkWidget       *group = adw_preferences_group_new ();
-  g_autofree char *description = g_strdup_printf ("%s · %s", tier->team, tier->hours);
-  g_autofree char *response = describe_target (&tier->response_target);
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), tier->name);
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
-  gtk_widget_set_name (group, "tier-group");
-
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                             info_row (_ ("Response target"), response));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                             info_row (_ ("Primary contact"), tier->primary_contact));
-
-  for (guint i = 0; i < tier->issue_types->len; i++)
-    {
-      const TdIssueType *issue_type = g_ptr_array_index (tier->issue_types, i);
-      g_autofree char   *resolution = describe_target (&issue_type->resolution);
-      g_autofree char   *value
-          = g_strdup_printf (_ ("%s · escalate if: %s"), resolution, issue_type->escalate_if);
-
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), info_row (issue_type->name, value));
-    }
-  return group;
-}
-
-static GtkWidget *
-severity_group (TdPolicy *policy)
-{
-  GtkWidget *group = adw_preferences_group_new ();
-  GPtrArray *severities = td_policy_get_severities (policy);
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _ ("Severity SLA Matrix"));
-  for (guint i = 0; i < severities->len; i++)
-    {
-      const TdSeverity *severity = g_ptr_array_index (severities, i);
-      g_autofree char  *title = g_strdup_printf ("%s · %s", severity->id, severity->name);
-      g_autofree char  *value = g_strdup_printf (_ ("Response %s · Resolution %s · Updates %s"),
-                                                 severity->response.label,
-                                                 severity->resolution.label, severity->update.label);
-
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), info_row (title, value));
-    }
-  return group;
-}
-
-static GtkWidget *
-time_limit_group (TdPolicy *policy)
-{
-  GtkWidget *group = adw_preferences_group_new ();
-  GPtrArray *limits = td_policy_get_time_limits (policy);
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group),
-                                   _ ("Maximum Time Before Escalation"));
-  for (guint i = 0; i < limits->len; i++)
-    {
-      const TdTimeLimit *limit = g_ptr_array_index (limits, i);
-      g_autofree char   *max = td_duration_to_string (&limit->max);
-      g_autofree char   *title
-          = limit->severity != NULL
-                ? g_strdup_printf (_ ("Tier %d (%s)"), limit->tier, limit->severity)
-                : g_strdup_printf (_ ("Tier %d"), limit->tier);
-      g_autofree char *value = g_strdup_printf ("%s · %s", max, limit->condition);
-
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), info_row (title, value));
-    }
-  return group;
-}
-
 static void
 td_window_show_policy (TdWindow *self, TdPolicy *policy)
 {
-  const TdPolicyDocument *document = td_policy_get_document (policy);
-  GPtrArray              *tiers = td_policy_get_tiers (policy);
-  g_autofree char        *heading
-      = g_strdup_printf (_ ("%s · version %s"), document->id, document->version);
-
-  gtk_label_set_text (self->model_heading, heading);
-  for (guint i = 0; i < tiers->len; i++)
-    gtk_box_append (self->model_box, tier_group (g_ptr_array_index (tiers, i)));
-  gtk_box_append (self->model_box, severity_group (policy));
-  gtk_box_append (self->model_box, time_limit_group (policy));
-
+  td_escalation_page_set_policy (self->escalation_page, policy);
   gtk_stack_set_visible_child_name (self->content_stack, "main");
 }
 
@@ -178,6 +72,7 @@ on_clock (gpointer user_data)
   gint64         now = server_now (self);
 
   td_queue_page_tick (self->queue_page, now);
+  td_escalation_page_tick (self->escalation_page, now);
   if (app != NULL && td_application_get_notifier (app) != NULL)
     td_notifier_check (td_application_get_notifier (app), now);
   return G_SOURCE_CONTINUE;
@@ -191,9 +86,11 @@ on_session_changed (TdWindow *self)
   td_sync_indicator_set_engine (self->sync_indicator,
                                 connected ? td_session_get_engine (self->session) : NULL);
   td_queue_page_set_session (self->queue_page, connected ? self->session : NULL);
+  td_escalation_page_set_session (self->escalation_page, connected ? self->session : NULL);
   gtk_stack_set_visible_child_name (self->queue_stack, connected ? "queue" : "connect");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-ticket", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-ticket", connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-escalation", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.log-out", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", connected);
   if (connected)
@@ -283,6 +180,18 @@ open_ticket_action (GtkWidget *widget, const char *action_name, GVariant *parame
   gtk_window_present (GTK_WINDOW (view));
 }
 
+/* From the queue or a ticket's window: the ticket's path on the chart. */
+static void
+show_escalation_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdWindow   *self = TD_WINDOW (widget);
+  const char *uuid = g_variant_get_string (parameter, NULL);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "escalation");
+  if (!td_escalation_page_show_ticket (self->escalation_page, uuid))
+    td_window_add_toast (self, _ ("This ticket is not in this computer’s copy of the queue"));
+}
+
 static void
 sync_now_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -337,14 +246,14 @@ td_window_class_init (TdWindowClass *klass)
   object_class->dispose = td_window_dispose;
 
   g_type_ensure (TD_TYPE_CONNECT_VIEW);
+  g_type_ensure (TD_TYPE_ESCALATION_PAGE);
   g_type_ensure (TD_TYPE_QUEUE_PAGE);
   g_type_ensure (TD_TYPE_SYNC_INDICATOR);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tierdesk/Tierdesk/ui/td-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TdWindow, content_stack);
-  gtk_widget_class_bind_template_child (widget_class, TdWindow, model_box);
-  gtk_widget_class_bind_template_child (widget_class, TdWindow, model_heading);
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, escalation_page);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, view_stack);
@@ -358,6 +267,8 @@ td_window_class_init (TdWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.new-ticket", NULL, new_ticket_action);
   gtk_widget_class_install_action (widget_class, "win.open-ticket", "s", open_ticket_action);
+  gtk_widget_class_install_action (widget_class, "win.show-escalation", "s",
+                                   show_escalation_action);
   gtk_widget_class_install_action (widget_class, "win.log-out", NULL, log_out_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-ticket",
                                        NULL);
@@ -445,4 +356,11 @@ td_window_get_queue_page (TdWindow *self)
 {
   g_return_val_if_fail (TD_IS_WINDOW (self), NULL);
   return self->queue_page;
+}
+
+TdEscalationPage *
+td_window_get_escalation_page (TdWindow *self)
+{
+  g_return_val_if_fail (TD_IS_WINDOW (self), NULL);
+  return self->escalation_page;
 }

@@ -8,6 +8,7 @@
 
 #include "td-application.h"
 #include "td-connect-view.h"
+#include "td-escalation-page.h"
 #include "td-queue-page.h"
 
 G_BEGIN_DECLS
@@ -15,9 +16,10 @@ G_BEGIN_DECLS
 #define TD_TYPE_WINDOW (td_window_get_type ())
 G_DECLARE_FINAL_TYPE (TdWindow, td_window, TD, WINDOW, AdwApplicationWindow)
 
-TdWindow      *td_window_new (TdApplication *application);
-void           td_window_add_toast (TdWindow *self, const char *message);
-TdConnectView *td_window_get_connect_view (TdWindow *self);
-TdQueuePage   *td_window_get_queue_page (TdWindow *self);
+TdWindow         *td_window_new (TdApplication *application);
+void              td_window_add_toast (TdWindow *self, const char *message);
+TdConnectView    *td_window_get_connect_view (TdWindow *self);
+TdQueuePage      *td_window_get_queue_page (TdWindow *self);
+TdEscalationPage *td_window_get_escalation_page (TdWindow *self);
 
 G_END_DECLS
