@@ -21,6 +21,7 @@ struct _TdSession
   char         *url;
   char         *user;
   char         *person;
+  char         *role;
   TdSyncClient *client;
   TdCache      *cache;
   TdSyncEngine *engine;
@@ -37,6 +38,7 @@ enum
   PROP_0,
   PROP_CONNECTED,
   PROP_PERSON,
+  PROP_ROLE,
   N_PROPS
 };
 
@@ -67,13 +69,20 @@ cache_path (TdSession *self, const char *url, const char *user)
 }
 
 static void
-set_person (TdSession *self, const char *person)
+set_person (TdSession *self, const char *person, const char *role)
 {
-  if (g_strcmp0 (self->person, person) == 0)
-    return;
-  g_free (self->person);
-  self->person = g_strdup (person);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERSON]);
+  if (g_strcmp0 (self->person, person) != 0)
+    {
+      g_free (self->person);
+      self->person = g_strdup (person);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERSON]);
+    }
+  if (g_strcmp0 (self->role, role) != 0)
+    {
+      g_free (self->role);
+      self->role = g_strdup (role);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE]);
+    }
 }
 
 static gboolean
@@ -151,6 +160,7 @@ typedef struct
   char         *user;
   char         *password;
   char         *person;
+  char         *role;
   TdSyncClient *client;
 } Login;
 
@@ -163,6 +173,7 @@ login_free (Login *login)
     memset (login->password, 0, strlen (login->password));
   g_free (login->password);
   g_free (login->person);
+  g_free (login->role);
   g_clear_object (&login->client);
   g_free (login);
 }
@@ -180,8 +191,9 @@ login_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
       g_task_return_error (task, error);
       return;
     }
-  /* Who this account is in the directory, for "assigned to me". */
-  login->person = td_sync_client_fetch_person (login->client, NULL);
+  /* Who this account is in the directory, for "assigned to me", and its
+   * role, for what the app offers to do. */
+  td_sync_client_fetch_me (login->client, &login->person, &login->role, NULL);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -231,24 +243,34 @@ td_session_connect_finish (TdSession *self, GAsyncResult *result, GError **error
                                      td_sync_client_get_token (login->client));
   if (!start (self, login->url, login->user, login->client, error))
     return FALSE;
-  set_person (self, login->person);
+  set_person (self, login->person, login->role);
   return TRUE;
 }
 
 static void
 person_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
-  g_task_return_pointer (task, td_sync_client_fetch_person (task_data, NULL), g_free);
+  char *me[2] = { NULL, NULL };
+
+  if (td_sync_client_fetch_me (task_data, &me[0], &me[1], NULL))
+    g_task_return_pointer (task, g_memdup2 (me, sizeof me), NULL);
+  else
+    g_task_return_pointer (task, NULL, NULL);
 }
 
 static void
 person_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  TdSession       *self = TD_SESSION (source);
-  g_autofree char *person = g_task_propagate_pointer (G_TASK (result), NULL);
+  TdSession *self = TD_SESSION (source);
+  char     **me = g_task_propagate_pointer (G_TASK (result), NULL);
 
-  if (person != NULL && self->client == g_task_get_task_data (G_TASK (result)))
-    set_person (self, person);
+  if (me == NULL)
+    return;
+  if (self->client == g_task_get_task_data (G_TASK (result)))
+    set_person (self, me[0], me[1]);
+  g_free (me[0]);
+  g_free (me[1]);
+  g_free (me);
 }
 
 typedef struct
@@ -352,7 +374,7 @@ td_session_close (TdSession *self)
   g_clear_object (&self->client);
   g_clear_pointer (&self->url, g_free);
   g_clear_pointer (&self->user, g_free);
-  set_person (self, NULL);
+  set_person (self, NULL, NULL);
   if (was_connected)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
 }
@@ -383,6 +405,27 @@ td_session_get_person (TdSession *self)
 {
   g_return_val_if_fail (TD_IS_SESSION (self), NULL);
   return self->person;
+}
+
+const char *
+td_session_get_role (TdSession *self)
+{
+  g_return_val_if_fail (TD_IS_SESSION (self), NULL);
+  return self->role;
+}
+
+gboolean
+td_session_may (TdSession *self, const char *action, int ticket_tier)
+{
+  g_return_val_if_fail (TD_IS_SESSION (self), FALSE);
+
+  /* Not known yet (signed in while offline): offer everything; the
+   * server decides, and a refusal shows in the sync status. */
+  if (self->role == NULL)
+    return TRUE;
+  if (!td_policy_role_may (self->policy, self->role, action))
+    return FALSE;
+  return ticket_tier == 0 || td_policy_role_reaches_tier (self->policy, self->role, ticket_tier);
 }
 
 TdPolicy *
@@ -419,6 +462,9 @@ td_session_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
       case PROP_PERSON:
         g_value_set_string (value, self->person);
         break;
+      case PROP_ROLE:
+        g_value_set_string (value, self->role);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -448,6 +494,7 @@ td_session_finalize (GObject *object)
   g_free (self->url);
   g_free (self->user);
   g_free (self->person);
+  g_free (self->role);
   G_OBJECT_CLASS (td_session_parent_class)->finalize (object);
 }
 
@@ -464,6 +511,8 @@ td_session_class_init (TdSessionClass *klass)
                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_PERSON]
       = g_param_spec_string ("person", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ROLE]
+      = g_param_spec_string ("role", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

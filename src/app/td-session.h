@@ -64,7 +64,14 @@ const char *td_session_get_url (TdSession *self);
 const char *td_session_get_user (TdSession *self);
 /* The account's directory entry (a person uuid), for "assigned to me";
  * NULL until known, or when the account is no one in the directory. */
-const char   *td_session_get_person (TdSession *self);
+const char *td_session_get_person (TdSession *self);
+/* The account's policy role; NULL until the server has said. */
+const char *td_session_get_role (TdSession *self);
+/* Whether the account may do @action (a policy permission such as
+ * "ticket.escalate") to a ticket at @ticket_tier (0: no ticket): what
+ * the server will check, so the app offers only what will be accepted.
+ * TRUE while the role is not known. */
+gboolean      td_session_may (TdSession *self, const char *action, int ticket_tier);
 TdPolicy     *td_session_get_policy (TdSession *self);
 TdCache      *td_session_get_cache (TdSession *self);
 TdSyncEngine *td_session_get_engine (TdSession *self);

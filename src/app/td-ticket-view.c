@@ -35,6 +35,7 @@ struct _TdTicketView
   AdwEntryRow         *resolution_row;
   AdwEntryRow         *note_row;
   AdwPreferencesGroup *escalate_group;
+  AdwPreferencesGroup *status_group;
   AdwComboRow         *target_row;
   AdwPreferencesGroup *checklist_group;
   AdwEntryRow         *escalate_note_row;
@@ -52,6 +53,7 @@ struct _TdTicketView
   GPtrArray  *check_rows; /* rows added to checklist_group */
   GHashTable *checked;    /* checklist item id → TRUE */
   gboolean    loading;    /* programmatic changes are not the user's */
+  gboolean    may_escalate;
 };
 
 G_DEFINE_FINAL_TYPE (TdTicketView, td_ticket_view, ADW_TYPE_WINDOW)
@@ -353,7 +355,7 @@ update_escalate_state (TdTicketView *self)
   TdEscalationRequest request = make_request (self, checked);
   g_autoptr (GError) error = NULL;
 
-  if (to_tier == 0)
+  if (to_tier == 0 || !self->may_escalate)
     {
       gtk_widget_set_sensitive (self->escalate_button, FALSE);
       return;
@@ -408,7 +410,8 @@ show_checklist (TdTicketView *self)
           break;
         }
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->checklist_group), checklist != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->checklist_group),
+                          checklist != NULL && self->may_escalate);
   if (checklist == NULL)
     {
       update_escalate_state (self);
@@ -698,6 +701,8 @@ show_history (TdTicketView *self)
     }
 }
 
+static void show_permissions (TdTicketView *self);
+
 static void
 load (TdTicketView *self)
 {
@@ -729,8 +734,55 @@ load (TdTicketView *self)
   show_details (self);
   show_history (self);
   show_escalation (self);
+  show_permissions (self);
   self->loading = FALSE;
   gtk_stack_set_visible_child_name (self->stack, "ticket");
+}
+
+/* Offers only what the server will take from this account's role
+ * (td_session_may), and says why the rest is not offered. */
+static void
+show_permissions (TdTicketView *self)
+{
+  TdPolicy        *policy = td_session_get_policy (self->session);
+  const char      *role_id = td_session_get_role (self->session);
+  const TdRole    *role = role_id != NULL ? td_policy_get_role (policy, role_id) : NULL;
+  int              tier = self->row != NULL ? (int) row_int (self->row, "tier") : 0;
+  gboolean         may_comment = td_session_may (self->session, "ticket.comment", 0);
+  gboolean         may_status = td_session_may (self->session, "ticket.status", tier);
+  gboolean         may_assign = td_session_may (self->session, "ticket.assign", tier);
+  g_autofree char *why = NULL;
+
+  self->may_escalate = td_session_may (self->session, "ticket.escalate", tier);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->status_buttons), may_status);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->resolution_row), may_status);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->owner_row), may_assign);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->note_row), may_comment);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "ticket.comment", may_comment);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "ticket.update", may_comment);
+  /* A handoff this role cannot make is not shown at all: a checklist
+   * to tick for nothing would only mislead. */
+  gtk_widget_set_visible (GTK_WIDGET (self->escalate_group), self->may_escalate);
+  gtk_widget_set_visible (GTK_WIDGET (self->checklist_group),
+                          self->may_escalate && self->check_rows->len > 0);
+  gtk_widget_set_visible (
+      gtk_widget_get_ancestor (GTK_WIDGET (self->escalate_note_row), ADW_TYPE_PREFERENCES_GROUP),
+      self->may_escalate);
+  update_escalate_state (self);
+
+  if (role != NULL && (!may_status || !may_assign || !self->may_escalate))
+    {
+      if (role->tier != 0 && role->tier < tier && may_comment)
+        why = g_strdup_printf (_ ("As %s you can comment on this Tier %d ticket; changing it "
+                                  "is for Tier %d and above."),
+                               role->name, tier, tier);
+      else if (may_comment)
+        why = g_strdup_printf (_ ("As %s you can comment on this ticket but not change it."),
+                               role->name);
+      else
+        why = g_strdup_printf (_ ("As %s you can read this ticket but not change it."), role->name);
+    }
+  adw_preferences_group_set_description (self->status_group, why);
 }
 
 static void
@@ -758,6 +810,8 @@ td_ticket_view_new (GtkWindow *parent, TdSession *session, const char *uuid)
   self->uuid = g_strdup (uuid);
   g_signal_connect_object (td_session_get_engine (session), "rows-changed",
                            G_CALLBACK (on_rows_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::role", G_CALLBACK (show_permissions), self,
+                           G_CONNECT_SWAPPED);
   load (self);
   return self;
 }
@@ -863,6 +917,7 @@ td_ticket_view_class_init (TdTicketViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TdTicketView, resolution_row);
   gtk_widget_class_bind_template_child (widget_class, TdTicketView, note_row);
   gtk_widget_class_bind_template_child (widget_class, TdTicketView, escalate_group);
+  gtk_widget_class_bind_template_child (widget_class, TdTicketView, status_group);
   gtk_widget_class_bind_template_child (widget_class, TdTicketView, target_row);
   gtk_widget_class_bind_template_child (widget_class, TdTicketView, checklist_group);
   gtk_widget_class_bind_template_child (widget_class, TdTicketView, escalate_note_row);
@@ -884,6 +939,7 @@ td_ticket_view_init (TdTicketView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->may_escalate = TRUE;
   self->targets = g_array_new (FALSE, FALSE, sizeof (int));
   self->added_rows = g_ptr_array_new ();
   self->check_rows = g_ptr_array_new ();

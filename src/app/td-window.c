@@ -88,7 +88,10 @@ on_session_changed (TdWindow *self)
   td_queue_page_set_session (self->queue_page, connected ? self->session : NULL);
   td_escalation_page_set_session (self->escalation_page, connected ? self->session : NULL);
   gtk_stack_set_visible_child_name (self->queue_stack, connected ? "queue" : "connect");
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-ticket", connected);
+  /* Offered only to a role that may log tickets: a trainer or a vendor
+   * contact would be refused by the server. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-ticket",
+                                 connected && td_session_may (self->session, "ticket.create", 0));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-ticket", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-escalation", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.log-out", connected);
@@ -335,6 +338,8 @@ td_window_new (TdApplication *application)
                                self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->session, "notify::person", G_CALLBACK (on_person_changed),
                                self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->session, "notify::role", G_CALLBACK (on_session_changed), self,
+                               G_CONNECT_SWAPPED);
     }
   on_session_changed (self);
 

@@ -2595,6 +2595,19 @@ td_policy_role_may (TdPolicy *self, const char *role, const char *action)
   return FALSE;
 }
 
+gboolean
+td_policy_role_reaches_tier (TdPolicy *self, const char *role, int tier)
+{
+  const TdRole *known;
+
+  g_return_val_if_fail (TD_IS_POLICY (self), FALSE);
+
+  known = role != NULL ? td_policy_get_role (self, role) : NULL;
+  if (known == NULL)
+    return FALSE;
+  return known->tier == 0 || known->manages_tier != 0 || known->tier >= tier;
+}
+
 GPtrArray *
 td_policy_get_access_provisioning (TdPolicy *self)
 {

@@ -355,7 +355,11 @@ GPtrArray         *td_policy_get_permissions (TdPolicy *self);
  * refusals a person reads. */
 char *td_policy_describe_action (TdPolicy *self, const char *action);
 /* Deny by default: FALSE for an action the policy does not list. */
-gboolean                td_policy_role_may (TdPolicy *self, const char *role, const char *action);
+gboolean td_policy_role_may (TdPolicy *self, const char *role, const char *action);
+/* Whether @role may change a ticket at @tier: a role tied to a tier acts
+ * at its own tier or below; leads and managers, and roles without a tier,
+ * anywhere. FALSE for a role the policy does not know. */
+gboolean                td_policy_role_reaches_tier (TdPolicy *self, const char *role, int tier);
 GPtrArray              *td_policy_get_access_provisioning (TdPolicy *self);
 GPtrArray              *td_policy_get_corrections (TdPolicy *self);
 const TdCorrectionRule *td_policy_get_correction (TdPolicy *self, const char *id);

@@ -1406,7 +1406,7 @@ may_act_at_tier (Command *command, int ticket_tier, Verdict *verdict)
 {
   const TdRole *role = command->role;
 
-  if (role->tier == 0 || role->manages_tier != 0 || role->tier >= ticket_tier)
+  if (td_policy_role_reaches_tier (command->policy, role->id, ticket_tier))
     return TRUE;
   return reject (verdict, "forbidden", NULL, "a %s (Tier %d) cannot change a ticket at Tier %d",
                  role->name, role->tier, ticket_tier);

@@ -178,26 +178,33 @@ td_sync_client_login (TdSyncClient *self,
   return TRUE;
 }
 
-char *
-td_sync_client_fetch_person (TdSyncClient *self, GError **error)
+gboolean
+td_sync_client_fetch_me (TdSyncClient *self, char **person, char **role, GError **error)
 {
   g_auto (Reply) reply = { 0 };
   JsonObject *me;
 
-  g_return_val_if_fail (TD_IS_SYNC_CLIENT (self), NULL);
+  g_return_val_if_fail (TD_IS_SYNC_CLIENT (self), FALSE);
+  g_return_val_if_fail (person != NULL && role != NULL, FALSE);
 
+  *person = NULL;
+  *role = NULL;
   if (!request (self, "GET", "/me", NULL, &reply, NULL, error))
-    return NULL;
+    return FALSE;
   if (reply.status != SOUP_STATUS_OK)
-    {
-      fail_on_status (&reply, error);
-      return NULL;
-    }
+    return fail_on_status (&reply, error);
   me = reply.json != NULL && JSON_NODE_HOLDS_OBJECT (reply.json) ? json_node_get_object (reply.json)
                                                                  : NULL;
+  if (me == NULL)
+    {
+      g_set_error (error, TD_SYNC_ERROR, TD_SYNC_ERROR_SERVER,
+                   "the server's answer to /me is not a JSON object");
+      return FALSE;
+    }
   /* An account need not be anyone in the directory (an administrator). */
-  return g_strdup (me != NULL ? json_object_get_string_member_with_default (me, "person", NULL)
-                              : NULL);
+  *person = g_strdup (json_object_get_string_member_with_default (me, "person", NULL));
+  *role = g_strdup (json_object_get_string_member_with_default (me, "role", NULL));
+  return TRUE;
 }
 
 static JsonNode *

@@ -57,9 +57,9 @@ gboolean    td_sync_client_login (TdSyncClient *self,
                                   const char   *username,
                                   const char   *password,
                                   GError      **error);
-/* The directory entry (person uuid) of the logged-in account, or NULL
- * with no @error when the account is no one in the directory. */
-char *td_sync_client_fetch_person (TdSyncClient *self, GError **error);
+/* Who the logged-in account is: its directory entry (person uuid, NULL
+ * when the account is no one in the directory) and its policy role. */
+gboolean td_sync_client_fetch_me (TdSyncClient *self, char **person, char **role, GError **error);
 /* Push before pull; a 409 or 410 from the feed leads to a full resync that
  * keeps every local command and pushes it again. Blocking: run it on a
  * worker thread. */

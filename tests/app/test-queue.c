@@ -32,7 +32,8 @@ typedef struct
   TdWindow      *window;
 } Fixture;
 
-static const char *const accounts[] = { "lead:app-support-lead", NULL };
+static const char *const accounts[]
+    = { "lead:app-support-lead", "analyst:service-desk-analyst", "trainer:trainer", NULL };
 
 /* Waiting */
 
@@ -282,15 +283,28 @@ server_url (Fixture *fixture)
   return g_strdup_printf ("http://127.0.0.1:%u", fixture->server->port);
 }
 
+static gboolean
+role_known (Fixture *fixture, gconstpointer data)
+{
+  return td_session_get_role (session (fixture)) != NULL;
+}
+
 /* Signs in through the form and waits for the first sync to finish. */
 static void
-sign_in (Fixture *fixture)
+sign_in_as (Fixture *fixture, const char *user)
 {
   g_autofree char *url = server_url (fixture);
 
-  td_connect_view_sign_in (td_window_get_connect_view (fixture->window), url, "lead",
+  td_connect_view_sign_in (td_window_get_connect_view (fixture->window), url, user,
                            TD_TEST_PASSWORD);
   g_assert_true (wait_until (fixture, is_idle, NULL));
+  g_assert_true (wait_until (fixture, role_known, NULL));
+}
+
+static void
+sign_in (Fixture *fixture)
+{
+  sign_in_as (fixture, "lead");
 }
 
 /* Connecting */
@@ -1002,6 +1016,90 @@ test_resolve_conflict (Fixture *fixture)
   g_assert_true (wait_until (fixture, summary_is, "Up to Date"));
 }
 
+/* What each role is offered */
+
+/* The first button under @root bound to @action. */
+static GtkWidget *
+find_actionable (GtkWidget *root, const char *action)
+{
+  if (GTK_IS_BUTTON (root)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Whether the button a person would press for @action can be pressed: GTK
+ * makes a button bound to a disabled action insensitive. */
+static gboolean
+action_enabled (GtkWidget *root, const char *action)
+{
+  GtkWidget *button = find_actionable (root, action);
+
+  g_assert_nonnull (button);
+  return gtk_widget_is_sensitive (button);
+}
+
+static void
+test_permissions (Fixture *fixture)
+{
+  g_autofree char *uuid = create_ticket_on_server (fixture, "Timesheet approvals missing");
+  g_autofree char *token = td_test_login (fixture->server, "lead");
+  g_autofree char *path = g_strdup_printf ("/tickets/%s/events", uuid);
+  g_autoptr (TdTestResponse) escalated = td_test_request (
+      fixture->server, "POST", path, token,
+      "{\"kind\": \"escalate\", \"body\": \"Approver chain broken after re-org\", \"data\": "
+      "{\"to_tier\": 2, \"checklist\": [\"documented\", \"impact\", \"steps\", \"evidence\", "
+      "\"troubleshooting\", \"user-notified\"]}}");
+  TdTicketView *view;
+  GtkWidget    *status_buttons;
+
+  g_assert_cmpuint (escalated->status, ==, 201);
+
+  /* A Tier 1 analyst may comment on a Tier 2 ticket, not change it. */
+  sign_in_as (fixture, "analyst");
+  g_assert_true (action_enabled (GTK_WIDGET (fixture->window), "win.new-ticket"));
+  view = open_ticket (fixture, uuid);
+  spin (100);
+  screenshot (GTK_WIDGET (view), "ticket-read-only");
+  {
+    g_autofree char *text = widget_text (GTK_WIDGET (view));
+    g_assert_nonnull (strstr (text, "As Service Desk Analyst you can comment on this Tier 2 "
+                                    "ticket; changing it is for Tier 2 and above."));
+  }
+  status_buttons = find_widget (GTK_WIDGET (view), GTK_TYPE_BUTTON, "_Start Work");
+  g_assert_nonnull (status_buttons);
+  g_assert_false (gtk_widget_is_sensitive (status_buttons));
+  g_assert_true (action_enabled (GTK_WIDGET (view), "ticket.comment"));
+  /* No handoff to make: the escalation section is not shown. */
+  g_assert_false (gtk_widget_is_drawable (escalate_button (view)));
+
+  /* What it still may do goes through. */
+  td_ticket_view_set_note (view, "Checked with the user: approvals page is empty for all of HR");
+  gtk_widget_activate_action (GTK_WIDGET (view), "ticket.comment", NULL);
+  g_assert_true (wait_until (fixture, is_idle, NULL));
+  {
+    g_autofree char *sql
+        = g_strdup_printf ("SELECT COUNT (*) FROM ticket_event WHERE ticket = '%s' "
+                           "AND kind = 'comment'",
+                           uuid);
+    g_assert_cmpint (server_int (fixture, sql), ==, 1);
+  }
+  gtk_window_destroy (GTK_WINDOW (view));
+
+  /* A trainer logs no tickets: New Ticket is not offered. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.log-out", NULL);
+  spin (100);
+  sign_in_as (fixture, "trainer");
+  g_assert_false (action_enabled (GTK_WIDGET (fixture->window), "win.new-ticket"));
+}
+
 typedef struct
 {
   const char *path;
@@ -1055,6 +1153,7 @@ static const TestCase tests[] = {
   { "/app/queue/try-demo-data", test_try_demo_data, FALSE },
   { "/app/queue/untrusted-certificate", test_untrusted_certificate, FALSE },
   { "/app/queue/resolve-conflict", test_resolve_conflict, FALSE },
+  { "/app/queue/permissions", test_permissions, FALSE },
 };
 
 int
