@@ -925,6 +925,44 @@ requery (TdQueueModel *self)
   emit_difference (self, old);
 }
 
+static gboolean
+clock_inputs_differ (const Row *a, const Row *b)
+{
+  return a->tier != b->tier || a->severity != b->severity || a->issue_type != b->issue_type
+         || a->created != b->created || a->first_response != b->first_response
+         || a->last_update != b->last_update || a->resolved != b->resolved || a->open != b->open;
+}
+
+/* Whether a row moved in the built order: its tie-break, or the key of
+ * the sort the order was built for. Most changes (a comment, a status
+ * under the age sort) move nothing, and the order stands. */
+static gboolean
+moves_in_order (TdQueueModel *self, const Row *old, const Row *row)
+{
+  if (old->created != row->created || strcmp (old->uuid, row->uuid) != 0)
+    return TRUE;
+  switch (self->order_sort)
+    {
+      case TD_QUEUE_SORT_TITLE:
+        return old->title_hash != row->title_hash;
+      case TD_QUEUE_SORT_TIER:
+        return old->tier != row->tier;
+      case TD_QUEUE_SORT_SEVERITY:
+        return old->severity != row->severity;
+      case TD_QUEUE_SORT_PRIORITY:
+        return old->priority != row->priority;
+      case TD_QUEUE_SORT_STATUS:
+        return old->status != row->status;
+      case TD_QUEUE_SORT_OWNER:
+        return old->owner != row->owner;
+      case TD_QUEUE_SORT_SLA:
+        return clock_inputs_differ (old, row);
+      case TD_QUEUE_SORT_CREATED:
+      default:
+        return FALSE;
+    }
+}
+
 /* Reads the rows of @uuids again into the index. */
 static void
 update_index (TdQueueModel *self, const char *const *uuids)
@@ -933,6 +971,8 @@ update_index (TdQueueModel *self, const char *const *uuids)
   sqlite3_stmt *stmt;
   gboolean      titles_changed = FALSE;
   gboolean      search_changed = FALSE;
+  gboolean      rows_moved = FALSE; /* inserted or removed: every index after shifts */
+  gboolean      order_moved = FALSE;
 
   stmt = prepare (self, "SELECT " INDEX_COLUMNS ", deleted FROM ticket WHERE uuid = ?1");
   if (stmt == NULL)
@@ -950,14 +990,28 @@ update_index (TdQueueModel *self, const char *const *uuids)
           read_row (self, stmt, &row);
           index = find_row (self, row.rowid, &found);
           if (!found)
-            g_array_insert_val (self->rows, index, row);
+            {
+              g_array_insert_val (self->rows, index, row);
+              rows_moved = TRUE;
+            }
           else
             {
               Row *old = row_at (self, index);
 
               titles_changed |= old->title_hash != row.title_hash;
+              order_moved |= self->order != NULL && moves_in_order (self, old, &row);
+              rows_moved |= old->created != row.created || strcmp (old->uuid, row.uuid) != 0;
               row.base = old->base;
               row.title = old->title;
+              /* Its clock still holds if nothing it depends on changed. */
+              if (!clock_inputs_differ (old, &row))
+                {
+                  row.clock_known = old->clock_known;
+                  row.state = old->state;
+                  row.due = old->due;
+                  row.clock_at = old->clock_at;
+                  row.clock_until = old->clock_until;
+                }
               *old = row;
             }
           titles_changed |= !found;
@@ -979,6 +1033,7 @@ update_index (TdQueueModel *self, const char *const *uuids)
               /* Later indexes move down: look them up afresh. */
               g_array_remove_index (self->rows, index - 1);
               g_clear_pointer (&by_uuid, g_hash_table_unref);
+              rows_moved = TRUE;
             }
         }
       sqlite3_reset (stmt);
@@ -986,12 +1041,15 @@ update_index (TdQueueModel *self, const char *const *uuids)
     }
   sqlite3_finalize (stmt);
 
-  /* A changed created_at moves a row in the base order too. Checking
-   * each would cost as much as sorting again, which is one qsort. */
-  self->have_base = FALSE;
+  /* The order holds indexes into the rows, and every sort ends with the
+   * base order: a row in or out, or a new created_at or uuid, means
+   * sorting again; a changed key of the current sort, the order only. */
+  if (rows_moved)
+    self->have_base = FALSE;
   if (titles_changed)
     self->have_titles = FALSE;
-  forget_order (self);
+  if (rows_moved || order_moved || (titles_changed && self->order_sort == TD_QUEUE_SORT_TITLE))
+    forget_order (self);
   if (search_changed && self->match != NULL)
     run_search (self);
 }
