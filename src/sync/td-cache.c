@@ -28,7 +28,29 @@ struct _TdCache
   TdPolicy   *policy;
   GHashTable *columns;    /* table → GStrv of its columns */
   GHashTable *statements; /* SQL text → sqlite3_stmt, prepared once */
+  GHashTable *upserts;    /* "table/column mask" → Upsert */
+
+  /* Set while a page is applied and nothing local waits: no row can be
+   * protected by a command or have a server copy to forget, so the
+   * per-row lookups for those are skipped (most of an initial sync). */
+  gboolean page_outbox_idle;
+  gboolean page_no_server_copies;
 };
+
+/* The statement that writes a given set of columns of a table. */
+typedef struct
+{
+  char      *sql;
+  GPtrArray *names; /* const char *, borrowed from TdCache.columns */
+} Upsert;
+
+static void
+upsert_free (Upsert *upsert)
+{
+  g_free (upsert->sql);
+  g_ptr_array_unref (upsert->names);
+  g_free (upsert);
+}
 
 G_DEFINE_FINAL_TYPE (TdCache, td_cache, G_TYPE_OBJECT)
 
@@ -264,18 +286,12 @@ bind_node (sqlite3_stmt *stmt, int index, JsonNode *node)
 /* Writes @values (column → value) into @table: inserts the row, or updates
  * only the columns given. Unknown members are ignored: a newer server may
  * send columns this cache does not have yet. */
-static gboolean
-upsert (TdCache *self, const char *table, const char *uuid, JsonObject *values)
+static Upsert *
+plan_upsert (const char *table, GPtrArray *names)
 {
-  const char *const *columns = table_columns (self, table);
   g_autoptr (GString) sql = g_string_new (NULL);
   g_autoptr (GString) update = g_string_new (NULL);
-  g_autoptr (GPtrArray) names = g_ptr_array_new ();
-  g_autoptr (Statement) stmt = NULL;
-
-  for (guint i = 0; columns[i] != NULL; i++)
-    if (!g_str_equal (columns[i], "uuid") && json_object_has_member (values, columns[i]))
-      g_ptr_array_add (names, (gpointer) columns[i]);
+  Upsert *plan = g_new0 (Upsert, 1);
 
   g_string_append_printf (sql, "INSERT INTO %s (uuid", table);
   for (guint i = 0; i < names->len; i++)
@@ -294,10 +310,45 @@ upsert (TdCache *self, const char *table, const char *uuid, JsonObject *values)
   else
     g_string_append (sql, " ON CONFLICT (uuid) DO NOTHING");
 
-  stmt = prepare (self, sql->str);
+  plan->sql = g_string_free (g_steal_pointer (&sql), FALSE);
+  plan->names = g_ptr_array_ref (names);
+  return plan;
+}
+
+static gboolean
+upsert (TdCache *self, const char *table, const char *uuid, JsonObject *values)
+{
+  const char *const *columns = table_columns (self, table);
+  g_autoptr (Statement) stmt = NULL;
+  g_autofree char *key = NULL;
+  guint64          mask = 0;
+  Upsert          *plan;
+
+  /* Which columns @values has, as a mask: the SQL is written once per
+   * table and set of columns, not once per row. */
+  for (guint i = 0; columns[i] != NULL; i++)
+    {
+      g_assert (i < 64);
+      if (!g_str_equal (columns[i], "uuid") && json_object_has_member (values, columns[i]))
+        mask |= G_GUINT64_CONSTANT (1) << i;
+    }
+  key = g_strdup_printf ("%s/%" G_GINT64_MODIFIER "x", table, mask);
+  plan = g_hash_table_lookup (self->upserts, key);
+  if (plan == NULL)
+    {
+      g_autoptr (GPtrArray) names = g_ptr_array_new ();
+
+      for (guint i = 0; columns[i] != NULL; i++)
+        if ((mask & (G_GUINT64_CONSTANT (1) << i)) != 0)
+          g_ptr_array_add (names, (gpointer) columns[i]);
+      plan = plan_upsert (table, names);
+      g_hash_table_insert (self->upserts, g_steal_pointer (&key), plan);
+    }
+
+  stmt = prepare (self, plan->sql);
   sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-  for (guint i = 0; i < names->len; i++)
-    bind_node (stmt, i + 2, json_object_get_member (values, g_ptr_array_index (names, i)));
+  for (guint i = 0; i < plan->names->len; i++)
+    bind_node (stmt, i + 2, json_object_get_member (values, g_ptr_array_index (plan->names, i)));
   return sqlite3_step (stmt) == SQLITE_DONE;
 }
 
@@ -1061,9 +1112,9 @@ accept_server_row (TdCache *self, const char *entity, JsonObject *row, GPtrArray
 
   if (uuid == NULL || !is_synced_table (entity))
     return TRUE;
-  if (has_local_commands (self, uuid))
+  if (!self->page_outbox_idle && has_local_commands (self, uuid))
     return write_server_copy (self, entity, uuid, row);
-  if (!forget_server_copy (self, entity, uuid))
+  if (!self->page_no_server_copies && !forget_server_copy (self, entity, uuid))
     return FALSE;
   if (json_object_get_int_member_with_default (row, "deleted", 0) != 0)
     {
@@ -1388,14 +1439,27 @@ td_cache_apply_page (TdCache    *self,
   locker = locker_new (&self->lock);
   if (!exec (self->db, "BEGIN IMMEDIATE", error))
     return FALSE;
+  {
+    g_autoptr (Statement) busy = prepare (
+        self, "SELECT EXISTS (SELECT 1 FROM outbox WHERE state IN ('pending', 'conflict'))");
+    g_autoptr (Statement) copies = prepare (self, "SELECT EXISTS (SELECT 1 FROM server_copy)");
+
+    self->page_outbox_idle = sqlite3_step (busy) == SQLITE_ROW && sqlite3_column_int (busy, 0) == 0;
+    self->page_no_server_copies
+        = sqlite3_step (copies) == SQLITE_ROW && sqlite3_column_int (copies, 0) == 0;
+  }
   for (guint i = 0; changes != NULL && i < json_array_get_length (changes); i++)
     {
       JsonObject *row = json_array_get_object_element (changes, i);
       const char *entity = json_object_get_string_member_with_default (row, "entity", NULL);
 
       if (row == NULL || !accept_server_row (self, entity, row, changed))
-        return sqlite_error (self->db, error);
+        {
+          self->page_outbox_idle = self->page_no_server_copies = FALSE;
+          return sqlite_error (self->db, error);
+        }
     }
+  self->page_outbox_idle = self->page_no_server_copies = FALSE;
   /* The cursor moves with the rows, in the same transaction: a crash
    * before COMMIT means the page is pulled again, never skipped. */
   if (!state_set (self, "cursor", cursor))
@@ -1478,6 +1542,7 @@ td_cache_finalize (GObject *object)
   g_clear_pointer (&self->columns, g_hash_table_unref);
   /* Before closing: a connection with statements left open stays open. */
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->upserts, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->path, g_free);
@@ -1500,4 +1565,6 @@ td_cache_init (TdCache *self)
   self->columns
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, statement_forget);
+  self->upserts
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) upsert_free);
 }
