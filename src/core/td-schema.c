@@ -448,6 +448,31 @@ static const char client_2[] =
   "CREATE INDEX outbox_ticket_idx ON outbox (ticket) WHERE ticket IS NOT NULL;\n"
   "CREATE INDEX conflict_entity_idx ON conflict (entity, entity_id);\n";
 
+/* Migration 3, client: the full-text triggers ask td_fts_live (), a
+ * function the cache registers on its connection. A pull turns it off and
+ * indexes a page's tickets with two statements: SQLite 3.40's FTS5 writes
+ * its pending terms to disk at the end of every statement that touches
+ * it, so indexing row by row cost a segment per ticket. */
+static const char client_3[] =
+  "DROP TRIGGER ticket_fts_insert;\n"
+  "DROP TRIGGER ticket_fts_delete;\n"
+  "DROP TRIGGER ticket_fts_update;\n"
+  "CREATE TRIGGER ticket_fts_insert AFTER INSERT ON ticket WHEN td_fts_live () BEGIN\n"
+  "  INSERT INTO ticket_fts (rowid, title, description, affected_user_id)\n"
+  "  VALUES (new.rowid, new.title, new.description, new.affected_user_id);\n"
+  "END;\n"
+  "CREATE TRIGGER ticket_fts_delete AFTER DELETE ON ticket WHEN td_fts_live () BEGIN\n"
+  "  INSERT INTO ticket_fts (ticket_fts, rowid, title, description, affected_user_id)\n"
+  "  VALUES ('delete', old.rowid, old.title, old.description, old.affected_user_id);\n"
+  "END;\n"
+  "CREATE TRIGGER ticket_fts_update\n"
+  "AFTER UPDATE OF title, description, affected_user_id ON ticket WHEN td_fts_live () BEGIN\n"
+  "  INSERT INTO ticket_fts (ticket_fts, rowid, title, description, affected_user_id)\n"
+  "  VALUES ('delete', old.rowid, old.title, old.description, old.affected_user_id);\n"
+  "  INSERT INTO ticket_fts (rowid, title, description, affected_user_id)\n"
+  "  VALUES (new.rowid, new.title, new.description, new.affected_user_id);\n"
+  "END;\n";
+
 /* Append here, never edit a released entry (docs/schema.md). */
 static const TdMigration server_migrations[] = {
   { shared_1, server_1 },
@@ -457,6 +482,7 @@ static const TdMigration server_migrations[] = {
 static const TdMigration client_migrations[] = {
   { shared_1, client_1 },
   { shared_2, client_2 },
+  { NULL, client_3 },
 };
 
 static const char *const synced_tables[] = {
@@ -600,6 +626,12 @@ td_schema_migrate (sqlite3 *db, TdSchemaKind kind, GError **error)
 
 /* A database already at or past @target (but not past the latest) is left
  * alone: there are no down migrations. */
+static void
+always_live (sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+  sqlite3_result_int (context, 1);
+}
+
 gboolean
 td_schema_migrate_to (sqlite3 *db, TdSchemaKind kind, int target, GError **error)
 {
@@ -617,6 +649,18 @@ td_schema_migrate_to (sqlite3 *db, TdSchemaKind kind, int target, GError **error
 
   migrations = get_migrations (kind, &latest);
   g_return_val_if_fail (target >= 0 && target <= latest, FALSE);
+
+  /* The client's full-text triggers call td_fts_live () (migration 3):
+   * any connection that migrates a client database can write tickets,
+   * with the index kept up row by row. TdCache replaces it with its own. */
+  if (kind == TD_SCHEMA_CLIENT
+      && sqlite3_create_function_v2 (db, "td_fts_live", 0, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                     always_live, NULL, NULL, NULL)
+             != SQLITE_OK)
+    {
+      g_set_error (error, TD_SCHEMA_ERROR, TD_SCHEMA_ERROR_SQLITE, "%s", sqlite3_errmsg (db));
+      return FALSE;
+    }
 
   /* Checked first without a transaction, so that opening an up-to-date
    * database (the common case) never takes the write lock. */

@@ -35,6 +35,9 @@ struct _TdCache
    * per-row lookups for those are skipped (most of an initial sync). */
   gboolean page_outbox_idle;
   gboolean page_no_server_copies;
+  /* What td_fts_live () answers: FALSE while a page's tickets are written
+   * and indexed afterwards in one go (client migration 3). */
+  int *fts_live;
 };
 
 /* The statement that writes a given set of columns of a table. */
@@ -599,11 +602,18 @@ check_entity (const char *entity, GError **error)
 
 /* Opening */
 
+static void
+fts_live_function (sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+  sqlite3_result_int (context, *(int *) sqlite3_user_data (context));
+}
+
 TdCache *
 td_cache_open (const char *path, GError **error)
 {
   TdCache *self;
   sqlite3 *db = NULL;
+  int     *fts_live;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -626,8 +636,23 @@ td_cache_open (const char *path, GError **error)
       return NULL;
     }
 
+  /* After td_schema_migrate (), whose own td_fts_live () always answers
+   * TRUE: this one is the cache's switch. Owned by the connection. */
+  fts_live = g_new (int, 1);
+  *fts_live = TRUE;
+  if (sqlite3_create_function_v2 (db, "td_fts_live", 0, SQLITE_UTF8, fts_live, fts_live_function,
+                                  NULL, NULL, g_free)
+      != SQLITE_OK)
+    {
+      g_set_error (error, TD_CACHE_ERROR, TD_CACHE_ERROR_SQLITE, "%s: %s", path,
+                   sqlite3_errmsg (db));
+      sqlite3_close_v2 (db);
+      return NULL;
+    }
+
   self = g_object_new (TD_TYPE_CACHE, NULL);
   self->db = db;
+  self->fts_live = fts_live;
   self->path = g_strdup (path);
   return self;
 }
@@ -1424,6 +1449,52 @@ td_cache_dup_cursor (TdCache *self)
   return cursor != NULL ? cursor : g_strdup ("0");
 }
 
+/* The uuids of the page's ticket rows as a JSON array, or NULL. */
+static char *
+page_tickets (JsonArray *changes)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  guint n = 0;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; changes != NULL && i < json_array_get_length (changes); i++)
+    {
+      JsonObject *row = json_array_get_object_element (changes, i);
+      const char *uuid;
+
+      if (row == NULL
+          || g_strcmp0 (json_object_get_string_member_with_default (row, "entity", NULL), "ticket")
+                 != 0
+          || (uuid = json_object_get_string_member_with_default (row, "uuid", NULL)) == NULL)
+        continue;
+      json_builder_add_string_value (builder, uuid);
+      n++;
+    }
+  json_builder_end_array (builder);
+  if (n == 0)
+    return NULL;
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+/* Takes the tickets in @uuids (a JSON array) out of the full-text index
+ * as they are now, or puts them in (@add). */
+static gboolean
+index_tickets (TdCache *self, const char *uuids, gboolean add)
+{
+  g_autoptr (Statement) stmt = prepare (
+      self, add ? "INSERT INTO ticket_fts (rowid, title, description, affected_user_id) "
+                  "SELECT rowid, title, description, affected_user_id FROM ticket "
+                  "WHERE uuid IN (SELECT value FROM json_each (?1))"
+                : "INSERT INTO ticket_fts (ticket_fts, rowid, title, description, "
+                  "affected_user_id) SELECT 'delete', rowid, title, description, "
+                  "affected_user_id FROM ticket WHERE uuid IN (SELECT value FROM json_each (?1))");
+
+  sqlite3_bind_text (stmt, 1, uuids, -1, SQLITE_STATIC);
+  return sqlite3_step (stmt) == SQLITE_DONE;
+}
+
 gboolean
 td_cache_apply_page (TdCache    *self,
                      JsonArray  *changes,
@@ -1432,6 +1503,7 @@ td_cache_apply_page (TdCache    *self,
                      GError    **error)
 {
   g_autoptr (Locker) locker = NULL;
+  g_autofree char *tickets = NULL;
 
   g_return_val_if_fail (TD_IS_CACHE (self), FALSE);
   g_return_val_if_fail (cursor != NULL, FALSE);
@@ -1448,6 +1520,13 @@ td_cache_apply_page (TdCache    *self,
     self->page_no_server_copies
         = sqlite3_step (copies) == SQLITE_ROW && sqlite3_column_int (copies, 0) == 0;
   }
+  /* The page's tickets leave the full-text index before they are written
+   * and come back after, two statements for the page (see
+   * TdCache.fts_live). */
+  tickets = page_tickets (changes);
+  if (tickets != NULL && !index_tickets (self, tickets, FALSE))
+    return sqlite_error (self->db, error);
+  *self->fts_live = FALSE;
   for (guint i = 0; changes != NULL && i < json_array_get_length (changes); i++)
     {
       JsonObject *row = json_array_get_object_element (changes, i);
@@ -1456,10 +1535,14 @@ td_cache_apply_page (TdCache    *self,
       if (row == NULL || !accept_server_row (self, entity, row, changed))
         {
           self->page_outbox_idle = self->page_no_server_copies = FALSE;
+          *self->fts_live = TRUE;
           return sqlite_error (self->db, error);
         }
     }
   self->page_outbox_idle = self->page_no_server_copies = FALSE;
+  *self->fts_live = TRUE;
+  if (tickets != NULL && !index_tickets (self, tickets, TRUE))
+    return sqlite_error (self->db, error);
   /* The cursor moves with the rows, in the same transaction: a crash
    * before COMMIT means the page is pulled again, never skipped. */
   if (!state_set (self, "cursor", cursor))

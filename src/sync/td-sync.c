@@ -307,6 +307,62 @@ typedef enum
   PULL_RESYNC,
 } PullResult;
 
+/* One page of the change feed, fetched and parsed on a thread of its
+ * own: while a page is written to the cache, the next one travels and is
+ * parsed, so the server, the network and SQLite work at the same time
+ * instead of taking turns. */
+typedef struct
+{
+  TdSyncClient *client;
+  char         *path;
+  GCancellable *cancellable;
+  GThread      *thread;
+  Reply         reply;
+  GError       *error;
+  gboolean      ok;
+} Fetch;
+
+static gpointer
+fetch_run (gpointer data)
+{
+  Fetch *fetch = data;
+
+  fetch->ok = request (fetch->client, "GET", fetch->path, NULL, &fetch->reply, fetch->cancellable,
+                       &fetch->error);
+  return NULL;
+}
+
+static Fetch *
+fetch_start (TdSyncClient *self, const char *cursor, GCancellable *cancellable)
+{
+  g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
+  Fetch           *fetch = g_new0 (Fetch, 1);
+
+  fetch->client = g_object_ref (self);
+  fetch->path = g_strdup_printf ("/changes?since=%s&limit=%d", escaped, TD_SYNC_PAGE);
+  fetch->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  fetch->thread = g_thread_new ("td-sync-fetch", fetch_run, fetch);
+  return fetch;
+}
+
+/* Waits for the page and frees @fetch; NULL is fine. */
+static void
+fetch_free (Fetch *fetch)
+{
+  if (fetch == NULL)
+    return;
+  if (fetch->thread != NULL)
+    g_thread_join (fetch->thread);
+  g_object_unref (fetch->client);
+  g_free (fetch->path);
+  g_clear_object (&fetch->cancellable);
+  reply_clear (&fetch->reply);
+  g_clear_error (&fetch->error);
+  g_free (fetch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetch, fetch_free)
+
 static PullResult
 pull (TdSyncClient *self,
       TdCache      *cache,
@@ -314,31 +370,42 @@ pull (TdSyncClient *self,
       GCancellable *cancellable,
       GError      **error)
 {
+  g_autofree char *cursor = td_cache_dup_cursor (cache);
+  g_autoptr (Fetch) current = fetch_start (self, cursor, cancellable);
+
   for (;;)
     {
-      g_autofree char *cursor = td_cache_dup_cursor (cache);
-      g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
-      g_autofree char *path = g_strdup_printf ("/changes?since=%s&limit=%d", escaped, TD_SYNC_PAGE);
-      g_auto (Reply) reply = { 0 };
+      g_autoptr (Fetch) next = NULL;
       JsonObject *object;
+      JsonArray  *changes;
+      gboolean    more;
 
-      if (!request (self, "GET", path, NULL, &reply, cancellable, error))
-        return PULL_FAILED;
-      note_server_time (stats, &reply);
-      if (reply.status == 409 || reply.status == 410)
+      g_thread_join (g_steal_pointer (&current->thread));
+      if (!current->ok)
+        {
+          g_propagate_error (error, g_steal_pointer (&current->error));
+          return PULL_FAILED;
+        }
+      note_server_time (stats, &current->reply);
+      if (current->reply.status == 409 || current->reply.status == 410)
         return PULL_RESYNC;
-      if (reply.status != SOUP_STATUS_OK)
-        return fail_on_status (&reply, error), PULL_FAILED;
+      if (current->reply.status != SOUP_STATUS_OK)
+        return fail_on_status (&current->reply, error), PULL_FAILED;
 
-      object = json_node_get_object (reply.json);
-      if (!td_cache_apply_page (cache, json_object_get_array_member (object, "changes"),
-                                json_object_get_string_member (object, "cursor"), stats->changed,
-                                error))
+      object = json_node_get_object (current->reply.json);
+      changes = json_object_get_array_member (object, "changes");
+      more = json_object_get_boolean_member (object, "more");
+      if (more)
+        next = fetch_start (self, json_object_get_string_member (object, "cursor"), cancellable);
+      if (!td_cache_apply_page (cache, changes, json_object_get_string_member (object, "cursor"),
+                                stats->changed, error))
         return PULL_FAILED;
-      stats->pulled += json_array_get_length (json_object_get_array_member (object, "changes"));
+      stats->pulled += json_array_get_length (changes);
       stats->pages++;
-      if (!json_object_get_boolean_member (object, "more"))
+      if (!more)
         return PULL_OK;
+      g_clear_pointer (&current, fetch_free);
+      current = g_steal_pointer (&next);
     }
 }
 

@@ -14,6 +14,7 @@
 #include <signal.h>
 
 #include "td-cache.h"
+#include "td-schema.h"
 #include "td-test-util.h"
 
 #define TICKET_A "0a0a0a0a-0000-4000-8000-00000000000a"
@@ -739,6 +740,72 @@ test_page_protects_pending_rows (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (td_cache_count (fixture->cache, "ticket"), ==, 2);
 }
 
+static gint64
+fts_count (Fixture *fixture, const char *match)
+{
+  g_autofree char *sql
+      = g_strdup_printf ("SELECT COUNT (*) FROM ticket_fts WHERE ticket_fts MATCH '%s'", match);
+
+  return file_query_int (fixture, sql);
+}
+
+/* A pull indexes a page's tickets in one go (client migration 3): what
+ * the index holds afterwards is exactly what the rows say, for new rows,
+ * retitled rows, rows a pending edit protects, and tombstones; and an
+ * edit made between pulls is indexed row by row as before. */
+static void
+test_page_keeps_search_index (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (JsonObject) offline = object_from ("{\"title\": \"Kronos export typed offline\"}");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *page1 = NULL;
+  g_autofree char *page2 = NULL;
+
+  {
+    g_autofree char *ra = server_ticket (TICKET_A, 5, "Payslip blank", "a@example.com");
+    g_autofree char *rb = server_ticket (TICKET_B, 6, "Leave balance wrong", "b@example.com");
+    g_autofree char *rc = server_ticket (TICKET_C, 7, "Approvals stuck", "c@example.com");
+    page1 = g_strdup_printf ("[%s, %s, %s]", ra, rb, rc);
+  }
+  apply_page_ok (fixture, page1, "e1:7");
+  g_assert_cmpint (fts_count (fixture, "payslip"), ==, 1);
+  g_assert_cmpint (fts_count (fixture, "approvals"), ==, 1);
+
+  g_assert_true (td_cache_update (fixture->cache, "ticket", TICKET_C, offline, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fts_count (fixture, "kronos"), ==, 1);
+  g_assert_cmpint (fts_count (fixture, "approvals"), ==, 0);
+
+  {
+    g_autofree char *ra = server_ticket (TICKET_A, 8, "Payslip shows zero hours", "a@example.com");
+    g_autofree char *rc = server_ticket (TICKET_C, 9, "Approvals stuck again", "c@example.com");
+    page2 = g_strdup_printf ("[%s, {\"entity\": \"ticket\", \"uuid\": \"" TICKET_B
+                             "\", \"rev\": 10, \"deleted\": 1}, %s]",
+                             ra, rc);
+  }
+  apply_page_ok (fixture, page2, "e1:10");
+  g_assert_cmpint (fts_count (fixture, "zero"), ==, 1);
+  g_assert_cmpint (fts_count (fixture, "blank"), ==, 0);
+  g_assert_cmpint (fts_count (fixture, "leave"), ==, 0);
+  /* C still shows (and is found by) what was typed offline. */
+  g_assert_cmpint (fts_count (fixture, "kronos"), ==, 1);
+  g_assert_cmpint (file_query_int (fixture, "SELECT COUNT (*) FROM ticket_fts"), ==, 2);
+  /* FTS5's own check of the index against the ticket table. */
+  {
+    sqlite3 *db = open_file (fixture->path);
+    char    *message = NULL;
+
+    td_schema_migrate (db, TD_SCHEMA_CLIENT, NULL);
+    g_assert_cmpint (sqlite3_exec (db,
+                                   "INSERT INTO ticket_fts (ticket_fts, rank) "
+                                   "VALUES ('integrity-check', 1)",
+                                   NULL, NULL, &message),
+                     ==, SQLITE_OK);
+    g_assert_null (message);
+    sqlite3_close (db);
+  }
+}
+
 static void
 test_page_skips_unknown_tables (Fixture *fixture, gconstpointer data)
 {
@@ -1313,6 +1380,7 @@ static const TestCase tests[] = {
   { "/sync/cache/outbox/ids-stable", test_command_ids_stable },
   { "/sync/cache/page/protects-pending", test_page_protects_pending_rows },
   { "/sync/cache/page/unknown-table", test_page_skips_unknown_tables },
+  { "/sync/cache/page/search-index", test_page_keeps_search_index },
   { "/sync/cache/page/cursor-with-page", test_cursor_moves_with_page },
   { "/sync/cache/conflict/disjoint-rebased", test_conflict_disjoint_fields_rebased },
   { "/sync/cache/conflict/overlap-keep-local", test_conflict_overlap_keep_local },
