@@ -331,6 +331,15 @@ route_changes (Job *job)
 }
 
 static void
+route_open_snapshot (Job *job)
+{
+  g_autoptr (TdAccount) account = require_account (job);
+
+  if (account != NULL)
+    job_ok (job, 200, td_store_open_snapshot (job->server->store));
+}
+
+static void
 route_commands (Job *job)
 {
   g_autoptr (TdAccount) account = require_account (job);
@@ -606,6 +615,11 @@ route (Job *job)
     {
       if (method_is (job, "GET"))
         route_changes (job);
+    }
+  else if (g_str_equal (path, "/changes/open"))
+    {
+      if (method_is (job, "GET"))
+        route_open_snapshot (job);
     }
   else if (g_str_equal (path, "/commands"))
     {

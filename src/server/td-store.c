@@ -990,6 +990,40 @@ parse_cursor (const char *since, char **epoch, gint64 *rev)
 }
 
 JsonNode *
+td_store_open_snapshot (TdStore *self)
+{
+  static const char *const queries[][2] = {
+    { "person", "SELECT * FROM person WHERE deleted = 0" },
+    { "ticket", "SELECT * FROM ticket WHERE deleted = 0 AND status NOT IN ('resolved', 'closed')" },
+  };
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (TD_IS_STORE (self), NULL);
+
+  locker = g_mutex_locker_new (&self->lock);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "changes");
+  json_builder_begin_array (builder);
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      sqlite3_stmt *stmt = prepare (self->db, queries[q][1]);
+
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        json_builder_add_value (builder, row_to_json (stmt, queries[q][0]));
+      sqlite3_finalize (stmt);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "epoch");
+  {
+    g_autofree char *epoch = meta_get_text (self->db, "epoch");
+    json_builder_add_string_value (builder, epoch);
+  }
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+JsonNode *
 td_store_changes (TdStore *self, const char *since, guint limit, TdApiError **error)
 {
   const char *const *tables = td_schema_get_synced_tables ();

@@ -98,6 +98,11 @@ char      *td_store_login (TdStore     *self,
 TdAccount *td_store_authenticate (TdStore *self, const char *token, gint64 now);
 void       td_store_logout (TdStore *self, const char *token, const char *actor);
 
+/* Every open ticket and every person, as change rows: what a new desktop
+ * needs to show its queue before the full history arrives through the
+ * change feed (which brings these rows again, so nothing depends on this
+ * being current). */
+JsonNode *td_store_open_snapshot (TdStore *self);
 JsonNode *td_store_changes (TdStore *self, const char *since, guint limit, TdApiError **error);
 /* One result per command; each command commits on its own. @head receives
  * the head revision afterwards. A malformed batch is refused whole. */

@@ -1506,7 +1506,6 @@ td_cache_apply_page (TdCache    *self,
   g_autofree char *tickets = NULL;
 
   g_return_val_if_fail (TD_IS_CACHE (self), FALSE);
-  g_return_val_if_fail (cursor != NULL, FALSE);
 
   locker = locker_new (&self->lock);
   if (!exec (self->db, "BEGIN IMMEDIATE", error))
@@ -1545,7 +1544,7 @@ td_cache_apply_page (TdCache    *self,
     return sqlite_error (self->db, error);
   /* The cursor moves with the rows, in the same transaction: a crash
    * before COMMIT means the page is pulled again, never skipped. */
-  if (!state_set (self, "cursor", cursor))
+  if (cursor != NULL && !state_set (self, "cursor", cursor))
     return sqlite_error (self->db, error);
   return exec (self->db, "COMMIT", error);
 }

@@ -113,7 +113,9 @@ gboolean td_cache_discard_rejected (TdCache *self, const char *command_id, GErro
 /* The change feed */
 char *td_cache_dup_cursor (TdCache *self);
 /* Applies one page and saves @cursor in the same transaction; rows that
- * still have pending local commands are left alone. */
+ * still have pending local commands are left alone. A NULL @cursor
+ * leaves it where it was: rows from outside the feed (the open-tickets
+ * snapshot a new desktop starts with), which the feed brings again. */
 gboolean td_cache_apply_page (TdCache    *self,
                               JsonArray  *changes,
                               const char *cursor,

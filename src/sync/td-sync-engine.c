@@ -315,12 +315,57 @@ emit_changes (TdSyncEngine *self, GPtrArray *changed)
 
 /* One round, on a worker thread */
 
+/* Rows a round has written so far, on their way to the main thread. */
+typedef struct
+{
+  TdSyncEngine *engine;
+  GPtrArray    *changed;
+} Progress;
+
+static gboolean
+emit_progress (gpointer data)
+{
+  Progress *progress = data;
+
+  emit_changes (progress->engine, progress->changed);
+  g_object_unref (progress->engine);
+  g_ptr_array_unref (progress->changed);
+  g_free (progress);
+  return G_SOURCE_REMOVE;
+}
+
+/* On the sync thread, after each page: a first sync of a large
+ * organisation takes minutes, so what has arrived is shown at most once a
+ * second (the open tickets at once) rather than all at the end. */
+static void
+on_progress (TdSyncStats *stats, gpointer data)
+{
+  GTask        *task = data;
+  TdSyncEngine *self = g_task_get_source_object (task);
+  gint64       *last = g_object_get_data (G_OBJECT (task), "td-last-progress");
+  gint64        now = g_get_monotonic_time ();
+  Progress     *progress;
+
+  if (stats->changed == NULL || stats->changed->len == 0
+      || (*last != 0 && now - *last < G_USEC_PER_SEC))
+    return;
+  *last = now;
+  progress = g_new (Progress, 1);
+  progress->engine = g_object_ref (self);
+  progress->changed = g_steal_pointer (&stats->changed);
+  stats->changed = g_ptr_array_new_with_free_func (g_free);
+  g_main_context_invoke (g_task_get_context (task), emit_progress, progress);
+}
+
 static void
 sync_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   TdSyncEngine *self = source;
   TdSyncStats  *stats = task_data;
   GError       *error = NULL;
+
+  stats->progress = on_progress;
+  stats->progress_data = task;
 
   if (td_sync_run (self->client, self->cache, stats, cancellable, &error))
     g_task_return_boolean (task, TRUE);
@@ -424,6 +469,7 @@ run_now (TdSyncEngine *self)
   /* The stats belong to the task, so a round that fails half-way still
    * tells the views which rows it changed before failing. */
   g_task_set_task_data (task, g_new0 (TdSyncStats, 1), (GDestroyNotify) stats_free);
+  g_object_set_data_full (G_OBJECT (task), "td-last-progress", g_new0 (gint64, 1), g_free);
   g_task_run_in_thread (task, sync_thread);
 }
 

@@ -373,6 +373,31 @@ pull (TdSyncClient *self,
   g_autofree char *cursor = td_cache_dup_cursor (cache);
   g_autoptr (Fetch) current = fetch_start (self, cursor, cancellable);
 
+  /* A new desktop: the open tickets and the people they name first, so
+   * the queue is usable in a second while years of history stream in
+   * behind them (the feed brings these rows again, in order). */
+  if (g_str_equal (cursor, "0"))
+    {
+      g_auto (Reply) reply = { 0 };
+
+      if (!request (self, "GET", "/changes/open", NULL, &reply, cancellable, error))
+        return PULL_FAILED;
+      if (reply.status == SOUP_STATUS_OK && reply.json != NULL
+          && JSON_NODE_HOLDS_OBJECT (reply.json))
+        {
+          JsonObject *object = json_node_get_object (reply.json);
+
+          if (!td_cache_apply_page (cache, json_object_get_array_member (object, "changes"), NULL,
+                                    stats->changed, error))
+            return PULL_FAILED;
+          if (stats->progress != NULL)
+            stats->progress (stats, stats->progress_data);
+        }
+      /* A server without the snapshot (404): the feed alone will do. */
+      else if (reply.status != SOUP_STATUS_NOT_FOUND)
+        return fail_on_status (&reply, error), PULL_FAILED;
+    }
+
   for (;;)
     {
       g_autoptr (Fetch) next = NULL;
@@ -402,6 +427,8 @@ pull (TdSyncClient *self,
         return PULL_FAILED;
       stats->pulled += json_array_get_length (changes);
       stats->pages++;
+      if (stats->progress != NULL)
+        stats->progress (stats, stats->progress_data);
       if (!more)
         return PULL_OK;
       g_clear_pointer (&current, fetch_free);

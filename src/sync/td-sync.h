@@ -26,7 +26,7 @@ typedef enum
 /* Rows asked for per page of the change feed. */
 #define TD_SYNC_PAGE 500
 
-typedef struct
+typedef struct _TdSyncStats
 {
   guint    pushed;
   guint    applied;
@@ -40,6 +40,11 @@ typedef struct
   gint64     clock_offset;
   gboolean   has_clock_offset; /* FALSE when no answer carried a Date */
   GPtrArray *changed;          /* entity, uuid, entity, uuid … */
+  /* Called on the syncing thread after each page written to the cache,
+   * so a long first sync can show what has arrived; it may take the
+   * entries of @changed to report those rows at once. */
+  void (*progress) (struct _TdSyncStats *stats, gpointer data);
+  gpointer progress_data;
 } TdSyncStats;
 
 #define TD_TYPE_SYNC_CLIENT (td_sync_client_get_type ())

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "td-test-server.h"
+#include "td-test-util.h"
 
 /* One account per role the permission matrix looks at. */
 static const char *const accounts[] = {
@@ -968,6 +969,59 @@ test_cli_init_refuses_overwrite (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (err, ==, expected);
 }
 
+/* GET /changes/open: every open ticket and every person, no more. */
+static void
+test_open_snapshot (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *token = td_test_login (fixture->server, "lead");
+  g_autofree char *open = create_ticket (fixture, token);
+  g_autofree char *resolved = create_ticket (fixture, token);
+  g_autofree char *path = g_strdup_printf ("/tickets/%s/events", resolved);
+  g_autoptr (TdTestResponse) resolve = td_test_request (
+      fixture->server, "POST", path, token,
+      "{\"kind\": \"status\", \"data\": {\"status\": \"resolved\", \"resolution\": "
+      "\"Re-ran the payroll sync\"}}");
+  g_autoptr (TdTestResponse) anonymous
+      = td_test_request (fixture->server, "GET", "/changes/open", NULL, NULL);
+  g_autoptr (TdTestResponse) snapshot
+      = td_test_request (fixture->server, "GET", "/changes/open", token, NULL);
+  JsonArray *changes;
+  guint      tickets = 0;
+  guint      people = 0;
+
+  g_assert_cmpuint (resolve->status, ==, 201);
+  g_assert_cmpuint (anonymous->status, ==, 401);
+  g_assert_cmpuint (snapshot->status, ==, 200);
+  changes = json_object_get_array_member (td_test_object (snapshot), "changes");
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *row = json_array_get_object_element (changes, i);
+      const char *entity = json_object_get_string_member (row, "entity");
+
+      g_assert_cmpint (json_object_get_int_member (row, "rev"), >, 0);
+      if (g_str_equal (entity, "ticket"))
+        {
+          g_assert_cmpstr (json_object_get_string_member (row, "uuid"), ==, open);
+          tickets++;
+        }
+      else
+        {
+          g_assert_cmpstr (entity, ==, "person");
+          people++;
+        }
+    }
+  g_assert_cmpuint (tickets, ==, 1);
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open_v2 (fixture->server->db, &db, SQLITE_OPEN_READONLY, NULL), ==,
+                     SQLITE_OK);
+    g_assert_cmpint (people, ==,
+                     td_test_query_int (db, "SELECT COUNT (*) FROM person WHERE deleted = 0"));
+    sqlite3_close (db);
+  }
+}
+
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
 int
@@ -982,6 +1036,7 @@ main (int argc, char *argv[])
   ADD ("/server/api/tickets/missing-fields", test_ticket_missing_fields);
   ADD ("/server/api/tickets/escalation", test_escalation_rules);
   ADD ("/server/api/changes", test_changes_feed);
+  ADD ("/server/api/changes/open", test_open_snapshot);
   ADD ("/server/api/commands/idempotent", test_commands_idempotent);
   ADD ("/server/api/commands/restart", test_restart_between_pushes);
   ADD ("/server/api/commands/conflict-and-tombstone", test_conflict_and_tombstone);

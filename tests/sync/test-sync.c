@@ -198,6 +198,34 @@ server_rows_after (Fixture *fixture, gint64 rev)
   return total;
 }
 
+/* Rows after @rev that a new desktop has before the feed reaches them:
+ * the snapshot of open tickets and people it starts with. */
+static gint64
+snapshot_rows_after (Fixture *fixture, gint64 rev)
+{
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT (SELECT COUNT (*) FROM person WHERE deleted = 0 AND rev > %" G_GINT64_FORMAT ")"
+      " + (SELECT COUNT (*) FROM ticket WHERE deleted = 0 AND rev > %" G_GINT64_FORMAT
+      " AND status NOT IN ('resolved', 'closed'))",
+      rev, rev);
+
+  return server_int (fixture, sql);
+}
+
+/* Rows of @table after @rev that only the feed can have brought. */
+static char *
+beyond_cursor_sql (const char *table, gint64 rev)
+{
+  if (g_str_equal (table, "person"))
+    return g_strdup_printf (
+        "SELECT COUNT (*) FROM person WHERE rev > %" G_GINT64_FORMAT " AND deleted <> 0", rev);
+  if (g_str_equal (table, "ticket"))
+    return g_strdup_printf ("SELECT COUNT (*) FROM ticket WHERE rev > %" G_GINT64_FORMAT
+                            " AND status IN ('resolved', 'closed')",
+                            rev);
+  return g_strdup_printf ("SELECT COUNT (*) FROM %s WHERE rev > %" G_GINT64_FORMAT, table, rev);
+}
+
 static void tierdeskd_ok (const char *first_arg, ...) G_GNUC_NULL_TERMINATED;
 
 /* Runs a tierdeskd admin command that must succeed. */
@@ -926,7 +954,8 @@ test_client_killed_during_pull (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (killed->status, ==, -SIGKILL);
 
   /* The cursor names the last page applied, and exactly the rows up to it
-   * are in the cache: nothing of a half-applied page. */
+   * are in the cache, besides the open tickets and people every new
+   * desktop starts with: nothing of a half-applied page. */
   saved = cache_cursor_rev (path);
   g_printerr ("# tierdesk-sync killed with the cursor at %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
               "\n",
@@ -941,14 +970,15 @@ test_client_killed_during_pull (Fixture *fixture, gconstpointer data)
     for (guint i = 0; tables[i] != NULL; i++)
       {
         g_autofree char *count = g_strdup_printf ("SELECT COUNT (*) FROM %s", tables[i]);
-        g_autofree char *beyond = g_strdup_printf (
-            "SELECT COUNT (*) FROM %s WHERE rev > %" G_GINT64_FORMAT, tables[i], saved);
+        g_autofree char *beyond = beyond_cursor_sql (tables[i], saved);
         cached += td_test_query_int (db, count);
         g_assert_cmpint (td_test_query_int (db, beyond), ==, 0);
       }
     sqlite3_close (db);
   }
-  g_assert_cmpint (cached, ==, server_rows_after (fixture, 0) - server_rows_after (fixture, saved));
+  g_assert_cmpint (cached, ==,
+                   server_rows_after (fixture, 0) - server_rows_after (fixture, saved)
+                       + snapshot_rows_after (fixture, saved));
 
   /* Restarted, it carries on from its cursor and converges. */
   again = cli_run (fixture, path, "lead");
@@ -1011,6 +1041,69 @@ test_tombstone_reaches_offline_desktop (Fixture *fixture, gconstpointer data)
 }
 
 /* More than 10,000 changes pulled in pages (§3.5) */
+
+/* What the first progress call of a new desktop's first sync saw. */
+typedef struct
+{
+  TdCache *cache;
+  guint    calls;
+  gint64   tickets;
+  gint64   open_tickets;
+  gint64   people;
+  gint64   events;
+  char    *cursor;
+} FirstProgress;
+
+static void
+note_first_progress (TdSyncStats *stats, gpointer data)
+{
+  FirstProgress *first = data;
+
+  if (first->calls++ > 0)
+    return;
+  first->tickets = td_cache_count (first->cache, "ticket");
+  first->people = td_cache_count (first->cache, "person");
+  first->events = td_cache_count (first->cache, "ticket_event");
+  first->cursor = td_cache_dup_cursor (first->cache);
+  {
+    g_autoptr (GPtrArray) open = td_cache_list (first->cache, "ticket", "status", "new", NULL);
+    g_autoptr (GPtrArray) working
+        = td_cache_list (first->cache, "ticket", "status", "in_progress", NULL);
+    first->open_tickets = open->len + working->len;
+  }
+}
+
+/* A new desktop gets every open ticket and every person before the
+ * history (the change feed) starts to arrive, and the feed then brings
+ * everything, those rows included. */
+static void
+test_open_tickets_first (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (Desktop) desktop = desktop_new (fixture, "desk", "lead");
+  Stats         stats = { 0 };
+  FirstProgress first = { desktop->cache };
+  g_autoptr (GError) error = NULL;
+  gint64 open = server_int (fixture, "SELECT COUNT (*) FROM ticket WHERE deleted = 0 AND status "
+                                     "NOT IN ('resolved', 'closed')");
+
+  g_assert_cmpint (open, >, 0);
+  g_assert_cmpint (open, <, server_int (fixture, "SELECT COUNT (*) FROM ticket"));
+  stats.progress = note_first_progress;
+  stats.progress_data = &first;
+  g_assert_true (td_sync_run (desktop->client, desktop->cache, &stats, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (first.calls, >, 1);
+  g_assert_cmpstr (first.cursor, ==, "0");
+  g_assert_cmpint (first.tickets, ==, open);
+  g_assert_cmpint (first.open_tickets, ==, open);
+  g_assert_cmpint (first.people, ==,
+                   server_int (fixture, "SELECT COUNT (*) FROM person WHERE deleted = 0"));
+  g_assert_cmpint (first.events, ==, 0);
+  assert_cache_equals_server (fixture, desktop->path);
+  g_free (first.cursor);
+  td_sync_stats_clear (&stats);
+}
 
 static void
 test_pull_ten_thousand (Fixture *fixture, gconstpointer data)
@@ -1360,7 +1453,9 @@ test_cursor_saved_with_page (Fixture *fixture, gconstpointer data)
     for (guint i = 0; tables[i] != NULL; i++)
       cached += td_cache_count (desktop->cache, tables[i]);
   }
-  g_assert_cmpint (cached, ==, server_rows_after (fixture, 0) - server_rows_after (fixture, saved));
+  g_assert_cmpint (cached, ==,
+                   server_rows_after (fixture, 0) - server_rows_after (fixture, saved)
+                       + snapshot_rows_after (fixture, saved));
   g_assert_null (td_cache_get_row (desktop->cache, "ticket", poison));
 
   /* Fixed, it pulls from that page on, and no further back. */
@@ -1687,6 +1782,7 @@ static const TestCase tests[] = {
   { "/sync/kill/client-during-pull", test_client_killed_during_pull, { 3000 } },
   { "/sync/tombstone/offline-desktop", test_tombstone_reaches_offline_desktop, { 0 } },
   { "/sync/pull/ten-thousand", test_pull_ten_thousand, { 1500 } },
+  { "/sync/pull/open-tickets-first", test_open_tickets_first, { 300 } },
   { "/sync/rejected/kept-with-reason", test_rejected_kept_with_reason, { 0 } },
   { "/sync/restore/full-resync", test_restore_full_resync, { 0 } },
   { "/sync/restore/others-changes-kept", test_restore_keeps_others_changes, { 0 } },
