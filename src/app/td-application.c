@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "td-application.h"
+#include "td-bench-hooks.h"
 #include "td-window.h"
 
 struct _TdApplication
@@ -92,7 +93,10 @@ td_application_activate (GApplication *app)
   gboolean       first = window == NULL;
 
   if (window == NULL)
-    window = GTK_WINDOW (td_window_new (self));
+    {
+      window = GTK_WINDOW (td_window_new (self));
+      td_bench_hooks_install (TD_WINDOW (window));
+    }
   gtk_window_present (window);
 
   if (!first || self->session == NULL)
