@@ -448,15 +448,38 @@ static const char client_2[] =
   "CREATE INDEX outbox_ticket_idx ON outbox (ticket) WHERE ticket IS NOT NULL;\n"
   "CREATE INDEX conflict_entity_idx ON conflict (entity, entity_id);\n";
 
+/* Migration 3, both kinds: what the rota model needs beyond migration 1.
+ * shift_days is the length of one shift (7: weekly, 1: daily);
+ * handoff_weekday (ISO 8601, 1 = Monday … 7 = Sunday) moves the first
+ * handoff to that weekday on or after start_date; NULL hands off on
+ * start_date's own weekday. Existing rotations stay weekly. */
+static const char shared_3[] =
+  "ALTER TABLE rotation ADD COLUMN shift_days INTEGER NOT NULL DEFAULT 7\n"
+  "  CHECK (shift_days >= 1);\n"
+  "ALTER TABLE rotation ADD COLUMN handoff_weekday INTEGER\n"
+  "  CHECK (handoff_weekday BETWEEN 1 AND 7);\n";
+
+/* Migration 3, server: one secret calendar-feed key per account, for
+ * calendar apps that cannot send a bearer token. Only its SHA-256 is kept,
+ * like a token's, so a copy of the file does not open anyone's feed. */
+static const char server_3[] =
+  "CREATE TABLE feed_key (\n"
+  "  account    INTEGER PRIMARY KEY NOT NULL REFERENCES account (id) ON DELETE CASCADE,\n"
+  "  hash       TEXT NOT NULL UNIQUE,\n"
+  "  created_at INTEGER NOT NULL\n"
+  ");\n";
+
 /* Append here, never edit a released entry (docs/schema.md). */
 static const TdMigration server_migrations[] = {
   { shared_1, server_1 },
   { shared_2, server_2 },
+  { shared_3, server_3 },
 };
 
 static const TdMigration client_migrations[] = {
   { shared_1, client_1 },
   { shared_2, client_2 },
+  { shared_3, NULL },
 };
 
 static const char *const synced_tables[] = {
