@@ -8,6 +8,7 @@
 
 #include "td-application.h"
 #include "td-connect-view.h"
+#include "td-oncall-page.h"
 #include "td-queue-page.h"
 
 G_BEGIN_DECLS
@@ -19,5 +20,6 @@ TdWindow      *td_window_new (TdApplication *application);
 void           td_window_add_toast (TdWindow *self, const char *message);
 TdConnectView *td_window_get_connect_view (TdWindow *self);
 TdQueuePage   *td_window_get_queue_page (TdWindow *self);
+TdOncallPage  *td_window_get_oncall_page (TdWindow *self);
 
 G_END_DECLS
