@@ -487,21 +487,80 @@ filter_people (GtkListBoxRow *row, gpointer user_data)
 static void
 on_search_changed (GtkSearchEntry *entry, GtkListBox *list)
 {
-  gtk_list_box_invalidate_filter (list);
+  /* The entry's delayed "search-changed" may come after an assignment
+   * rebuilt the grid and took the list with it. */
+  if (gtk_widget_get_root (GTK_WIDGET (list)) != NULL)
+    gtk_list_box_invalidate_filter (list);
+}
+
+/* The grid is rebuilt by an assignment, taking the cell's button and its
+ * popover with it: so the assignment waits until the signal that asked for
+ * it has returned. */
+typedef struct
+{
+  TdOncallPage *page;
+  Cell         *cell;
+  char         *person;
+  gboolean      this_week;
+} Assignment;
+
+static gboolean
+assign_idle (gpointer data)
+{
+  Assignment *assignment = data;
+
+  assign (assignment->page, assignment->cell, assignment->person, assignment->this_week);
+  g_object_unref (assignment->page);
+  cell_free (assignment->cell);
+  g_free (assignment->person);
+  g_free (assignment);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+assign_later (TdOncallPage *self, const Cell *cell, const char *person, gboolean this_week)
+{
+  Assignment *assignment = g_new0 (Assignment, 1);
+
+  assignment->page = g_object_ref (self);
+  assignment->cell = g_new0 (Cell, 1);
+  assignment->cell->rotation = g_strdup (cell->rotation);
+  assignment->cell->slot = g_strdup (cell->slot);
+  assignment->cell->index = cell->index;
+  assignment->cell->person = g_strdup (cell->person);
+  assignment->person = g_strdup (person);
+  assignment->this_week = this_week;
+  g_idle_add (assign_idle, assignment);
+}
+
+static gboolean
+unparent_idle (gpointer data)
+{
+  GtkWidget *popover = data;
+
+  if (gtk_widget_get_parent (popover) != NULL)
+    gtk_widget_unparent (popover);
+  g_object_unref (popover);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_popover_closed (GtkPopover *popover)
+{
+  g_idle_add (unparent_idle, g_object_ref (popover));
 }
 
 static void
 on_person_activated (GtkListBox *list, GtkListBoxRow *row, TdOncallPage *self)
 {
-  GtkWidget       *popover = gtk_widget_get_ancestor (GTK_WIDGET (list), GTK_TYPE_POPOVER);
-  GtkWidget       *cell_button = gtk_widget_get_parent (popover);
-  Cell            *cell = g_object_get_data (G_OBJECT (cell_button), "cell");
-  GtkCheckButton  *week_only = g_object_get_data (G_OBJECT (popover), "week-only");
-  g_autofree char *person = g_strdup (g_object_get_data (G_OBJECT (row), "person"));
-  gboolean         this_week = gtk_check_button_get_active (week_only);
+  GtkWidget      *popover = gtk_widget_get_ancestor (GTK_WIDGET (list), GTK_TYPE_POPOVER);
+  GtkWidget      *cell_button = gtk_widget_get_parent (popover);
+  Cell           *cell = g_object_get_data (G_OBJECT (cell_button), "cell");
+  GtkCheckButton *week_only = g_object_get_data (G_OBJECT (popover), "week-only");
 
+  assign_later (self, cell, g_object_get_data (G_OBJECT (row), "person"),
+                gtk_check_button_get_active (week_only));
   gtk_popover_popdown (GTK_POPOVER (popover));
-  assign (self, cell, person, this_week);
 }
 
 static void
@@ -563,7 +622,7 @@ on_cell_clicked (GtkButton *button, TdOncallPage *self)
         GTK_LIST_BOX (list),
         label_new (_ ("Nobody of this tier is in the directory."), "dim-label"));
   gtk_list_box_set_filter_func (GTK_LIST_BOX (list), filter_people, entry, NULL);
-  g_signal_connect (entry, "search-changed", G_CALLBACK (on_search_changed), list);
+  g_signal_connect_object (entry, "search-changed", G_CALLBACK (on_search_changed), list, 0);
   g_signal_connect_object (list, "row-activated", G_CALLBACK (on_person_activated), self, 0);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
@@ -597,7 +656,7 @@ on_cell_clicked (GtkButton *button, TdOncallPage *self)
 
   gtk_popover_set_child (GTK_POPOVER (popover), box);
   gtk_widget_set_parent (popover, GTK_WIDGET (button));
-  g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
+  g_signal_connect (popover, "closed", G_CALLBACK (on_popover_closed), NULL);
   gtk_popover_popup (GTK_POPOVER (popover));
   gtk_widget_grab_focus (entry);
 }
@@ -622,7 +681,7 @@ on_drop (GtkDropTarget *target, const GValue *value, double x, double y, TdOncal
 
   if (person == NULL || !g_uuid_string_is_valid (person) || g_strcmp0 (person, cell->person) == 0)
     return FALSE;
-  assign (self, cell, person, FALSE);
+  assign_later (self, cell, person, FALSE);
   return TRUE;
 }
 
@@ -1401,6 +1460,7 @@ add_override_action (GtkWidget *widget, const char *action_name, GVariant *param
   gtk_widget_set_margin_bottom (grid, 18);
   gtk_widget_set_margin_start (grid, 18);
   gtk_widget_set_margin_end (grid, 18);
+  /* gtk_drop_down_new() takes the model. */
   form->slot = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (slots), NULL));
   gtk_widget_set_name (GTK_WIDGET (form->slot), "override-slot");
   form_row (GTK_GRID (grid), 0, _ ("_Slot"), GTK_WIDGET (form->slot));
@@ -1453,7 +1513,6 @@ add_override_action (GtkWidget *widget, const char *action_name, GVariant *param
   g_signal_connect_swapped (form->slot, "notify::selected", G_CALLBACK (on_form_slot_changed),
                             form);
   on_form_slot_changed (form);
-  g_object_unref (slots);
   gtk_window_present (GTK_WINDOW (window));
 }
 
