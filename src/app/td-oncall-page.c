@@ -685,6 +685,19 @@ on_drop (GtkDropTarget *target, const GValue *value, double x, double y, TdOncal
   return TRUE;
 }
 
+/* Capped and ellipsized, so every slot column of a grid gets the same
+ * width; the tooltip has the whole text. */
+static GtkWidget *
+cell_label_new (const char *text, const char *css_class)
+{
+  GtkWidget *label = label_new (text, css_class);
+
+  gtk_label_set_wrap (GTK_LABEL (label), FALSE);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 16);
+  return label;
+}
+
 static GtkWidget *
 grid_cell (TdOncallPage *self, TdRotation *rotation, const char *slot, gint64 index, int row)
 {
@@ -716,7 +729,7 @@ grid_cell (TdOncallPage *self, TdRotation *rotation, const char *slot, gint64 in
               _ ("%s %s–%s"),
               stretch->person != NULL ? person_name (self, stretch->person) : _ ("Nobody"), from,
               to);
-          GtkWidget *label = label_new (text, "caption");
+          GtkWidget *label = cell_label_new (text, "caption");
 
           gtk_widget_add_css_class (label, stretch->person != NULL ? "accent" : "error");
           gtk_box_append (GTK_BOX (box), label);
@@ -724,7 +737,7 @@ grid_cell (TdOncallPage *self, TdRotation *rotation, const char *slot, gint64 in
           gtk_widget_add_css_class (button, "override");
         }
     }
-  gtk_box_prepend (GTK_BOX (box), label_new (person_name (self, scheduled), NULL));
+  gtk_box_prepend (GTK_BOX (box), cell_label_new (person_name (self, scheduled), NULL));
   if (scheduled == NULL)
     gtk_widget_add_css_class (gtk_widget_get_first_child (box), "error");
 
@@ -738,10 +751,11 @@ grid_cell (TdOncallPage *self, TdRotation *rotation, const char *slot, gint64 in
   gtk_widget_add_css_class (button, "oncall-cell");
   gtk_widget_set_hexpand (button, TRUE);
   if (tooltip->len > 0)
-    {
-      g_string_prepend (tooltip, _ ("Overrides:\n"));
-      gtk_widget_set_tooltip_text (button, tooltip->str);
-    }
+    g_string_prepend (tooltip, _ ("Overrides:\n"));
+  g_string_prepend (tooltip, tooltip->len > 0 ? "\n" : "");
+  g_string_prepend (tooltip, person_name (self, scheduled));
+  gtk_widget_set_tooltip_text (button, tooltip->str);
+  gtk_widget_set_size_request (button, 150, -1);
   g_signal_connect_object (button, "clicked", G_CALLBACK (on_cell_clicked), self, 0);
 
   gtk_drag_source_set_actions (source, GDK_ACTION_COPY);
@@ -818,6 +832,8 @@ rota_grid (TdOncallPage *self, TdRotation *rotation)
       const TdRotaPosition *position = g_ptr_array_index (positions, j);
       GtkWidget            *label = label_new (position->name, "heading");
 
+      /* Wrapped, not wide: the column widths come from the cells. */
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
       gtk_widget_set_size_request (label, 150, -1);
       gtk_grid_attach (GTK_GRID (grid), label, (int) j + 1, 0, 1, 1);
     }

@@ -502,6 +502,25 @@ test_assign_and_override (Fixture *fixture)
     g_assert_true (wait_until (fixture, shows, &card));
   }
   screenshot (GTK_WIDGET (fixture->window), "oncall-override");
+
+  if (g_getenv ("TD_SCREENSHOTS") != NULL)
+    {
+      /* The grids, below the cards, and one team on its own. */
+      GtkWidget *scroller = gtk_widget_get_ancestor (
+          find_named (GTK_WIDGET (page (fixture)), cell_name), GTK_TYPE_SCROLLED_WINDOW);
+      GtkAdjustment *adjustment
+          = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+      GtkWidget *team = find_named (GTK_WIDGET (page (fixture)), "team-dropdown");
+
+      gtk_adjustment_set_value (adjustment, 420);
+      screenshot (GTK_WIDGET (fixture->window), "oncall-grid");
+      select_string (GTK_DROP_DOWN (team), "Tier 3");
+      spin (100);
+      gtk_adjustment_set_value (adjustment, 0);
+      screenshot (GTK_WIDGET (fixture->window), "oncall-tier3");
+      gtk_adjustment_set_value (adjustment, 380);
+      screenshot (GTK_WIDGET (fixture->window), "oncall-tier3-grid");
+    }
 }
 
 static void
