@@ -59,6 +59,10 @@ struct _TdOncallPage
   /* The earliest handoff on the cards: the page redraws once it passes. */
   gint64 next_change;
   guint  reload_id;
+  /* A cell's picker is open: a pull waits for it to close, since redrawing
+   * the grid would take the picker away under the pointer. */
+  gboolean picker_open;
+  gboolean reload_pending;
 };
 
 G_DEFINE_FINAL_TYPE (TdOncallPage, td_oncall_page, GTK_TYPE_WIDGET)
@@ -544,10 +548,16 @@ unparent_idle (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean reload_idle (gpointer data);
+
 static void
-on_popover_closed (GtkPopover *popover)
+on_popover_closed (GtkPopover *popover, TdOncallPage *self)
 {
   g_idle_add (unparent_idle, g_object_ref (popover));
+  self->picker_open = FALSE;
+  if (self->reload_pending && self->reload_id == 0)
+    self->reload_id = g_timeout_add (100, reload_idle, self);
+  self->reload_pending = FALSE;
 }
 
 static void
@@ -656,7 +666,8 @@ on_cell_clicked (GtkButton *button, TdOncallPage *self)
 
   gtk_popover_set_child (GTK_POPOVER (popover), box);
   gtk_widget_set_parent (popover, GTK_WIDGET (button));
-  g_signal_connect (popover, "closed", G_CALLBACK (on_popover_closed), NULL);
+  g_signal_connect_object (popover, "closed", G_CALLBACK (on_popover_closed), self, 0);
+  self->picker_open = TRUE;
   gtk_popover_popup (GTK_POPOVER (popover));
   gtk_widget_grab_focus (entry);
 }
@@ -1036,8 +1047,12 @@ on_rows_changed (TdOncallPage *self, const char *entity, GStrv ids)
   static const char *const watched[]
       = { "person", "rotation", "rotation_member", "rota_override", "swap_request", NULL };
 
+  if (entity == NULL || !g_strv_contains (watched, entity))
+    return;
+  if (self->picker_open)
+    self->reload_pending = TRUE;
   /* A pull brings rows in pages: redraw once they have settled. */
-  if (entity != NULL && g_strv_contains (watched, entity) && self->reload_id == 0)
+  else if (self->reload_id == 0)
     self->reload_id = g_timeout_add (100, reload_idle, self);
 }
 
