@@ -503,6 +503,62 @@ test_assign_and_override (Fixture *fixture)
   }
   screenshot (GTK_WIDGET (fixture->window), "oncall-override");
 
+  /* Drag the new Primary onto next week's Secondary, then think better of it. */
+  {
+    g_autofree char *from_name = g_strdup_printf ("cell-%s-primary-4", td_rotation_get_id (tier2));
+    g_autofree char *to_name = g_strdup_printf ("cell-%s-secondary-1", td_rotation_get_id (tier2));
+    GtkWidget       *source = find_named (GTK_WIDGET (page (fixture)), from_name);
+    GtkWidget       *target = find_named (GTK_WIDGET (page (fixture)), to_name);
+    g_autoptr (GListModel) controllers = NULL;
+    GtkDragSource *drag = NULL;
+    GtkDropTarget *drop = NULL;
+    g_autoptr (GdkContentProvider) content = NULL;
+    g_auto (GValue) value = G_VALUE_INIT;
+    gboolean accepted = FALSE;
+
+    g_assert_nonnull (source);
+    g_assert_nonnull (target);
+    controllers = gtk_widget_observe_controllers (source);
+    for (guint i = 0; i < g_list_model_get_n_items (controllers) && drag == NULL; i++)
+      {
+        g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+        if (GTK_IS_DRAG_SOURCE (controller))
+          drag = GTK_DRAG_SOURCE (controller);
+      }
+    g_clear_object (&controllers);
+    controllers = gtk_widget_observe_controllers (target);
+    for (guint i = 0; i < g_list_model_get_n_items (controllers) && drop == NULL; i++)
+      {
+        g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+        if (GTK_IS_DROP_TARGET (controller))
+          drop = GTK_DROP_TARGET (controller);
+      }
+    g_assert_nonnull (drag);
+    g_assert_nonnull (drop);
+
+    /* What a drag carries is what the source prepares: the person. */
+    g_signal_emit_by_name (drag, "prepare", 1.0, 1.0, &content);
+    g_assert_nonnull (content);
+    g_value_init (&value, G_TYPE_STRING);
+    g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+    g_assert_cmpstr (g_value_get_string (&value), ==, assigned);
+    g_signal_emit_by_name (drop, "drop", &value, 1.0, 1.0, &accepted);
+    g_assert_true (accepted);
+    spin (100);
+    g_assert_cmpuint (td_oncall_page_get_draft_size (page (fixture)), ==, 1);
+    {
+      Shows dropped = { to_name, assigned_name };
+      g_assert_true (wait_until (fixture, shows, &dropped));
+    }
+    gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "oncall.discard", NULL);
+    spin (100);
+    g_assert_cmpuint (td_oncall_page_get_draft_size (page (fixture)), ==, 0);
+    {
+      g_autofree char *text = widget_text (find_named (GTK_WIDGET (page (fixture)), to_name));
+      g_assert_null (strstr (text, assigned_name));
+    }
+  }
+
   if (g_getenv ("TD_SCREENSHOTS") != NULL)
     {
       /* The grids, below the cards, and one team on its own. */
