@@ -320,6 +320,59 @@ publish (Fixture *fixture)
   g_assert_cmpuint (td_oncall_page_get_draft_size (page (fixture)), ==, 0);
 }
 
+/* Clicks @cell_name, searches its list for @name and picks @person. */
+static void
+pick_in_cell (Fixture *fixture, const char *cell_name, const char *person, const char *name)
+{
+  GtkWidget     *cell = find_named (GTK_WIDGET (page (fixture)), cell_name);
+  GtkWidget     *popover;
+  GtkListBoxRow *row = NULL;
+
+  g_assert_nonnull (cell);
+  g_signal_emit_by_name (cell, "clicked");
+  spin (200);
+  popover = gtk_widget_get_last_child (cell);
+  g_assert_true (GTK_IS_POPOVER (popover));
+  gtk_editable_set_text (GTK_EDITABLE (find_named (popover, "person-search")), name);
+  spin (400);
+  screenshot (GTK_WIDGET (fixture->window), "oncall-picker");
+  /* The rows the search left visible, by the person they stand for. */
+  for (GtkWidget *w = find_named (popover, "person-search"); w != NULL && row == NULL;
+       w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *viewport = GTK_IS_SCROLLED_WINDOW (w)
+                                ? gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (w))
+                                : NULL;
+      GtkWidget *list = viewport != NULL ? gtk_widget_get_first_child (viewport) : NULL;
+
+      if (GTK_IS_VIEWPORT (viewport) && GTK_IS_LIST_BOX (list))
+        for (GtkWidget *r = gtk_widget_get_first_child (list); r != NULL && row == NULL;
+             r = gtk_widget_get_next_sibling (r))
+          if (GTK_IS_LIST_BOX_ROW (r) && gtk_widget_get_child_visible (r)
+              && g_strcmp0 (g_object_get_data (G_OBJECT (r), "person"), person) == 0)
+            row = GTK_LIST_BOX_ROW (r);
+    }
+  g_assert_nonnull (row);
+  gtk_widget_activate (GTK_WIDGET (row));
+  spin (100);
+}
+
+/* A button of @root by its label. */
+static GtkWidget *
+find_button (GtkWidget *root, const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The test */
 
 static void
@@ -338,10 +391,6 @@ test_assign_and_override (Fixture *fixture)
   g_autofree char *cover = NULL;
   g_autofree char *cover_name = NULL;
   const char      *on_call_now;
-  GtkWidget       *cell;
-  GtkWidget       *popover;
-  GtkWidget       *search;
-  GtkListBoxRow   *row = NULL;
   gint64           t;
 
   sign_in (fixture);
@@ -388,35 +437,7 @@ test_assign_and_override (Fixture *fixture)
   /* Assign through the picker of this week's Primary cell. */
   cell_name = g_strdup_printf ("cell-%s-primary-0", td_rotation_get_id (tier2));
   card_name = g_strdup_printf ("now-%s-primary", td_rotation_get_id (tier2));
-  cell = find_named (GTK_WIDGET (page (fixture)), cell_name);
-  g_assert_nonnull (cell);
-  g_signal_emit_by_name (cell, "clicked");
-  spin (200);
-  popover = gtk_widget_get_last_child (cell);
-  g_assert_true (GTK_IS_POPOVER (popover));
-  search = find_named (popover, "person-search");
-  gtk_editable_set_text (GTK_EDITABLE (search), assigned_name);
-  spin (400);
-  screenshot (GTK_WIDGET (fixture->window), "oncall-picker");
-  /* The rows the search left visible: the first is the person sought. */
-  for (GtkWidget *w = find_named (popover, "person-search"); w != NULL && row == NULL;
-       w = gtk_widget_get_next_sibling (w))
-    {
-      GtkWidget *viewport = GTK_IS_SCROLLED_WINDOW (w)
-                                ? gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (w))
-                                : NULL;
-      GtkWidget *list = viewport != NULL ? gtk_widget_get_first_child (viewport) : NULL;
-
-      if (GTK_IS_VIEWPORT (viewport) && GTK_IS_LIST_BOX (list))
-        for (GtkWidget *r = gtk_widget_get_first_child (list); r != NULL && row == NULL;
-             r = gtk_widget_get_next_sibling (r))
-          if (GTK_IS_LIST_BOX_ROW (r) && gtk_widget_get_child_visible (r)
-              && g_strcmp0 (g_object_get_data (G_OBJECT (r), "person"), assigned) == 0)
-            row = GTK_LIST_BOX_ROW (r);
-    }
-  g_assert_nonnull (row);
-  gtk_widget_activate (GTK_WIDGET (row));
-  spin (100);
+  pick_in_cell (fixture, cell_name, assigned, assigned_name);
   g_assert_cmpuint (td_oncall_page_get_draft_size (page (fixture)), ==, 1);
   {
     /* The draft already shows: the card and the cell name the new person. */
@@ -579,6 +600,78 @@ test_assign_and_override (Fixture *fixture)
     }
 }
 
+static gboolean
+knows_person (Fixture *fixture, gconstpointer data)
+{
+  return td_session_get_person (session (fixture)) != NULL;
+}
+
+static gboolean
+may_offer (Fixture *fixture, gconstpointer data)
+{
+  return gtk_widget_get_sensitive (find_button (GTK_WIDGET (page (fixture)), "Offer a Swap…"));
+}
+
+/* The lead takes a shift, offers it to someone, and withdraws the offer. */
+static void
+test_offer_and_withdraw_swap (Fixture *fixture)
+{
+  TdRotaStore *store;
+  GPtrArray   *rotations;
+  g_autoptr (TdRotation) tier2 = NULL;
+  g_autofree char *me = NULL;
+  g_autofree char *cell_name = NULL;
+  g_autofree char *sql = NULL;
+  const char      *my_name;
+  GtkWidget       *dialog;
+  GtkWidget       *withdraw;
+
+  sign_in (fixture);
+  g_assert_true (wait_until (fixture, knows_person, NULL));
+  me = g_strdup (td_session_get_person (session (fixture)));
+  store = td_oncall_page_get_rota_store (page (fixture));
+  rotations = td_rota_store_get_rotations (store);
+  for (guint i = 0; i < rotations->len && tier2 == NULL; i++)
+    if (td_rotation_get_tier (g_ptr_array_index (rotations, i)) == 2)
+      tier2 = g_object_ref (g_ptr_array_index (rotations, i));
+  g_assert_nonnull (tier2);
+  my_name = json_object_get_string_member (td_rota_store_get_row (store, "person", me), "name");
+
+  /* Next week's Primary: a shift that has not begun. */
+  cell_name = g_strdup_printf ("cell-%s-primary-1", td_rotation_get_id (tier2));
+  pick_in_cell (fixture, cell_name, me, my_name);
+  publish (fixture);
+  g_assert_true (wait_until (fixture, is_idle, NULL));
+  g_assert_true (wait_until (fixture, may_offer, NULL));
+
+  gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "oncall.offer-swap", NULL);
+  spin (100);
+  dialog = find_toplevel (ADW_TYPE_WINDOW, "Offer a Swap");
+  g_assert_nonnull (dialog);
+  screenshot (dialog, "oncall-offer-swap");
+  g_signal_emit_by_name (find_button (dialog, "_Offer"), "clicked");
+  spin (100);
+  g_assert_null (find_toplevel (ADW_TYPE_WINDOW, "Offer a Swap"));
+  sql = g_strdup_printf ("SELECT COUNT (*) FROM swap_request WHERE requester = '%s' AND "
+                         "status = 'pending' AND give_starts_at > 0",
+                         me);
+  g_assert_true (wait_until (fixture, server_has, sql));
+
+  /* The offer is listed, with Withdraw for its requester. */
+  g_assert_true (wait_until (fixture, is_idle, NULL));
+  spin (300);
+  withdraw = find_button (GTK_WIDGET (page (fixture)), "Withdraw");
+  g_assert_nonnull (withdraw);
+  screenshot (GTK_WIDGET (fixture->window), "oncall-swap-offered");
+  /* A click activates the button's action with its target (uuid, status). */
+  g_signal_emit_by_name (withdraw, "clicked");
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT COUNT (*) FROM swap_request WHERE requester = '%s' AND "
+                         "status = 'cancelled' AND decided_by = '%s'",
+                         me, me);
+  g_assert_true (wait_until (fixture, server_has, sql));
+}
+
 static void
 run_isolated (gconstpointer data)
 {
@@ -603,5 +696,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_data_func ("/app/oncall/assign-and-override", test_assign_and_override, run_isolated);
+  g_test_add_data_func ("/app/oncall/offer-and-withdraw-swap", test_offer_and_withdraw_swap,
+                        run_isolated);
   return g_test_run ();
 }
