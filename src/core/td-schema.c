@@ -448,15 +448,47 @@ static const char client_2[] =
   "CREATE INDEX outbox_ticket_idx ON outbox (ticket) WHERE ticket IS NOT NULL;\n"
   "CREATE INDEX conflict_entity_idx ON conflict (entity, entity_id);\n";
 
-/* Migration 3, client: the full-text triggers ask td_fts_live (), a
- * function the cache registers on its connection. A pull turns it off and
- * indexes a page's tickets with two statements: SQLite 3.40's FTS5 writes
- * its pending terms to disk at the end of every statement that touches
- * it, so indexing row by row cost a segment per ticket. */
+/* Migration 3, both kinds: what the rota model needs beyond migration 1.
+ * shift_days is the length of one shift (7: weekly, 1: daily);
+ * handoff_weekday (ISO 8601, 1 = Monday … 7 = Sunday) moves the first
+ * handoff to that weekday on or after start_date; NULL hands off on
+ * start_date's own weekday. Existing rotations stay weekly. */
+static const char shared_3[] =
+  "ALTER TABLE rotation ADD COLUMN shift_days INTEGER NOT NULL DEFAULT 7\n"
+  "  CHECK (shift_days >= 1);\n"
+  "ALTER TABLE rotation ADD COLUMN handoff_weekday INTEGER\n"
+  "  CHECK (handoff_weekday BETWEEN 1 AND 7);\n";
+
+/* Migration 3, server: one secret calendar-feed key per account, for
+ * calendar apps that cannot send a bearer token. Only its SHA-256 is kept,
+ * like a token's, so a copy of the file does not open anyone's feed. */
+static const char server_3[] =
+  "CREATE TABLE feed_key (\n"
+  "  account    INTEGER PRIMARY KEY NOT NULL REFERENCES account (id) ON DELETE CASCADE,\n"
+  "  hash       TEXT NOT NULL UNIQUE,\n"
+  "  created_at INTEGER NOT NULL\n"
+  ");\n";
+
+/* Migration 3, client: search and pulls at organisation scale.
+ * - The full-text index gets a one-letter prefix index as well, so the
+ *   first keystroke of a search is answered from the index rather than by
+ *   merging every term that starts with that letter.
+ * - Its triggers ask td_fts_live (), a function the cache registers on its
+ *   connection. A pull turns it off and indexes a page's tickets with two
+ *   statements: SQLite 3.40's FTS5 writes its pending terms to disk at the
+ *   end of every statement that touches it, so indexing row by row cost a
+ *   segment per ticket. */
 static const char client_3[] =
   "DROP TRIGGER ticket_fts_insert;\n"
   "DROP TRIGGER ticket_fts_delete;\n"
   "DROP TRIGGER ticket_fts_update;\n"
+  "DROP TABLE ticket_fts;\n"
+  "CREATE VIRTUAL TABLE ticket_fts USING fts5 (\n"
+  "  title, description, affected_user_id,\n"
+  "  content = 'ticket', content_rowid = 'rowid',\n"
+  "  prefix = '1 2 3', tokenize = 'unicode61 remove_diacritics 2'\n"
+  ");\n"
+  "INSERT INTO ticket_fts (ticket_fts) VALUES ('rebuild');\n"
   "CREATE TRIGGER ticket_fts_insert AFTER INSERT ON ticket WHEN td_fts_live () BEGIN\n"
   "  INSERT INTO ticket_fts (rowid, title, description, affected_user_id)\n"
   "  VALUES (new.rowid, new.title, new.description, new.affected_user_id);\n"
@@ -477,12 +509,13 @@ static const char client_3[] =
 static const TdMigration server_migrations[] = {
   { shared_1, server_1 },
   { shared_2, server_2 },
+  { shared_3, server_3 },
 };
 
 static const TdMigration client_migrations[] = {
   { shared_1, client_1 },
   { shared_2, client_2 },
-  { NULL, client_3 },
+  { shared_3, client_3 },
 };
 
 static const char *const synced_tables[] = {

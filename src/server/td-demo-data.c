@@ -1546,9 +1546,130 @@ rota_pool (Generator *gen, const TdRotaTemplate *rota, const char *position)
   return pool;
 }
 
+typedef sqlite3_stmt Statement;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Statement, sqlite3_finalize)
+
+/* 09:00 London time on day @day (days since 1970-01-01), as an instant. */
+static gint64
+london_handoff (gint64 day)
+{
+  g_autoptr (GTimeZone) zone = g_time_zone_new_identifier ("Europe/London");
+  g_autoptr (GDateTime) at = NULL;
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, 1, G_DATE_JANUARY, 1970);
+  g_date_add_days (&date, (guint) day);
+  if (zone == NULL)
+    return day * DAY + 9 * 3600;
+  at = g_date_time_new (zone, g_date_get_year (&date), g_date_get_month (&date),
+                        g_date_get_day (&date), 9, 0, 0);
+  return g_date_time_to_unix (at);
+}
+
+/* A few overrides and one pending swap around now, so the On-call page
+ * shows a rota that lives: someone covering now, a cover next week, and an
+ * offer waiting for an answer. @holders[p * weeks + w] is the person of
+ * position p in cycle week w + 1. */
+static gboolean
+insert_rota_changes (Generator            *gen,
+                     const char           *rotation,
+                     const TdRotaTemplate *rota,
+                     gint64                start_day,
+                     const char          **holders,
+                     gboolean              with_swap,
+                     GError              **error)
+{
+  g_autoptr (Statement) override = NULL;
+  g_autoptr (Statement) swap = NULL;
+  int         weeks = MAX (rota->weeks, 1);
+  guint       n_positions = rota->positions->len;
+  gint64      shift = (gen->now_day - start_day) / 7;
+  const char *reasons[] = { "Sick leave", "Covering a public holiday trip", "Dentist appointment" };
+
+  if (n_positions == 0)
+    return TRUE;
+  if (sqlite3_prepare_v2 (gen->db,
+                          "INSERT INTO rota_override (uuid, rev, deleted, rotation, position, "
+                          "person, starts_at, ends_at, reason, created_by, created_at) "
+                          "VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                          -1, &override, NULL)
+          != SQLITE_OK
+      || sqlite3_prepare_v2 (gen->db,
+                             "INSERT INTO swap_request (uuid, rev, deleted, rotation, position, "
+                             "requester, counterpart, give_starts_at, give_ends_at, status, "
+                             "note, created_at) VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, "
+                             "'pending', ?9, ?10)",
+                             -1, &swap, NULL)
+             != SQLITE_OK)
+    return sqlite_error (gen, "could not prepare the rota statements", error);
+
+  for (guint p = 0; p < n_positions; p++)
+    {
+      const TdPolicyItem *position = g_ptr_array_index (rota->positions, p);
+      /* The last position: someone covers from yesterday to tomorrow, so
+       * "on call now" is an override. The first: a mid-week cover next
+       * week. */
+      gint64      offset = p == n_positions - 1 ? 0 : 1;
+      gint64      index = shift + offset;
+      const char *scheduled = holders[p * weeks + (int) (index % weeks)];
+      const char *cover = holders[p * weeks + (int) ((index + 1) % weeks)];
+      gint64      from_day = offset == 0 ? gen->now_day - 1 : start_day + 7 * index + 2;
+      char        uuid[UUID_SIZE];
+
+      if ((p != 0 && p != n_positions - 1) || scheduled == NULL || cover == NULL
+          || g_str_equal (scheduled, cover))
+        continue;
+      make_uuid (gen, uuid);
+      sqlite3_bind_text (override, 1, uuid, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (override, 2, next_rev (gen));
+      bind_text (override, 3, rotation);
+      bind_text (override, 4, position->id);
+      bind_text (override, 5, cover);
+      sqlite3_bind_int64 (override, 6, london_handoff (from_day));
+      sqlite3_bind_int64 (override, 7, london_handoff (from_day + 2));
+      bind_text (override, 8, reasons[p % G_N_ELEMENTS (reasons)]);
+      bind_text (override, 9, scheduled);
+      sqlite3_bind_int64 (override, 10, gen->now - DAY);
+      if (!step_insert (gen, override, "rota_override", error))
+        return FALSE;
+    }
+
+  if (with_swap && n_positions > 1)
+    {
+      /* The second position's holder two shifts ahead offers it to the
+       * one who holds it the shift after. */
+      gint64              index = shift + 2;
+      const char         *requester = holders[weeks + (int) (index % weeks)];
+      const char         *counterpart = holders[weeks + (int) ((index + 1) % weeks)];
+      const TdPolicyItem *position = g_ptr_array_index (rota->positions, 1);
+      char                uuid[UUID_SIZE];
+
+      if (requester != NULL && counterpart != NULL && !g_str_equal (requester, counterpart))
+        {
+          make_uuid (gen, uuid);
+          sqlite3_bind_text (swap, 1, uuid, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (swap, 2, next_rev (gen));
+          bind_text (swap, 3, rotation);
+          bind_text (swap, 4, position->id);
+          bind_text (swap, 5, requester);
+          bind_text (swap, 6, counterpart);
+          sqlite3_bind_int64 (swap, 7, london_handoff (start_day + 7 * index));
+          sqlite3_bind_int64 (swap, 8, london_handoff (start_day + 7 * (index + 1)));
+          bind_text (swap, 9, "Family wedding that week");
+          sqlite3_bind_int64 (swap, 10, gen->now - DAY);
+          if (!step_insert (gen, swap, "swap_request", error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 insert_rotations (Generator *gen, GError **error)
 {
+  gboolean swap_made = FALSE;
+
   GPtrArray *rotas = td_policy_get_rota_templates (gen->policy);
   gint64     start_day = gen->now_day - 3 * 365;
   char       start[11];
@@ -1594,6 +1715,7 @@ insert_rotations (Generator *gen, GError **error)
 
       /* Each position walks its own pool in order, so people take turns
        * week by week. */
+      g_autofree const char **holders = g_new0 (const char *, rota->positions->len *weeks + 1);
       for (guint j = 0; j < rota->positions->len; j++)
         {
           const TdPolicyItem *position = g_ptr_array_index (rota->positions, j);
@@ -1614,12 +1736,16 @@ insert_rotations (Generator *gen, GError **error)
               sqlite3_bind_int64 (gen->insert_member, 2, next_rev (gen));
               bind_text (gen->insert_member, 3, uuid);
               bind_text (gen->insert_member, 4, person->uuid);
+              holders[j * weeks + (week - 1)] = person->uuid;
               bind_text (gen->insert_member, 5, position->id);
               sqlite3_bind_int (gen->insert_member, 6, week);
               if (!step_insert (gen, gen->insert_member, "rotation_member", error))
                 return FALSE;
             }
         }
+      if (!insert_rota_changes (gen, uuid, rota, start_day, holders, !swap_made, error))
+        return FALSE;
+      swap_made = TRUE;
     }
   return TRUE;
 }

@@ -43,8 +43,11 @@ typedef struct
   gint64             started;
 
   /* The answer, filled in on the worker. */
-  guint       status;
-  JsonNode   *response;
+  guint     status;
+  JsonNode *response;
+  /* A response that is not JSON (a calendar), with its content type. */
+  char       *text;
+  const char *content_type;
   int         retry_after;
   char       *user;
   const char *allow;
@@ -62,6 +65,7 @@ job_free (Job *job)
   g_clear_pointer (&job->body, g_bytes_unref);
   g_free (job->token);
   g_clear_pointer (&job->response, json_node_unref);
+  g_free (job->text);
   g_free (job->user);
   g_free (job);
 }
@@ -585,6 +589,96 @@ method_is (Job *job, const char *allow)
   return FALSE;
 }
 
+/* POST /rotations, /rota-members, /rota-overrides, /swap-requests: one
+ * create each, for scripts; desktops send commands. */
+static void
+route_rota_create (Job *job, const char *entity)
+{
+  g_autoptr (TdAccount) account = require_account (job);
+  g_autoptr (JsonNode) body = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  TdApiError      *error = NULL;
+
+  if (account == NULL)
+    return;
+  if ((body = parse_body (job, &error)) == NULL)
+    {
+      job_error (job, error);
+      return;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (body))
+    {
+      job_error (job, td_api_error_new (400, "wrong_type", NULL, "the body must be a JSON object"));
+      return;
+    }
+  apply_single (job, account, entity, uuid, body);
+}
+
+static void
+route_feed_key (Job *job)
+{
+  g_autoptr (TdAccount) account = require_account (job);
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autofree char *key = NULL;
+
+  if (account == NULL)
+    return;
+  if (g_str_equal (job->method, "GET"))
+    {
+      job_ok (job, 200, td_store_get_feed_key (job->server->store, account));
+      return;
+    }
+
+  key = td_store_reset_feed_key (job->server->store, account, td_time_now ());
+  if (key == NULL)
+    {
+      job_error (job, td_api_error_new (503, "busy", NULL, "could not store the feed key; retry"));
+      return;
+    }
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "key");
+  json_builder_add_string_value (builder, key);
+  json_builder_set_member_name (builder, "person_feed");
+  if (account->person != NULL)
+    {
+      g_autofree char *url
+          = g_strdup_printf (API_PREFIX "/oncall/person/%s.ics?key=%s", account->person, key);
+      json_builder_add_string_value (builder, url);
+    }
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "slot_feed");
+  {
+    g_autofree char *url
+        = g_strdup_printf (API_PREFIX "/oncall/slot/ROTATION/POSITION.ics?key=%s", key);
+    json_builder_add_string_value (builder, url);
+  }
+  json_builder_end_object (builder);
+  job_ok (job, 200, json_builder_get_root (builder));
+}
+
+/* Calendar apps cannot send a bearer token: the feed key in the query
+ * stands in for one, and opens only these read-only calendars. */
+static void
+route_oncall_feed (Job *job, const char *rotation, const char *slot, const char *person)
+{
+  const char *key = job->query != NULL ? g_hash_table_lookup (job->query, "key") : NULL;
+  TdApiError *error = NULL;
+  char       *text;
+
+  text = td_store_oncall_feed (job->server->store, key, rotation, slot, person, td_time_now (),
+                               &error);
+  if (text == NULL)
+    {
+      job_error (job, error);
+      return;
+    }
+  job->text = text;
+  job->content_type = "text/calendar; charset=utf-8";
+  job_ok (job, 200, json_node_new (JSON_NODE_NULL));
+}
+
 static void
 route (Job *job)
 {
@@ -610,6 +704,47 @@ route (Job *job)
     {
       if (method_is (job, "GET"))
         route_me (job);
+    }
+  else if (g_str_equal (path, "/rotations") || g_str_equal (path, "/rota-members")
+           || g_str_equal (path, "/rota-overrides") || g_str_equal (path, "/swap-requests"))
+    {
+      const char *entity = g_str_equal (path, "/rotations")        ? "rotation"
+                           : g_str_equal (path, "/rota-members")   ? "rotation_member"
+                           : g_str_equal (path, "/rota-overrides") ? "rota_override"
+                                                                   : "swap_request";
+      if (method_is (job, "POST"))
+        route_rota_create (job, entity);
+    }
+  else if (g_str_equal (path, "/me/feed-key"))
+    {
+      if (method_is (job, "GET, POST"))
+        route_feed_key (job);
+    }
+  else if (g_str_has_prefix (path, "/oncall/")
+           && (parts = g_strsplit (path + strlen ("/oncall/"), "/", -1)) != NULL)
+    {
+      guint n = g_strv_length (parts);
+      /* The last part ends in ".ics", which calendar apps like to see. */
+      char *last = n > 0 ? parts[n - 1] : NULL;
+
+      if (last != NULL && g_str_has_suffix (last, ".ics"))
+        last[strlen (last) - 4] = '\0';
+      if (n == 3 && g_str_equal (parts[0], "slot") && g_uuid_string_is_valid (parts[1])
+          && parts[2][0] != '\0')
+        {
+          if (method_is (job, "GET"))
+            route_oncall_feed (job, parts[1], parts[2], NULL);
+        }
+      else if (n == 2 && g_str_equal (parts[0], "person") && g_uuid_string_is_valid (parts[1]))
+        {
+          if (method_is (job, "GET"))
+            route_oncall_feed (job, NULL, NULL, parts[1]);
+        }
+      else
+        job_error (job, td_api_error_new (404, "not_found", NULL,
+                                          "no resource %s (expected /oncall/slot/ROTATION/"
+                                          "POSITION.ics or /oncall/person/PERSON.ics)",
+                                          job->path));
     }
   else if (g_str_equal (path, "/changes"))
     {
@@ -690,11 +825,16 @@ finish_job (gpointer data)
   g_autofree char    *text = NULL;
   gsize               length;
 
-  text = json_to_string (job->response, FALSE);
+  if (job->text != NULL && job->status == 200)
+    text = g_steal_pointer (&job->text);
+  else
+    text = json_to_string (job->response, FALSE);
   length = strlen (text);
   soup_server_message_set_status (job->msg, job->status, NULL);
-  soup_server_message_set_response (job->msg, "application/json", SOUP_MEMORY_TAKE,
-                                    g_steal_pointer (&text), length);
+  soup_server_message_set_response (
+      job->msg,
+      job->content_type != NULL && job->status == 200 ? job->content_type : "application/json",
+      SOUP_MEMORY_TAKE, g_steal_pointer (&text), length);
   if (job->retry_after > 0)
     {
       g_autofree char *seconds = g_strdup_printf ("%d", job->retry_after);

@@ -11,12 +11,14 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <string.h>
 
 #include "td-auth.h"
 #include "td-escalation.h"
 #include "td-json-reader.h"
+#include "td-rota-store.h"
 #include "td-schema.h"
 #include "td-store.h"
 #include "td-time.h"
@@ -47,6 +49,8 @@ typedef enum
   FIELD_INSTANT,
   FIELD_DATE,
   FIELD_JSON,
+  /* A JSON array of strings (rotation.positions). */
+  FIELD_STRINGS,
 } FieldType;
 
 typedef struct
@@ -101,10 +105,57 @@ static const FieldSpec person_fields[] = { { "name", FIELD_TEXT, TRUE, TRUE },
                                            { "engage_when", FIELD_TEXT, TRUE, TRUE },
                                            { NULL } };
 
+/* Rotas [4.7, 5.7]: policy_id, tier, rotation, position and week say what
+ * a row is, so they are set once; everything else may change. */
+static const FieldSpec rotation_fields[] = { { "name", FIELD_TEXT, TRUE, TRUE },
+                                             { "policy_id", FIELD_TEXT, TRUE, FALSE },
+                                             { "tier", FIELD_INT, TRUE, FALSE },
+                                             { "time_zone", FIELD_TEXT, TRUE, TRUE },
+                                             { "start_date", FIELD_DATE, TRUE, TRUE },
+                                             { "handoff_time", FIELD_TEXT, TRUE, TRUE },
+                                             { "weeks", FIELD_INT, TRUE, TRUE },
+                                             { "positions", FIELD_STRINGS, TRUE, TRUE },
+                                             { "shift_days", FIELD_INT, TRUE, TRUE },
+                                             { "handoff_weekday", FIELD_INT, TRUE, TRUE },
+                                             { NULL } };
+
+static const FieldSpec rotation_member_fields[] = { { "rotation", FIELD_TEXT, TRUE, FALSE },
+                                                    { "position", FIELD_TEXT, TRUE, FALSE },
+                                                    { "week", FIELD_INT, TRUE, FALSE },
+                                                    { "person", FIELD_TEXT, TRUE, TRUE },
+                                                    { NULL } };
+
+static const FieldSpec rota_override_fields[]
+    = { { "rotation", FIELD_TEXT, TRUE, FALSE },    { "position", FIELD_TEXT, TRUE, FALSE },
+        { "person", FIELD_TEXT, TRUE, TRUE },       { "replaces", FIELD_TEXT, TRUE, FALSE },
+        { "starts_at", FIELD_INSTANT, TRUE, TRUE }, { "ends_at", FIELD_INSTANT, TRUE, TRUE },
+        { "reason", FIELD_TEXT, TRUE, TRUE },       { NULL } };
+
+/* A swap is offered with a create and decided with an update of status:
+ * the server checks who may decide and turns an acceptance into overrides. */
+static const FieldSpec swap_request_fields[] = { { "rotation", FIELD_TEXT, TRUE, FALSE },
+                                                 { "position", FIELD_TEXT, TRUE, FALSE },
+                                                 { "requester", FIELD_TEXT, TRUE, FALSE },
+                                                 { "counterpart", FIELD_TEXT, TRUE, FALSE },
+                                                 { "give_starts_at", FIELD_INSTANT, TRUE, FALSE },
+                                                 { "give_ends_at", FIELD_INSTANT, TRUE, FALSE },
+                                                 { "take_starts_at", FIELD_INSTANT, TRUE, FALSE },
+                                                 { "take_ends_at", FIELD_INSTANT, TRUE, FALSE },
+                                                 { "note", FIELD_TEXT, TRUE, TRUE },
+                                                 { "status", FIELD_TEXT, FALSE, TRUE },
+                                                 { NULL } };
+
 static const EntitySpec entities[] = {
   { "ticket", ticket_fields, "ticket.create", "ticket.update", "ticket.delete", FALSE },
   { "ticket_event", ticket_event_fields, NULL, NULL, NULL, TRUE },
   { "person", person_fields, "person.write", "person.write", "person.write", FALSE },
+  { "rotation", rotation_fields, "rota.write", "rota.write", "rota.write", FALSE },
+  { "rotation_member", rotation_member_fields, "rota.write", "rota.write", "rota.write", FALSE },
+  { "rota_override", rota_override_fields, "rota.write", "rota.write", "rota.write", FALSE },
+  /* Offering and deciding need no permission of the policy: anyone may
+   * offer their own shift, and only the counterpart (or a rota planner)
+   * decides. Deleting one is planning. */
+  { "swap_request", swap_request_fields, NULL, NULL, "rota.write", FALSE },
 };
 
 /* Account */
@@ -1402,7 +1453,7 @@ columns_from_fields (GPtrArray *columns, const EntitySpec *entity, JsonObject *f
         continue;
       if (JSON_NODE_HOLDS_NULL (node))
         columns_set_null (columns, spec->name);
-      else if (spec->type == FIELD_JSON)
+      else if (spec->type == FIELD_JSON || spec->type == FIELD_STRINGS)
         {
           g_autofree char *text = json_to_string (node, FALSE);
           columns_set_text (columns, spec->name, text);
@@ -1454,8 +1505,10 @@ require_permission (Command *command, const char *action, Verdict *verdict)
   if (action != NULL && td_policy_role_may (command->policy, command->account->role, action))
     return TRUE;
   what = td_policy_describe_action (command->policy, action);
-  return reject (verdict, "forbidden", NULL, "a %s may not %s",
-                 command->role != NULL ? command->role->name : command->account->role, what);
+  /* Naming the action tells an administrator which permission to grant. */
+  return reject (verdict, "forbidden", NULL, "a %s may not %s (%s)",
+                 command->role != NULL ? command->role->name : command->account->role, what,
+                 action != NULL ? action : "no permission allows it");
 }
 
 /* Triage and the policy's vocabulary, for a ticket's merged fields. */
@@ -1896,6 +1949,584 @@ apply_event (Command *command, Verdict *verdict)
   return TRUE;
 }
 
+/* Rotas */
+
+static gboolean is_string (JsonNode *node);
+
+/* The value a field will have once the command is applied: the command's,
+ * else the stored row's. */
+static const Column *
+merged (GPtrArray *columns, const char *name)
+{
+  return columns_get (columns, name);
+}
+
+static const char *
+merged_text (GPtrArray *columns, JsonNode *current, const char *name)
+{
+  const Column *column = merged (columns, name);
+
+  if (column != NULL)
+    return column->is_null ? NULL : column->text;
+  return row_text (current, name);
+}
+
+static gboolean
+merged_int (GPtrArray *columns, JsonNode *current, const char *name, gint64 *out)
+{
+  const Column *column = merged (columns, name);
+  JsonNode     *node;
+
+  if (column != NULL)
+    {
+      *out = column->number;
+      return !column->is_null;
+    }
+  if (current == NULL)
+    return FALSE;
+  node = json_object_get_member (json_node_get_object (current), name);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return FALSE;
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+static const TdRotaTemplate *
+find_rota_template (TdPolicy *policy, const char *id)
+{
+  GPtrArray *templates = td_policy_get_rota_templates (policy);
+
+  for (guint i = 0; id != NULL && templates != NULL && i < templates->len; i++)
+    {
+      const TdRotaTemplate *rota_template = g_ptr_array_index (templates, i);
+
+      if (g_str_equal (rota_template->id, id))
+        return rota_template;
+    }
+  return NULL;
+}
+
+/* The positions of a stored rotation row, as a strv. */
+static GStrv
+rotation_positions (JsonNode *rotation)
+{
+  JsonNode *node = json_object_get_member (json_node_get_object (rotation), "positions");
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
+      {
+        JsonNode *item = json_array_get_element (json_node_get_array (node), i);
+
+        if (is_string (item))
+          g_strv_builder_add (builder, json_node_get_string (item));
+      }
+  return g_strv_builder_end (builder);
+}
+
+static gboolean
+check_rotation_values (Command *command, GPtrArray *columns, JsonNode *current, Verdict *verdict)
+{
+  const char           *policy_id = merged_text (columns, current, "policy_id");
+  const TdRotaTemplate *rota_template = find_rota_template (command->policy, policy_id);
+  const char           *zone = merged_text (columns, current, "time_zone");
+  const char           *handoff = merged_text (columns, current, "handoff_time");
+  const Column         *positions = columns_get (columns, "positions");
+  gint64                number;
+  int                   minute;
+
+  if (policy_id != NULL && rota_template == NULL)
+    return reject (verdict, "invalid", "policy_id",
+                   "policy_id: the policy has no on-call rotation \"%s\"", policy_id);
+  if (rota_template != NULL && merged_int (columns, current, "tier", &number)
+      && number != rota_template->tier)
+    return reject (verdict, "invalid", "tier",
+                   "tier: %s is a Tier %d rotation, not Tier %" G_GINT64_FORMAT,
+                   rota_template->name, rota_template->tier, number);
+  if (merged_int (columns, current, "tier", &number)
+      && td_policy_get_tier (command->policy, (int) number) == NULL)
+    return reject (verdict, "invalid", "tier", "tier: unknown tier %" G_GINT64_FORMAT, number);
+  if (zone != NULL)
+    {
+      g_autoptr (GTimeZone) time_zone = zone[0] != '\0' ? g_time_zone_new_identifier (zone) : NULL;
+      if (time_zone == NULL)
+        return reject (verdict, "invalid", "time_zone",
+                       "time_zone: unknown time zone \"%s\" (expected an IANA name such as "
+                       "Europe/London)",
+                       zone);
+    }
+  if (handoff != NULL && (!td_time_parse_clock (handoff, &minute) || minute >= 24 * 60))
+    return reject (verdict, "invalid", "handoff_time",
+                   "handoff_time: \"%s\" is not a time (expected HH:MM from 00:00 to 23:59)",
+                   handoff);
+  if (merged_text (columns, current, "start_date") == NULL)
+    return reject (verdict, "missing_fields", "start_date",
+                   "required fields are missing: start_date");
+  if (merged_int (columns, current, "weeks", &number) && (number < 1 || number > 520))
+    return reject (verdict, "invalid", "weeks",
+                   "weeks: %" G_GINT64_FORMAT " is not a cycle length (expected 1 to 520)", number);
+  if (merged_int (columns, current, "shift_days", &number) && (number < 1 || number > 366))
+    return reject (
+        verdict, "invalid", "shift_days",
+        "shift_days: %" G_GINT64_FORMAT " is not a shift length (expected 1 to 366 days)", number);
+  if (merged_int (columns, current, "handoff_weekday", &number) && (number < 1 || number > 7))
+    return reject (verdict, "invalid", "handoff_weekday",
+                   "handoff_weekday: %" G_GINT64_FORMAT
+                   " is not a weekday (expected 1 = Monday to 7 = Sunday)",
+                   number);
+  if (positions != NULL)
+    {
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      JsonArray *array;
+      guint      n;
+
+      if (positions->is_null || !json_parser_load_from_data (parser, positions->text, -1, NULL))
+        return reject (verdict, "invalid", "positions", "positions: expected an array of strings");
+      array = json_node_get_array (json_parser_get_root (parser));
+      n = json_array_get_length (array);
+      if (n == 0)
+        return reject (verdict, "invalid", "positions", "positions: a rotation needs a position");
+      for (guint i = 0; i < n; i++)
+        {
+          const char *id = json_array_get_string_element (array, i);
+          gboolean    known = rota_template == NULL;
+
+          for (guint j = 0; rota_template != NULL && j < rota_template->positions->len && !known;
+               j++)
+            known = g_str_equal (
+                ((TdPolicyItem *) g_ptr_array_index (rota_template->positions, j))->id, id);
+          if (id[0] == '\0' || !known)
+            return reject (verdict, "invalid", "positions",
+                           "positions[%u]: \"%s\" is not a position of %s", i, id,
+                           rota_template != NULL ? rota_template->name : "this rotation");
+          for (guint j = 0; j < i; j++)
+            if (g_str_equal (json_array_get_string_element (array, j), id))
+              return reject (verdict, "invalid", "positions",
+                             "positions[%u]: \"%s\" is listed twice", i, id);
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+apply_rotation (Command *command, Verdict *verdict)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  g_autoptr (JsonNode) current = NULL;
+  gboolean              create = g_str_equal (command->type, "create");
+  const TdRotaTemplate *rota_template;
+
+  if (!require_permission (command, create ? "rota.write" : command->entity->update_action,
+                           verdict))
+    return FALSE;
+  if (!create && (current = current_row (command, verdict)) == NULL)
+    return FALSE;
+
+  columns_from_fields (columns, command->entity, command->fields);
+  rota_template = find_rota_template (command->policy, merged_text (columns, current, "policy_id"));
+  if (create && rota_template != NULL)
+    {
+      /* A rota made from the policy's template takes what it does not say
+       * from there [4.7, 5.7]. */
+      if (columns_get (columns, "name") == NULL)
+        columns_set_text (columns, "name", rota_template->name);
+      if (columns_get (columns, "tier") == NULL)
+        columns_set_int (columns, "tier", rota_template->tier);
+      if (columns_get (columns, "weeks") == NULL)
+        columns_set_int (columns, "weeks", MAX (rota_template->weeks, 1));
+      if (columns_get (columns, "positions") == NULL)
+        {
+          g_autoptr (JsonBuilder) builder = json_builder_new ();
+          g_autoptr (JsonNode) root = NULL;
+          g_autofree char *text = NULL;
+
+          json_builder_begin_array (builder);
+          for (guint i = 0; i < rota_template->positions->len; i++)
+            json_builder_add_string_value (
+                builder, ((TdPolicyItem *) g_ptr_array_index (rota_template->positions, i))->id);
+          json_builder_end_array (builder);
+          root = json_builder_get_root (builder);
+          text = json_to_string (root, FALSE);
+          columns_set_text (columns, "positions", text);
+        }
+    }
+  if (!check_rotation_values (command, columns, current, verdict))
+    return FALSE;
+  if (create && merged_text (columns, current, "name") == NULL)
+    return reject (verdict, "missing_fields", "name", "required fields are missing: name");
+
+  command->rev = next_rev (command->db);
+  if (create)
+    {
+      if (!insert_row (command->db, "rotation", command->entity_id, command->rev, columns))
+        return reject (verdict, "invalid", NULL, "could not store the rotation: %s",
+                       sqlite3_errmsg (command->db));
+    }
+  else if (!update_row (command->db, "rotation", command->entity_id, command->rev, columns))
+    return reject (verdict, "invalid", NULL, "could not store the rotation: %s",
+                   sqlite3_errmsg (command->db));
+  command->row = read_row (command->db, "rotation", command->entity_id);
+  return TRUE;
+}
+
+/* The live rotation row a member, override or swap belongs to. */
+static JsonNode *
+parent_rotation (Command *command, const char *uuid, Verdict *verdict)
+{
+  g_autoptr (JsonNode) rotation = uuid != NULL ? read_row (command->db, "rotation", uuid) : NULL;
+
+  if (uuid == NULL)
+    {
+      reject (verdict, "missing_fields", "rotation", "required fields are missing: rotation");
+      return NULL;
+    }
+  if (rotation == NULL || row_int (rotation, "deleted"))
+    {
+      reject (verdict, "invalid", "rotation", "rotation: no rotation %s", uuid);
+      return NULL;
+    }
+  return g_steal_pointer (&rotation);
+}
+
+static gboolean
+check_position (JsonNode *rotation, const char *position, Verdict *verdict)
+{
+  g_auto (GStrv) positions = rotation_positions (rotation);
+
+  if (position == NULL)
+    return reject (verdict, "missing_fields", "position", "required fields are missing: position");
+  if (!g_strv_contains ((const char *const *) positions, position))
+    return reject (verdict, "invalid", "position", "position: %s has no position \"%s\"",
+                   row_text (rotation, "name"), position);
+  return TRUE;
+}
+
+static gboolean
+check_person_field (Command *command, const char *name, const char *uuid, Verdict *verdict)
+{
+  if (uuid != NULL && !person_exists (command->db, uuid))
+    return reject (verdict, "invalid", name, "%s: no person %s in the directory", name, uuid);
+  return TRUE;
+}
+
+static gboolean
+store_row (Command *command, gboolean create, GPtrArray *columns, Verdict *verdict)
+{
+  const char *table = command->entity->name;
+
+  command->rev = next_rev (command->db);
+  if (create ? !insert_row (command->db, table, command->entity_id, command->rev, columns)
+             : !update_row (command->db, table, command->entity_id, command->rev, columns))
+    return reject (verdict, "invalid", NULL, "could not store the %s: %s", table,
+                   sqlite3_errmsg (command->db));
+  command->row = read_row (command->db, table, command->entity_id);
+  return TRUE;
+}
+
+static gboolean
+apply_rotation_member (Command *command, Verdict *verdict)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  g_autoptr (JsonNode) current = NULL;
+  g_autoptr (JsonNode) rotation = NULL;
+  gboolean create = g_str_equal (command->type, "create");
+  gint64   week = 1;
+
+  if (!require_permission (command, "rota.write", verdict))
+    return FALSE;
+  if (!create && (current = current_row (command, verdict)) == NULL)
+    return FALSE;
+  columns_from_fields (columns, command->entity, command->fields);
+
+  if ((rotation = parent_rotation (command, merged_text (columns, current, "rotation"), verdict))
+          == NULL
+      || !check_position (rotation, merged_text (columns, current, "position"), verdict)
+      || !check_person_field (command, "person", merged_text (columns, current, "person"), verdict))
+    return FALSE;
+  merged_int (columns, current, "week", &week);
+  if (week < 1 || week > MAX (row_int (rotation, "weeks"), 1))
+    return reject (verdict, "invalid", "week",
+                   "week: %" G_GINT64_FORMAT " is outside the cycle of %s (1 to %" G_GINT64_FORMAT
+                   ")",
+                   week, row_text (rotation, "name"), MAX (row_int (rotation, "weeks"), 1));
+  return store_row (command, create, columns, verdict);
+}
+
+static gboolean
+apply_rota_override (Command *command, Verdict *verdict)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  g_autoptr (JsonNode) current = NULL;
+  g_autoptr (JsonNode) rotation = NULL;
+  gboolean    create = g_str_equal (command->type, "create");
+  const char *replaces;
+  gint64      starts_at = 0;
+  gint64      ends_at = 0;
+
+  if (!require_permission (command, "rota.write", verdict))
+    return FALSE;
+  if (!create && (current = current_row (command, verdict)) == NULL)
+    return FALSE;
+  columns_from_fields (columns, command->entity, command->fields);
+
+  if ((rotation = parent_rotation (command, merged_text (columns, current, "rotation"), verdict))
+          == NULL
+      || !check_position (rotation, merged_text (columns, current, "position"), verdict)
+      || !check_person_field (command, "person", merged_text (columns, current, "person"), verdict))
+    return FALSE;
+  if (!merged_int (columns, current, "starts_at", &starts_at))
+    return reject (verdict, "missing_fields", "starts_at",
+                   "required fields are missing: starts_at");
+  if (!merged_int (columns, current, "ends_at", &ends_at))
+    return reject (verdict, "missing_fields", "ends_at", "required fields are missing: ends_at");
+  if (ends_at <= starts_at)
+    return reject (verdict, "invalid", "ends_at", "ends_at: the override must end after it starts");
+  replaces = merged_text (columns, current, "replaces");
+  if (replaces != NULL)
+    {
+      g_autoptr (JsonNode) replaced = read_row (command->db, "rota_override", replaces);
+      if (replaced == NULL
+          || g_strcmp0 (row_text (replaced, "rotation"), row_text (rotation, "uuid")) != 0)
+        return reject (verdict, "invalid", "replaces", "replaces: no override %s in %s", replaces,
+                       row_text (rotation, "name"));
+    }
+  if (create)
+    {
+      /* The server's clock decides which override is later (docs/rota.md). */
+      columns_set_text (columns, "created_by",
+                        command->account->person != NULL ? command->account->person
+                                                         : command->account->username);
+      columns_set_int (columns, "created_at", command->now);
+    }
+  return store_row (command, create, columns, verdict);
+}
+
+/* Every rotation with its rows, as the feeds and the app see them. */
+static TdRotaStore *
+load_rota_store (sqlite3 *db, TdPolicy *policy, const char *only_rotation)
+{
+  static const char *const tables[]
+      = { "rotation", "rotation_member", "rota_override", "swap_request", "person", NULL };
+  TdRotaStore *rotas = td_rota_store_new (policy);
+
+  for (guint i = 0; tables[i] != NULL; i++)
+    {
+      g_autofree char *sql = NULL;
+      g_autoptr (Statement) stmt = NULL;
+
+      if (only_rotation != NULL && i < 4)
+        sql = g_strdup_printf ("SELECT * FROM %s WHERE %s = ?", tables[i],
+                               i == 0 ? "uuid" : "rotation");
+      else
+        sql = g_strdup_printf ("SELECT * FROM %s", tables[i]);
+      stmt = prepare (db, sql);
+      if (only_rotation != NULL && i < 4)
+        sqlite3_bind_text (stmt, 1, only_rotation, -1, SQLITE_STATIC);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_autoptr (JsonNode) row = row_to_json (stmt, NULL);
+          td_rota_store_add_row (rotas, tables[i], json_node_get_object (row));
+        }
+    }
+  return rotas;
+}
+
+static gboolean
+may_plan_rotas (Command *command)
+{
+  return td_policy_role_may (command->policy, command->account->role, "rota.write");
+}
+
+static gboolean
+insert_override (Command *command, const TdRotaOverride *override, const char *rotation)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  gint64 rev = next_rev (command->db);
+
+  columns_set_text (columns, "rotation", rotation);
+  columns_set_text (columns, "position", override->slot);
+  if (override->person != NULL)
+    columns_set_text (columns, "person", override->person);
+  if (override->replaces != NULL)
+    columns_set_text (columns, "replaces", override->replaces);
+  columns_set_int (columns, "starts_at", override->interval.start);
+  columns_set_int (columns, "ends_at", override->interval.end);
+  if (override->reason != NULL)
+    columns_set_text (columns, "reason", override->reason);
+  columns_set_text (columns, "created_by", override->created_by);
+  columns_set_int (columns, "created_at", override->created_at);
+  return insert_row (command->db, "rota_override", override->id, rev, columns);
+}
+
+static gboolean
+offer_swap (Command *command, GPtrArray *columns, Verdict *verdict)
+{
+  g_autoptr (JsonNode) rotation = NULL;
+  g_autoptr (TdRotaStore) rotas = NULL;
+  g_autoptr (GPtrArray) held = NULL;
+  const char *requester = merged_text (columns, NULL, "requester");
+  const char *counterpart = merged_text (columns, NULL, "counterpart");
+  const char *position = merged_text (columns, NULL, "position");
+  const char *me = command->account->person;
+  gint64      give_start = 0, give_end = 0, take_start = 0, take_end = 0;
+  gboolean    has_take_start, has_take_end;
+  TdRotation *model;
+
+  if (requester == NULL && me != NULL)
+    {
+      columns_set_text (columns, "requester", me);
+      requester = me;
+    }
+  if (requester == NULL)
+    return reject (verdict, "missing_fields", "requester",
+                   "required fields are missing: requester (this account is no one in the "
+                   "directory)");
+  if (g_strcmp0 (requester, me) != 0 && !may_plan_rotas (command))
+    return reject (verdict, "forbidden", "requester",
+                   "requester: a %s may only offer their own shifts (planning others' needs the "
+                   "rota.write permission)",
+                   command->role->name);
+  if ((rotation = parent_rotation (command, merged_text (columns, NULL, "rotation"), verdict))
+          == NULL
+      || !check_position (rotation, position, verdict)
+      || !check_person_field (command, "requester", requester, verdict))
+    return FALSE;
+  if (counterpart == NULL)
+    return reject (verdict, "missing_fields", "counterpart",
+                   "required fields are missing: counterpart");
+  if (!check_person_field (command, "counterpart", counterpart, verdict))
+    return FALSE;
+  if (g_str_equal (counterpart, requester))
+    return reject (verdict, "invalid", "counterpart",
+                   "counterpart: a swap needs someone other than the requester");
+  if (!merged_int (columns, NULL, "give_starts_at", &give_start))
+    return reject (verdict, "missing_fields", "give_starts_at",
+                   "required fields are missing: give_starts_at");
+  if (!merged_int (columns, NULL, "give_ends_at", &give_end))
+    return reject (verdict, "missing_fields", "give_ends_at",
+                   "required fields are missing: give_ends_at");
+  if (give_end <= give_start)
+    return reject (verdict, "invalid", "give_ends_at",
+                   "give_ends_at: the shift given must end after it starts");
+  has_take_start = merged_int (columns, NULL, "take_starts_at", &take_start);
+  has_take_end = merged_int (columns, NULL, "take_ends_at", &take_end);
+  if (has_take_start != has_take_end)
+    return reject (verdict, "missing_fields", has_take_start ? "take_ends_at" : "take_starts_at",
+                   "%s: a trade needs both ends of the shift taken",
+                   has_take_start ? "take_ends_at" : "take_starts_at");
+  if (has_take_start && take_end <= take_start)
+    return reject (verdict, "invalid", "take_ends_at",
+                   "take_ends_at: the shift taken must end after it starts");
+  if (give_start <= command->now)
+    return reject (verdict, "rule", "give_starts_at",
+                   "give_starts_at: a shift that has begun can no longer be offered");
+
+  /* Nobody can give away a shift that is not theirs (docs/rota.md). */
+  rotas = load_rota_store (command->db, command->policy, row_text (rotation, "uuid"));
+  model = td_rota_store_get_rotation (rotas, row_text (rotation, "uuid"));
+  if (model == NULL)
+    return reject (verdict, "invalid", "rotation", "rotation: %s does not load",
+                   row_text (rotation, "name"));
+  held = td_rotation_resolve (model, position, give_start, give_end);
+  for (guint i = 0; i < held->len; i++)
+    {
+      TdRotaShift *shift = g_ptr_array_index (held, i);
+
+      if (g_strcmp0 (shift->person, requester) != 0)
+        {
+          g_autofree char *slot = td_rotation_describe_slot (model, position);
+          g_autofree char *from
+              = td_rotation_format_instant (model, MAX (shift->interval.start, give_start));
+          return reject (verdict, "rule", "give_starts_at",
+                         "give_starts_at: %s is not on call for %s at %s",
+                         td_rotation_get_person_name (model, requester), slot, from);
+        }
+    }
+  columns_set_text (columns, "status", "pending");
+  columns_set_int (columns, "created_at", command->now);
+  return TRUE;
+}
+
+static gboolean
+decide_swap (Command *command, GPtrArray *columns, JsonNode *current, Verdict *verdict)
+{
+  const Column *status_column = columns_get (columns, "status");
+  const char   *status = status_column != NULL ? status_column->text : NULL;
+  const char   *me = command->account->person;
+  const char   *rotation_id = row_text (current, "rotation");
+  const char   *decided_by = me != NULL ? me : command->account->username;
+  g_autoptr (TdRotaStore) rotas = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) overrides = NULL;
+  TdRotation *model;
+  gboolean    ok;
+
+  if (status == NULL)
+    return TRUE;
+  if (!g_str_equal (status, "accepted") && !g_str_equal (status, "declined")
+      && !g_str_equal (status, "cancelled"))
+    return reject (verdict, "invalid", "status",
+                   "status: \"%s\" is not a decision (expected accepted, declined or cancelled)",
+                   status);
+  if (g_str_equal (status, "cancelled")
+          ? g_strcmp0 (me, row_text (current, "requester")) != 0 && !may_plan_rotas (command)
+          : g_strcmp0 (me, row_text (current, "counterpart")) != 0 && !may_plan_rotas (command))
+    return reject (verdict, "forbidden", "status",
+                   g_str_equal (status, "cancelled")
+                       ? "status: only the requester may withdraw a swap offer"
+                       : "status: only the counterpart may accept or decline a swap offer");
+
+  rotas = load_rota_store (command->db, command->policy, rotation_id);
+  model = td_rota_store_get_rotation (rotas, rotation_id);
+  if (model == NULL)
+    return reject (verdict, "invalid", "rotation", "rotation: no rotation %s", rotation_id);
+  if (g_str_equal (status, "accepted"))
+    ok = td_rotation_accept_swap (model, command->entity_id, decided_by, command->now, &overrides,
+                                  &error);
+  else if (g_str_equal (status, "declined"))
+    ok = td_rotation_decline_swap (model, command->entity_id, decided_by, command->now, &error);
+  else
+    ok = td_rotation_cancel_swap (model, command->entity_id, decided_by, command->now, &error);
+  if (!ok)
+    return reject (verdict, "rule", "status", "status: %s", error->message);
+
+  for (guint i = 0; overrides != NULL && i < overrides->len; i++)
+    if (!insert_override (command, g_ptr_array_index (overrides, i), rotation_id))
+      return reject (verdict, "invalid", NULL, "could not store the swap's override: %s",
+                     sqlite3_errmsg (command->db));
+  columns_set_text (columns, "decided_by", decided_by);
+  columns_set_int (columns, "decided_at", command->now);
+  return TRUE;
+}
+
+static gboolean
+apply_swap_request (Command *command, Verdict *verdict)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  g_autoptr (JsonNode) current = NULL;
+  gboolean create = g_str_equal (command->type, "create");
+
+  columns_from_fields (columns, command->entity, command->fields);
+  if (create)
+    {
+      if (!offer_swap (command, columns, verdict))
+        return FALSE;
+    }
+  else
+    {
+      if ((current = current_row (command, verdict)) == NULL)
+        return FALSE;
+      if (columns_get (columns, "note") != NULL && columns_get (columns, "status") == NULL
+          && g_strcmp0 (command->account->person, row_text (current, "requester")) != 0
+          && !may_plan_rotas (command))
+        return reject (verdict, "forbidden", "note",
+                       "note: only the requester may change the note of a swap offer");
+      if (!decide_swap (command, columns, current, verdict))
+        return FALSE;
+    }
+  return store_row (command, create, columns, verdict);
+}
+
 static gboolean
 dispatch (Command *command, Verdict *verdict)
 {
@@ -1927,7 +2558,23 @@ dispatch (Command *command, Verdict *verdict)
         }
       return apply_person (command, verdict);
     }
-  return apply_event (command, verdict);
+  if (g_str_equal (entity, "ticket_event"))
+    return apply_event (command, verdict);
+
+  if (g_str_equal (type, "create"))
+    {
+      g_autoptr (JsonNode) existing = read_row (command->db, entity, command->entity_id);
+      if (existing != NULL)
+        return reject (verdict, "exists", "entity_id", "%s %s already exists", entity,
+                       command->entity_id);
+    }
+  if (g_str_equal (entity, "rotation"))
+    return apply_rotation (command, verdict);
+  if (g_str_equal (entity, "rotation_member"))
+    return apply_rotation_member (command, verdict);
+  if (g_str_equal (entity, "rota_override"))
+    return apply_rota_override (command, verdict);
+  return apply_swap_request (command, verdict);
 }
 
 static JsonNode *
@@ -2138,6 +2785,20 @@ check_field (const char *path, const FieldSpec *spec, JsonNode *value)
         if (!JSON_NODE_HOLDS_OBJECT (value))
           return wrong_type (path, "an object", value);
         return NULL;
+      case FIELD_STRINGS:
+        if (!JSON_NODE_HOLDS_ARRAY (value))
+          return wrong_type (path, "an array of strings", value);
+        for (guint i = 0; i < json_array_get_length (json_node_get_array (value)); i++)
+          {
+            JsonNode *item = json_array_get_element (json_node_get_array (value), i);
+
+            if (!is_string (item))
+              {
+                g_autofree char *item_path = g_strdup_printf ("%s[%u]", path, i);
+                return wrong_type (item_path, "a string", item);
+              }
+          }
+        return NULL;
       default:
         g_assert_not_reached ();
     }
@@ -2193,8 +2854,9 @@ check_command (JsonNode *node, guint index, Command *command)
     {
       g_autofree char *field = g_strdup_printf ("%s.entity", path);
       return td_api_error_new (400, "bad_value", field,
-                               "%s: unknown entity \"%s\" (expected ticket, ticket_event or "
-                               "person)",
+                               "%s: unknown entity \"%s\" (expected ticket, ticket_event, "
+                               "person, rotation, rotation_member, rota_override or "
+                               "swap_request)",
                                field, json_object_get_string_member (object, "entity"));
     }
   if (!g_strv_contains ((const char *[]){ "create", "update", "delete", "append", NULL },
@@ -2246,7 +2908,13 @@ check_command (JsonNode *node, guint index, Command *command)
                                      field, command->entity->name, name);
           if (g_str_equal (command->type, "update") && !spec->on_update)
             return td_api_error_new (400, "read_only", field,
-                                     "%s: cannot be changed by an update (use an event)", field);
+                                     g_str_equal (command->entity->name, "ticket")
+                                         ? "%s: cannot be changed by an update (use an event)"
+                                         : "%s: cannot be changed by an update",
+                                     field);
+          if (g_str_equal (command->type, "create") && !spec->on_create)
+            return td_api_error_new (400, "read_only", field,
+                                     "%s: set by the server, not by a create", field);
           if ((error = check_field (field, spec, value)) != NULL)
             return error;
         }
@@ -2632,4 +3300,133 @@ static void
 td_store_init (TdStore *self)
 {
   g_mutex_init (&self->lock);
+}
+
+/* Calendar feeds */
+
+JsonNode *
+td_store_get_feed_key (TdStore *self, const TdAccount *account)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (Statement) stmt = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (TD_IS_STORE (self), NULL);
+  locker = g_mutex_locker_new (&self->lock);
+
+  stmt = prepare (self->db, "SELECT created_at FROM feed_key WHERE account = ?");
+  sqlite3_bind_int64 (stmt, 1, account->id);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "has_key");
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      json_builder_add_boolean_value (builder, TRUE);
+      json_builder_set_member_name (builder, "created_at");
+      json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 0));
+    }
+  else
+    json_builder_add_boolean_value (builder, FALSE);
+  json_builder_set_member_name (builder, "person");
+  if (account->person != NULL)
+    json_builder_add_string_value (builder, account->person);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+char *
+td_store_reset_feed_key (TdStore *self, const TdAccount *account, gint64 now)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (Statement) stmt = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *hash = NULL;
+
+  g_return_val_if_fail (TD_IS_STORE (self), NULL);
+
+  /* 256 random bits, like a token; only the hash is kept, and the new
+   * key replaces the old one in the same row, so the old one stops
+   * working at once. */
+  key = td_auth_new_token ();
+  hash = td_auth_hash_token (key);
+  locker = g_mutex_locker_new (&self->lock);
+  stmt = prepare (self->db, "INSERT INTO feed_key (account, hash, created_at) VALUES (?, ?, ?) "
+                            "ON CONFLICT (account) DO UPDATE SET hash = excluded.hash, "
+                            "created_at = excluded.created_at");
+  sqlite3_bind_int64 (stmt, 1, account->id);
+  sqlite3_bind_text (stmt, 2, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, now);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return NULL;
+  audit (self->db, now, account->username, "reset feed key", "account", account->username, NULL,
+         NULL);
+  return g_steal_pointer (&key);
+}
+
+/* Whether @key is the feed key of an enabled account. The row is found by
+ * the key's SHA-256, so the look-up's timing says nothing about the key
+ * itself; the hashes are then compared in constant time all the same. */
+static gboolean
+feed_key_valid (sqlite3 *db, const char *key)
+{
+  g_autoptr (Statement) stmt = NULL;
+  g_autofree char *hash = NULL;
+  const char      *stored;
+
+  if (key == NULL || strlen (key) < 32)
+    return FALSE;
+  hash = td_auth_hash_token (key);
+  stmt = prepare (db, "SELECT f.hash FROM feed_key f JOIN account a ON a.id = f.account "
+                      "WHERE f.hash = ? AND a.disabled = 0");
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  stored = (const char *) sqlite3_column_text (stmt, 0);
+  return stored != NULL && strlen (stored) == strlen (hash)
+         && sodium_memcmp (stored, hash, strlen (hash)) == 0;
+}
+
+char *
+td_store_oncall_feed (TdStore     *self,
+                      const char  *key,
+                      const char  *rotation,
+                      const char  *slot,
+                      const char  *person,
+                      gint64       now,
+                      TdApiError **error)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (TdRotaStore) rotas = NULL;
+  g_autoptr (GError) local_error = NULL;
+  char *text;
+
+  g_return_val_if_fail (TD_IS_STORE (self), NULL);
+  locker = g_mutex_locker_new (&self->lock);
+
+  /* The same answer for a wrong key as for a feed that does not exist, so
+   * the URL gives nothing away without the key. */
+  if (!feed_key_valid (self->db, key))
+    {
+      *error = td_api_error_new (404, "not_found", "key",
+                                 "no such feed, or the key is wrong or was reset");
+      return NULL;
+    }
+
+  rotas = load_rota_store (self->db, self->policy, NULL);
+  if (person != NULL)
+    {
+      if (!person_exists (self->db, person))
+        {
+          *error = td_api_error_new (404, "not_found", "person", "no person %s", person);
+          return NULL;
+        }
+      return td_rota_store_write_person_ics (rotas, person, now - TD_STORE_FEED_PAST,
+                                             now + TD_STORE_FEED_AHEAD, now);
+    }
+  text = td_rota_store_write_slot_ics (rotas, rotation, slot, now - TD_STORE_FEED_PAST,
+                                       now + TD_STORE_FEED_AHEAD, now, &local_error);
+  if (text == NULL)
+    *error = td_api_error_new (404, "not_found", NULL, "%s", local_error->message);
+  return text;
 }

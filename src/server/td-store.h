@@ -122,6 +122,25 @@ JsonNode *td_store_list_tickets (TdStore     *self,
 /* Audit rows, newest first, for administrators and the tests. */
 JsonNode *td_store_audit (TdStore *self, guint limit);
 
+/* Calendar feeds cover this much before and after the request. */
+#define TD_STORE_FEED_PAST  (30 * 24 * 3600)
+#define TD_STORE_FEED_AHEAD (366 * 24 * 3600)
+
+/* {has_key, created_at?, person}: whether the account has a feed key. */
+JsonNode *td_store_get_feed_key (TdStore *self, const TdAccount *account);
+/* A new feed key for @account (returned once, only its hash is kept); the
+ * old one stops working. */
+char *td_store_reset_feed_key (TdStore *self, const TdAccount *account, gint64 now);
+/* The iCalendar feed of @person, or else of @slot of @rotation, for the
+ * holder of feed key @key (404 for a wrong key). */
+char *td_store_oncall_feed (TdStore     *self,
+                            const char  *key,
+                            const char  *rotation,
+                            const char  *slot,
+                            const char  *person,
+                            gint64       now,
+                            TdApiError **error);
+
 /* Online, consistent copy through SQLite's backup API. */
 gboolean td_store_backup (TdStore *self, const char *to, GError **error);
 /* Replaces @path with @from and gives it a new epoch, so every client

@@ -123,7 +123,9 @@ locker_free (Locker *locker)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Locker, locker_free)
 
 /* The entities a desktop may write, as the server takes them. */
-static const char *const writable_entities[] = { "ticket", "ticket_event", "person", NULL };
+static const char *const writable_entities[]
+    = { "ticket",          "ticket_event",  "person",       "rotation",
+        "rotation_member", "rota_override", "swap_request", NULL };
 /* Columns holding JSON, which the API sends as JSON values. */
 static const char *const json_columns[] = { "data", "positions", "authority", "approval", NULL };
 
@@ -595,7 +597,8 @@ check_entity (const char *entity, GError **error)
   if (entity != NULL && g_strv_contains (writable_entities, entity))
     return TRUE;
   g_set_error (error, TD_CACHE_ERROR, TD_CACHE_ERROR_INVALID,
-               "unknown entity \"%s\" (expected ticket, ticket_event or person)",
+               "unknown entity \"%s\" (expected ticket, ticket_event, person, rotation, "
+               "rotation_member, rota_override or swap_request)",
                entity != NULL ? entity : "");
   return FALSE;
 }

@@ -356,6 +356,45 @@ test_upgrade_from_1 (Fixture *fixture, gconstpointer user_data)
   assert_fts_consistent (fixture->db);
 }
 
+/* Migration 3: a rotation stored before it stays weekly, handing off on its
+ * start date's weekday; the new columns refuse nonsense. */
+static void
+test_upgrade_from_2 (Fixture *fixture, gconstpointer user_data)
+{
+  TdSchemaKind kind = kind_of (user_data);
+  g_autoptr (GError) error = NULL;
+  char *message = NULL;
+
+  g_assert_true (td_schema_migrate_to (fixture->db, kind, 2, &error));
+  g_assert_no_error (error);
+  exec_ok (fixture->db,
+           "INSERT INTO rotation (uuid, rev, name, policy_id, tier, time_zone, start_date,"
+           " handoff_time, weeks, positions) VALUES ('r-1', 7, 'Tier 2 On-Call Rotation',"
+           " 'tier2-on-call', 2, 'Europe/London', '2026-01-05', '09:00', 4,"
+           " '[\"primary\",\"secondary\"]');");
+
+  g_clear_pointer (&fixture->db, sqlite3_close);
+  fixture->db = open_db (fixture->path);
+  migrate_ok (fixture->db, kind);
+
+  g_assert_cmpint (get_version (fixture->db), ==, td_schema_get_latest (kind));
+  g_assert_cmpint (
+      td_test_query_int (fixture->db, "SELECT shift_days FROM rotation WHERE uuid = 'r-1'"), ==, 7);
+  g_assert_cmpint (td_test_query_int (fixture->db, "SELECT handoff_weekday IS NULL AND rev = 7"
+                                                   " AND weeks = 4 FROM rotation"),
+                   ==, 1);
+  g_assert_cmpint (
+      sqlite3_exec (fixture->db, "UPDATE rotation SET shift_days = 0", NULL, NULL, &message), ==,
+      SQLITE_CONSTRAINT);
+  sqlite3_free (message);
+  message = NULL;
+  g_assert_cmpint (
+      sqlite3_exec (fixture->db, "UPDATE rotation SET handoff_weekday = 8", NULL, NULL, &message),
+      ==, SQLITE_CONSTRAINT);
+  sqlite3_free (message);
+  g_assert_cmpint (object_exists (fixture->db, "table", "feed_key"), ==, kind == TD_SCHEMA_SERVER);
+}
+
 static void
 test_too_new (Fixture *fixture, gconstpointer user_data)
 {
@@ -713,6 +752,7 @@ main (int argc, char *argv[])
       add_kind_test ("fresh", kinds[i], test_fresh);
       add_kind_test ("twice", kinds[i], test_twice);
       add_kind_test ("upgrade-from-1", kinds[i], test_upgrade_from_1);
+      add_kind_test ("upgrade-from-2", kinds[i], test_upgrade_from_2);
       add_kind_test ("too-new", kinds[i], test_too_new);
       add_kind_test ("failed-migration", kinds[i], test_failed_migration);
       add_kind_test ("one-transaction", kinds[i], test_one_transaction);

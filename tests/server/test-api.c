@@ -5,9 +5,13 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "td-ical.h"
+#include "td-rota.h"
 #include "td-test-server.h"
 #include "td-test-util.h"
+#include "td-time.h"
 
 /* One account per role the permission matrix looks at. */
 static const char *const accounts[] = {
@@ -1022,6 +1026,625 @@ test_open_snapshot (Fixture *fixture, gconstpointer data)
   }
 }
 
+/* Rotas: entities, swaps and the calendar feeds */
+
+#define ALICE "a11ce000-0000-4000-8000-000000000001"
+#define BOB   "b0b00000-0000-4000-8000-000000000002"
+#define CAROL "ca201000-0000-4000-8000-000000000003"
+
+/* One command as @token; returns its result (a new reference). */
+static JsonObject *
+apply (Fixture    *fixture,
+       const char *token,
+       const char *type,
+       const char *entity,
+       const char *uuid,
+       gint64      base_rev,
+       const char *fields)
+{
+  g_autofree char *command = command_json (type, entity, uuid, base_rev, fields);
+  g_autofree char *body = batch (command);
+  g_autoptr (TdTestResponse) response
+      = td_test_request (fixture->server, "POST", "/commands", token, body);
+
+  return json_object_ref (first_result (response));
+}
+
+static void
+assert_applied (JsonObject *result)
+{
+  if (!g_str_equal (json_object_get_string_member (result, "status"), "applied"))
+    g_error ("not applied: %s",
+             json_object_get_string_member_with_default (result, "reason", "(no reason)"));
+}
+
+static void
+assert_rejected (JsonObject *result, const char *code, const char *field)
+{
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (result, "code"), ==, code);
+  g_assert_cmpstr (json_object_get_string_member_with_default (result, "field", NULL), ==, field);
+}
+
+static void
+make_people (Fixture *fixture, const char *token)
+{
+  const char *people[][2]
+      = { { ALICE, "Alice Archer" }, { BOB, "Bob Brown" }, { CAROL, "Carol Chen" } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    {
+      g_autofree char *fields = g_strdup_printf (
+          "{\"name\": \"%s\", \"tier\": 2, \"role\": \"app-support-analyst\"}", people[i][1]);
+      g_autoptr (JsonObject) result
+          = apply (fixture, token, "create", "person", people[i][0], -1, fields);
+      assert_applied (result);
+    }
+}
+
+/* A Tier 2 rota from the policy's template, two weeks to a cycle: Alice
+ * then Bob as primary, Bob then Alice as secondary. */
+static char *
+make_rota (Fixture *fixture, const char *token, const char *start_date)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *fields
+      = g_strdup_printf ("{\"policy_id\": \"tier2-on-call\", \"time_zone\": \"Europe/London\", "
+                         "\"start_date\": \"%s\", \"handoff_time\": \"09:00\", \"weeks\": 2}",
+                         start_date);
+  g_autoptr (JsonObject) result = apply (fixture, token, "create", "rotation", uuid, -1, fields);
+  const char *members[][3] = { { "primary", "1", ALICE },
+                               { "primary", "2", BOB },
+                               { "secondary", "1", BOB },
+                               { "secondary", "2", ALICE } };
+  JsonObject *row;
+
+  assert_applied (result);
+  row = json_object_get_object_member (result, "row");
+  g_assert_cmpstr (json_object_get_string_member (row, "name"), ==, "Tier 2 On-Call Rotation");
+  g_assert_cmpint (json_object_get_int_member (row, "tier"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (row, "shift_days"), ==, 7);
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    {
+      g_autofree char *member = g_uuid_string_random ();
+      g_autofree char *member_fields
+          = g_strdup_printf ("{\"rotation\": \"%s\", \"position\": \"%s\", \"week\": %s, "
+                             "\"person\": \"%s\"}",
+                             uuid, members[i][0], members[i][1], members[i][2]);
+      g_autoptr (JsonObject) added
+          = apply (fixture, token, "create", "rotation_member", member, -1, member_fields);
+      assert_applied (added);
+    }
+  return g_steal_pointer (&uuid);
+}
+
+/* The same rota built directly in core, to compare the feeds with. */
+static TdRotation *
+expected_rota (const char *uuid, const char *start_date)
+{
+  static const char *const primary[] = { ALICE, BOB, NULL };
+  static const char *const secondary[] = { BOB, ALICE, NULL };
+  g_autoptr (GError) error = NULL;
+  TdRotation *rotation = td_rotation_new (uuid, "Tier 2 On-Call Rotation", 2, "Europe/London",
+                                          start_date, "09:00", &error);
+
+  g_assert_no_error (error);
+  td_rotation_add_position (rotation, "primary", "Primary");
+  td_rotation_add_position (rotation, "secondary", "Secondary");
+  td_rotation_set_members (rotation, "primary", primary);
+  td_rotation_set_members (rotation, "secondary", secondary);
+  td_rotation_set_person_name (rotation, ALICE, "Alice Archer");
+  td_rotation_set_person_name (rotation, BOB, "Bob Brown");
+  td_rotation_set_person_name (rotation, CAROL, "Carol Chen");
+  return rotation;
+}
+
+static void
+link_account (Fixture *fixture, const char *username, const char *person)
+{
+  sqlite3         *db = NULL;
+  g_autofree char *sql = g_strdup_printf ("UPDATE account SET person = '%s' WHERE username = '%s'",
+                                          person, username);
+
+  g_assert_cmpint (sqlite3_open (fixture->server->db, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+test_rota_permissions (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *analyst = td_test_login (fixture->server, "analyst");
+  g_autofree char *engineer = td_test_login (fixture->server, "engineer");
+  g_autofree char *lead = td_test_login (fixture->server, "lead");
+  g_autofree char *rota = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  const char      *fields = "{\"policy_id\": \"tier2-on-call\", \"time_zone\": \"Europe/London\", "
+                            "\"start_date\": \"2026-01-05\", \"handoff_time\": \"09:00\"}";
+  g_autoptr (TdTestResponse) refused = NULL;
+  g_autoptr (TdTestResponse) created = NULL;
+  g_autoptr (JsonObject) result = NULL;
+  g_autoptr (JsonObject) override = NULL;
+
+  /* A Tier 1 analyst cannot plan a rota, and is told which permission
+   * that takes. */
+  refused = td_test_request (fixture->server, "POST", "/rotations", analyst, fields);
+  g_assert_cmpuint (refused->status, ==, 403);
+  g_assert_cmpstr (td_test_error_code (refused), ==, "forbidden");
+  g_assert_nonnull (
+      strstr (json_object_get_string_member (
+                  json_object_get_object_member (td_test_object (refused), "error"), "message"),
+              "rota.write"));
+  result = apply (fixture, analyst, "create", "rotation", uuid, -1, fields);
+  assert_rejected (result, "forbidden", NULL);
+  g_assert_nonnull (strstr (json_object_get_string_member (result, "reason"), "rota.write"));
+
+  created = td_test_request (fixture->server, "POST", "/rotations", lead, fields);
+  g_assert_cmpuint (created->status, ==, 201);
+
+  make_people (fixture, lead);
+  rota = make_rota (fixture, lead, "2026-01-05");
+  {
+    g_autofree char *id = g_uuid_string_random ();
+    g_autofree char *override_fields
+        = g_strdup_printf ("{\"rotation\": \"%s\", \"position\": \"primary\", \"person\": \"%s\", "
+                           "\"starts_at\": 1767690000, \"ends_at\": 1767776400}",
+                           rota, CAROL);
+    g_autoptr (JsonObject) by_engineer
+        = apply (fixture, engineer, "create", "rota_override", id, -1, override_fields);
+
+    /* An engineer (no rota.write) cannot either; the lead can. */
+    assert_rejected (by_engineer, "forbidden", NULL);
+    override = apply (fixture, lead, "create", "rota_override", id, -1, override_fields);
+    assert_applied (override);
+    g_assert_cmpint (
+        json_object_get_int_member (json_object_get_object_member (override, "row"), "created_at"),
+        >, 0);
+  }
+}
+
+static void
+test_rota_validation (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *lead = td_test_login (fixture->server, "lead");
+  g_autofree char *rota = NULL;
+  struct
+  {
+    const char *path;
+    const char *body;
+    const char *field;
+  } cases[] = {
+    { "/rotations",
+      "{\"policy_id\": \"tier2-on-call\", \"time_zone\": \"Mars/Olympus_Mons\", "
+      "\"start_date\": \"2026-01-05\"}",
+      "time_zone" },
+    { "/rotations",
+      "{\"policy_id\": \"tier2-on-call\", \"time_zone\": \"Europe/London\", "
+      "\"start_date\": \"2026-01-05\", \"handoff_time\": \"25:00\"}",
+      "handoff_time" },
+    { "/rotations",
+      "{\"policy_id\": \"tier2-on-call\", \"start_date\": \"2026-01-05\", "
+      "\"positions\": [\"primary\", \"dba\"]}",
+      "positions" },
+    { "/rotations", "{\"policy_id\": \"tier9-on-call\", \"start_date\": \"2026-01-05\"}",
+      "policy_id" },
+    { "/rotations", "{\"policy_id\": \"tier2-on-call\", \"start_date\": \"5 Jan 2026\"}",
+      "start_date" },
+    { "/rotations",
+      "{\"policy_id\": \"tier2-on-call\", \"start_date\": \"2026-01-05\", \"shift_days\": 0}",
+      "shift_days" },
+    { "/rotations",
+      "{\"policy_id\": \"tier2-on-call\", \"start_date\": \"2026-01-05\", \"handoff_weekday\": 8}",
+      "handoff_weekday" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (TdTestResponse) response
+          = td_test_request (fixture->server, "POST", cases[i].path, lead, cases[i].body);
+
+      g_test_message ("%s %s", cases[i].path, cases[i].body);
+      g_assert_cmpuint (response->status / 100, ==, 4);
+      g_assert_cmpstr (td_test_error_field (response), ==, cases[i].field);
+      g_assert_nonnull (strstr (
+          json_object_get_string_member (
+              json_object_get_object_member (td_test_object (response), "error"), "message"),
+          cases[i].field));
+    }
+
+  make_people (fixture, lead);
+  rota = make_rota (fixture, lead, "2026-01-05");
+  {
+    struct
+    {
+      const char *path;
+      char       *body;
+      const char *field;
+    } children[] = {
+      { "/rota-members",
+        g_strdup_printf ("{\"rotation\": \"%s\", \"position\": \"primary\", \"week\": 3, "
+                         "\"person\": \"%s\"}",
+                         rota, ALICE),
+        "week" },
+      { "/rota-members",
+        g_strdup_printf ("{\"rotation\": \"%s\", \"position\": \"dba\", \"week\": 1}", rota),
+        "position" },
+      { "/rota-members",
+        g_strdup_printf ("{\"rotation\": \"%s\", \"position\": \"primary\", \"week\": 1, "
+                         "\"person\": \"%s\"}",
+                         rota, "00000000-0000-4000-8000-00000000dead"),
+        "person" },
+      { "/rota-overrides",
+        g_strdup_printf ("{\"rotation\": \"%s\", \"position\": \"primary\", \"person\": \"%s\", "
+                         "\"starts_at\": 1767776400, \"ends_at\": 1767690000}",
+                         rota, CAROL),
+        "ends_at" },
+      { "/rota-overrides",
+        g_strdup_printf ("{\"rotation\": \"%s\", \"position\": \"tertiary\", \"person\": \"%s\", "
+                         "\"starts_at\": 1767690000, \"ends_at\": 1767776400}",
+                         rota, CAROL),
+        "position" },
+      { "/rota-overrides",
+        g_strdup_printf ("{\"rotation\": \"%s\", \"position\": \"primary\", "
+                         "\"starts_at\": \"yesterday\", \"ends_at\": 1767776400}",
+                         rota),
+        "starts_at" },
+      { "/rota-overrides",
+        g_strdup ("{\"rotation\": \"00000000-0000-4000-8000-00000000beef\", \"position\": "
+                  "\"primary\", \"starts_at\": 1767690000, \"ends_at\": 1767776400}"),
+        "rotation" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+      {
+        g_autoptr (TdTestResponse) response
+            = td_test_request (fixture->server, "POST", children[i].path, lead, children[i].body);
+
+        g_test_message ("%s %s", children[i].path, children[i].body);
+        g_assert_cmpuint (response->status / 100, ==, 4);
+        g_assert_cmpstr (td_test_error_field (response), ==, children[i].field);
+        g_free (children[i].body);
+      }
+  }
+}
+
+static void
+test_rota_swaps (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *lead = td_test_login (fixture->server, "lead");
+  g_autofree char *alice = NULL;
+  g_autofree char *bob = NULL;
+  g_autofree char *carol = NULL;
+  g_autofree char *rota = NULL;
+  g_autofree char *swap = g_uuid_string_random ();
+  g_autofree char *fields = NULL;
+  g_autoptr (TdRotation) expected = NULL;
+  g_autoptr (JsonObject) offered = NULL;
+  g_autoptr (JsonObject) not_hers = NULL;
+  g_autoptr (JsonObject) by_alice = NULL;
+  g_autoptr (JsonObject) accepted = NULL;
+  g_autoptr (JsonObject) again = NULL;
+  g_autoptr (GPtrArray) shifts = NULL;
+  TdRotaShift *third;
+  gint64       rev;
+
+  make_people (fixture, lead);
+  /* Far ahead, so the shifts offered have not begun whenever this runs. */
+  rota = make_rota (fixture, lead, "2040-01-02");
+  expected = expected_rota (rota, "2040-01-02");
+  link_account (fixture, "appsupport", ALICE);
+  link_account (fixture, "engineer", BOB);
+  link_account (fixture, "analyst", CAROL);
+  alice = td_test_login (fixture->server, "appsupport");
+  bob = td_test_login (fixture->server, "engineer");
+  carol = td_test_login (fixture->server, "analyst");
+
+  /* Week 3 (cycle week 1): Alice is primary. */
+  shifts = td_rotation_resolve (expected, "primary", td_rotation_get_shift_start (expected, 2),
+                                td_rotation_get_shift_start (expected, 3));
+  third = g_ptr_array_index (shifts, 0);
+  g_assert_cmpstr (third->person, ==, ALICE);
+
+  /* Carol cannot offer Alice's shift, and Alice cannot offer Bob's. */
+  fields = g_strdup_printf ("{\"rotation\": \"%s\", \"position\": \"primary\", \"requester\": "
+                            "\"%s\", \"counterpart\": \"%s\", \"give_starts_at\": %" G_GINT64_FORMAT
+                            ", \"give_ends_at\": %" G_GINT64_FORMAT "}",
+                            rota, ALICE, BOB, third->interval.start, third->interval.end);
+  not_hers = apply (fixture, carol, "create", "swap_request", swap, -1, fields);
+  assert_rejected (not_hers, "forbidden", "requester");
+  {
+    g_autofree char *id = g_uuid_string_random ();
+    g_autofree char *bobs = g_strdup_printf (
+        "{\"rotation\": \"%s\", \"position\": \"primary\", \"counterpart\": \"%s\", "
+        "\"give_starts_at\": %" G_GINT64_FORMAT ", \"give_ends_at\": %" G_GINT64_FORMAT "}",
+        rota, CAROL, third->interval.end, third->interval.end + 7 * 24 * 3600);
+
+    by_alice = apply (fixture, alice, "create", "swap_request", id, -1, bobs);
+    assert_rejected (by_alice, "rule", "give_starts_at");
+  }
+
+  /* Alice offers her own; only Bob may accept it. */
+  {
+    g_autofree char *id = g_uuid_string_random ();
+    g_autoptr (JsonObject) result = NULL;
+
+    g_free (swap);
+    swap = g_steal_pointer (&id);
+    offered = apply (fixture, alice, "create", "swap_request", swap, -1, fields);
+    assert_applied (offered);
+    g_assert_cmpstr (
+        json_object_get_string_member (json_object_get_object_member (offered, "row"), "status"),
+        ==, "pending");
+    rev = json_object_get_int_member (offered, "rev");
+    result
+        = apply (fixture, carol, "update", "swap_request", swap, rev, "{\"status\": \"accepted\"}");
+    assert_rejected (result, "forbidden", "status");
+  }
+  accepted
+      = apply (fixture, bob, "update", "swap_request", swap, rev, "{\"status\": \"accepted\"}");
+  assert_applied (accepted);
+  g_assert_cmpstr (
+      json_object_get_string_member (json_object_get_object_member (accepted, "row"), "decided_by"),
+      ==, BOB);
+
+  /* The acceptance became an override: Bob covers Alice's week. */
+  {
+    g_autoptr (TdTestResponse) changes
+        = td_test_request (fixture->server, "GET", "/changes?since=0&limit=1000", lead, NULL);
+    JsonArray *rows = json_object_get_array_member (td_test_object (changes), "changes");
+    guint      found = 0;
+
+    for (guint i = 0; i < json_array_get_length (rows); i++)
+      {
+        JsonObject *row = json_array_get_object_element (rows, i);
+
+        if (g_str_equal (json_object_get_string_member (row, "entity"), "rota_override"))
+          {
+            g_assert_cmpstr (json_object_get_string_member (row, "person"), ==, BOB);
+            g_assert_cmpint (json_object_get_int_member (row, "starts_at"), ==,
+                             third->interval.start);
+            g_assert_cmpint (json_object_get_int_member (row, "ends_at"), ==, third->interval.end);
+            found++;
+          }
+      }
+    g_assert_cmpuint (found, ==, 1);
+  }
+
+  /* A decided swap cannot be decided again. */
+  again = apply (fixture, bob, "update", "swap_request", swap,
+                 json_object_get_int_member (accepted, "rev"), "{\"status\": \"declined\"}");
+  assert_rejected (again, "rule", "status");
+}
+
+/* python3-icalendar, as in tests/core/test-ical.c. */
+static JsonObject *
+parse_ics (const char *text)
+{
+  const char      *candidates[] = { g_getenv ("TD_PYTHON3"), "/usr/bin/python3", "python3" };
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "core", "ical-parse.py", NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  const char *python = NULL;
+  int         status = -1;
+  int         fd;
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates) && python == NULL; i++)
+    {
+      const char *argv[] = { candidates[i], "-c", "import icalendar", NULL };
+
+      if (candidates[i] != NULL
+          && g_spawn_sync (NULL, (char **) argv, NULL,
+                           G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
+                               | G_SPAWN_STDERR_TO_DEV_NULL,
+                           NULL, NULL, NULL, NULL, &status, NULL)
+          && g_spawn_check_wait_status (status, NULL))
+        python = candidates[i];
+    }
+  if (python == NULL)
+    g_error ("python3-icalendar is not installed: apt-get install -y python3-icalendar");
+
+  fd = g_file_open_tmp ("test-api-XXXXXX.ics", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+  {
+    const char *argv[] = { python, script, path, NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status,
+                  &error);
+  }
+  g_assert_no_error (error);
+  g_unlink (path);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("ical-parse.py failed: %s", err);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static TdTestResponse *
+get_feed (Fixture *fixture, const char *what, const char *key)
+{
+  g_autofree char *path = g_strdup_printf ("/oncall/%s.ics%s%s", what, key != NULL ? "?key=" : "",
+                                           key != NULL ? key : "");
+
+  return td_test_request (fixture->server, "GET", path, NULL, NULL);
+}
+
+/* Each event of @feed is the shift of @expected with its UID, with the
+ * same bounds and person, and every shift between the first and the last
+ * event is there. Returns the parsed events. */
+static JsonArray *
+assert_feed_matches (JsonObject *feed, TdRotation *expected, const char *slot, const char *person)
+{
+  JsonArray *events = json_object_get_array_member (feed, "events");
+  guint      n = json_array_get_length (events);
+  TdInstant  first, last;
+  g_autoptr (GPtrArray) shifts = NULL;
+  guint matched = 0;
+
+  g_assert_cmpuint (n, >, 10);
+  g_assert_true (td_time_parse_instant (
+      json_object_get_string_member (json_array_get_object_element (events, 0), "start"), &first));
+  g_assert_true (td_time_parse_instant (
+      json_object_get_string_member (json_array_get_object_element (events, n - 1), "end"), &last));
+  shifts = person != NULL ? td_rotation_resolve_for_person (expected, person, first, last)
+                          : td_rotation_resolve (expected, slot, first, last);
+  g_assert_cmpuint (shifts->len, ==, n);
+  for (guint i = 0; i < shifts->len; i++)
+    {
+      TdRotaShift     *shift = g_ptr_array_index (shifts, i);
+      g_autofree char *uid
+          = td_ical_shift_uid (td_rotation_get_id (expected), shift->slot, shift->interval.start);
+      g_autofree char *start = td_time_format_instant (shift->interval.start);
+      g_autofree char *end = td_time_format_instant (shift->interval.end);
+      const char      *name = td_rotation_get_person_name (expected, shift->person);
+
+      for (guint j = 0; j < n; j++)
+        {
+          JsonObject *event = json_array_get_object_element (events, j);
+
+          if (!g_str_equal (json_object_get_string_member (event, "uid"), uid))
+            continue;
+          g_assert_cmpstr (json_object_get_string_member (event, "start"), ==, start);
+          g_assert_cmpstr (json_object_get_string_member (event, "end"), ==, end);
+          g_assert_cmpstr (json_object_get_string_member (event, "start_vtimezone"), ==, start);
+          g_assert_nonnull (strstr (json_object_get_string_member (event, "description"), name));
+          matched++;
+        }
+    }
+  g_assert_cmpuint (matched, ==, n);
+  return events;
+}
+
+static gint64
+sequence_of_uid (JsonArray *events, const char *uid)
+{
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonObject *event = json_array_get_object_element (events, i);
+
+      if (g_str_equal (json_object_get_string_member (event, "uid"), uid))
+        return json_object_get_int_member (event, "sequence");
+    }
+  return -1;
+}
+
+static void
+test_oncall_feeds (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *lead = td_test_login (fixture->server, "lead");
+  g_autofree char *rota = NULL;
+  g_autofree char *slot = NULL;
+  g_autofree char *person = g_strdup_printf ("person/%s", ALICE);
+  g_autofree char *key = NULL;
+  g_autofree char *new_key = NULL;
+  g_autoptr (TdRotation) expected = NULL;
+  g_autoptr (TdTestResponse) status = NULL;
+  g_autoptr (TdTestResponse) reset = NULL;
+  g_autoptr (TdTestResponse) wrong = NULL;
+  g_autoptr (TdTestResponse) none = NULL;
+  g_autoptr (TdTestResponse) feed = NULL;
+  g_autoptr (TdTestResponse) person_feed = NULL;
+  g_autoptr (JsonObject) parsed = NULL;
+  g_autoptr (JsonObject) parsed_person = NULL;
+  JsonArray *events;
+
+  make_people (fixture, lead);
+  rota = make_rota (fixture, lead, "2026-01-05");
+  slot = g_strdup_printf ("slot/%s/primary", rota);
+  expected = expected_rota (rota, "2026-01-05");
+
+  status = td_test_request (fixture->server, "GET", "/me/feed-key", lead, NULL);
+  g_assert_cmpuint (status->status, ==, 200);
+  g_assert_false (json_object_get_boolean_member (td_test_object (status), "has_key"));
+  reset = td_test_request (fixture->server, "POST", "/me/feed-key", lead, NULL);
+  g_assert_cmpuint (reset->status, ==, 200);
+  key = g_strdup (json_object_get_string_member (td_test_object (reset), "key"));
+  g_assert_cmpuint (strlen (key), ==, 64);
+
+  /* Without the key, or with a wrong one, there is no feed. */
+  none = get_feed (fixture, slot, NULL);
+  g_assert_cmpuint (none->status, ==, 404);
+  wrong = get_feed (fixture, slot,
+                    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+  g_assert_cmpuint (wrong->status, ==, 404);
+
+  feed = get_feed (fixture, slot, key);
+  g_assert_cmpuint (feed->status, ==, 200);
+  g_assert_true (g_str_has_prefix (soup_message_headers_get_content_type (feed->headers, NULL),
+                                   "text/calendar"));
+  parsed = parse_ics (feed->text);
+  events = assert_feed_matches (parsed, expected, "primary", NULL);
+
+  person_feed = get_feed (fixture, person, key);
+  g_assert_cmpuint (person_feed->status, ==, 200);
+  parsed_person = parse_ics (person_feed->text);
+  assert_feed_matches (parsed_person, expected, NULL, ALICE);
+
+  /* An override in the third event's shift raises its SEQUENCE and leaves
+   * the others alone; the feed shows Carol there. */
+  {
+    JsonObject      *third = json_array_get_object_element (events, 2);
+    JsonObject      *fifth = json_array_get_object_element (events, 4);
+    g_autofree char *third_uid = g_strdup (json_object_get_string_member (third, "uid"));
+    g_autofree char *fifth_uid = g_strdup (json_object_get_string_member (fifth, "uid"));
+    gint64           third_before = json_object_get_int_member (third, "sequence");
+    gint64           fifth_before = json_object_get_int_member (fifth, "sequence");
+    g_autofree char *id = g_uuid_string_random ();
+    g_autofree char *fields = NULL;
+    g_autoptr (JsonObject) override = NULL;
+    g_autoptr (TdTestResponse) after = NULL;
+    g_autoptr (JsonObject) parsed_after = NULL;
+    g_autoptr (TdRotaOverride) model = NULL;
+    TdInstant start;
+
+    g_assert_true (td_time_parse_instant (json_object_get_string_member (third, "start"), &start));
+    fields
+        = g_strdup_printf ("{\"rotation\": \"%s\", \"position\": \"primary\", \"person\": \"%s\","
+                           " \"starts_at\": %" G_GINT64_FORMAT ", \"ends_at\": %" G_GINT64_FORMAT
+                           ", \"reason\": \"Sick leave\"}",
+                           rota, CAROL, start + 24 * 3600, start + 3 * 24 * 3600);
+    override = apply (fixture, lead, "create", "rota_override", id, -1, fields);
+    assert_applied (override);
+    model = td_rota_override_new (id, "primary", CAROL, start + 24 * 3600, start + 3 * 24 * 3600,
+                                  "Sick leave");
+    g_assert_true (td_rotation_add_override (expected, model, NULL));
+
+    after = get_feed (fixture, slot, key);
+    g_assert_cmpuint (after->status, ==, 200);
+    parsed_after = parse_ics (after->text);
+    events = assert_feed_matches (parsed_after, expected, "primary", NULL);
+    g_assert_cmpint (sequence_of_uid (events, third_uid), >, third_before);
+    g_assert_cmpint (sequence_of_uid (events, fifth_uid), ==, fifth_before);
+  }
+
+  /* A reset key replaces the old one at once. */
+  {
+    g_autoptr (TdTestResponse) again
+        = td_test_request (fixture->server, "POST", "/me/feed-key", lead, NULL);
+    g_autoptr (TdTestResponse) old = NULL;
+    g_autoptr (TdTestResponse) fresh = NULL;
+    g_autoptr (TdTestResponse) state = NULL;
+
+    new_key = g_strdup (json_object_get_string_member (td_test_object (again), "key"));
+    g_assert_cmpstr (new_key, !=, key);
+    old = get_feed (fixture, slot, key);
+    g_assert_cmpuint (old->status, ==, 404);
+    fresh = get_feed (fixture, slot, new_key);
+    g_assert_cmpuint (fresh->status, ==, 200);
+    state = td_test_request (fixture->server, "GET", "/me/feed-key", lead, NULL);
+    g_assert_true (json_object_get_boolean_member (td_test_object (state), "has_key"));
+    /* The key never comes back from a GET. */
+    g_assert_null (strstr (state->text, new_key));
+  }
+}
+
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
 int
@@ -1050,6 +1673,10 @@ main (int argc, char *argv[])
   ADD ("/server/api/restore", test_restore_new_epoch);
   ADD ("/server/api/tombstone-horizon", test_tombstone_horizon);
   ADD ("/server/api/outside-api", test_outside_api);
+  ADD ("/server/api/rota/permissions", test_rota_permissions);
+  ADD ("/server/api/rota/validation", test_rota_validation);
+  ADD ("/server/api/rota/swaps", test_rota_swaps);
+  ADD ("/server/api/oncall/feeds", test_oncall_feeds);
   ADD ("/server/cli/init-refuses-overwrite", test_cli_init_refuses_overwrite);
   g_test_add_func ("/server/api/tls", test_tls);
 

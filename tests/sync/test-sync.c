@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "td-rota-store.h"
 #include "td-schema.h"
 #include "td-sync.h"
 #include "td-test-server.h"
@@ -1739,6 +1740,82 @@ clean_up_leftovers (const char *leftovers)
     }
 }
 
+/* An on-call override made offline reaches the server */
+
+static void
+test_override_made_offline (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (Desktop) desktop = desktop_new (fixture, "desk", "lead");
+  g_autoptr (GPtrArray) rotations = NULL;
+  g_autoptr (GPtrArray) people = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) fields = json_object_new ();
+  g_autoptr (TdRotaStore) rotas = td_rota_store_new (NULL);
+  g_autofree char *uuid = NULL;
+  g_autofree char *sql = NULL;
+  JsonObject      *rotation = NULL;
+  const char      *person;
+  TdRotation      *model;
+  Stats            offline = { 0 };
+
+  sync_quietly (desktop);
+  rotations = td_cache_list (desktop->cache, "rotation", NULL, NULL, "tier");
+  g_assert_cmpuint (rotations->len, >=, 1);
+  rotation = g_ptr_array_index (rotations, 0);
+  people = td_cache_list (desktop->cache, "person", "tier", "2", "name");
+  g_assert_cmpuint (people->len, >=, 1);
+  person = json_object_get_string_member (g_ptr_array_index (people, 0), "uuid");
+
+  /* The server goes away; the override is written to the cache anyway. */
+  td_test_server_stop (fixture->server);
+  json_object_set_string_member (fields, "rotation",
+                                 json_object_get_string_member (rotation, "uuid"));
+  json_object_set_string_member (fields, "position", "primary");
+  json_object_set_string_member (fields, "person", person);
+  json_object_set_int_member (fields, "starts_at", 2000000000);
+  json_object_set_int_member (fields, "ends_at", 2000000000 + 2 * 24 * 3600);
+  json_object_set_string_member (fields, "reason", "Covering while offline");
+  uuid = td_cache_create (desktop->cache, "rota_override", fields, &error);
+  g_assert_no_error (error);
+  g_assert_false (td_sync_run (desktop->client, desktop->cache, &offline, NULL, &error));
+  g_assert_error (error, TD_SYNC_ERROR, TD_SYNC_ERROR_OFFLINE);
+  g_clear_error (&error);
+  g_assert_cmpuint (td_cache_count_pending (desktop->cache), ==, 1);
+
+  /* The desktop already resolves the rota with it. */
+  {
+    g_autoptr (GPtrArray) rows = td_cache_list (desktop->cache, "rota_override", NULL, NULL, NULL);
+    g_autoptr (GPtrArray) members
+        = td_cache_list (desktop->cache, "rotation_member", NULL, NULL, NULL);
+
+    td_rota_store_add_row (rotas, "rotation", rotation);
+    for (guint i = 0; i < members->len; i++)
+      td_rota_store_add_row (rotas, "rotation_member", g_ptr_array_index (members, i));
+    for (guint i = 0; i < rows->len; i++)
+      td_rota_store_add_row (rotas, "rota_override", g_ptr_array_index (rows, i));
+    model = td_rota_store_get_rotation (rotas, json_object_get_string_member (rotation, "uuid"));
+    g_assert_nonnull (model);
+    g_assert_cmpstr (td_rotation_who_is_on_call (model, "primary", 2000000000 + 3600), ==, person);
+  }
+
+  server_start (fixture);
+  {
+    g_autoptr (Stats) stats = sync_ok (desktop);
+    g_assert_cmpuint (stats->applied, ==, 1);
+  }
+  g_assert_cmpuint (td_cache_count_pending (desktop->cache), ==, 0);
+  sql = g_strdup_printf ("SELECT COUNT (*) FROM rota_override WHERE uuid = '%s' AND person = '%s' "
+                         "AND starts_at = 2000000000 AND reason = 'Covering while offline' "
+                         "AND created_at > 0",
+                         uuid, person);
+  g_assert_cmpint (server_int (fixture, sql), ==, 1);
+  {
+    g_autoptr (JsonObject) row = td_cache_get_row (desktop->cache, "rota_override", uuid);
+    g_assert_cmpint (json_object_get_int_member (row, "rev"), >, 0);
+  }
+  assert_cache_equals_server (fixture, desktop->path);
+}
+
 static void
 run_isolated (gconstpointer data)
 {
@@ -1790,6 +1867,7 @@ static const TestCase tests[] = {
   { "/sync/retry/same-ids", test_retry_sends_same_ids, { 0 } },
   { "/sync/order/push-before-pull", test_push_before_pull, { 0 } },
   { "/sync/resync/cursor-expired", test_cursor_expired_resync, { 0 } },
+  { "/sync/rota/override-made-offline", test_override_made_offline, { 5 } },
 };
 
 int
