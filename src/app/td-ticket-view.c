@@ -396,9 +396,21 @@ show_checklist (TdTicketView *self)
   g_autoptr (GPtrArray) options = td_escalation_options (policy, &request);
   const TdChecklist *checklist = NULL;
 
-  for (guint i = 0; i < self->check_rows->len; i++)
-    adw_preferences_group_remove (self->checklist_group, g_ptr_array_index (self->check_rows, i));
-  g_ptr_array_set_size (self->check_rows, 0);
+  /* Taken out of the array before removing: removing a focused row moves
+   * the focus, which can run this again before the loop ends. */
+  {
+    g_autoptr (GPtrArray) rows = g_steal_pointer (&self->check_rows);
+
+    self->check_rows = g_ptr_array_new ();
+    for (guint i = 0; i < rows->len; i++)
+      {
+        GtkWidget *row = g_ptr_array_index (rows, i);
+
+        if (gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP)
+            == GTK_WIDGET (self->checklist_group))
+          adw_preferences_group_remove (self->checklist_group, row);
+      }
+  }
 
   for (guint i = 0; i < options->len && to_tier != 0; i++)
     {
@@ -611,9 +623,19 @@ show_details (TdTicketView *self)
 {
   g_autofree char *tier = g_strdup_printf (_ ("Tier %d"), (int) row_int (self->row, "tier"));
 
-  for (guint i = 0; i < self->added_rows->len; i++)
-    adw_preferences_group_remove (self->details_group, g_ptr_array_index (self->added_rows, i));
-  g_ptr_array_set_size (self->added_rows, 0);
+  {
+    g_autoptr (GPtrArray) rows = g_steal_pointer (&self->added_rows);
+
+    self->added_rows = g_ptr_array_new ();
+    for (guint i = 0; i < rows->len; i++)
+      {
+        GtkWidget *row = g_ptr_array_index (rows, i);
+
+        if (gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP)
+            == GTK_WIDGET (self->details_group))
+          adw_preferences_group_remove (self->details_group, row);
+      }
+  }
 
   add_detail (self, _ ("Title"), row_text (self->row, "title"));
   add_detail (self, _ ("Issue Description"), row_text (self->row, "description"));

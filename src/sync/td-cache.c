@@ -63,8 +63,13 @@ G_DEFINE_QUARK (td-cache-error-quark, td_cache_error)
 
 /* A pull writes each row with the same few statements; compiling them
  * again for every row cost more than the writes. Each cache keeps its
- * statements (TdCache.statements) and this set tells the cleanup below
- * whether to reset a statement for next time or finalize a one-off. */
+ * statements (TdCache.statements). This set says, for every kept
+ * statement, whether someone is using it: the UI thread and the sync
+ * thread share the cache, and a statement is marked free only after it
+ * has been reset, so no thread ever steps one another is still using
+ * (whatever order a function releases its lock and its statements in). */
+#define KEPT_FREE  GINT_TO_POINTER (1)
+#define KEPT_TAKEN GINT_TO_POINTER (2)
 static GHashTable *kept_statements;
 G_LOCK_DEFINE_STATIC (kept_statements);
 
@@ -77,13 +82,32 @@ statement_release (sqlite3_stmt *stmt)
   kept = kept_statements != NULL && g_hash_table_contains (kept_statements, stmt);
   G_UNLOCK (kept_statements);
 
-  if (kept)
+  if (!kept)
     {
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
+      sqlite3_finalize (stmt);
+      return;
     }
-  else
-    sqlite3_finalize (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  G_LOCK (kept_statements);
+  g_hash_table_insert (kept_statements, stmt, KEPT_FREE);
+  G_UNLOCK (kept_statements);
+}
+
+/* Takes @stmt if it is free; FALSE if someone is using it. */
+static gboolean
+statement_take (sqlite3_stmt *stmt)
+{
+  gboolean taken = FALSE;
+
+  G_LOCK (kept_statements);
+  if (g_hash_table_lookup (kept_statements, stmt) == KEPT_FREE)
+    {
+      g_hash_table_insert (kept_statements, stmt, KEPT_TAKEN);
+      taken = TRUE;
+    }
+  G_UNLOCK (kept_statements);
+  return taken;
 }
 
 static void
@@ -168,10 +192,14 @@ td_conflict_free (TdConflict *conflict)
 static sqlite3_stmt *
 prepare (TdCache *self, const char *sql)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
-  gboolean      keep = stmt == NULL;
+  sqlite3_stmt *stmt;
+  gboolean      keep;
 
-  if (stmt != NULL && !sqlite3_stmt_busy (stmt))
+  G_LOCK (kept_statements);
+  stmt = g_hash_table_lookup (self->statements, sql);
+  G_UNLOCK (kept_statements);
+  keep = stmt == NULL;
+  if (stmt != NULL && statement_take (stmt))
     return stmt;
 
   stmt = NULL;
@@ -183,9 +211,14 @@ prepare (TdCache *self, const char *sql)
       G_LOCK (kept_statements);
       if (kept_statements == NULL)
         kept_statements = g_hash_table_new (NULL, NULL);
-      g_hash_table_add (kept_statements, stmt);
+      g_hash_table_insert (kept_statements, stmt, KEPT_TAKEN);
+      /* Two threads may have compiled the same SQL at once: the first
+       * one kept stays kept, the other is a one-off. */
+      if (g_hash_table_lookup (self->statements, sql) == NULL)
+        g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+      else
+        g_hash_table_remove (kept_statements, stmt);
       G_UNLOCK (kept_statements);
-      g_hash_table_insert (self->statements, g_strdup (sql), stmt);
     }
   return stmt;
 }

@@ -603,7 +603,8 @@ word_keys (TdQueueModel *self, GHashTable *ranks)
       else
         g_ptr_array_add (unknown, (gpointer) word (self, id));
     }
-  qsort (unknown->pdata, unknown->len, sizeof (gpointer), compare_strings);
+  if (unknown->len > 0)
+    qsort (unknown->pdata, unknown->len, sizeof (gpointer), compare_strings);
   for (guint i = 0; i < unknown->len; i++)
     keys[find_word (self, g_ptr_array_index (unknown, i))] = SORT_CLASS (1) + i;
   return keys;
@@ -749,7 +750,8 @@ ensure_order (TdQueueModel *self)
       sorted[i].base = row->base;
       sorted[i].index = i;
     }
-  qsort (sorted, n, sizeof (SortKey), compare_sort_keys);
+  if (n > 0)
+    qsort (sorted, n, sizeof (SortKey), compare_sort_keys);
 
   self->order = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n);
   for (guint i = 0; i < n; i++)

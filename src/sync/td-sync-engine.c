@@ -327,7 +327,10 @@ emit_progress (gpointer data)
 {
   Progress *progress = data;
 
-  emit_changes (progress->engine, progress->changed);
+  /* A round cancelled by td_sync_engine_stop () tells no one: the views
+   * may be gone with the session. */
+  if (progress->engine->started)
+    emit_changes (progress->engine, progress->changed);
   g_object_unref (progress->engine);
   g_ptr_array_unref (progress->changed);
   g_free (progress);
@@ -354,7 +357,17 @@ on_progress (TdSyncStats *stats, gpointer data)
   progress->engine = g_object_ref (self);
   progress->changed = g_steal_pointer (&stats->changed);
   stats->changed = g_ptr_array_new_with_free_func (g_free);
-  g_main_context_invoke (g_task_get_context (task), emit_progress, progress);
+  /* Always queued, never run here: g_main_context_invoke () would run it
+   * on this thread whenever the main context happens to be free. */
+  {
+    GSource *source = g_idle_source_new ();
+
+    g_source_set_priority (source, G_PRIORITY_DEFAULT);
+    g_source_set_callback (source, emit_progress, progress, NULL);
+    g_source_set_static_name (source, "[tierdesk] sync progress");
+    g_source_attach (source, g_task_get_context (task));
+    g_source_unref (source);
+  }
 }
 
 static void
