@@ -2625,7 +2625,9 @@ result_json (Command *command, Verdict *verdict)
   return json_builder_get_root (builder);
 }
 
-/* Applies one command in its own transaction; returns its result. */
+/* Applies one command inside the batch's transaction, under a savepoint of
+ * its own so that it stays all-or-nothing; returns its result, or NULL if
+ * the store failed (the caller then rolls the whole batch back). */
 static JsonNode *
 apply_one (Command *command)
 {
@@ -2635,7 +2637,7 @@ apply_one (Command *command)
   g_autoptr (JsonNode) result = NULL;
   g_autofree char *action = NULL;
 
-  if (!exec (command->db, "BEGIN IMMEDIATE", NULL))
+  if (!exec (command->db, "SAVEPOINT command", NULL))
     return NULL;
 
   /* At most once, also across restarts: the first answer is replayed. */
@@ -2647,7 +2649,8 @@ apply_one (Command *command)
       g_autoptr (JsonBuilder) builder = json_builder_new ();
 
       json_parser_load_from_data (parser, (const char *) sqlite3_column_text (seen, 0), -1, NULL);
-      exec (command->db, "ROLLBACK", NULL);
+      g_clear_pointer (&seen, sqlite3_finalize);
+      exec (command->db, "ROLLBACK TO command; RELEASE command", NULL);
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "id");
       json_builder_add_string_value (builder, command->id);
@@ -2671,14 +2674,14 @@ apply_one (Command *command)
     {
       /* Nothing changed and nothing is remembered: after merging, the
        * client sends a new command. */
-      exec (command->db, "ROLLBACK", NULL);
+      exec (command->db, "ROLLBACK TO command; RELEASE command", NULL);
       return g_steal_pointer (&result);
     }
   if (verdict.outcome == OUTCOME_REJECTED)
     {
-      /* Undo any partial write, but remember the answer. */
-      exec (command->db, "ROLLBACK", NULL);
-      exec (command->db, "BEGIN IMMEDIATE", NULL);
+      /* Undo any partial write, but remember the answer (ROLLBACK TO
+       * keeps the savepoint open). */
+      exec (command->db, "ROLLBACK TO command", NULL);
     }
 
   {
@@ -2702,9 +2705,9 @@ apply_one (Command *command)
   audit (command->db, command->now, command->account->username, action, command->entity->name,
          command->entity_id, before, command->row);
 
-  if (!exec (command->db, "COMMIT", NULL))
+  if (!exec (command->db, "RELEASE command", NULL))
     {
-      exec (command->db, "ROLLBACK", NULL);
+      exec (command->db, "ROLLBACK TO command; RELEASE command", NULL);
       return NULL;
     }
   return g_steal_pointer (&result);
@@ -2989,6 +2992,16 @@ td_store_apply_commands (TdStore         *self,
         return NULL;
     }
 
+  /* One transaction for the batch, a savepoint for each command: each
+   * command is still all-or-nothing, but the batch is written to disk once
+   * instead of once per command. If anything fails, nothing of the batch
+   * is kept, and the client's retry (same ids) applies it exactly once. */
+  if (!exec (self->db, "BEGIN IMMEDIATE", NULL))
+    {
+      *error = td_api_error_new (503, "busy", NULL, "the store is busy: %s; retry the batch",
+                                 sqlite3_errmsg (self->db));
+      return NULL;
+    }
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "results");
   json_builder_begin_array (builder);
@@ -3000,16 +3013,26 @@ td_store_apply_commands (TdStore         *self,
       g_clear_pointer (&commands[i].ticket, json_node_unref);
       if (result == NULL)
         {
-          json_builder_end_array (builder);
           *error = td_api_error_new (503, "busy", NULL,
-                                     "the store could not commit command %u: %s; retry the batch "
-                                     "(applied commands will answer \"duplicate\")",
+                                     "the store could not apply command %u: %s; nothing of the "
+                                     "batch was kept, retry it",
                                      i, sqlite3_errmsg (self->db));
+          exec (self->db, "ROLLBACK", NULL);
+          json_builder_end_array (builder);
           return NULL;
         }
       json_builder_add_value (builder, result);
     }
   json_builder_end_array (builder);
+  if (!exec (self->db, "COMMIT", NULL))
+    {
+      *error = td_api_error_new (503, "busy", NULL,
+                                 "the store could not commit the batch: %s; nothing of it was "
+                                 "kept, retry it",
+                                 sqlite3_errmsg (self->db));
+      exec (self->db, "ROLLBACK", NULL);
+      return NULL;
+    }
   json_builder_set_member_name (builder, "head");
   *head = meta_get_int (self->db, "head_rev");
   json_builder_add_int_value (builder, *head);
