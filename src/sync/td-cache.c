@@ -1531,6 +1531,12 @@ index_tickets (TdCache *self, const char *uuids, gboolean add)
   return sqlite3_step (stmt) == SQLITE_DONE;
 }
 
+static gboolean apply_page_locked (TdCache    *self,
+                                   JsonArray  *changes,
+                                   const char *cursor,
+                                   GPtrArray  *changed,
+                                   GError    **error);
+
 gboolean
 td_cache_apply_page (TdCache    *self,
                      JsonArray  *changes,
@@ -1539,11 +1545,31 @@ td_cache_apply_page (TdCache    *self,
                      GError    **error)
 {
   g_autoptr (Locker) locker = NULL;
-  g_autofree char *tickets = NULL;
+  gboolean ok;
 
   g_return_val_if_fail (TD_IS_CACHE (self), FALSE);
 
   locker = locker_new (&self->lock);
+  /* A page need not reach the disk before the next one is asked for: its
+   * cursor commits with it, so a page lost to a power cut is pulled again.
+   * NORMAL skips the fsync of each page's commit (WAL still keeps the
+   * file consistent); an edit the user makes always commits FULL. */
+  if (!exec (self->db, "PRAGMA synchronous = NORMAL", error))
+    return FALSE;
+  ok = apply_page_locked (self, changes, cursor, changed, error);
+  exec (self->db, "PRAGMA synchronous = FULL", NULL);
+  return ok;
+}
+
+static gboolean
+apply_page_locked (TdCache    *self,
+                   JsonArray  *changes,
+                   const char *cursor,
+                   GPtrArray  *changed,
+                   GError    **error)
+{
+  g_autofree char *tickets = NULL;
+
   if (!exec (self->db, "BEGIN IMMEDIATE", error))
     return FALSE;
   {
