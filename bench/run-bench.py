@@ -249,7 +249,14 @@ class Bench:
 
     def propagation(self):
         edits = 50 if self.args.smoke else 1000
-        out = subprocess.run([self.td_bench, "propagation", self.url, "lead", str(edits)],
+        # Both desktops start from the synced cache of benchmark 1 (its WAL
+        # checkpointed into it by td-bench queue's copies having been opened).
+        seed = os.path.join(self.work, "propagation-seed.db")
+        import sqlite3
+        with sqlite3.connect(self.full_cache) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copy(self.full_cache, seed)
+        out = subprocess.run([self.td_bench, "propagation", self.url, "lead", str(edits), seed],
                              input=PASSWORD + "\n", capture_output=True, text=True, timeout=900)
         if out.returncode != 0:
             raise RuntimeError(f"propagation failed: {out.stderr.strip()}")

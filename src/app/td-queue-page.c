@@ -475,6 +475,15 @@ td_queue_page_set_session (TdQueuePage *self, TdSession *session)
 {
   g_return_if_fail (TD_IS_QUEUE_PAGE (self));
 
+  /* The same session again (its person or role became known): the model
+   * stands, only "Mine" may mean someone now. A new model would read the
+   * whole index again. */
+  if (session != NULL && session == self->session && self->model != NULL
+      && td_session_get_cache (session) != NULL)
+    {
+      on_filter_changed (self);
+      return;
+    }
   if (self->session != NULL && self->rows_changed_id != 0
       && td_session_get_engine (self->session) != NULL)
     g_signal_handler_disconnect (td_session_get_engine (self->session), self->rows_changed_id);
