@@ -1,0 +1,40 @@
+#!/usr/bin/python3
+# tap-check.py — run one validator and report it as a TAP case
+#
+#   tap-check.py NAME PACKAGE [--fail-on-output] -- COMMAND ARG...
+#
+# `./run test` counts TAP cases, so a check that is a single command still
+# says "ok 1 NAME". A missing tool is a failure that names the Debian package
+# to install, never a silent skip. --fail-on-output fails when the command
+# prints anything, for validators that warn but exit 0.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+import shutil
+import subprocess
+import sys
+
+
+def main():
+    args = sys.argv[1:]
+    split = args.index("--")
+    name, package, *flags = args[:split]
+    command = args[split + 1:]
+    print("1..1")
+    if shutil.which(command[0]) is None:
+        print(f"not ok 1 {name}: {command[0]} is not installed "
+              f"(apt install {package})")
+        return 1
+    result = subprocess.run(command, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    output = result.stdout.strip()
+    for line in output.splitlines():
+        print(f"# {line}")
+    if result.returncode != 0 or ("--fail-on-output" in flags and output):
+        print(f"not ok 1 {name}: {' '.join(command)} exited {result.returncode}")
+        return 1
+    print(f"ok 1 {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
