@@ -6,6 +6,7 @@
 
 #include <gio/gunixinputstream.h>
 #include <glib/gi18n.h>
+#include <locale.h>
 #include <string.h>
 
 #include "td-a11y.h"
@@ -258,6 +259,24 @@ static void
 td_application_init (TdApplication *self)
 {
   g_application_add_main_option_entries (G_APPLICATION (self), options);
+}
+
+/**
+ * td_application_setup_i18n:
+ *
+ * Sets the locale and binds the "tierdesk" text domain, before any string is
+ * translated. $TD_LOCALEDIR replaces the installed locale directory, so the
+ * tests and `./run` find the catalogues meson builds in build/po/.
+ */
+void
+td_application_setup_i18n (void)
+{
+  const char *localedir = g_getenv ("TD_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 }
 
 TdApplication *
