@@ -138,12 +138,12 @@ test_catalogue (void)
 {
   /* The catalogue is found, and its plural forms are German's two. */
   g_assert_cmpstr (_ ("Queue"), ==, "Warteschlange");
-  g_assert_cmpstr (g_dngettext (GETTEXT_PACKAGE, "Last synced %d minute ago",
-                                "Last synced %d minutes ago", 1),
-                   ==, "Vor %d Minute abgeglichen");
-  g_assert_cmpstr (g_dngettext (GETTEXT_PACKAGE, "Last synced %d minute ago",
-                                "Last synced %d minutes ago", 5),
-                   ==, "Vor %d Minuten abgeglichen");
+  g_assert_cmpstr (
+      g_dngettext (GETTEXT_PACKAGE, "Last synced %d minute ago", "Last synced %d minutes ago", 1),
+      ==, "Vor %d Minute abgeglichen");
+  g_assert_cmpstr (
+      g_dngettext (GETTEXT_PACKAGE, "Last synced %d minute ago", "Last synced %d minutes ago", 5),
+      ==, "Vor %d Minuten abgeglichen");
 }
 
 static void
