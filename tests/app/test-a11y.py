@@ -1,14 +1,16 @@
 #!/usr/bin/python3
-# test-a11y.py — every control on every page has an accessible name
+# test-a11y.py — every control on every page has an accessible name and keyboard access
 #
 #   test-a11y.py            (under Xvfb: xvfb-run -a; ./run test does it)
 #
 # Starts a real tierdeskd with demo data, signs the app in as `lead`, visits
 # each page through the view switcher as a screen-reader user would (AT-SPI
-# "click" on the switcher's toggle buttons), and walks the AT-SPI tree of the
-# window. A push button, toggle button, text entry, combo box, check box,
-# radio button, spin button or menu item that is showing without a name fails
-# the page's case, naming the control by its path from the window.
+# "click" on the switcher's page tabs), opens the main menu and the New
+# Ticket window, and walks the AT-SPI tree. A push button, toggle button,
+# text entry, combo box, check box, radio button, spin button or menu item
+# that is not hidden and has no name (or only GTK 4.8's fallbacks) fails
+# the page's case, naming the control by its path from the window; so does
+# an enabled control that the keyboard focus cannot reach.
 #
 # The app runs on a D-Bus session bus of its own (dbus-run-session with a
 # config written here) that can activate only the AT-SPI bus launcher: the
@@ -251,6 +253,39 @@ def walk(pyatspi, node, path, found, depth=0):
         walk(pyatspi, child, child_path, found, depth + 1)
 
 
+def keyboard_reachable(pyatspi, node, depth=0):
+    """Whether Tab reaches the control: it takes focus itself, or the widget
+    inside it does (a GtkMenuButton's or a GtkDropDown's inner button)."""
+    try:
+        if node.getState().contains(pyatspi.STATE_FOCUSABLE):
+            return True
+        return depth < 3 and any(
+            keyboard_reachable(pyatspi, node.getChildAtIndex(i), depth + 1)
+            for i in range(node.childCount))
+    except Exception:
+        return False
+
+
+def problems(pyatspi, found, roles):
+    """Each control without a name, or that is enabled but cannot take the
+    keyboard focus, as "what: path". Menu items are reached with the arrow
+    keys once their menu is open, so only their names count."""
+    menu_roles = (pyatspi.ROLE_MENU_ITEM, pyatspi.ROLE_CHECK_MENU_ITEM,
+                  pyatspi.ROLE_RADIO_MENU_ITEM)
+    result = []
+    for node, path in found:
+        role = node.getRole()
+        if role not in roles:
+            continue
+        where = " > ".join(path)
+        if unnamed(node):
+            result.append(f"unnamed: {where}")
+        elif role not in menu_roles and node.getState().contains(pyatspi.STATE_SENSITIVE) \
+                and not keyboard_reachable(pyatspi, node):
+            result.append(f"no keyboard access: {where}")
+    return result
+
+
 def unnamed(node):
     """Whether a screen reader would announce nothing useful: no name, a
     type name (GTK 4.8's fallback), or GTK 4.8's mangled name of a button
@@ -339,19 +374,18 @@ def check_pages(pyatspi):
         time.sleep(0.5)  # let the page lay out its rows; the walk does not depend on it
         found = []
         walk(pyatspi, window, [label(window)], found)
-        # Each unnamed control fails the first page after which it is found.
-        bad = [" > ".join(path) for node, path in found
-               if node.getRole() in roles and unnamed(node)]
-        new = [path for path in bad if path not in reported]
+        # Each problem fails the first page after which it is found.
+        bad = problems(pyatspi, found, roles)
+        new = [problem for problem in bad if problem not in reported]
         reported.update(new)
-        for path in new:
-            print(f"# unnamed: {path}")
+        for problem in new:
+            print(f"# {problem}")
         if new:
-            print(f"not ok {i} {page}: {len(new)} controls without an accessible name")
+            print(f"not ok {i} {page}: {len(new)} controls without a name or keyboard access")
             status = 1
         else:
             controls = sum(1 for node, _ in found if node.getRole() in roles)
-            print(f"ok {i} {page}: {controls} controls, each named")
+            print(f"ok {i} {page}: {controls} controls, each named and reachable")
     for i, menu in enumerate(MENUS, len(PAGES) + 1):
         if not check_menu(pyatspi, window, menu, i, roles):
             status = 1
@@ -395,14 +429,14 @@ def check_window(pyatspi, main, name, number, roles):
         return False
     found = []
     walk(pyatspi, window, [label(window)], found)
-    bad = [" > ".join(path) for node, path in found if node.getRole() in roles and unnamed(node)]
-    for path in bad:
-        print(f"# unnamed: {path}")
+    bad = problems(pyatspi, found, roles)
+    for problem in bad:
+        print(f"# {problem}")
     if bad:
-        print(f"not ok {number} {name}: {len(bad)} controls without an accessible name")
+        print(f"not ok {number} {name}: {len(bad)} controls without a name or keyboard access")
         return False
     controls = sum(1 for node, _ in found if node.getRole() in roles)
-    print(f"ok {number} {name}: {controls} controls, each named")
+    print(f"ok {number} {name}: {controls} controls, each named and reachable")
     return True
 
 
