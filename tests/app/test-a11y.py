@@ -107,10 +107,13 @@ def outer():
 
 
 def hold_display():
-    import gi
+    try:
+        import gi
 
-    gi.require_version("Gdk", "4.0")
-    from gi.repository import Gdk
+        gi.require_version("Gdk", "4.0")
+        from gi.repository import Gdk
+    except (ImportError, ValueError) as error:
+        fail_early(f"GDK's introspection data is missing ({error}; apt install gir1.2-gtk-4.0)")
 
     try:
         # A reset already under way ends within moments; wait it out.
