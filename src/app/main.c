@@ -4,9 +4,6 @@
  */
 #include "config.h"
 
-#include <glib/gi18n.h>
-#include <locale.h>
-
 #include "td-application.h"
 
 int
@@ -14,11 +11,7 @@ main (int argc, char *argv[])
 {
   g_autoptr (TdApplication) app = NULL;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
+  td_application_setup_i18n ();
   app = td_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

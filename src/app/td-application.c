@@ -6,8 +6,10 @@
 
 #include <gio/gunixinputstream.h>
 #include <glib/gi18n.h>
+#include <locale.h>
 #include <string.h>
 
+#include "td-a11y.h"
 #include "td-application.h"
 #include "td-bench-hooks.h"
 #include "td-window.h"
@@ -38,14 +40,14 @@ td_application_about_action (GSimpleAction *action, GVariant *parameter, gpointe
   TdApplication     *self = user_data;
   GtkWindow         *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  adw_show_about_window (window, "application-name", _ ("Tierdesk"), "application-icon", APP_ID,
-                         "developer-name", _ ("The Tierdesk developers"), "version",
-                         PACKAGE_VERSION, "comments",
-                         _ ("Run a tiered production-support model: the queue and its "
-                            "SLA clocks, escalations with complete handoffs, on-call "
-                            "rotas and training."),
-                         "developers", developers, "copyright", "© 2026 The Tierdesk developers",
-                         "license-type", GTK_LICENSE_GPL_3_0, NULL);
+  adw_show_about_window (
+      window, "application-name", _ ("Tierdesk"), "application-icon", APP_ID, "developer-name",
+      _ ("The Tierdesk developers"), "version", PACKAGE_VERSION, "comments",
+      _ ("Run a tiered production-support model: the queue and its "
+         "SLA clocks, escalations with complete handoffs, on-call "
+         "rotas and training."),
+      "developers", developers, "copyright", _ ("© 2026 The Tierdesk developers"), "license-type",
+      GTK_LICENSE_GPL_3_0, NULL);
 }
 
 static void
@@ -149,13 +151,13 @@ td_application_handle_local_options (GApplication *app, GVariantDict *options)
       if (self->option_password == NULL)
         {
           g_printerr ("tierdesk: --password-stdin: %s\n",
-                      error != NULL ? error->message : "no password on standard input");
+                      error != NULL ? error->message : _ ("no password on standard input"));
           return 2;
         }
     }
   if ((self->option_server != NULL) != (self->option_user != NULL))
     {
-      g_printerr ("tierdesk: --server and --user go together\n");
+      g_printerr (_ ("tierdesk: --server and --user go together\n"));
       return 2;
     }
   return -1;
@@ -194,6 +196,15 @@ td_application_startup (GApplication *app)
   }
 }
 
+/* Every window, the ticket windows and the editor included, gets names for
+ * what its template cannot name (td-a11y.c). */
+static void
+td_application_window_added (GtkApplication *app, GtkWindow *window)
+{
+  GTK_APPLICATION_CLASS (td_application_parent_class)->window_added (app, window);
+  td_a11y_name_internal_buttons (GTK_WIDGET (window));
+}
+
 static void
 td_application_shutdown (GApplication *app)
 {
@@ -228,14 +239,16 @@ td_application_finalize (GObject *object)
 static void
 td_application_class_init (TdApplicationClass *klass)
 {
-  GObjectClass      *object_class = G_OBJECT_CLASS (klass);
-  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  GObjectClass        *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass   *app_class = G_APPLICATION_CLASS (klass);
+  GtkApplicationClass *gtk_app_class = GTK_APPLICATION_CLASS (klass);
 
   object_class->finalize = td_application_finalize;
   app_class->activate = td_application_activate;
   app_class->startup = td_application_startup;
   app_class->shutdown = td_application_shutdown;
   app_class->handle_local_options = td_application_handle_local_options;
+  gtk_app_class->window_added = td_application_window_added;
 }
 
 static const GOptionEntry options[] = {
@@ -250,6 +263,24 @@ static void
 td_application_init (TdApplication *self)
 {
   g_application_add_main_option_entries (G_APPLICATION (self), options);
+}
+
+/**
+ * td_application_setup_i18n:
+ *
+ * Sets the locale and binds the "tierdesk" text domain, before any string is
+ * translated. $TD_LOCALEDIR replaces the installed locale directory, so the
+ * tests and `./run` find the catalogues meson builds in build/po/.
+ */
+void
+td_application_setup_i18n (void)
+{
+  const char *localedir = g_getenv ("TD_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 }
 
 TdApplication *

@@ -17,6 +17,7 @@ G_BEGIN_DECLS
 #define TD_TYPE_APPLICATION (td_application_get_type ())
 G_DECLARE_FINAL_TYPE (TdApplication, td_application, TD, APPLICATION, AdwApplication)
 
+void           td_application_setup_i18n (void);
 TdApplication *td_application_new (void);
 /* NULL when the policy could not be loaded; then the error says why. */
 TdPolicy     *td_application_get_policy (TdApplication *self);

@@ -367,8 +367,9 @@ show_ticket_rows (TdEscalationPage *self, JsonObject *ticket, GArray *visits)
   g_autofree char *description = NULL;
 
   clear_rows (self->ticket_group, self->ticket_rows);
+  /* TRANSLATORS: severity · priority · tier · status, such as "SEV-2 · P2 · Tier 1 · Open" */
   description = g_strdup_printf (
-      "%s · %s · Tier %d · %s", severity != NULL ? severity : "—",
+      _ ("%s · %s · Tier %d · %s"), severity != NULL ? severity : "—",
       row_text (ticket, "priority") != NULL ? row_text (ticket, "priority") : "—", current->tier,
       td_format_status (status));
   adw_preferences_group_set_title (self->ticket_group, row_text (ticket, "title"));
@@ -640,8 +641,9 @@ on_search_changed (TdEscalationPage *self)
       g_autoptr (TdTicket) ticket = g_list_model_get_item (G_LIST_MODEL (self->search_model), i);
       GtkWidget       *row = adw_action_row_new ();
       g_autofree char *title = g_markup_escape_text (td_ticket_get_title (ticket), -1);
+      /* TRANSLATORS: severity · tier · status, such as "SEV-2 · Tier 1 · Open" */
       g_autofree char *subtitle = g_strdup_printf (
-          "%s · Tier %d · %s",
+          _ ("%s · Tier %d · %s"),
           td_ticket_get_severity (ticket) != NULL ? td_ticket_get_severity (ticket) : "—",
           td_ticket_get_tier (ticket), td_format_status (td_ticket_get_status (ticket)));
 

@@ -608,6 +608,35 @@ td_queue_page_class_init (TdQueuePageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
+/* The column's width: its default, or wider if a translation needs it
+ * ("Stufe 4", "In Bearbeitung"), so no cell of a short column is cut. */
+static int
+column_width (TdQueuePage *self, const ColumnInfo *info)
+{
+  static const char *const statuses[]
+      = { "new", "assigned", "in_progress", "pending", "resolved", "closed", "reopened" };
+  g_autoptr (GPtrArray) samples = g_ptr_array_new_with_free_func (g_free);
+  int width = info->width;
+
+  g_ptr_array_add (samples, g_strdup (_ (info->title)));
+  if (info->column == COLUMN_TIER)
+    g_ptr_array_add (samples, g_strdup_printf (_ ("Tier %d"), 4));
+  else if (info->column == COLUMN_STATUS)
+    for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+      g_ptr_array_add (samples, g_strdup (td_format_status (statuses[i])));
+  for (guint i = 0; i < samples->len; i++)
+    {
+      g_autoptr (PangoLayout) layout
+          = gtk_widget_create_pango_layout (GTK_WIDGET (self), g_ptr_array_index (samples, i));
+      int text_width;
+
+      pango_layout_get_pixel_size (layout, &text_width, NULL);
+      /* Room for the cell's padding and the header's sort arrow. */
+      width = MAX (width, text_width + 40);
+    }
+  return width;
+}
+
 static void
 td_queue_page_init (TdQueuePage *self)
 {
@@ -646,7 +675,7 @@ td_queue_page_init (TdQueuePage *self)
       column = gtk_column_view_column_new (_ (info->title), factory);
       gtk_column_view_column_set_expand (column, info->expand);
       gtk_column_view_column_set_resizable (column, TRUE);
-      gtk_column_view_column_set_fixed_width (column, info->width);
+      gtk_column_view_column_set_fixed_width (column, column_width (self, info));
       if (info->sort >= 0)
         {
           g_autoptr (GtkSorter) sorter

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
+#include "td-a11y.h"
 #include "td-ticket-editor.h"
 #include "td-time.h"
 #include "td-triage.h"
@@ -395,4 +396,6 @@ static void
 td_ticket_editor_init (TdTicketEditor *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Not an application window, so TdApplication does not do this for it. */
+  td_a11y_name_internal_buttons (GTK_WIDGET (self));
 }

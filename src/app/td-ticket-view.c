@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "td-a11y.h"
 #include "td-escalation.h"
 #include "td-format.h"
 #include "td-sla.h"
@@ -739,8 +740,9 @@ load (TdTicketView *self)
       return;
     }
   self->loading = TRUE;
+  /* TRANSLATORS: severity · priority · tier · status, such as "SEV-2 · P2 · Tier 1 · Open" */
   subtitle = g_strdup_printf (
-      "%s · %s · Tier %d · %s",
+      _ ("%s · %s · Tier %d · %s"),
       row_text (self->row, "severity") != NULL ? row_text (self->row, "severity") : "—",
       row_text (self->row, "priority") != NULL ? row_text (self->row, "priority") : "—",
       (int) row_int (self->row, "tier"), td_format_status (row_text (self->row, "status")));
@@ -960,6 +962,8 @@ static void
 td_ticket_view_init (TdTicketView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Not an application window, so TdApplication does not do this for it. */
+  td_a11y_name_internal_buttons (GTK_WIDGET (self));
 
   self->may_escalate = TRUE;
   self->targets = g_array_new (FALSE, FALSE, sizeof (int));

@@ -2,6 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
 #include "td-escalation.h"
 
 /* clang-format off */
@@ -66,15 +70,18 @@ evaluate (TdPolicy *policy, const TdEscalationPath *path, const TdEscalationRequ
   severity_fits = strv_has (path->severities, request->severity);
   reason_fits = strv_has (path->reasons, request->reason);
 
+  /* The app shows these reasons translated; tierdeskd binds no text domain,
+   * so its API errors stay in English. */
   if (path->from != 0 && path->from != request->tier)
     {
-      option->why = g_strdup_printf ("leads from Tier %d, the ticket is at Tier %d", path->from,
+      /* TRANSLATORS: why an escalation path does not apply to a ticket */
+      option->why = g_strdup_printf (_ ("leads from Tier %d, the ticket is at Tier %d"), path->from,
                                      request->tier);
       return option;
     }
   if (path->to <= request->tier)
     {
-      option->why = g_strdup_printf ("the ticket is already at Tier %d", request->tier);
+      option->why = g_strdup_printf (_ ("the ticket is already at Tier %d"), request->tier);
       return option;
     }
   if (restricted && !severity_fits && !reason_fits)
@@ -86,12 +93,12 @@ evaluate (TdPolicy *policy, const TdEscalationPath *path, const TdEscalationRequ
 
       /* A path may be open to reasons alone, with no severities. */
       if (reasons[0] != '\0' && severities[0] == '\0')
-        option->why = g_strdup_printf ("only with a stated reason: %s", reasons);
+        option->why = g_strdup_printf (_ ("only with a stated reason: %s"), reasons);
       else if (reasons[0] != '\0')
         option->why
-            = g_strdup_printf ("only for %s, or with a stated reason: %s", severities, reasons);
+            = g_strdup_printf (_ ("only for %s, or with a stated reason: %s"), severities, reasons);
       else
-        option->why = g_strdup_printf ("only for %s", severities);
+        option->why = g_strdup_printf (_ ("only for %s"), severities);
       return option;
     }
 
@@ -109,13 +116,13 @@ evaluate (TdPolicy *policy, const TdEscalationPath *path, const TdEscalationRequ
   if (option->allowed)
     {
       g_autofree char *criteria = g_strjoinv (", ", path->criteria);
-      option->why
-          = g_strdup_printf ("allowed: Tier %d → Tier %d (%s)", request->tier, path->to, criteria);
+      option->why = g_strdup_printf (_ ("allowed: Tier %d → Tier %d (%s)"), request->tier, path->to,
+                                     criteria);
     }
   else
     {
       g_autofree char *missing = join_names (option->missing);
-      option->why = g_strdup_printf ("handoff checklist \"%s\" is incomplete: %s",
+      option->why = g_strdup_printf (_ ("handoff checklist \"%s\" is incomplete: %s"),
                                      option->checklist->name, missing);
     }
   return option;
@@ -174,17 +181,17 @@ td_escalation_check (TdPolicy                  *policy,
     {
       g_autofree char *missing = join_names (incomplete->missing);
       g_set_error (error, TD_ESCALATION_ERROR, TD_ESCALATION_ERROR_CHECKLIST,
-                   "cannot escalate from Tier %d to Tier %d: the handoff checklist \"%s\" "
-                   "is missing %s",
+                   _ ("cannot escalate from Tier %d to Tier %d: the handoff checklist \"%s\" "
+                      "is missing %s"),
                    request->tier, to_tier, incomplete->checklist->name, missing);
     }
   else if (reasons->len > 0)
     g_set_error (error, TD_ESCALATION_ERROR, TD_ESCALATION_ERROR_NO_PATH,
-                 "cannot escalate from Tier %d to Tier %d: %s", request->tier, to_tier,
+                 _ ("cannot escalate from Tier %d to Tier %d: %s"), request->tier, to_tier,
                  reasons->str);
   else
     g_set_error (error, TD_ESCALATION_ERROR, TD_ESCALATION_ERROR_NO_PATH,
-                 "cannot escalate from Tier %d to Tier %d: the policy has no such path",
+                 _ ("cannot escalate from Tier %d to Tier %d: the policy has no such path"),
                  request->tier, to_tier);
   return NULL;
 }

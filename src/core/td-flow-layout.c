@@ -361,6 +361,11 @@ describe_edge (TdFlowLayout *self, TdFlowEdge *edge)
 
   if (edge->kind == TD_FLOW_EDGE_ENGAGE)
     edge->description = g_strdup_printf (_ ("%s engages: %s"), from_title->text, to_title->text);
+  /* "From Any Tier" is already a "from": not "From From Any Tier to …". */
+  else if (from->kind == TD_FLOW_NODE_ANY && *label != '\0')
+    edge->description = g_strdup_printf (_ ("From any tier to %s: %s"), to_title->text, label);
+  else if (from->kind == TD_FLOW_NODE_ANY)
+    edge->description = g_strdup_printf (_ ("From any tier to %s"), to_title->text);
   else if (*label != '\0')
     edge->description
         = g_strdup_printf (_ ("From %s to %s: %s"), from_title->text, to_title->text, label);

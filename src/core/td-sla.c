@@ -6,6 +6,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
 #include "td-sla.h"
 
 /* clang-format off */
@@ -305,6 +309,8 @@ td_sla_state_to_string (TdSlaState state)
     }
 }
 
+/* Translated in the app; tierdeskd binds no text domain, so its JSON and
+ * messages stay in English. */
 char *
 td_sla_clock_describe (const TdSlaClock *clock)
 {
@@ -313,13 +319,16 @@ td_sla_clock_describe (const TdSlaClock *clock)
   switch (clock->source)
     {
       case TD_SLA_SOURCE_TIER:
-        return g_strdup_printf ("Tier %d target (%s)", clock->source_tier, clock->label);
+        /* TRANSLATORS: "Tier 1 target (< 15 minutes)"; the second %s is policy text */
+        return g_strdup_printf (_ ("Tier %d target (%s)"), clock->source_tier, clock->label);
       case TD_SLA_SOURCE_SEVERITY:
-        return g_strdup_printf ("%s target (%s)", clock->source_id, clock->label);
+        /* TRANSLATORS: "SEV-2 target (4 hours)" */
+        return g_strdup_printf (_ ("%s target (%s)"), clock->source_id, clock->label);
       case TD_SLA_SOURCE_ISSUE_TYPE:
-        return g_strdup_printf ("issue type %s target (%s)", clock->source_id, clock->label);
+        /* TRANSLATORS: "issue type balance-discrepancy target (4 hours)" */
+        return g_strdup_printf (_ ("issue type %s target (%s)"), clock->source_id, clock->label);
       case TD_SLA_SOURCE_NONE:
       default:
-        return g_strdup ("no target");
+        return g_strdup (_ ("no target"));
     }
 }

@@ -209,6 +209,9 @@ test_shipped (void)
   any = edge_text (edge_by_id (layout, "any-t4"));
   g_assert_cmpint (edge_by_id (layout, "any-t4")->kind, ==, TD_FLOW_EDGE_ANY_TIER);
   g_assert_nonnull (strstr (any, "or when stated: Security breach, Compliance risk"));
+  /* Read aloud as one "from", not "From From Any Tier to …". */
+  g_assert_true (g_str_has_prefix (edge_by_id (layout, "any-t4")->description,
+                                   "From any tier to Tier 4 – Executive / Vendor: "));
   g_assert_cmpstr (
       edge_by_id (layout, "sev1-direct")->description, ==,
       "From Tier 1 – Service Desk to Tier 3 – Engineering: Tier 3 URGENT; "
