@@ -347,6 +347,9 @@ now_card (TdOncallPage *self, TdRotation *rotation, TdRotaShift *shift)
   gtk_widget_add_css_class (export, "flat");
   gtk_widget_set_valign (export, GTK_ALIGN_START);
   gtk_widget_set_tooltip_text (export, tooltip);
+  /* GTK 4.8 does not name a widget from its tooltip (see td-a11y.c). */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (export), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip,
+                                  -1);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (export), "(ss)", td_rotation_get_id (rotation),
                                     shift->slot);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (export), "oncall.export-slot");
@@ -766,6 +769,16 @@ grid_cell (TdOncallPage *self, TdRotation *rotation, const char *slot, gint64 in
   g_string_prepend (tooltip, tooltip->len > 0 ? "\n" : "");
   g_string_prepend (tooltip, person_name (self, scheduled));
   gtk_widget_set_tooltip_text (button, tooltip->str);
+  /* What a screen reader says for the cell: the slot, the week, who. */
+  {
+    g_autofree char *slot_name = td_rotation_describe_slot (rotation, slot);
+    g_autofree char *week = format_local (rotation, start, "%a %d %b");
+    g_autofree char *label
+        = g_strdup_printf (_ ("%s, week of %s: %s"), slot_name, week, tooltip->str);
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                    -1);
+  }
   gtk_widget_set_size_request (button, 150, -1);
   g_signal_connect_object (button, "clicked", G_CALLBACK (on_cell_clicked), self, 0);
 
