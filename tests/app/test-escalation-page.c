@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "td-app-test.h"
 #include "td-application.h"
 #include "td-escalation-page.h"
 #include "td-escalation.h"
@@ -57,16 +58,6 @@ wait_until (Fixture *fixture, Predicate done, gconstpointer data)
   return done (fixture, data);
 }
 
-static void
-spin (guint ms)
-{
-  gint64 deadline = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
-
 static TdSession *
 session (Fixture *fixture)
 {
@@ -83,37 +74,6 @@ static TdFlowView *
 view (Fixture *fixture)
 {
   return td_escalation_page_get_flow_view (page (fixture));
-}
-
-/* With TD_SCREENSHOTS=DIR, the screens a person looks at are saved there. */
-static void
-screenshot (GtkWidget *window, const char *name)
-{
-  const char *dir = g_getenv ("TD_SCREENSHOTS");
-  g_autoptr (GdkPaintable) paintable = NULL;
-  g_autoptr (GtkSnapshot) snapshot = NULL;
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int              width, height;
-
-  if (dir == NULL)
-    return;
-  spin (300);
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_strdup_printf ("%s/%s%s.png", dir, name,
-                          adw_style_manager_get_dark (adw_style_manager_get_default ()) ? "-dark"
-                                                                                        : "");
-  gdk_texture_save_to_png (texture, path);
 }
 
 /* Set-up, as in test-queue.c */
@@ -153,7 +113,7 @@ fixture_set_up (Fixture *fixture, gboolean server)
   fixture->window = TD_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
   g_assert_nonnull (fixture->window);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "escalation");
-  spin (200);
+  td_app_test_spin (200);
 }
 
 static void
@@ -165,7 +125,7 @@ fixture_tear_down (Fixture *fixture)
     gtk_window_destroy (GTK_WINDOW (windows->data));
   if (session (fixture) != NULL)
     td_session_close (session (fixture));
-  spin (50);
+  td_app_test_spin (50);
   g_clear_object (&fixture->app);
   g_clear_pointer (&fixture->server, td_test_server_free);
   g_subprocess_force_exit (fixture->bus);
@@ -263,7 +223,7 @@ test_every_node (Fixture *fixture)
   g_assert_cmpfloat (td_flow_view_get_zoom (view (fixture)), >, zoom);
   gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "page.fit", NULL);
   g_assert_cmpfloat (td_flow_view_get_zoom (view (fixture)), ==, zoom);
-  screenshot (GTK_WIDGET (fixture->window), "escalation");
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "escalation");
 }
 
 /* What if [7.2, 5.5]: SEV-2 at 17:50 on Friday 1 May 2026, the Friday
@@ -299,7 +259,7 @@ test_what_if (Fixture *fixture)
   expected = g_strdup_printf ("First Response Due: %s", response);
   g_assert_nonnull (strstr (text, expected));
   g_assert_nonnull (strstr (text, "Resolution Due: Sat 2 May 2026, 01:50"));
-  screenshot (GTK_WIDGET (fixture->window), "escalation-what-if");
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "escalation-what-if");
 
   /* A start that is no date names the field and says what would do. */
   g_assert_true (td_escalation_page_set_what_if (page (fixture), "SEV-2", 2, "2026-02-30 09:00"));
@@ -507,7 +467,7 @@ test_ticket_path (Fixture *fixture)
   g_assert_nonnull (strstr (text, "Tier 3 — Tier 3 – Engineering: Still to tick on "
                                   "“Tier 2 → Tier 3 Handoff”: Root cause hypothesis, "
                                   "Technical evidence (logs, traces)"));
-  screenshot (GTK_WIDGET (fixture->window), "escalation-ticket");
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "escalation-ticket");
 
   gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "page.clear-ticket", NULL);
   g_assert_null (td_escalation_page_get_ticket (page (fixture)));

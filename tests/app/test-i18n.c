@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "td-app-test.h"
 #include "td-application.h"
 
 /* Spins the main loop until @done says so, for at most five seconds. */
@@ -33,68 +34,6 @@ static gboolean
 is_mapped (gpointer data)
 {
   return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
-/* Lets a page that was just shown lay out and draw, for the screenshots. */
-static void
-spin (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-/* Every label's text in a widget tree, hidden stack pages included: the
- * view switcher's page titles are labels too. */
-static void
-collect_text (GtkWidget *widget, GString *text)
-{
-  if (GTK_IS_LABEL (widget))
-    {
-      g_string_append (text, gtk_label_get_text (GTK_LABEL (widget)));
-      g_string_append_c (text, '\n');
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_text (child, text);
-}
-
-static char *
-window_text (GtkWidget *window)
-{
-  GString *text = g_string_new (NULL);
-
-  collect_text (window, text);
-  return g_string_free (text, FALSE);
-}
-
-static void
-screenshot (GtkWidget *window, const char *name)
-{
-  const char *dir = g_getenv ("TD_SCREENSHOTS");
-  g_autoptr (GdkPaintable) paintable = NULL;
-  g_autoptr (GtkSnapshot) snapshot = NULL;
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int              width, height;
-
-  if (dir == NULL)
-    return;
-  spin (300);
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_strdup_printf ("%s/%s.png", dir, name);
-  gdk_texture_save_to_png (texture, path);
 }
 
 static TdApplication *
@@ -155,7 +94,7 @@ test_window_in_german (void)
 
   g_assert_nonnull (window);
   g_assert_true (wait_for (is_mapped, window));
-  text = window_text (GTK_WIDGET (window));
+  text = td_app_test_widget_text (GTK_WIDGET (window));
   g_test_message ("window text:\n%s", text);
 
   /* The pages, as the view switcher names them. */
@@ -174,11 +113,11 @@ test_window_in_german (void)
   g_assert_null (strstr (text, "Connect to Tierdesk"));
   g_assert_null (strstr (text, "Severity SLA Matrix"));
 
-  screenshot (GTK_WIDGET (window), "i18n-connect");
+  td_app_test_screenshot (GTK_WIDGET (window), "i18n-connect");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "escalation");
-  screenshot (GTK_WIDGET (window), "i18n-escalation");
+  td_app_test_screenshot (GTK_WIDGET (window), "i18n-escalation");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "on-call");
-  screenshot (GTK_WIDGET (window), "i18n-on-call");
+  td_app_test_screenshot (GTK_WIDGET (window), "i18n-on-call");
 
   stop_app (app);
 }

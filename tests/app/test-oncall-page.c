@@ -12,6 +12,7 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "td-app-test.h"
 #include "td-application.h"
 #include "td-oncall-page.h"
 #include "td-test-server.h"
@@ -46,16 +47,6 @@ wait_until (Fixture *fixture, Predicate done, gconstpointer data)
   return done (fixture, data);
 }
 
-static void
-spin (guint ms)
-{
-  gint64 deadline = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
-
 /* Widgets */
 
 static GtkWidget *
@@ -71,28 +62,6 @@ find_named (GtkWidget *root, const char *name)
         return found;
     }
   return NULL;
-}
-
-static void
-collect_text (GtkWidget *widget, GString *text)
-{
-  if (!gtk_widget_get_visible (widget))
-    return;
-  if (GTK_IS_LABEL (widget))
-    g_string_append_printf (text, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_text (child, text);
-}
-
-static char *
-widget_text (GtkWidget *widget)
-{
-  GString *text = g_string_new (NULL);
-
-  if (widget != NULL)
-    collect_text (widget, text);
-  return g_string_free (text, FALSE);
 }
 
 /* A toplevel of @type (and @title, if given) other than the main window. */
@@ -144,35 +113,6 @@ server_int (Fixture *fixture, const char *sql)
   return value;
 }
 
-/* With TD_SCREENSHOTS=DIR, each step a person looks at is saved as DIR/NAME.png. */
-static void
-screenshot (GtkWidget *window, const char *name)
-{
-  const char *dir = g_getenv ("TD_SCREENSHOTS");
-  g_autoptr (GdkPaintable) paintable = NULL;
-  g_autoptr (GtkSnapshot) snapshot = NULL;
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int              width, height;
-
-  if (dir == NULL)
-    return;
-  spin (300);
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_strdup_printf ("%s/%s.png", dir, name);
-  gdk_texture_save_to_png (texture, path);
-}
-
 /* Set-up */
 
 static void
@@ -216,7 +156,7 @@ fixture_tear_down (Fixture *fixture)
   while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
     gtk_window_destroy (GTK_WINDOW (windows->data));
   td_session_close (session (fixture));
-  spin (50);
+  td_app_test_spin (50);
   g_clear_object (&fixture->app);
   td_test_server_free (fixture->server);
   g_subprocess_force_exit (fixture->bus);
@@ -248,7 +188,7 @@ sign_in (Fixture *fixture)
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "on-call");
   g_assert_true (wait_until (fixture, has_rotas, NULL));
   /* Let the page settle after the first pull's last page. */
-  spin (300);
+  td_app_test_spin (300);
 }
 
 static gboolean
@@ -267,7 +207,8 @@ static gboolean
 shows (Fixture *fixture, gconstpointer data)
 {
   const Shows     *expected = data;
-  g_autofree char *text = widget_text (find_named (GTK_WIDGET (page (fixture)), expected->widget));
+  g_autofree char *text
+      = td_app_test_widget_text (find_named (GTK_WIDGET (page (fixture)), expected->widget));
 
   return strstr (text, expected->text) != NULL;
 }
@@ -307,16 +248,16 @@ publish (Fixture *fixture)
   GtkWidget *dialog;
 
   gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "oncall.publish", NULL);
-  spin (100);
+  td_app_test_spin (100);
   dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL);
   g_assert_nonnull (dialog);
   g_assert_true (
       g_str_has_prefix (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "Publish"));
   /* The linter has looked at the coming year: the body says what it found. */
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "52 weeks"));
-  screenshot (dialog, "oncall-publish");
+  td_app_test_screenshot (dialog, "oncall-publish");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "publish");
-  spin (50);
+  td_app_test_spin (50);
   g_assert_cmpuint (td_oncall_page_get_draft_size (page (fixture)), ==, 0);
 }
 
@@ -330,12 +271,12 @@ pick_in_cell (Fixture *fixture, const char *cell_name, const char *person, const
 
   g_assert_nonnull (cell);
   g_signal_emit_by_name (cell, "clicked");
-  spin (200);
+  td_app_test_spin (200);
   popover = gtk_widget_get_last_child (cell);
   g_assert_true (GTK_IS_POPOVER (popover));
   gtk_editable_set_text (GTK_EDITABLE (find_named (popover, "person-search")), name);
-  spin (400);
-  screenshot (GTK_WIDGET (fixture->window), "oncall-picker");
+  td_app_test_spin (400);
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "oncall-picker");
   /* The rows the search left visible, by the person they stand for. */
   for (GtkWidget *w = find_named (popover, "person-search"); w != NULL && row == NULL;
        w = gtk_widget_get_next_sibling (w))
@@ -354,7 +295,7 @@ pick_in_cell (Fixture *fixture, const char *cell_name, const char *person, const
     }
   g_assert_nonnull (row);
   gtk_widget_activate (GTK_WIDGET (row));
-  spin (100);
+  td_app_test_spin (100);
 }
 
 /* A button of @root by its label. */
@@ -394,7 +335,7 @@ test_assign_and_override (Fixture *fixture)
   gint64           t;
 
   sign_in (fixture);
-  screenshot (GTK_WIDGET (fixture->window), "oncall");
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "oncall");
   /* The page's store: the session's rows with the draft on top. */
   store = td_oncall_page_get_rota_store (page (fixture));
   rotations = td_rota_store_get_rotations (store);
@@ -447,7 +388,7 @@ test_assign_and_override (Fixture *fixture)
     g_assert_true (wait_until (fixture, shows, &card));
     g_assert_true (wait_until (fixture, shows, &in_cell));
   }
-  screenshot (GTK_WIDGET (fixture->window), "oncall-draft");
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "oncall-draft");
   /* Nothing reaches the server before Publish. */
   sql = g_strdup_printf ("SELECT COUNT (*) FROM rotation_member WHERE rotation = '%s' AND "
                          "position = 'primary' AND person = '%s'",
@@ -458,7 +399,7 @@ test_assign_and_override (Fixture *fixture)
 
   /* An override covering now, with a mistake first. */
   gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "oncall.add-override", NULL);
-  spin (100);
+  td_app_test_spin (100);
   {
     GtkWidget       *dialog = find_toplevel (ADW_TYPE_WINDOW, "Add Override");
     g_autofree char *from = london (t - 3600);
@@ -493,13 +434,13 @@ test_assign_and_override (Fixture *fixture)
     }
     g_assert_nonnull (add);
     g_signal_emit_by_name (add, "clicked");
-    spin (100);
-    error = widget_text (find_named (dialog, "override-error"));
+    td_app_test_spin (100);
+    error = td_app_test_widget_text (find_named (dialog, "override-error"));
     g_assert_nonnull (strstr (error, "To:"));
-    screenshot (dialog, "oncall-override-error");
+    td_app_test_screenshot (dialog, "oncall-override-error");
     gtk_editable_set_text (GTK_EDITABLE (find_named (dialog, "override-to")), to);
     g_signal_emit_by_name (add, "clicked");
-    spin (100);
+    td_app_test_spin (100);
     g_assert_null (find_toplevel (ADW_TYPE_WINDOW, "Add Override"));
   }
   {
@@ -522,7 +463,7 @@ test_assign_and_override (Fixture *fixture)
     Shows card = { card_name, cover_name };
     g_assert_true (wait_until (fixture, shows, &card));
   }
-  screenshot (GTK_WIDGET (fixture->window), "oncall-override");
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "oncall-override");
 
   /* Drag the new Primary onto next week's Secondary, then think better of it. */
   {
@@ -565,17 +506,18 @@ test_assign_and_override (Fixture *fixture)
     g_assert_cmpstr (g_value_get_string (&value), ==, assigned);
     g_signal_emit_by_name (drop, "drop", &value, 1.0, 1.0, &accepted);
     g_assert_true (accepted);
-    spin (100);
+    td_app_test_spin (100);
     g_assert_cmpuint (td_oncall_page_get_draft_size (page (fixture)), ==, 1);
     {
       Shows dropped = { to_name, assigned_name };
       g_assert_true (wait_until (fixture, shows, &dropped));
     }
     gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "oncall.discard", NULL);
-    spin (100);
+    td_app_test_spin (100);
     g_assert_cmpuint (td_oncall_page_get_draft_size (page (fixture)), ==, 0);
     {
-      g_autofree char *text = widget_text (find_named (GTK_WIDGET (page (fixture)), to_name));
+      g_autofree char *text
+          = td_app_test_widget_text (find_named (GTK_WIDGET (page (fixture)), to_name));
       g_assert_null (strstr (text, assigned_name));
     }
   }
@@ -590,13 +532,13 @@ test_assign_and_override (Fixture *fixture)
       GtkWidget *team = find_named (GTK_WIDGET (page (fixture)), "team-dropdown");
 
       gtk_adjustment_set_value (adjustment, 420);
-      screenshot (GTK_WIDGET (fixture->window), "oncall-grid");
+      td_app_test_screenshot (GTK_WIDGET (fixture->window), "oncall-grid");
       select_string (GTK_DROP_DOWN (team), "Tier 3");
-      spin (100);
+      td_app_test_spin (100);
       gtk_adjustment_set_value (adjustment, 0);
-      screenshot (GTK_WIDGET (fixture->window), "oncall-tier3");
+      td_app_test_screenshot (GTK_WIDGET (fixture->window), "oncall-tier3");
       gtk_adjustment_set_value (adjustment, 380);
-      screenshot (GTK_WIDGET (fixture->window), "oncall-tier3-grid");
+      td_app_test_screenshot (GTK_WIDGET (fixture->window), "oncall-tier3-grid");
     }
 }
 
@@ -645,12 +587,12 @@ test_offer_and_withdraw_swap (Fixture *fixture)
   g_assert_true (wait_until (fixture, may_offer, NULL));
 
   gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "oncall.offer-swap", NULL);
-  spin (100);
+  td_app_test_spin (100);
   dialog = find_toplevel (ADW_TYPE_WINDOW, "Offer a Swap");
   g_assert_nonnull (dialog);
-  screenshot (dialog, "oncall-offer-swap");
+  td_app_test_screenshot (dialog, "oncall-offer-swap");
   g_signal_emit_by_name (find_button (dialog, "_Offer"), "clicked");
-  spin (100);
+  td_app_test_spin (100);
   g_assert_null (find_toplevel (ADW_TYPE_WINDOW, "Offer a Swap"));
   sql = g_strdup_printf ("SELECT COUNT (*) FROM swap_request WHERE requester = '%s' AND "
                          "status = 'pending' AND give_starts_at > 0",
@@ -659,10 +601,10 @@ test_offer_and_withdraw_swap (Fixture *fixture)
 
   /* The offer is listed, with Withdraw for its requester. */
   g_assert_true (wait_until (fixture, is_idle, NULL));
-  spin (300);
+  td_app_test_spin (300);
   withdraw = find_button (GTK_WIDGET (page (fixture)), "Withdraw");
   g_assert_nonnull (withdraw);
-  screenshot (GTK_WIDGET (fixture->window), "oncall-swap-offered");
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "oncall-swap-offered");
   /* A click activates the button's action with its target (uuid, status). */
   g_signal_emit_by_name (withdraw, "clicked");
   g_free (sql);

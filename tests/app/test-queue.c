@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "td-app-test.h"
 #include "td-application.h"
 #include "td-demo-server.h"
 #include "td-sync.h"
@@ -59,17 +60,6 @@ wait_until (Fixture *fixture, Predicate done, gconstpointer data)
   return wait_for (fixture, 20, done, data);
 }
 
-/* Lets pending idle work (search debounce, redraws) run for @ms. */
-static void
-spin (guint ms)
-{
-  gint64 deadline = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
-
 /* Widgets, found the way a person finds them: by what they say */
 
 static GtkWidget *
@@ -106,30 +96,6 @@ queue_widget (Fixture *fixture, GType type, const char *label)
 
   g_assert_nonnull (found);
   return found;
-}
-
-/* Every visible label and inscription under @widget, one per line. */
-static void
-collect_text (GtkWidget *widget, GString *text)
-{
-  if (!gtk_widget_get_visible (widget))
-    return;
-  if (GTK_IS_LABEL (widget))
-    g_string_append_printf (text, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
-  else if (GTK_IS_INSCRIPTION (widget) && gtk_inscription_get_text (GTK_INSCRIPTION (widget)))
-    g_string_append_printf (text, "%s\n", gtk_inscription_get_text (GTK_INSCRIPTION (widget)));
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_text (child, text);
-}
-
-static char *
-widget_text (GtkWidget *widget)
-{
-  GString *text = g_string_new (NULL);
-
-  collect_text (widget, text);
-  return g_string_free (text, FALSE);
 }
 
 static GListModel *
@@ -179,36 +145,6 @@ cache_int (Fixture *fixture, const char *sql)
   value = td_test_query_int (db, sql);
   sqlite3_close (db);
   return value;
-}
-
-/* With TD_SCREENSHOTS=DIR, each step a person would look at is saved as
- * DIR/NAME.png, for whoever reviews the design (./run test does not set it). */
-static void
-screenshot (GtkWidget *window, const char *name)
-{
-  const char *dir = g_getenv ("TD_SCREENSHOTS");
-  g_autoptr (GdkPaintable) paintable = NULL;
-  g_autoptr (GtkSnapshot) snapshot = NULL;
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int              width, height;
-
-  if (dir == NULL)
-    return;
-  spin (300);
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_strdup_printf ("%s/%s.png", dir, name);
-  gdk_texture_save_to_png (texture, path);
 }
 
 /* Set-up */
@@ -262,7 +198,7 @@ fixture_tear_down (Fixture *fixture)
   while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
     gtk_window_destroy (GTK_WINDOW (windows->data));
   td_session_close (session (fixture));
-  spin (50);
+  td_app_test_spin (50);
   g_clear_object (&fixture->app);
   td_test_server_free (fixture->server);
   g_subprocess_force_exit (fixture->bus);
@@ -312,7 +248,8 @@ sign_in (Fixture *fixture)
 static gboolean
 error_shown (Fixture *fixture, gconstpointer expected)
 {
-  g_autofree char *text = widget_text (GTK_WIDGET (td_window_get_connect_view (fixture->window)));
+  g_autofree char *text
+      = td_app_test_widget_text (GTK_WIDGET (td_window_get_connect_view (fixture->window)));
 
   return strstr (text, expected) != NULL;
 }
@@ -325,7 +262,7 @@ test_connect_errors (Fixture *fixture)
 
   td_connect_view_sign_in (view, url, "lead", "not the password");
   g_assert_true (wait_until (fixture, error_shown, "Wrong user name or password"));
-  screenshot (GTK_WIDGET (fixture->window), "connect-wrong-password");
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "connect-wrong-password");
   g_assert_false (td_session_is_connected (session (fixture)));
 
   td_connect_view_sign_in (view, "ftp://example.org", "lead", TD_TEST_PASSWORD);
@@ -437,7 +374,7 @@ test_create_ticket (Fixture *fixture)
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.create", NULL);
   g_assert_cmpstr (td_ticket_editor_get_missing_text (editor), ==,
                    "Required fields are missing: Contact Info");
-  screenshot (GTK_WIDGET (editor), "editor-missing");
+  td_app_test_screenshot (GTK_WIDGET (editor), "editor-missing");
   contact = td_ticket_editor_get_field (editor, "contact");
   g_assert_true (gtk_widget_has_css_class (contact, "error"));
   g_assert_cmpint (cache_int (fixture, "SELECT COUNT (*) FROM ticket"), ==, 0);
@@ -463,7 +400,7 @@ test_create_ticket (Fixture *fixture)
                                         "severity = 'SEV-4' AND contact LIKE 'ana.silva%'"),
                    ==, 1);
   {
-    g_autofree char *text = widget_text (
+    g_autofree char *text = td_app_test_widget_text (
         GTK_WIDGET (td_queue_page_get_column_view (td_window_get_queue_page (fixture->window))));
     g_assert_nonnull (strstr (text, "Payslip PDF will not open\n"));
     g_assert_nonnull (strstr (text, "SEV-4 · P4\n"));
@@ -497,7 +434,7 @@ test_filter_sort_search (Fixture *fixture)
   all = g_list_model_get_n_items (model);
   g_assert_cmpuint (all, >, 3);
   g_assert_cmpuint (all, ==, count_open_in_cache (fixture, "1"));
-  screenshot (GTK_WIDGET (fixture->window), "queue");
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "queue");
 
   /* Tier 1 only: every row says so. */
   tier = GTK_DROP_DOWN (queue_widget (fixture, GTK_TYPE_DROP_DOWN, "Tier"));
@@ -559,7 +496,7 @@ test_filter_sort_search (Fixture *fixture)
   }
   g_assert_nonnull (word);
   gtk_editable_set_text (GTK_EDITABLE (queue_widget (fixture, GTK_TYPE_SEARCH_ENTRY, NULL)), word);
-  spin (400); /* the search entry waits for typing to pause */
+  td_app_test_spin (400); /* the search entry waits for typing to pause */
   {
     g_autofree char *condition = g_strdup_printf (
         "(title LIKE '%%%s%%' OR description LIKE '%%%s%%' OR affected_user_id LIKE '%%%s%%')",
@@ -572,11 +509,12 @@ test_filter_sort_search (Fixture *fixture)
   }
   gtk_editable_set_text (GTK_EDITABLE (queue_widget (fixture, GTK_TYPE_SEARCH_ENTRY, NULL)),
                          "zzqxnothingmatches");
-  spin (400);
+  td_app_test_spin (400);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
-  screenshot (GTK_WIDGET (fixture->window), "queue-empty");
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "queue-empty");
   {
-    g_autofree char *text = widget_text (GTK_WIDGET (td_window_get_queue_page (fixture->window)));
+    g_autofree char *text
+        = td_app_test_widget_text (GTK_WIDGET (td_window_get_queue_page (fixture->window)));
     g_assert_nonnull (strstr (text, "No Tickets Match\n"));
   }
 }
@@ -664,7 +602,7 @@ static TdTicketView *view_for_text;
 static gboolean
 view_shows (Fixture *fixture, gconstpointer text)
 {
-  g_autofree char *shown = widget_text (GTK_WIDGET (view_for_text));
+  g_autofree char *shown = td_app_test_widget_text (GTK_WIDGET (view_for_text));
 
   return strstr (shown, text) != NULL;
 }
@@ -691,7 +629,7 @@ test_update_and_escalate (Fixture *fixture)
   sign_in (fixture);
   view = open_ticket (fixture, uuid);
   {
-    g_autofree char *text = widget_text (GTK_WIDGET (view));
+    g_autofree char *text = td_app_test_widget_text (GTK_WIDGET (view));
     g_assert_nonnull (strstr (text, "Leave balance shows 0\n"));
     g_assert_nonnull (strstr (text, "E10442\n"));
     g_assert_nonnull (strstr (text, "Response: "));
@@ -701,7 +639,7 @@ test_update_and_escalate (Fixture *fixture)
   td_ticket_view_set_note (view, "Reproduced; payroll sync job is being re-run");
   gtk_widget_activate_action (GTK_WIDGET (view), "ticket.update", NULL);
   {
-    g_autofree char *text = widget_text (GTK_WIDGET (view));
+    g_autofree char *text = td_app_test_widget_text (GTK_WIDGET (view));
     g_assert_nonnull (strstr (text, "Reproduced; payroll sync job is being re-run\n"));
   }
   updated = g_strdup_printf ("SELECT COUNT (*) FROM ticket WHERE uuid = '%s' AND last_update_at "
@@ -714,7 +652,7 @@ test_update_and_escalate (Fixture *fixture)
   g_assert_false (gtk_widget_get_sensitive (escalate_button (view)));
   g_assert_nonnull (strstr (td_ticket_view_get_escalate_hint (view), "missing"));
   g_assert_nonnull (strstr (td_ticket_view_get_escalate_hint (view), "Steps to reproduce"));
-  screenshot (GTK_WIDGET (view), "ticket-escalate-missing");
+  td_app_test_screenshot (GTK_WIDGET (view), "ticket-escalate-missing");
   gtk_widget_activate_action (GTK_WIDGET (view), "ticket.escalate", NULL);
   g_assert_cmpint (
       cache_int (fixture, "SELECT COUNT (*) FROM ticket_event WHERE kind = 'escalate'"), ==, 0);
@@ -761,9 +699,9 @@ test_offline_and_back (Fixture *fixture)
   td_ticket_view_set_note (view, "Finance approver is on leave; re-routed to deputy");
   gtk_widget_activate_action (GTK_WIDGET (view), "ticket.comment", NULL);
   g_assert_true (wait_until (fixture, summary_is, "Offline · 1 change waiting"));
-  screenshot (GTK_WIDGET (fixture->window), "queue-offline");
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "queue-offline");
   {
-    g_autofree char *text = widget_text (GTK_WIDGET (view));
+    g_autofree char *text = td_app_test_widget_text (GTK_WIDGET (view));
     g_assert_nonnull (strstr (text, "Finance approver is on leave; re-routed to deputy\n"));
     g_assert_nonnull (strstr (text, "Not sent yet\n"));
   }
@@ -777,7 +715,7 @@ test_offline_and_back (Fixture *fixture)
                                uuid);
   g_assert_cmpint (server_int (fixture, commented), ==, 1);
   {
-    g_autofree char *text = widget_text (GTK_WIDGET (view));
+    g_autofree char *text = td_app_test_widget_text (GTK_WIDGET (view));
     g_assert_null (strstr (text, "Not sent yet\n"));
   }
 }
@@ -890,10 +828,11 @@ test_try_demo_data (Fixture *fixture)
   g_assert_true (wait_for (fixture, 90, queue_has_tickets, NULL));
   g_assert_cmpstr (td_session_get_user (session (fixture)), ==, TD_DEMO_USER);
   {
-    g_autofree char *text = widget_text (GTK_WIDGET (td_window_get_queue_page (fixture->window)));
+    g_autofree char *text
+        = td_app_test_widget_text (GTK_WIDGET (td_window_get_queue_page (fixture->window)));
     g_assert_nonnull (strstr (text, "Tier 1"));
   }
-  screenshot (GTK_WIDGET (fixture->window), "queue-demo");
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "queue-demo");
 
   /* The demo server logs beside its database, not to our stderr. */
   log = g_build_filename (fixture->home, "tierdesk", "demo-server", "tierdeskd.log", NULL);
@@ -928,7 +867,7 @@ test_untrusted_certificate (Fixture *fixture)
   url = g_strdup_printf ("https://127.0.0.1:%u", fixture->server->port);
   td_connect_view_sign_in (view, url, "lead", TD_TEST_PASSWORD);
   g_assert_true (wait_until (fixture, error_shown, "certificate is not trusted"));
-  screenshot (GTK_WIDGET (fixture->window), "connect-untrusted-certificate");
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "connect-untrusted-certificate");
   g_assert_false (td_session_is_connected (session (fixture)));
   /* The password was not sent anywhere: nobody logged in. */
   g_assert_cmpint (server_int (fixture, "SELECT COUNT (*) FROM token"), ==, 0);
@@ -1004,10 +943,10 @@ test_resolve_conflict (Fixture *fixture)
   popover = find_widget (GTK_WIDGET (indicator), GTK_TYPE_POPOVER, NULL);
   g_assert_nonnull (popover);
   gtk_popover_popup (GTK_POPOVER (popover));
-  spin (100);
-  screenshot (GTK_WIDGET (fixture->window), "sync-conflict");
+  td_app_test_spin (100);
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "sync-conflict");
   {
-    g_autofree char *text = widget_text (popover);
+    g_autofree char *text = td_app_test_widget_text (popover);
     g_assert_nonnull (strstr (text, "title: yours “Payslips blank for night shift (Kronos "
                                     "export)”, the server’s “Night-shift payslips blank”"));
   }
@@ -1075,10 +1014,10 @@ test_permissions (Fixture *fixture)
   sign_in_as (fixture, "analyst");
   g_assert_true (action_enabled (GTK_WIDGET (fixture->window), "win.new-ticket"));
   view = open_ticket (fixture, uuid);
-  spin (100);
-  screenshot (GTK_WIDGET (view), "ticket-read-only");
+  td_app_test_spin (100);
+  td_app_test_screenshot (GTK_WIDGET (view), "ticket-read-only");
   {
-    g_autofree char *text = widget_text (GTK_WIDGET (view));
+    g_autofree char *text = td_app_test_widget_text (GTK_WIDGET (view));
     g_assert_nonnull (strstr (text, "As Service Desk Analyst you can comment on this Tier 2 "
                                     "ticket; changing it is for Tier 2 and above."));
   }
@@ -1104,7 +1043,7 @@ test_permissions (Fixture *fixture)
 
   /* A trainer logs no tickets: New Ticket is not offered. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.log-out", NULL);
-  spin (100);
+  td_app_test_spin (100);
   sign_in_as (fixture, "trainer");
   g_assert_false (action_enabled (GTK_WIDGET (fixture->window), "win.new-ticket"));
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "td-app-test.h"
 #include "td-application.h"
 
 /* Spins the main loop until @done says so, for at most five seconds. */
@@ -24,29 +25,6 @@ static gboolean
 is_mapped (gpointer data)
 {
   return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
-/* Every label's text in a widget tree, as a person would read the window. */
-static void
-collect_text (GtkWidget *widget, GString *text)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_is_visible (widget))
-    {
-      g_string_append (text, gtk_label_get_text (GTK_LABEL (widget)));
-      g_string_append_c (text, '\n');
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_text (child, text);
-}
-
-static char *
-window_text (GtkWidget *window)
-{
-  GString *text = g_string_new (NULL);
-
-  collect_text (window, text);
-  return g_string_free (text, FALSE);
 }
 
 static TdApplication *
@@ -90,7 +68,7 @@ test_window_shows_model (void)
   g_assert_true (wait_for (is_mapped, window));
   g_assert_nonnull (td_application_get_policy (app));
 
-  text = window_text (GTK_WIDGET (window));
+  text = td_app_test_widget_text (GTK_WIDGET (window));
   g_test_message ("window text:\n%s", text);
   g_assert_nonnull (strstr (text, "Tierdesk\n"));
   g_assert_nonnull (strstr (text, "LMS-PHASE30-SUPPORT-001 · version 1.0"));
@@ -163,7 +141,7 @@ test_broken_policy_explained (void)
   g_assert_true (wait_for (is_mapped, window));
   g_assert_null (td_application_get_policy (app));
 
-  text = window_text (GTK_WIDGET (window));
+  text = td_app_test_widget_text (GTK_WIDGET (window));
   g_assert_nonnull (strstr (text, "The Support Model Could Not Be Loaded"));
   g_assert_nonnull (strstr (text, "$.schema_version: unsupported schema version 2 "
                                   "(this program reads version 1)"));
