@@ -4,7 +4,10 @@
  */
 #include <adwaita.h>
 
+#include <string.h>
+
 #include "td-app-test.h"
+#include "td-test-util.h"
 
 void
 td_app_test_spin (guint ms)
@@ -68,4 +71,44 @@ td_app_test_screenshot (GtkWidget *window, const char *name)
                           adw_style_manager_get_dark (adw_style_manager_get_default ()) ? "-dark"
                                                                                         : "");
   gdk_texture_save_to_png (texture, path);
+}
+
+char *
+td_app_test_isolate (GSubprocess **bus)
+{
+  g_autoptr (GError) error = NULL;
+  char *home = g_dir_make_tmp ("td-app-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  g_setenv ("HOME", home, TRUE);
+  g_setenv ("XDG_DATA_HOME", home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
+  g_setenv ("XDG_CACHE_HOME", home, TRUE);
+  /* The private bus has no accessibility bus to offer. */
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  *bus = td_test_private_bus_start (home);
+  return home;
+}
+
+TdApplication *
+td_app_test_start_app (void)
+{
+  g_autoptr (GError) error = NULL;
+  TdApplication *app = td_application_new ();
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  return app;
+}
+
+gboolean
+td_app_test_tolerate_notifications (const char    *domain,
+                                    GLogLevelFlags level,
+                                    const char    *message,
+                                    gpointer       user_data)
+{
+  return !(g_strcmp0 (domain, "GLib-GIO") == 0
+           && strstr (message, "unable to send notifications") != NULL);
 }

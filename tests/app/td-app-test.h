@@ -6,6 +6,8 @@
 
 #include <gtk/gtk.h>
 
+#include "td-application.h"
+
 G_BEGIN_DECLS
 
 /* Lets pending idle work (search debounce, redraws) run for @ms. */
@@ -16,5 +18,20 @@ char *td_app_test_widget_text (GtkWidget *widget);
 /* With TD_SCREENSHOTS=DIR, saves what @window shows as DIR/NAME.png
  * (NAME-dark.png in dark mode), for a person to look at. */
 void td_app_test_screenshot (GtkWidget *window, const char *name);
+/* A home and a session bus of the test's own, before GTK connects to any
+ * bus: the app's keyring, its GApplication name and its caches all stay in
+ * there, whatever desktop runs the tests. Returns the home; *@bus is the
+ * bus daemon, to stop at the end. */
+char *td_app_test_isolate (GSubprocess **bus);
+/* The app, registered and activated; never handing over to a real
+ * Tierdesk that may run beside the tests. */
+TdApplication *td_app_test_start_app (void);
+/* For g_test_log_set_fatal_handler (): a private bus has no notification
+ * server, and GIO warns that it could not show one. That warning, and only
+ * that one, does not fail a test. */
+gboolean td_app_test_tolerate_notifications (const char    *domain,
+                                             GLogLevelFlags level,
+                                             const char    *message,
+                                             gpointer       user_data);
 
 G_END_DECLS

@@ -81,35 +81,20 @@ view (Fixture *fixture)
 static void
 fixture_set_up_environment (Fixture *fixture)
 {
-  g_autoptr (GError) error = NULL;
-
-  fixture->home = g_dir_make_tmp ("td-flow-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", fixture->home, TRUE);
-  g_setenv ("XDG_DATA_HOME", fixture->home, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", fixture->home, TRUE);
-  g_setenv ("XDG_CACHE_HOME", fixture->home, TRUE);
-  g_setenv ("GTK_A11Y", "none", TRUE);
+  fixture->home = td_app_test_isolate (&fixture->bus);
   /* Dates on the page are local time: London's, where the calendar is. */
   g_setenv ("TZ", "Europe/London", TRUE);
-  fixture->bus = td_test_private_bus_start (fixture->home);
 }
 
 static void
 fixture_set_up (Fixture *fixture, gboolean server)
 {
-  g_autoptr (GError) error = NULL;
-
   if (server)
     {
       fixture->server = td_test_server_new (accounts);
       td_test_server_start (fixture->server);
     }
-  fixture->app = td_application_new ();
-  g_application_set_flags (G_APPLICATION (fixture->app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (fixture->app));
+  fixture->app = td_app_test_start_app ();
   fixture->window = TD_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
   g_assert_nonnull (fixture->window);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "escalation");
@@ -491,16 +476,6 @@ test_ticket_path (Fixture *fixture)
   }
 }
 
-static gboolean
-tolerate_missing_notification_server (const char    *domain,
-                                      GLogLevelFlags level,
-                                      const char    *message,
-                                      gpointer       user_data)
-{
-  return !(g_strcmp0 (domain, "GLib-GIO") == 0
-           && strstr (message, "unable to send notifications") != NULL);
-}
-
 static void
 run_isolated (gconstpointer data)
 {
@@ -510,7 +485,7 @@ run_isolated (gconstpointer data)
     {
       Fixture fixture = { 0 };
 
-      g_test_log_set_fatal_handler (tolerate_missing_notification_server, NULL);
+      g_test_log_set_fatal_handler (td_app_test_tolerate_notifications, NULL);
       fixture_set_up_environment (&fixture);
       if (!gtk_init_check ())
         g_error ("test-escalation-page needs a display: run it under xvfb-run");

@@ -36,20 +36,6 @@ is_mapped (gpointer data)
   return gtk_widget_get_mapped (GTK_WIDGET (data));
 }
 
-static TdApplication *
-start_app (void)
-{
-  g_autoptr (GError) error = NULL;
-  TdApplication *app = td_application_new ();
-
-  /* Tests may run beside a real Tierdesk: don't hand over to it. */
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-  return app;
-}
-
 static void
 stop_app (TdApplication *app)
 {
@@ -88,7 +74,7 @@ test_catalogue (void)
 static void
 test_window_in_german (void)
 {
-  TdApplication   *app = start_app ();
+  TdApplication   *app = td_app_test_start_app ();
   GtkWindow       *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   g_autofree char *text = NULL;
 

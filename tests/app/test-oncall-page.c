@@ -118,16 +118,7 @@ server_int (Fixture *fixture, const char *sql)
 static void
 fixture_set_up (Fixture *fixture)
 {
-  g_autoptr (GError) error = NULL;
-
-  fixture->home = g_dir_make_tmp ("td-oncall-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", fixture->home, TRUE);
-  g_setenv ("XDG_DATA_HOME", fixture->home, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", fixture->home, TRUE);
-  g_setenv ("XDG_CACHE_HOME", fixture->home, TRUE);
-  g_setenv ("GTK_A11Y", "none", TRUE);
-  fixture->bus = td_test_private_bus_start (fixture->home);
+  fixture->home = td_app_test_isolate (&fixture->bus);
   if (!gtk_init_check ())
     g_error ("test-oncall-page needs a display: run it under xvfb-run (./run test does)");
   adw_init ();
@@ -139,11 +130,7 @@ fixture_set_up (Fixture *fixture)
                    ==, 0);
   td_test_server_start (fixture->server);
 
-  fixture->app = td_application_new ();
-  g_application_set_flags (G_APPLICATION (fixture->app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (fixture->app));
+  fixture->app = td_app_test_start_app ();
   fixture->window = TD_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
   g_assert_nonnull (fixture->window);
 }

@@ -155,24 +155,12 @@ cache_int (Fixture *fixture, const char *sql)
 static void
 fixture_set_up_environment (Fixture *fixture)
 {
-  g_autoptr (GError) error = NULL;
-
-  fixture->home = g_dir_make_tmp ("td-app-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", fixture->home, TRUE);
-  g_setenv ("XDG_DATA_HOME", fixture->home, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", fixture->home, TRUE);
-  g_setenv ("XDG_CACHE_HOME", fixture->home, TRUE);
-  /* The private bus has no accessibility bus to offer. */
-  g_setenv ("GTK_A11Y", "none", TRUE);
-  fixture->bus = td_test_private_bus_start (fixture->home);
+  fixture->home = td_app_test_isolate (&fixture->bus);
 }
 
 static void
 fixture_set_up (Fixture *fixture, gboolean demo_data)
 {
-  g_autoptr (GError) error = NULL;
-
   fixture->server = td_test_server_new (accounts);
   if (demo_data)
     g_assert_cmpint (td_test_tierdeskd (NULL, NULL, "demo-data", "--db", fixture->server->db,
@@ -180,12 +168,7 @@ fixture_set_up (Fixture *fixture, gboolean demo_data)
                      ==, 0);
   td_test_server_start (fixture->server);
 
-  fixture->app = td_application_new ();
-  /* Tests may run beside a real Tierdesk: don't hand over to it. */
-  g_application_set_flags (G_APPLICATION (fixture->app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (fixture->app));
+  fixture->app = td_app_test_start_app ();
   fixture->window = TD_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
   g_assert_nonnull (fixture->window);
 }
@@ -1055,19 +1038,6 @@ typedef struct
   gboolean demo_data;
 } TestCase;
 
-/* The private bus has no notification server; GIO warns that it could not
- * show one. That warning, and only that one, does not fail the test: what
- * the notifier said is checked through its signal. */
-static gboolean
-tolerate_missing_notification_server (const char    *domain,
-                                      GLogLevelFlags level,
-                                      const char    *message,
-                                      gpointer       user_data)
-{
-  return !(g_strcmp0 (domain, "GLib-GIO") == 0
-           && strstr (message, "unable to send notifications") != NULL);
-}
-
 static void
 run_isolated (gconstpointer data)
 {
@@ -1077,7 +1047,7 @@ run_isolated (gconstpointer data)
     {
       Fixture fixture = { 0 };
 
-      g_test_log_set_fatal_handler (tolerate_missing_notification_server, NULL);
+      g_test_log_set_fatal_handler (td_app_test_tolerate_notifications, NULL);
       fixture_set_up_environment (&fixture);
       if (!gtk_init_check ())
         g_error ("test-queue needs a display: run it under xvfb-run (./run test does)");

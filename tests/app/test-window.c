@@ -27,20 +27,6 @@ is_mapped (gpointer data)
   return gtk_widget_get_mapped (GTK_WIDGET (data));
 }
 
-static TdApplication *
-start_app (void)
-{
-  g_autoptr (GError) error = NULL;
-  TdApplication *app = td_application_new ();
-
-  /* Tests may run beside a real Tierdesk: don't hand over to it. */
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-  return app;
-}
-
 static void
 stop_app (TdApplication *app)
 {
@@ -59,7 +45,7 @@ stop_app (TdApplication *app)
 static void
 test_window_shows_model (void)
 {
-  TdApplication   *app = start_app ();
+  TdApplication   *app = td_app_test_start_app ();
   GtkWindow       *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   g_autofree char *text = NULL;
 
@@ -102,7 +88,7 @@ has_about_window (gpointer data)
 static void
 test_about_action (void)
 {
-  TdApplication *app = start_app ();
+  TdApplication *app = td_app_test_start_app ();
 
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "about"));
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
@@ -136,7 +122,7 @@ test_broken_policy_explained (void)
   g_assert_no_error (error);
   g_setenv ("TD_POLICY_FILE", path, TRUE);
 
-  app = start_app ();
+  app = td_app_test_start_app ();
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   g_assert_true (wait_for (is_mapped, window));
   g_assert_null (td_application_get_policy (app));
