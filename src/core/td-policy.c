@@ -42,6 +42,8 @@ struct _TdPolicy
   GPtrArray *metrics;
   GPtrArray *quality_standards;
   GPtrArray *training;
+  int        onboarding_due_days;
+  int        training_due_soon_days;
   GPtrArray *contact_card;
 };
 
@@ -1919,6 +1921,41 @@ read_sla (Loader *loader, JsonObject *root)
                           "unknown rule \"%s\" (only \"earliest\" is supported)", combine);
 }
 
+/* How soon training falls due [11]: onboarding topics within
+ * onboarding_due_days of the start date, and "due soon" within
+ * due_soon_days of a due date. Optional, with the defaults the tracker
+ * was specified with. */
+static void
+read_training_rules (Loader *loader, JsonObject *root)
+{
+  static const char *const allowed[] = { "onboarding_due_days", "due_soon_days", NULL };
+  JsonObject              *object;
+  gint64                   days = 0;
+
+  object = td_json_reader_get_object (loader->reader, root, "$", "training_rules", FALSE);
+  if (object == NULL)
+    return;
+  check_members (loader, object, "$.training_rules", allowed);
+  if (td_json_reader_get_int (loader->reader, object, "$.training_rules", "onboarding_due_days",
+                              FALSE, 30, &days))
+    {
+      if (days < 1 || days > 3660)
+        td_json_reader_error (loader->reader, "$.training_rules.onboarding_due_days",
+                              "must be between 1 and 3660 days, not %" G_GINT64_FORMAT, days);
+      else
+        loader->policy->onboarding_due_days = (int) days;
+    }
+  if (td_json_reader_get_int (loader->reader, object, "$.training_rules", "due_soon_days", FALSE,
+                              14, &days))
+    {
+      if (days < 0 || days > 366)
+        td_json_reader_error (loader->reader, "$.training_rules.due_soon_days",
+                              "must be between 0 and 366 days, not %" G_GINT64_FORMAT, days);
+      else
+        loader->policy->training_due_soon_days = (int) days;
+    }
+}
+
 /* Cross references, once everything is read */
 
 static char *
@@ -2019,6 +2056,7 @@ read_root (Loader *loader, JsonObject *root)
                                          "metrics",
                                          "quality_standards",
                                          "training",
+                                         "training_rules",
                                          "contact_card",
                                          "permissions",
                                          NULL };
@@ -2072,6 +2110,7 @@ read_root (Loader *loader, JsonObject *root)
   for_each_object (loader, root, "$", "quality_standards", FALSE, read_quality_standard,
                    seen_standards);
   for_each_object (loader, root, "$", "training", FALSE, read_training_topic, seen_training);
+  read_training_rules (loader, root);
   read_contact_card (loader, root);
 
   if (json_object_has_member (root, "tiers") && loader->policy->tiers->len == 0
@@ -2170,6 +2209,8 @@ td_policy_init (TdPolicy *self)
   self->metrics = g_ptr_array_new_with_free_func (metric_target_free);
   self->quality_standards = g_ptr_array_new_with_free_func (quality_standard_free);
   self->training = g_ptr_array_new_with_free_func (training_topic_free);
+  self->onboarding_due_days = 30;
+  self->training_due_soon_days = 14;
   self->contact_card = g_ptr_array_new_with_free_func (contact_section_free);
 }
 
@@ -2655,6 +2696,20 @@ td_policy_get_training (TdPolicy *self)
 {
   g_return_val_if_fail (TD_IS_POLICY (self), NULL);
   return self->training;
+}
+
+int
+td_policy_get_onboarding_due_days (TdPolicy *self)
+{
+  g_return_val_if_fail (TD_IS_POLICY (self), 30);
+  return self->onboarding_due_days;
+}
+
+int
+td_policy_get_training_due_soon_days (TdPolicy *self)
+{
+  g_return_val_if_fail (TD_IS_POLICY (self), 14);
+  return self->training_due_soon_days;
 }
 
 const char *

@@ -366,6 +366,10 @@ const TdCorrectionRule *td_policy_get_correction (TdPolicy *self, const char *id
 GPtrArray              *td_policy_get_metrics (TdPolicy *self);
 GPtrArray              *td_policy_get_quality_standards (TdPolicy *self);
 GPtrArray              *td_policy_get_training (TdPolicy *self);
+/* Days after the start date within which onboarding topics are due (30),
+ * and how near a due date counts as "due soon" (14). */
+int         td_policy_get_onboarding_due_days (TdPolicy *self);
+int         td_policy_get_training_due_soon_days (TdPolicy *self);
 const char             *td_policy_get_contact_card_title (TdPolicy *self);
 GPtrArray              *td_policy_get_contact_card (TdPolicy *self);
 
