@@ -505,17 +505,58 @@ static const char client_3[] =
   "  VALUES (new.rowid, new.title, new.description, new.affected_user_id);\n"
   "END;\n";
 
+/* Migration 4, both kinds: the training tracker [11].
+ * training_topic holds trainers' edits to the policy's curriculum: a row
+ * with a policy topic's id replaces it, a new id adds one, retired takes
+ * it out of everyone's requirements. A record's sign-off is who vouched
+ * for it, and when (server time). training_change is the history of every
+ * record, written by the server in the command's transaction and never
+ * changed afterwards, so an edited or deleted record can still be
+ * explained; data holds {"before": …, "after": …}. */
+static const char shared_4[] =
+  "CREATE TABLE training_topic (\n"
+  SYNCED_COLUMNS
+  "  topic_id   TEXT NOT NULL DEFAULT '',\n"
+  "  tier       INTEGER CHECK (tier >= 1),\n"
+  "  topic      TEXT NOT NULL DEFAULT '',\n"
+  "  minutes    INTEGER NOT NULL DEFAULT 60 CHECK (minutes > 0),\n"
+  "  frequency  TEXT NOT NULL DEFAULT 'onboarding',\n"
+  "  retired    INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1)),\n"
+  "  updated_by TEXT,\n"
+  "  updated_at INTEGER NOT NULL DEFAULT 0\n"
+  ");\n"
+  "ALTER TABLE training_record ADD COLUMN signed_off_by TEXT;\n"
+  "ALTER TABLE training_record ADD COLUMN signed_off_at INTEGER;\n"
+  "CREATE TABLE training_change (\n"
+  SYNCED_COLUMNS
+  "  record TEXT,\n"
+  "  person TEXT,\n"
+  "  topic  TEXT,\n"
+  "  kind   TEXT NOT NULL DEFAULT 'recorded',\n"
+  "  actor  TEXT,\n"
+  "  at     INTEGER NOT NULL DEFAULT 0,\n"
+  "  data   TEXT CHECK (data IS NULL OR json_valid (data))\n"
+  ");\n"
+  "CREATE INDEX training_change_person_idx ON training_change (person, at);\n";
+
+/* Migration 4, server: changes since REV for the new tables. */
+static const char server_4[] =
+  "CREATE INDEX training_topic_rev_idx ON training_topic (rev);\n"
+  "CREATE INDEX training_change_rev_idx ON training_change (rev);\n";
+
 /* Append here, never edit a released entry (docs/schema.md). */
 static const TdMigration server_migrations[] = {
   { shared_1, server_1 },
   { shared_2, server_2 },
   { shared_3, server_3 },
+  { shared_4, server_4 },
 };
 
 static const TdMigration client_migrations[] = {
   { shared_1, client_1 },
   { shared_2, client_2 },
   { shared_3, client_3 },
+  { shared_4, NULL },
 };
 
 static const char *const synced_tables[] = {
@@ -527,6 +568,8 @@ static const char *const synced_tables[] = {
   "rota_override",
   "swap_request",
   "training_record",
+  "training_topic",
+  "training_change",
   "correction_request",
   "access_request",
   "shift_handoff",

@@ -22,6 +22,7 @@
 #include "td-schema.h"
 #include "td-store.h"
 #include "td-time.h"
+#include "td-training.h"
 #include "td-triage.h"
 
 struct _TdStore
@@ -145,6 +146,27 @@ static const FieldSpec swap_request_fields[] = { { "rotation", FIELD_TEXT, TRUE,
                                                  { "status", FIELD_TEXT, FALSE, TRUE },
                                                  { NULL } };
 
+/* Training [11]: who completed which topic, on which day, for how long and
+ * with which trainer; the person is set once. signed_off_by is a trainer
+ * vouching for the record: only as themselves, stamped with server time. */
+static const FieldSpec training_record_fields[] = { { "person", FIELD_TEXT, TRUE, FALSE },
+                                                   { "topic", FIELD_TEXT, TRUE, TRUE },
+                                                   { "completed_on", FIELD_DATE, TRUE, TRUE },
+                                                   { "minutes", FIELD_INT, TRUE, TRUE },
+                                                   { "trainer", FIELD_TEXT, TRUE, TRUE },
+                                                   { "notes", FIELD_TEXT, TRUE, TRUE },
+                                                   { "signed_off_by", FIELD_TEXT, TRUE, TRUE },
+                                                   { NULL } };
+
+/* A trainer's edit of one curriculum topic; topic_id says which. */
+static const FieldSpec training_topic_fields[] = { { "topic_id", FIELD_TEXT, TRUE, FALSE },
+                                                   { "tier", FIELD_INT, TRUE, TRUE },
+                                                   { "topic", FIELD_TEXT, TRUE, TRUE },
+                                                   { "minutes", FIELD_INT, TRUE, TRUE },
+                                                   { "frequency", FIELD_TEXT, TRUE, TRUE },
+                                                   { "retired", FIELD_INT, TRUE, TRUE },
+                                                   { NULL } };
+
 static const EntitySpec entities[] = {
   { "ticket", ticket_fields, "ticket.create", "ticket.update", "ticket.delete", FALSE },
   { "ticket_event", ticket_event_fields, NULL, NULL, NULL, TRUE },
@@ -156,6 +178,10 @@ static const EntitySpec entities[] = {
    * offer their own shift, and only the counterpart (or a rota planner)
    * decides. Deleting one is planning. */
   { "swap_request", swap_request_fields, NULL, NULL, "rota.write", FALSE },
+  { "training_record", training_record_fields, "training.write", "training.write",
+    "training.write", FALSE },
+  { "training_topic", training_topic_fields, "training.write", "training.write", "training.write",
+    FALSE },
 };
 
 /* Account */
@@ -2527,12 +2553,243 @@ apply_swap_request (Command *command, Verdict *verdict)
   return store_row (command, create, columns, verdict);
 }
 
+/* Training */
+
+static const char *
+actor_of (Command *command)
+{
+  return command->account->person != NULL ? command->account->person
+                                          : command->account->username;
+}
+
+/* The history of a training record, one row per change, in the command's
+ * transaction: the record's before and after as they were stored. */
+static gboolean
+record_training_change (Command    *command,
+                        const char *kind,
+                        JsonNode   *before,
+                        JsonNode   *after,
+                        Verdict    *verdict)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) data = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  JsonNode        *row = after != NULL ? after : before;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "before");
+  json_builder_add_value (builder, before != NULL ? json_node_copy (before) : json_node_new (JSON_NODE_NULL));
+  json_builder_set_member_name (builder, "after");
+  json_builder_add_value (builder, after != NULL ? json_node_copy (after) : json_node_new (JSON_NODE_NULL));
+  json_builder_end_object (builder);
+  data = json_builder_get_root (builder);
+  text = json_to_string (data, FALSE);
+
+  columns_set_text (columns, "record", command->entity_id);
+  columns_set_text (columns, "person", row_text (row, "person"));
+  columns_set_text (columns, "topic", row_text (row, "topic"));
+  columns_set_text (columns, "kind", kind);
+  columns_set_text (columns, "actor", actor_of (command));
+  columns_set_int (columns, "at", command->now);
+  columns_set_text (columns, "data", text);
+  if (!insert_row (command->db, "training_change", uuid, next_rev (command->db), columns))
+    return reject (verdict, "invalid", NULL, "could not keep the record's history: %s",
+                   sqlite3_errmsg (command->db));
+  return TRUE;
+}
+
+/* Whether @id names a topic of the curriculum in force: the policy's,
+ * as trainers have edited it. */
+static gboolean
+curriculum_has_topic (Command *command, const char *id)
+{
+  GPtrArray *topics = td_policy_get_training (command->policy);
+  g_autoptr (Statement) stmt = NULL;
+  gboolean in_policy = FALSE;
+
+  for (guint i = 0; i < topics->len; i++)
+    if (g_strcmp0 (((TdTrainingTopic *) g_ptr_array_index (topics, i))->id, id) == 0)
+      in_policy = TRUE;
+
+  stmt = prepare (command->db,
+                  "SELECT retired FROM training_topic WHERE topic_id = ? AND deleted = 0");
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return sqlite3_column_int (stmt, 0) == 0;
+  return in_policy;
+}
+
+static gboolean
+apply_training_record (Command *command, Verdict *verdict)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  g_autoptr (JsonNode) current = NULL;
+  g_autoptr (JsonNode) after = NULL;
+  gboolean      create = g_str_equal (command->type, "create");
+  const Column *topic;
+  const Column *completed_on;
+  const Column *minutes;
+  const Column *signer;
+  const char   *kind;
+
+  if (!require_permission (command, "training.write", verdict))
+    return FALSE;
+  if (!create && (current = current_row (command, verdict)) == NULL)
+    return FALSE;
+  columns_from_fields (columns, command->entity, command->fields);
+
+  if (create)
+    {
+      static const char *const required[] = { "person", "topic", "completed_on", "minutes", NULL };
+      g_autoptr (GString) missing = g_string_new (NULL);
+
+      for (guint i = 0; required[i] != NULL; i++)
+        {
+          const Column *column = columns_get (columns, required[i]);
+          if (column == NULL || column->is_null)
+            g_string_append_printf (missing, "%s%s", missing->len > 0 ? ", " : "", required[i]);
+        }
+      if (missing->len > 0)
+        return reject (verdict, "missing_fields", NULL, "required fields are missing: %s",
+                       missing->str);
+    }
+
+  if (!check_person_field (command, "person", merged_text (columns, current, "person"), verdict)
+      || !check_person_field (command, "trainer", merged_text (columns, current, "trainer"), verdict))
+    return FALSE;
+
+  topic = columns_get (columns, "topic");
+  if (topic != NULL && !curriculum_has_topic (command, topic->text))
+    return reject (verdict, "invalid", "topic",
+                   "topic: \"%s\" is not in the curriculum (or has been retired)",
+                   topic->text != NULL ? topic->text : "");
+
+  completed_on = columns_get (columns, "completed_on");
+  if (completed_on != NULL && completed_on->text != NULL)
+    {
+      /* The latest date anywhere on Earth now, UTC+14. */
+      g_autoptr (GDateTime) latest = g_date_time_new_from_unix_utc (command->now + 14 * 3600);
+      g_autofree char *limit = g_date_time_format (latest, "%Y-%m-%d");
+
+      if (strcmp (completed_on->text, limit) > 0)
+        return reject (verdict, "invalid", "completed_on", "completed_on: %s is in the future",
+                       completed_on->text);
+    }
+
+  minutes = columns_get (columns, "minutes");
+  if (minutes != NULL && (minutes->is_null || minutes->number < 1 || minutes->number > 24 * 60))
+    return reject (verdict, "invalid", "minutes",
+                   "minutes: a session lasts from 1 minute to 24 hours, not %" G_GINT64_FORMAT,
+                   minutes->is_null ? 0 : minutes->number);
+
+  signer = columns_get (columns, "signed_off_by");
+  if (signer != NULL && !signer->is_null)
+    {
+      if (g_strcmp0 (signer->text, command->account->person) != 0)
+        return reject (verdict, "forbidden", "signed_off_by",
+                       "signed_off_by: a trainer signs off only as themselves");
+      columns_set_int (columns, "signed_off_at", command->now);
+    }
+  else if (signer != NULL)
+    columns_set_null (columns, "signed_off_at");
+  else if (current != NULL && row_text (current, "signed_off_by") != NULL
+           && (topic != NULL || completed_on != NULL || minutes != NULL
+               || columns_get (columns, "trainer") != NULL))
+    {
+      /* What was vouched for has changed: it needs signing off again. */
+      columns_set_null (columns, "signed_off_by");
+      columns_set_null (columns, "signed_off_at");
+    }
+
+  if (create)
+    {
+      columns_set_text (columns, "recorded_by", actor_of (command));
+      columns_set_int (columns, "created_at", command->now);
+    }
+  if (!store_row (command, create, columns, verdict))
+    return FALSE;
+
+  after = json_node_copy (command->row);
+  if (create)
+    kind = "recorded";
+  else if (signer != NULL && json_object_get_size (command->fields) == 1)
+    kind = signer->is_null ? "sign_off_withdrawn" : "signed_off";
+  else
+    kind = "edited";
+  return record_training_change (command, kind, current, after, verdict);
+}
+
+static gboolean
+apply_training_topic (Command *command, Verdict *verdict)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  g_autoptr (JsonNode) current = NULL;
+  gboolean            create = g_str_equal (command->type, "create");
+  const char         *frequency;
+  const char         *name;
+  gint64              tier = 0;
+  gint64              minutes = 0;
+  TdTrainingFrequency parsed;
+
+  if (!require_permission (command, "training.write", verdict))
+    return FALSE;
+  if (!create && (current = current_row (command, verdict)) == NULL)
+    return FALSE;
+  columns_from_fields (columns, command->entity, command->fields);
+
+  if (create)
+    {
+      const char *id = merged_text (columns, NULL, "topic_id");
+      g_autoptr (Statement) stmt = NULL;
+
+      if (id == NULL || *id == '\0')
+        return reject (verdict, "missing_fields", "topic_id", "required fields are missing: topic_id");
+      stmt = prepare (command->db,
+                      "SELECT uuid FROM training_topic WHERE topic_id = ? AND deleted = 0");
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        return reject (verdict, "exists", "topic_id",
+                       "topic_id: the curriculum already has an edit of \"%s\"; change that one",
+                       id);
+    }
+
+  name = merged_text (columns, current, "topic");
+  if (name == NULL || strspn (name, " \t\n") == strlen (name))
+    return reject (verdict, "missing_fields", "topic", "topic: a topic needs a name");
+  if (!merged_int (columns, current, "tier", &tier)
+      || td_policy_get_tier (command->policy, (int) tier) == NULL)
+    return reject (verdict, "invalid", "tier", "tier: %" G_GINT64_FORMAT " is not a tier of the policy",
+                   tier);
+  if (!merged_int (columns, current, "minutes", &minutes) || minutes < 1 || minutes > 100 * 60)
+    return reject (verdict, "invalid", "minutes",
+                   "minutes: a topic takes from 1 minute to 100 hours, not %" G_GINT64_FORMAT,
+                   minutes);
+  frequency = merged_text (columns, current, "frequency");
+  if (!td_training_frequency_from_string (frequency, &parsed))
+    return reject (verdict, "invalid", "frequency",
+                   "frequency: \"%s\" is not onboarding, quarterly or annual",
+                   frequency != NULL ? frequency : "");
+
+  columns_set_text (columns, "updated_by", actor_of (command));
+  columns_set_int (columns, "updated_at", command->now);
+  return store_row (command, create, columns, verdict);
+}
+
 static gboolean
 dispatch (Command *command, Verdict *verdict)
 {
   const char *entity = command->entity->name;
   const char *type = command->type;
 
+  if (g_str_equal (type, "delete") && g_str_equal (entity, "training_record"))
+    {
+      g_autoptr (JsonNode) before = read_row (command->db, entity, command->entity_id);
+
+      return apply_delete (command, verdict)
+             && record_training_change (command, "deleted", before, NULL, verdict);
+    }
   if (g_str_equal (type, "delete"))
     return apply_delete (command, verdict);
   if (g_str_equal (entity, "ticket"))
@@ -2574,6 +2831,10 @@ dispatch (Command *command, Verdict *verdict)
     return apply_rotation_member (command, verdict);
   if (g_str_equal (entity, "rota_override"))
     return apply_rota_override (command, verdict);
+  if (g_str_equal (entity, "training_record"))
+    return apply_training_record (command, verdict);
+  if (g_str_equal (entity, "training_topic"))
+    return apply_training_topic (command, verdict);
   return apply_swap_request (command, verdict);
 }
 

@@ -149,7 +149,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Locker, locker_free)
 /* The entities a desktop may write, as the server takes them. */
 static const char *const writable_entities[]
     = { "ticket",          "ticket_event",  "person",       "rotation",
-        "rotation_member", "rota_override", "swap_request", NULL };
+        "rotation_member", "rota_override", "swap_request", "training_record",
+        "training_topic",  NULL };
 /* Columns holding JSON, which the API sends as JSON values. */
 static const char *const json_columns[] = { "data", "positions", "authority", "approval", NULL };
 

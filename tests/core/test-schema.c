@@ -30,6 +30,8 @@ static const char *const synced_tables[] = {
   "rota_override",
   "swap_request",
   "training_record",
+  "training_topic",
+  "training_change",
   "correction_request",
   "access_request",
   "shift_handoff",

@@ -1152,6 +1152,209 @@ link_account (Fixture *fixture, const char *username, const char *person)
   sqlite3_close (db);
 }
 
+/* Training [11] */
+
+static JsonObject *
+result_row (JsonObject *result)
+{
+  return json_object_get_object_member (result, "row");
+}
+
+static void
+test_training_records (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *trainer = td_test_login (fixture->server, "trainer");
+  g_autofree char *analyst = td_test_login (fixture->server, "analyst");
+  g_autofree char *lead = td_test_login (fixture->server, "lead");
+  g_autofree char *record = g_uuid_string_random ();
+  g_autofree char *fields = NULL;
+  g_autoptr (JsonObject) created = NULL;
+  g_autoptr (JsonObject) signed_off = NULL;
+  g_autoptr (JsonObject) edited = NULL;
+  g_autoptr (JsonObject) deleted = NULL;
+  g_autoptr (TdTestResponse) changes = NULL;
+  g_autoptr (GPtrArray) kinds = g_ptr_array_new ();
+  JsonArray *rows;
+
+  make_people (fixture, lead);
+  link_account (fixture, "trainer", CAROL);
+  fields = g_strdup_printf ("{\"person\": \"%s\", \"topic\": \"t2-deep-dive\", "
+                            "\"completed_on\": \"2026-03-02\", \"minutes\": 480, "
+                            "\"trainer\": \"%s\", \"notes\": \"Course catalogue module\"}",
+                            ALICE, CAROL);
+
+  /* Only roles with training.write record training. */
+  {
+    g_autoptr (JsonObject) refused = apply (fixture, analyst, "create", "training_record", record,
+                                            -1, fields);
+    assert_rejected (refused, "forbidden", NULL);
+    g_assert_nonnull (strstr (json_object_get_string_member (refused, "reason"), "training.write"));
+  }
+  created = apply (fixture, trainer, "create", "training_record", record, -1, fields);
+  assert_applied (created);
+  g_assert_cmpstr (json_object_get_string_member (result_row (created), "recorded_by"), ==, CAROL);
+  g_assert_true (json_object_get_null_member (result_row (created), "signed_off_by"));
+
+  /* A trainer signs off as themselves only, stamped by the server. */
+  {
+    g_autofree char *as_other = g_strdup_printf ("{\"signed_off_by\": \"%s\"}", BOB);
+    g_autoptr (JsonObject) refused
+        = apply (fixture, trainer, "update", "training_record", record,
+                 json_object_get_int_member (result_row (created), "rev"), as_other);
+    assert_rejected (refused, "forbidden", "signed_off_by");
+  }
+  {
+    g_autofree char *as_me = g_strdup_printf ("{\"signed_off_by\": \"%s\"}", CAROL);
+    signed_off = apply (fixture, trainer, "update", "training_record", record,
+                        json_object_get_int_member (result_row (created), "rev"), as_me);
+  }
+  assert_applied (signed_off);
+  g_assert_cmpint (json_object_get_int_member (result_row (signed_off), "signed_off_at"), >, 0);
+
+  /* Changing what was vouched for withdraws the sign-off. */
+  edited = apply (fixture, lead, "update", "training_record", record,
+                  json_object_get_int_member (result_row (signed_off), "rev"),
+                  "{\"minutes\": 420}");
+  assert_applied (edited);
+  g_assert_cmpint (json_object_get_int_member (result_row (edited), "minutes"), ==, 420);
+  g_assert_true (json_object_get_null_member (result_row (edited), "signed_off_by"));
+
+  deleted = apply (fixture, trainer, "delete", "training_record", record,
+                   json_object_get_int_member (result_row (edited), "rev"), NULL);
+  assert_applied (deleted);
+
+  /* The history keeps every step, the deleted record's last state too. */
+  changes = td_test_request (fixture->server, "GET", "/changes?since=0&limit=1000", trainer, NULL);
+  g_assert_cmpuint (changes->status, ==, 200);
+  rows = json_object_get_array_member (td_test_object (changes), "changes");
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      /* A change is the row itself, named by its entity. */
+      JsonObject *change = json_array_get_object_element (rows, i);
+      JsonObject *row = change;
+
+      if (g_strcmp0 (json_object_get_string_member (change, "entity"), "training_change") != 0)
+        continue;
+      g_assert_cmpstr (json_object_get_string_member (row, "record"), ==, record);
+      g_assert_cmpstr (json_object_get_string_member (row, "person"), ==, ALICE);
+      g_ptr_array_add (kinds, (gpointer) json_object_get_string_member (row, "kind"));
+      if (g_str_equal (json_object_get_string_member (row, "kind"), "deleted"))
+        {
+          JsonObject *history = json_object_get_object_member (row, "data");
+          g_assert_true (json_object_get_null_member (history, "after"));
+          g_assert_cmpint (json_object_get_int_member (
+                               json_object_get_object_member (history, "before"), "minutes"),
+                           ==, 420);
+        }
+    }
+  g_assert_cmpuint (kinds->len, ==, 4);
+  g_assert_cmpstr (kinds->pdata[0], ==, "recorded");
+  g_assert_cmpstr (kinds->pdata[1], ==, "signed_off");
+  g_assert_cmpstr (kinds->pdata[2], ==, "edited");
+  g_assert_cmpstr (kinds->pdata[3], ==, "deleted");
+
+  /* Nobody writes the history directly. */
+  {
+    g_autofree char *id = g_uuid_string_random ();
+    g_autofree char *command = command_json ("create", "training_change", id, -1, "{}");
+    g_autofree char *body = batch (command);
+    g_autoptr (TdTestResponse) refused
+        = td_test_request (fixture->server, "POST", "/commands", trainer, body);
+    g_assert_cmpuint (refused->status, ==, 400);
+  }
+}
+
+static void
+test_training_validation (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *trainer = td_test_login (fixture->server, "trainer");
+  struct
+  {
+    const char *entity;
+    const char *fields;
+    const char *code;
+    const char *field;
+    const char *reason;
+  } cases[] = {
+    { "training_record", "{\"person\": \"" ALICE "\", \"topic\": \"t2-deep-dive\"}",
+      "missing_fields", NULL, "required fields are missing: completed_on, minutes" },
+    { "training_record",
+      "{\"person\": \"" ALICE "\", \"topic\": \"t9-juggling\", "
+      "\"completed_on\": \"2026-03-02\", \"minutes\": 60}",
+      "invalid", "topic", "topic: \"t9-juggling\" is not in the curriculum (or has been retired)" },
+    { "training_record",
+      "{\"person\": \"" ALICE "\", \"topic\": \"t2-deep-dive\", "
+      "\"completed_on\": \"2099-01-01\", \"minutes\": 60}",
+      "invalid", "completed_on", "completed_on: 2099-01-01 is in the future" },
+    { "training_record",
+      "{\"person\": \"" ALICE "\", \"topic\": \"t2-deep-dive\", "
+      "\"completed_on\": \"2026-03-02\", \"minutes\": 0}",
+      "invalid", "minutes", "minutes: a session lasts from 1 minute to 24 hours, not 0" },
+    { "training_record",
+      "{\"person\": \"0000dead-0000-4000-8000-000000000000\", \"topic\": \"t2-deep-dive\", "
+      "\"completed_on\": \"2026-03-02\", \"minutes\": 60}",
+      "invalid", "person", NULL },
+    { "training_topic",
+      "{\"topic_id\": \"t2-sso\", \"tier\": 9, \"topic\": \"SSO\", \"minutes\": 60, "
+      "\"frequency\": \"onboarding\"}",
+      "invalid", "tier", "tier: 9 is not a tier of the policy" },
+    { "training_topic",
+      "{\"topic_id\": \"t2-sso\", \"tier\": 2, \"topic\": \"SSO\", \"minutes\": 60, "
+      "\"frequency\": \"weekly\"}",
+      "invalid", "frequency", "frequency: \"weekly\" is not onboarding, quarterly or annual" },
+    { "training_topic",
+      "{\"topic_id\": \"t2-sso\", \"tier\": 2, \"topic\": \"  \", \"minutes\": 60, "
+      "\"frequency\": \"annual\"}",
+      "missing_fields", "topic", "topic: a topic needs a name" },
+  };
+
+  make_people (fixture, fixture->admin);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autoptr (JsonObject) result
+          = apply (fixture, trainer, "create", cases[i].entity, uuid, -1, cases[i].fields);
+
+      assert_rejected (result, cases[i].code, cases[i].field);
+      if (cases[i].reason != NULL)
+        g_assert_cmpstr (json_object_get_string_member (result, "reason"), ==, cases[i].reason);
+    }
+
+  /* A retired topic takes no new records; a new topic does. */
+  {
+    g_autofree char *retire = g_uuid_string_random ();
+    g_autofree char *add = g_uuid_string_random ();
+    g_autofree char *record = g_uuid_string_random ();
+    g_autoptr (JsonObject) retired = apply (
+        fixture, trainer, "create", "training_topic", retire, -1,
+        "{\"topic_id\": \"t2-integration\", \"tier\": 2, \"topic\": \"Integration Overview\", "
+        "\"minutes\": 240, \"frequency\": \"onboarding\", \"retired\": 1}");
+    g_autoptr (JsonObject) added = apply (
+        fixture, trainer, "create", "training_topic", add, -1,
+        "{\"topic_id\": \"t2-sso\", \"tier\": 2, \"topic\": \"Single Sign-On\", "
+        "\"minutes\": 90, \"frequency\": \"annual\"}");
+    g_autoptr (JsonObject) twice = NULL;
+    g_autoptr (JsonObject) on_retired = NULL;
+    g_autoptr (JsonObject) on_new = NULL;
+    g_autofree char *other = g_uuid_string_random ();
+
+    assert_applied (retired);
+    assert_applied (added);
+    twice = apply (fixture, trainer, "create", "training_topic", other, -1,
+                   "{\"topic_id\": \"t2-sso\", \"tier\": 2, \"topic\": \"SSO again\", "
+                   "\"minutes\": 90, \"frequency\": \"annual\"}");
+    assert_rejected (twice, "exists", "topic_id");
+    on_retired = apply (fixture, trainer, "create", "training_record", record, -1,
+                        "{\"person\": \"" ALICE "\", \"topic\": \"t2-integration\", "
+                        "\"completed_on\": \"2026-03-02\", \"minutes\": 60}");
+    assert_rejected (on_retired, "invalid", "topic");
+    on_new = apply (fixture, trainer, "create", "training_record", record, -1,
+                    "{\"person\": \"" ALICE "\", \"topic\": \"t2-sso\", "
+                    "\"completed_on\": \"2026-03-02\", \"minutes\": 90}");
+    assert_applied (on_new);
+  }
+}
+
 static void
 test_rota_permissions (Fixture *fixture, gconstpointer data)
 {
@@ -1673,6 +1876,8 @@ main (int argc, char *argv[])
   ADD ("/server/api/restore", test_restore_new_epoch);
   ADD ("/server/api/tombstone-horizon", test_tombstone_horizon);
   ADD ("/server/api/outside-api", test_outside_api);
+  ADD ("/server/api/training/records", test_training_records);
+  ADD ("/server/api/training/validation", test_training_validation);
   ADD ("/server/api/rota/permissions", test_rota_permissions);
   ADD ("/server/api/rota/validation", test_rota_validation);
   ADD ("/server/api/rota/swaps", test_rota_swaps);
