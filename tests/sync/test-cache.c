@@ -404,7 +404,7 @@ test_failed_edit_leaves_nothing (Fixture *fixture, gconstpointer data)
   g_assert_error (error, TD_CACHE_ERROR, TD_CACHE_ERROR_NOT_FOUND);
   g_assert_null (none);
   g_clear_error (&error);
-  none = td_cache_create (fixture->cache, "training_record", fields, &error);
+  none = td_cache_create (fixture->cache, "training_change", fields, &error);
   g_assert_error (error, TD_CACHE_ERROR, TD_CACHE_ERROR_INVALID);
   g_assert_null (none);
   g_clear_error (&error);
