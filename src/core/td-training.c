@@ -12,6 +12,7 @@
 #include "td-training.h"
 
 #include "td-csv.h"
+#include "td-time.h"
 
 #include <string.h>
 
@@ -674,4 +675,124 @@ td_training_tracker_hours_csv (TdTrainingTracker *self,
       }
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static const char *
+row_string (JsonObject *row, const char *name)
+{
+  JsonNode *node = json_object_get_member (row, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node)
+                 && json_node_get_value_type (node) == G_TYPE_STRING
+             ? json_node_get_string (node)
+             : NULL;
+}
+
+static gint64
+row_int (JsonObject *row, const char *name, gint64 fallback)
+{
+  JsonNode *node = json_object_get_member (row, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node)
+                 && json_node_get_value_type (node) == G_TYPE_INT64
+             ? json_node_get_int (node)
+             : fallback;
+}
+
+static void
+parse_row_date (JsonObject *row, const char *name, GDate *out)
+{
+  g_date_clear (out, 1);
+  if (row_string (row, name) != NULL && !td_time_parse_date (row_string (row, name), out))
+    g_date_clear (out, 1);
+}
+
+void
+td_training_tracker_add_row (TdTrainingTracker *self, const char *entity, JsonObject *row)
+{
+  const char *uuid;
+  gboolean    deleted;
+
+  g_return_if_fail (TD_IS_TRAINING_TRACKER (self));
+
+  uuid = row_string (row, "uuid");
+  deleted = row_int (row, "deleted", 0) != 0;
+  if (uuid == NULL)
+    return;
+
+  if (g_str_equal (entity, "person"))
+    {
+      TdTrainee *trainee;
+
+      if (deleted)
+        return;
+      trainee = g_new0 (TdTrainee, 1);
+      trainee->uuid = g_strdup (uuid);
+      trainee->name = g_strdup (row_string (row, "name"));
+      trainee->tier = (int) row_int (row, "tier", 0);
+      trainee->team = g_strdup (row_string (row, "sub_team"));
+      trainee->role = g_strdup (row_string (row, "role"));
+      parse_row_date (row, "start_date", &trainee->start_date);
+      td_training_tracker_add_person (self, trainee);
+    }
+  else if (g_str_equal (entity, "training_record"))
+    {
+      TdTrainingCompletion *completion;
+
+      if (deleted)
+        {
+          td_training_tracker_remove_completion (self, uuid);
+          return;
+        }
+      completion = g_new0 (TdTrainingCompletion, 1);
+      completion->uuid = g_strdup (uuid);
+      completion->person = g_strdup (row_string (row, "person"));
+      completion->topic = g_strdup (row_string (row, "topic"));
+      parse_row_date (row, "completed_on", &completion->completed_on);
+      completion->minutes = (guint) CLAMP (row_int (row, "minutes", 0), 0, G_MAXINT);
+      completion->trainer = g_strdup (row_string (row, "trainer"));
+      completion->notes = g_strdup (row_string (row, "notes"));
+      completion->signed_off_by = g_strdup (row_string (row, "signed_off_by"));
+      td_training_tracker_add_completion (self, completion);
+    }
+  else if (g_str_equal (entity, "training_topic"))
+    {
+      TdTrainingTopic topic = { 0 };
+
+      topic.id = (char *) row_string (row, "topic_id");
+      topic.topic = (char *) row_string (row, "topic");
+      topic.tier = (int) row_int (row, "tier", 0);
+      topic.hours = row_int (row, "minutes", 60) / 60.0;
+      if (topic.id == NULL || topic.topic == NULL
+          || !td_training_frequency_from_string (row_string (row, "frequency"), &topic.frequency))
+        return;
+      /* A deleted edit is not the policy's topic back (it may have been a
+       * new one): retiring is how a topic leaves, so treat both alike. */
+      td_training_tracker_set_topic (self, &topic, deleted || row_int (row, "retired", 0) != 0);
+    }
+}
+
+gboolean
+td_training_tracker_rota_check (const char *person,
+                                const char *slot,
+                                int         tier,
+                                TdInstant   at,
+                                char      **topic,
+                                gpointer    user_data)
+{
+  TdTrainingTracker *self = user_data;
+  g_autoptr (GPtrArray) overdue = NULL;
+  GDate day;
+
+  g_return_val_if_fail (TD_IS_TRAINING_TRACKER (self), FALSE);
+
+  if (person == NULL || td_training_tracker_get_person (self, person) == NULL)
+    return FALSE;
+  td_training_today (at, NULL, &day);
+  overdue = td_training_tracker_list_overdue (self, person, tier, &day);
+  if (overdue->len == 0)
+    return FALSE;
+  if (topic != NULL)
+    *topic = g_strdup (((TdTrainingTopic *) g_ptr_array_index (overdue, 0))->topic);
+  return TRUE;
 }

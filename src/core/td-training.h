@@ -4,8 +4,11 @@
  */
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "td-calendar.h"
 #include "td-policy.h"
+#include "td-rota-lint.h"
 
 G_BEGIN_DECLS
 
@@ -138,6 +141,22 @@ GPtrArray *td_training_tracker_list_overdue (TdTrainingTracker *self,
 void       td_training_tracker_get_onboarding (TdTrainingTracker    *self,
                                                const char           *person,
                                                TdOnboardingProgress *out);
+
+/* One synced row as the change feed and the cache give it: a person,
+ * training_record or training_topic row (a tombstone removes a record or
+ * a curriculum edit). Rows of other entities are ignored. */
+void td_training_tracker_add_row (TdTrainingTracker *self, const char *entity, JsonObject *row);
+
+/* A TdRotaTrainingFunc (@user_data is the tracker): whether @person will
+ * have a topic of @tier's curriculum overdue on the (UTC) day of @at; sets
+ * @topic to the first one's name. A tier's topics are all mandatory for
+ * its on-call. */
+gboolean td_training_tracker_rota_check (const char *person,
+                                         const char *slot,
+                                         int         tier,
+                                         TdInstant   at,
+                                         char      **topic,
+                                         gpointer    user_data);
 
 /* CSV (RFC 4180, CRLF, a header row). The matrix: one row per person of
  * @people (uuids; NULL for everyone), one column per topic, the status and

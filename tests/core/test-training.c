@@ -562,6 +562,82 @@ test_policy_rules (void)
   g_assert_nonnull (strstr (error->message, "not 0"));
 }
 
+static JsonObject *
+object_from (const char *json)
+{
+  g_autoptr (JsonNode) node = json_from_string (json, NULL);
+
+  g_assert_nonnull (node);
+  return json_object_ref (json_node_get_object (node));
+}
+
+static void
+add_json (TdTrainingTracker *tracker, const char *entity, const char *json)
+{
+  g_autoptr (JsonObject) row = object_from (json);
+
+  td_training_tracker_add_row (tracker, entity, row);
+}
+
+static void
+test_rows_and_rota (void)
+{
+  g_autoptr (TdTrainingTracker) tracker = new_tracker ();
+  g_autofree char *topic = NULL;
+  TdInstant        before, after;
+  const TdTrainingTopic *edited;
+
+  add_json (tracker, "person",
+            "{\"uuid\": \"eve\", \"rev\": 3, \"deleted\": 0, \"name\": \"Eve Ek\", "
+            "\"tier\": 3, \"sub_team\": \"Engineering\", \"start_date\": \"2026-01-05\"}");
+  for (guint i = 0; i < 4; i++)
+    {
+      const char      *topics[] = { "t3-architecture", "t3-codebase", "t3-incident-response",
+                                    "t3-security" };
+      g_autofree char *json = g_strdup_printf (
+          "{\"uuid\": \"r%u\", \"rev\": 9, \"deleted\": 0, \"person\": \"eve\", "
+          "\"topic\": \"%s\", \"completed_on\": \"2026-01-20\", \"minutes\": 240}",
+          i, topics[i]);
+      add_json (tracker, "training_record", json);
+    }
+
+  /* On-Call Procedures was due 2026-02-04: a shift on the 4th is fine,
+   * one on the 5th is not. */
+  g_assert_true (td_time_parse_instant ("2026-02-04T09:00:00Z", &before));
+  g_assert_true (td_time_parse_instant ("2026-02-05T09:00:00Z", &after));
+  g_assert_false (td_training_tracker_rota_check ("eve", "primary", 3, before, &topic, tracker));
+  g_assert_true (td_training_tracker_rota_check ("eve", "primary", 3, after, &topic, tracker));
+  g_assert_cmpstr (topic, ==, "On-Call Procedures");
+  g_clear_pointer (&topic, g_free);
+  /* Only the rotation's tier counts; strangers are not flagged. */
+  g_assert_false (td_training_tracker_rota_check ("eve", "primary", 2, after, &topic, tracker));
+  g_assert_false (td_training_tracker_rota_check ("nobody", "primary", 3, after, &topic, tracker));
+
+  /* Recording it clears the warning; a tombstone brings it back. */
+  add_json (tracker, "training_record",
+            "{\"uuid\": \"r9\", \"rev\": 10, \"deleted\": 0, \"person\": \"eve\", "
+            "\"topic\": \"t3-on-call\", \"completed_on\": \"2026-02-05\", \"minutes\": 120}");
+  g_assert_false (td_training_tracker_rota_check ("eve", "primary", 3, after, &topic, tracker));
+  add_json (tracker, "training_record", "{\"uuid\": \"r9\", \"rev\": 11, \"deleted\": 1}");
+  g_assert_true (td_training_tracker_rota_check ("eve", "primary", 3, after, &topic, tracker));
+  g_clear_pointer (&topic, g_free);
+
+  /* A trainer's curriculum edit: hours and frequency change, and retiring
+   * the topic takes the warning away. */
+  add_json (tracker, "training_topic",
+            "{\"uuid\": \"e1\", \"rev\": 12, \"deleted\": 0, \"topic_id\": \"t3-on-call\", "
+            "\"tier\": 3, \"topic\": \"On-Call Procedures\", \"minutes\": 150, "
+            "\"frequency\": \"annual\", \"retired\": 0}");
+  edited = td_training_tracker_get_topic (tracker, "t3-on-call");
+  g_assert_cmpfloat (edited->hours, ==, 2.5);
+  g_assert_cmpint (edited->frequency, ==, TD_TRAINING_ANNUAL);
+  add_json (tracker, "training_topic",
+            "{\"uuid\": \"e1\", \"rev\": 13, \"deleted\": 0, \"topic_id\": \"t3-on-call\", "
+            "\"tier\": 3, \"topic\": \"On-Call Procedures\", \"minutes\": 150, "
+            "\"frequency\": \"annual\", \"retired\": 1}");
+  g_assert_false (td_training_tracker_rota_check ("eve", "primary", 3, after, &topic, tracker));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -578,6 +654,7 @@ main (int argc, char **argv)
   g_test_add_func ("/training/hours-csv", test_hours_csv);
   g_test_add_func ("/training/csv-errors", test_csv_errors);
   g_test_add_func ("/training/policy-rules", test_policy_rules);
+  g_test_add_func ("/training/rows-and-rota", test_rows_and_rota);
 
   return g_test_run ();
 }
