@@ -23,7 +23,9 @@
 
 #include "td-oncall-page.h"
 #include "td-rota-lint.h"
+#include "td-save-text.h"
 #include "td-time.h"
+#include "td-training-cache.h"
 
 #define WEEKS_SHOWN  16
 #define LINT_HORIZON (52 * 7 * 24 * 3600)
@@ -603,10 +605,13 @@ on_cell_clicked (GtkButton *button, TdOncallPage *self)
   g_autofree char *slot = NULL;
   g_autofree char *week_text = NULL;
   g_autoptr (GPtrArray) people = NULL;
+  g_autoptr (TdTrainingTracker) training = NULL;
   guint cycle;
 
   if (rotation == NULL)
     return;
+  training = td_training_cache_load (
+      cache (self), self->session != NULL ? td_session_get_policy (self->session) : NULL);
   slot = td_rotation_describe_slot (rotation, cell->slot);
   cycle = td_rotation_get_cycle_length (rotation);
   people = td_rota_store_list_people (self->store, td_rotation_get_tier (rotation));
@@ -621,7 +626,25 @@ on_cell_clicked (GtkButton *button, TdOncallPage *self)
       const char *name = json_object_get_string_member_with_default (person, "name", "");
       GtkWidget  *row = gtk_list_box_row_new ();
 
+      g_autofree char *topic = NULL;
+
       gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label_new (name, NULL));
+      /* The editor warns before the linter does: this person would be on
+       * call with the tier's mandatory training overdue. */
+      if (td_training_tracker_rota_check (json_object_get_string_member (person, "uuid"),
+                                          cell->slot, td_rotation_get_tier (rotation),
+                                          td_rotation_get_shift_start (rotation, cell->index),
+                                          &topic, training))
+        {
+          g_autofree char *warning = g_strdup_printf (_ ("Training overdue: %s"), topic);
+          GtkWidget       *lines = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+          GtkWidget       *line = label_new (warning, "caption");
+
+          gtk_widget_add_css_class (line, "warning");
+          gtk_box_append (GTK_BOX (lines), label_new (name, NULL));
+          gtk_box_append (GTK_BOX (lines), line);
+          gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), lines);
+        }
       gtk_widget_set_margin_top (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)), 6);
       gtk_widget_set_margin_bottom (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)), 6);
       gtk_widget_set_margin_start (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)), 6);
@@ -1194,6 +1217,7 @@ publish_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   GPtrArray        *rotations = td_rota_store_get_rotations (self->store);
   TdRotaLintOptions options;
   g_autoptr (GPtrArray) findings = NULL;
+  g_autoptr (TdTrainingTracker) training = NULL;
   GtkWidget       *dialog;
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
@@ -1203,6 +1227,10 @@ publish_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   td_rota_lint_options_init (&options);
   options.horizon = LINT_HORIZON;
   options.policy = td_session_get_policy (self->session);
+  /* On call with a tier's mandatory training overdue is a finding too. */
+  training = td_training_cache_load (cache (self), options.policy);
+  options.training = td_training_tracker_rota_check;
+  options.training_data = training;
   findings
       = td_rota_lint ((TdRotation *const *) rotations->pdata, rotations->len, self->now, &options);
 
@@ -1752,56 +1780,12 @@ offer_swap_action (GtkWidget *widget, const char *action_name, GVariant *paramet
 
 /* Export */
 
-typedef struct
-{
-  TdOncallPage *page;
-  char         *text;
-} Export;
-
-static void
-on_export_response (GtkNativeDialog *chooser, int response, Export *export)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autoptr (GError) error = NULL;
-
-      if (g_file_replace_contents (file, export->text, strlen (export->text), NULL, FALSE,
-                                   G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
-        {
-          g_autofree char *name = g_file_get_basename (file);
-          g_autofree char *text = g_strdup_printf (_ ("Saved %s"), name);
-          toast (export->page, text);
-        }
-      else
-        toast (export->page, error->message);
-    }
-  g_object_unref (export->page);
-  g_free (export->text);
-  g_free (export);
-  g_object_unref (chooser);
-}
-
 /* Times in an export are those of the rota shown: drafts included. */
 static void
 save_calendar (TdOncallPage *self, char *text, const char *file_name)
 {
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
-      _ ("Export Calendar"), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-      GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Save"), _ ("_Cancel"));
-  Export *export = g_new0 (Export, 1);
-  GtkFileFilter *filter = gtk_file_filter_new ();
-
-  export->page = g_object_ref (self);
-  export->text = text;
-  gtk_file_filter_set_name (filter, _ ("iCalendar files"));
-  gtk_file_filter_add_mime_type (filter, "text/calendar");
-  gtk_file_filter_add_pattern (filter, "*.ics");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_unref (filter);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), file_name);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), export);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  td_save_text (GTK_WIDGET (self), _ ("Export Calendar"), file_name, _ ("iCalendar files"),
+                "text/calendar", "*.ics", text);
 }
 
 static char *

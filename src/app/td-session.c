@@ -435,6 +435,14 @@ td_session_get_policy (TdSession *self)
   return self->policy;
 }
 
+void
+td_session_local_change (TdSession *self, const char *entity, const char *uuid)
+{
+  g_return_if_fail (TD_IS_SESSION (self));
+  if (self->engine != NULL)
+    td_sync_engine_local_change (self->engine, entity, uuid);
+}
+
 TdCache *
 td_session_get_cache (TdSession *self)
 {

@@ -75,5 +75,8 @@ gboolean      td_session_may (TdSession *self, const char *action, int ticket_ti
 TdPolicy     *td_session_get_policy (TdSession *self);
 TdCache      *td_session_get_cache (TdSession *self);
 TdSyncEngine *td_session_get_engine (TdSession *self);
+/* After a page wrote @uuid of @entity in the cache: tells the views and
+ * syncs soon (nothing while there is no engine). */
+void td_session_local_change (TdSession *self, const char *entity, const char *uuid);
 
 G_END_DECLS

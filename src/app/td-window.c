@@ -32,6 +32,7 @@ struct _TdWindow
   TdConnectView        *connect_view;
   TdQueuePage          *queue_page;
   TdOncallPage         *oncall_page;
+  TdTrainingPage       *training_page;
   TdSyncIndicator      *sync_indicator;
 
   GSettings *settings;
@@ -75,6 +76,7 @@ on_clock (gpointer user_data)
   td_queue_page_tick (self->queue_page, now);
   td_escalation_page_tick (self->escalation_page, now);
   td_oncall_page_tick (self->oncall_page, now);
+  td_training_page_tick (self->training_page, now);
   if (app != NULL && td_application_get_notifier (app) != NULL)
     td_notifier_check (td_application_get_notifier (app), now);
   return G_SOURCE_CONTINUE;
@@ -90,6 +92,7 @@ on_session_changed (TdWindow *self)
   td_queue_page_set_session (self->queue_page, connected ? self->session : NULL);
   td_escalation_page_set_session (self->escalation_page, connected ? self->session : NULL);
   td_oncall_page_set_session (self->oncall_page, connected ? self->session : NULL);
+  td_training_page_set_session (self->training_page, connected ? self->session : NULL);
   gtk_stack_set_visible_child_name (self->queue_stack, connected ? "queue" : "connect");
   /* Offered only to a role that may log tickets: a trainer or a vendor
    * contact would be refused by the server. */
@@ -122,6 +125,8 @@ on_person_changed (TdWindow *self)
                              td_session_is_connected (self->session) ? self->session : NULL);
   td_oncall_page_set_session (self->oncall_page,
                               td_session_is_connected (self->session) ? self->session : NULL);
+  td_training_page_set_session (self->training_page,
+                                td_session_is_connected (self->session) ? self->session : NULL);
 }
 
 static void
@@ -257,6 +262,7 @@ td_window_class_init (TdWindowClass *klass)
   g_type_ensure (TD_TYPE_ESCALATION_PAGE);
   g_type_ensure (TD_TYPE_QUEUE_PAGE);
   g_type_ensure (TD_TYPE_ONCALL_PAGE);
+  g_type_ensure (TD_TYPE_TRAINING_PAGE);
   g_type_ensure (TD_TYPE_SYNC_INDICATOR);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -271,6 +277,7 @@ td_window_class_init (TdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TdWindow, connect_view);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, queue_page);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, oncall_page);
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, training_page);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, sync_indicator);
   gtk_widget_class_bind_template_callback (widget_class, on_page_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_ticket_activated);
@@ -368,6 +375,13 @@ td_window_get_oncall_page (TdWindow *self)
 {
   g_return_val_if_fail (TD_IS_WINDOW (self), NULL);
   return self->oncall_page;
+}
+
+TdTrainingPage *
+td_window_get_training_page (TdWindow *self)
+{
+  g_return_val_if_fail (TD_IS_WINDOW (self), NULL);
+  return self->training_page;
 }
 
 TdQueuePage *

@@ -11,6 +11,7 @@
 #include "td-escalation-page.h"
 #include "td-oncall-page.h"
 #include "td-queue-page.h"
+#include "td-training-page.h"
 
 G_BEGIN_DECLS
 
@@ -23,5 +24,6 @@ TdConnectView    *td_window_get_connect_view (TdWindow *self);
 TdQueuePage      *td_window_get_queue_page (TdWindow *self);
 TdEscalationPage *td_window_get_escalation_page (TdWindow *self);
 TdOncallPage     *td_window_get_oncall_page (TdWindow *self);
+TdTrainingPage   *td_window_get_training_page (TdWindow *self);
 
 G_END_DECLS

@@ -370,7 +370,7 @@ GPtrArray              *td_policy_get_training (TdPolicy *self);
  * and how near a due date counts as "due soon" (14). */
 int         td_policy_get_onboarding_due_days (TdPolicy *self);
 int         td_policy_get_training_due_soon_days (TdPolicy *self);
-const char             *td_policy_get_contact_card_title (TdPolicy *self);
-GPtrArray              *td_policy_get_contact_card (TdPolicy *self);
+const char *td_policy_get_contact_card_title (TdPolicy *self);
+GPtrArray  *td_policy_get_contact_card (TdPolicy *self);
 
 G_END_DECLS

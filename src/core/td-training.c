@@ -204,8 +204,8 @@ td_training_tracker_init (TdTrainingTracker *self)
   self->people_by_uuid = g_hash_table_new (g_str_hash, g_str_equal);
   self->completions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                              (GDestroyNotify) td_training_completion_free);
-  self->by_person = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                           (GDestroyNotify) g_ptr_array_unref);
+  self->by_person
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
 }
 
 TdTrainingTracker *
@@ -278,6 +278,20 @@ td_training_tracker_get_topics (TdTrainingTracker *self)
   return topics;
 }
 
+GPtrArray *
+td_training_tracker_get_all_topics (TdTrainingTracker *self)
+{
+  g_return_val_if_fail (TD_IS_TRAINING_TRACKER (self), NULL);
+  return self->topics;
+}
+
+gboolean
+td_training_tracker_is_retired (TdTrainingTracker *self, const char *id)
+{
+  g_return_val_if_fail (TD_IS_TRAINING_TRACKER (self), FALSE);
+  return id != NULL && g_hash_table_contains (self->retired, id);
+}
+
 const TdTrainingTopic *
 td_training_tracker_get_topic (TdTrainingTracker *self, const char *id)
 {
@@ -336,7 +350,8 @@ td_training_tracker_remove_completion (TdTrainingTracker *self, const char *uuid
   completion = g_hash_table_lookup (self->completions, uuid);
   if (completion == NULL)
     return;
-  list = g_hash_table_lookup (self->by_person, completion->person != NULL ? completion->person : "");
+  list
+      = g_hash_table_lookup (self->by_person, completion->person != NULL ? completion->person : "");
   if (list != NULL)
     g_ptr_array_remove (list, completion);
   g_hash_table_remove (self->completions, uuid);
@@ -598,7 +613,8 @@ td_training_tracker_matrix_csv (TdTrainingTracker *self,
       if (!wanted (people, trainee->uuid))
         continue;
       g_ptr_array_add (row, g_strdup (trainee->name));
-      g_ptr_array_add (row, trainee->tier > 0 ? g_strdup_printf ("%d", trainee->tier) : g_strdup (""));
+      g_ptr_array_add (row,
+                       trainee->tier > 0 ? g_strdup_printf ("%d", trainee->tier) : g_strdup (""));
       g_ptr_array_add (row, g_strdup (trainee->team));
       for (guint i = 0; i < topics->len; i++)
         {
@@ -628,7 +644,8 @@ td_training_tracker_hours_csv (TdTrainingTracker *self,
 {
   g_autoptr (GString) out = g_string_new (NULL);
   static const char *const header[]
-      = { "person", "tier", "team", "sessions", "onboarding hours", "recurring hours", "total hours", "total minutes" };
+      = { "person",          "tier",        "team",         "sessions", "onboarding hours",
+          "recurring hours", "total hours", "total minutes" };
 
   g_return_val_if_fail (TD_IS_TRAINING_TRACKER (self), NULL);
 
@@ -667,9 +684,9 @@ td_training_tracker_hours_csv (TdTrainingTracker *self,
         g_autofree char *recurring_hours = format_hours (recurring);
         g_autofree char *total_hours = format_hours (onboarding + recurring);
         g_autofree char *total_minutes = g_strdup_printf ("%u", onboarding + recurring);
-        const char      *row[] = { trainee->name,     tier,           trainee->team,
-                                   n_sessions,        onboarding_hours, recurring_hours,
-                                   total_hours,       total_minutes };
+        const char      *row[]
+            = { trainee->name,   tier,        trainee->team, n_sessions, onboarding_hours,
+                recurring_hours, total_hours, total_minutes };
 
         td_csv_append_row (out, row, G_N_ELEMENTS (row));
       }

@@ -107,12 +107,14 @@ void td_training_tracker_set_topic (TdTrainingTracker     *self,
  * ones left out; borrowed. */
 GPtrArray             *td_training_tracker_get_topics (TdTrainingTracker *self);
 const TdTrainingTopic *td_training_tracker_get_topic (TdTrainingTracker *self, const char *id);
+/* Every topic, retired ones included, in curriculum order; borrowed. */
+GPtrArray *td_training_tracker_get_all_topics (TdTrainingTracker *self);
+gboolean   td_training_tracker_is_retired (TdTrainingTracker *self, const char *id);
 
 /* Takes ownership. Adding a uuid again replaces the earlier one. */
-void       td_training_tracker_add_person (TdTrainingTracker *self, TdTrainee *trainee);
-void       td_training_tracker_add_completion (TdTrainingTracker    *self,
-                                               TdTrainingCompletion *completion);
-void       td_training_tracker_remove_completion (TdTrainingTracker *self, const char *uuid);
+void td_training_tracker_add_person (TdTrainingTracker *self, TdTrainee *trainee);
+void td_training_tracker_add_completion (TdTrainingTracker *self, TdTrainingCompletion *completion);
+void td_training_tracker_remove_completion (TdTrainingTracker *self, const char *uuid);
 GPtrArray *td_training_tracker_get_people (TdTrainingTracker *self);
 TdTrainee *td_training_tracker_get_person (TdTrainingTracker *self, const char *uuid);
 /* @person's records, newest first (borrowed; free the array). */

@@ -149,14 +149,11 @@ static const FieldSpec swap_request_fields[] = { { "rotation", FIELD_TEXT, TRUE,
 /* Training [11]: who completed which topic, on which day, for how long and
  * with which trainer; the person is set once. signed_off_by is a trainer
  * vouching for the record: only as themselves, stamped with server time. */
-static const FieldSpec training_record_fields[] = { { "person", FIELD_TEXT, TRUE, FALSE },
-                                                   { "topic", FIELD_TEXT, TRUE, TRUE },
-                                                   { "completed_on", FIELD_DATE, TRUE, TRUE },
-                                                   { "minutes", FIELD_INT, TRUE, TRUE },
-                                                   { "trainer", FIELD_TEXT, TRUE, TRUE },
-                                                   { "notes", FIELD_TEXT, TRUE, TRUE },
-                                                   { "signed_off_by", FIELD_TEXT, TRUE, TRUE },
-                                                   { NULL } };
+static const FieldSpec training_record_fields[]
+    = { { "person", FIELD_TEXT, TRUE, FALSE },       { "topic", FIELD_TEXT, TRUE, TRUE },
+        { "completed_on", FIELD_DATE, TRUE, TRUE },  { "minutes", FIELD_INT, TRUE, TRUE },
+        { "trainer", FIELD_TEXT, TRUE, TRUE },       { "notes", FIELD_TEXT, TRUE, TRUE },
+        { "signed_off_by", FIELD_TEXT, TRUE, TRUE }, { NULL } };
 
 /* A trainer's edit of one curriculum topic; topic_id says which. */
 static const FieldSpec training_topic_fields[] = { { "topic_id", FIELD_TEXT, TRUE, FALSE },
@@ -178,8 +175,8 @@ static const EntitySpec entities[] = {
    * offer their own shift, and only the counterpart (or a rota planner)
    * decides. Deleting one is planning. */
   { "swap_request", swap_request_fields, NULL, NULL, "rota.write", FALSE },
-  { "training_record", training_record_fields, "training.write", "training.write",
-    "training.write", FALSE },
+  { "training_record", training_record_fields, "training.write", "training.write", "training.write",
+    FALSE },
   { "training_topic", training_topic_fields, "training.write", "training.write", "training.write",
     FALSE },
 };
@@ -2558,8 +2555,7 @@ apply_swap_request (Command *command, Verdict *verdict)
 static const char *
 actor_of (Command *command)
 {
-  return command->account->person != NULL ? command->account->person
-                                          : command->account->username;
+  return command->account->person != NULL ? command->account->person : command->account->username;
 }
 
 /* The history of a training record, one row per change, in the command's
@@ -2580,9 +2576,11 @@ record_training_change (Command    *command,
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "before");
-  json_builder_add_value (builder, before != NULL ? json_node_copy (before) : json_node_new (JSON_NODE_NULL));
+  json_builder_add_value (builder, before != NULL ? json_node_copy (before)
+                                                  : json_node_new (JSON_NODE_NULL));
   json_builder_set_member_name (builder, "after");
-  json_builder_add_value (builder, after != NULL ? json_node_copy (after) : json_node_new (JSON_NODE_NULL));
+  json_builder_add_value (builder,
+                          after != NULL ? json_node_copy (after) : json_node_new (JSON_NODE_NULL));
   json_builder_end_object (builder);
   data = json_builder_get_root (builder);
   text = json_to_string (data, FALSE);
@@ -2657,7 +2655,8 @@ apply_training_record (Command *command, Verdict *verdict)
     }
 
   if (!check_person_field (command, "person", merged_text (columns, current, "person"), verdict)
-      || !check_person_field (command, "trainer", merged_text (columns, current, "trainer"), verdict))
+      || !check_person_field (command, "trainer", merged_text (columns, current, "trainer"),
+                              verdict))
     return FALSE;
 
   topic = columns_get (columns, "topic");
@@ -2745,7 +2744,8 @@ apply_training_topic (Command *command, Verdict *verdict)
       g_autoptr (Statement) stmt = NULL;
 
       if (id == NULL || *id == '\0')
-        return reject (verdict, "missing_fields", "topic_id", "required fields are missing: topic_id");
+        return reject (verdict, "missing_fields", "topic_id",
+                       "required fields are missing: topic_id");
       stmt = prepare (command->db,
                       "SELECT uuid FROM training_topic WHERE topic_id = ? AND deleted = 0");
       sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
@@ -2760,8 +2760,8 @@ apply_training_topic (Command *command, Verdict *verdict)
     return reject (verdict, "missing_fields", "topic", "topic: a topic needs a name");
   if (!merged_int (columns, current, "tier", &tier)
       || td_policy_get_tier (command->policy, (int) tier) == NULL)
-    return reject (verdict, "invalid", "tier", "tier: %" G_GINT64_FORMAT " is not a tier of the policy",
-                   tier);
+    return reject (verdict, "invalid", "tier",
+                   "tier: %" G_GINT64_FORMAT " is not a tier of the policy", tier);
   if (!merged_int (columns, current, "minutes", &minutes) || minutes < 1 || minutes > 100 * 60)
     return reject (verdict, "invalid", "minutes",
                    "minutes: a topic takes from 1 minute to 100 hours, not %" G_GINT64_FORMAT,

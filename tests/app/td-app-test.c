@@ -55,15 +55,22 @@ td_app_test_screenshot (GtkWidget *window, const char *name)
 
   if (dir == NULL)
     return;
-  td_app_test_spin (300);
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
   paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* A window that has just changed may not have drawn a frame yet. */
+  for (guint attempt = 0; node == NULL && attempt < 10; attempt++)
+    {
+      td_app_test_spin (300);
+      width = gtk_widget_get_width (window);
+      height = gtk_widget_get_height (window);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
   if (node == NULL)
-    return;
+    {
+      g_test_message ("no frame to save as %s.png", name);
+      return;
+    }
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   /* Light and dark runs into one folder keep both. */
@@ -111,4 +118,55 @@ td_app_test_tolerate_notifications (const char    *domain,
 {
   return !(g_strcmp0 (domain, "GLib-GIO") == 0
            && strstr (message, "unable to send notifications") != NULL);
+}
+
+GtkWidget *
+td_app_test_find_named (GtkWidget *root, const char *name)
+{
+  if (root == NULL)
+    return NULL;
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = td_app_test_find_named (child, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+GtkWidget *
+td_app_test_find_toplevel (GType type, const char *title)
+{
+  GListModel *toplevels = gtk_window_get_toplevels (); /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (window)
+          && (title == NULL || g_strcmp0 (gtk_window_get_title (GTK_WINDOW (window)), title) == 0))
+        return window;
+    }
+  return NULL;
+}
+
+GtkWidget *
+td_app_test_find_row (GtkWidget *root, const char *title)
+{
+  if (root == NULL)
+    return NULL;
+  if (ADW_IS_PREFERENCES_ROW (root)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = td_app_test_find_row (child, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }

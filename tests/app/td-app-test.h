@@ -34,4 +34,11 @@ gboolean td_app_test_tolerate_notifications (const char    *domain,
                                              const char    *message,
                                              gpointer       user_data);
 
+/* The first widget named @name (gtk_widget_set_name) under @root, or NULL. */
+GtkWidget *td_app_test_find_named (GtkWidget *root, const char *name);
+/* A visible toplevel of @type (and @title, if not NULL), or NULL. */
+GtkWidget *td_app_test_find_toplevel (GType type, const char *title);
+/* The first AdwPreferencesRow under @root titled @title, or NULL. */
+GtkWidget *td_app_test_find_row (GtkWidget *root, const char *title);
+
 G_END_DECLS

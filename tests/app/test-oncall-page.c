@@ -49,38 +49,6 @@ wait_until (Fixture *fixture, Predicate done, gconstpointer data)
 
 /* Widgets */
 
-static GtkWidget *
-find_named (GtkWidget *root, const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* A toplevel of @type (and @title, if given) other than the main window. */
-static GtkWidget *
-find_toplevel (GType type, const char *title)
-{
-  GListModel *toplevels = gtk_window_get_toplevels (); /* transfer none */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (window)
-          && (title == NULL || g_strcmp0 (gtk_window_get_title (GTK_WINDOW (window)), title) == 0))
-        return window;
-    }
-  return NULL;
-}
-
 static TdOncallPage *
 page (Fixture *fixture)
 {
@@ -194,8 +162,8 @@ static gboolean
 shows (Fixture *fixture, gconstpointer data)
 {
   const Shows     *expected = data;
-  g_autofree char *text
-      = td_app_test_widget_text (find_named (GTK_WIDGET (page (fixture)), expected->widget));
+  g_autofree char *text = td_app_test_widget_text (
+      td_app_test_find_named (GTK_WIDGET (page (fixture)), expected->widget));
 
   return strstr (text, expected->text) != NULL;
 }
@@ -236,7 +204,7 @@ publish (Fixture *fixture)
 
   gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "oncall.publish", NULL);
   td_app_test_spin (100);
-  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL);
+  dialog = td_app_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL);
   g_assert_nonnull (dialog);
   g_assert_true (
       g_str_has_prefix (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), "Publish"));
@@ -252,7 +220,7 @@ publish (Fixture *fixture)
 static void
 pick_in_cell (Fixture *fixture, const char *cell_name, const char *person, const char *name)
 {
-  GtkWidget     *cell = find_named (GTK_WIDGET (page (fixture)), cell_name);
+  GtkWidget     *cell = td_app_test_find_named (GTK_WIDGET (page (fixture)), cell_name);
   GtkWidget     *popover;
   GtkListBoxRow *row = NULL;
 
@@ -261,11 +229,11 @@ pick_in_cell (Fixture *fixture, const char *cell_name, const char *person, const
   td_app_test_spin (200);
   popover = gtk_widget_get_last_child (cell);
   g_assert_true (GTK_IS_POPOVER (popover));
-  gtk_editable_set_text (GTK_EDITABLE (find_named (popover, "person-search")), name);
+  gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (popover, "person-search")), name);
   td_app_test_spin (400);
   td_app_test_screenshot (GTK_WIDGET (fixture->window), "oncall-picker");
   /* The rows the search left visible, by the person they stand for. */
-  for (GtkWidget *w = find_named (popover, "person-search"); w != NULL && row == NULL;
+  for (GtkWidget *w = td_app_test_find_named (popover, "person-search"); w != NULL && row == NULL;
        w = gtk_widget_get_next_sibling (w))
     {
       GtkWidget *viewport = GTK_IS_SCROLLED_WINDOW (w)
@@ -388,7 +356,7 @@ test_assign_and_override (Fixture *fixture)
   gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "oncall.add-override", NULL);
   td_app_test_spin (100);
   {
-    GtkWidget       *dialog = find_toplevel (ADW_TYPE_WINDOW, "Add Override");
+    GtkWidget       *dialog = td_app_test_find_toplevel (ADW_TYPE_WINDOW, "Add Override");
     g_autofree char *from = london (t - 3600);
     g_autofree char *to = london (t + 2 * 24 * 3600);
     g_autofree char *slot = td_rotation_describe_slot (tier2, "primary");
@@ -396,11 +364,12 @@ test_assign_and_override (Fixture *fixture)
     g_autofree char *error = NULL;
 
     g_assert_nonnull (dialog);
-    select_string (GTK_DROP_DOWN (find_named (dialog, "override-slot")), slot);
-    select_string (GTK_DROP_DOWN (find_named (dialog, "override-person")), cover_name);
-    gtk_editable_set_text (GTK_EDITABLE (find_named (dialog, "override-from")), from);
-    gtk_editable_set_text (GTK_EDITABLE (find_named (dialog, "override-to")), from);
-    gtk_editable_set_text (GTK_EDITABLE (find_named (dialog, "override-reason")), "Sick leave");
+    select_string (GTK_DROP_DOWN (td_app_test_find_named (dialog, "override-slot")), slot);
+    select_string (GTK_DROP_DOWN (td_app_test_find_named (dialog, "override-person")), cover_name);
+    gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (dialog, "override-from")), from);
+    gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (dialog, "override-to")), from);
+    gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (dialog, "override-reason")),
+                           "Sick leave");
     add = NULL;
     {
       /* The header bar's "Add" button, found by its label. */
@@ -422,13 +391,13 @@ test_assign_and_override (Fixture *fixture)
     g_assert_nonnull (add);
     g_signal_emit_by_name (add, "clicked");
     td_app_test_spin (100);
-    error = td_app_test_widget_text (find_named (dialog, "override-error"));
+    error = td_app_test_widget_text (td_app_test_find_named (dialog, "override-error"));
     g_assert_nonnull (strstr (error, "To:"));
     td_app_test_screenshot (dialog, "oncall-override-error");
-    gtk_editable_set_text (GTK_EDITABLE (find_named (dialog, "override-to")), to);
+    gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (dialog, "override-to")), to);
     g_signal_emit_by_name (add, "clicked");
     td_app_test_spin (100);
-    g_assert_null (find_toplevel (ADW_TYPE_WINDOW, "Add Override"));
+    g_assert_null (td_app_test_find_toplevel (ADW_TYPE_WINDOW, "Add Override"));
   }
   {
     Shows card = { card_name, cover_name };
@@ -456,8 +425,8 @@ test_assign_and_override (Fixture *fixture)
   {
     g_autofree char *from_name = g_strdup_printf ("cell-%s-primary-4", td_rotation_get_id (tier2));
     g_autofree char *to_name = g_strdup_printf ("cell-%s-secondary-1", td_rotation_get_id (tier2));
-    GtkWidget       *source = find_named (GTK_WIDGET (page (fixture)), from_name);
-    GtkWidget       *target = find_named (GTK_WIDGET (page (fixture)), to_name);
+    GtkWidget       *source = td_app_test_find_named (GTK_WIDGET (page (fixture)), from_name);
+    GtkWidget       *target = td_app_test_find_named (GTK_WIDGET (page (fixture)), to_name);
     g_autoptr (GListModel) controllers = NULL;
     GtkDragSource *drag = NULL;
     GtkDropTarget *drop = NULL;
@@ -504,7 +473,7 @@ test_assign_and_override (Fixture *fixture)
     g_assert_cmpuint (td_oncall_page_get_draft_size (page (fixture)), ==, 0);
     {
       g_autofree char *text
-          = td_app_test_widget_text (find_named (GTK_WIDGET (page (fixture)), to_name));
+          = td_app_test_widget_text (td_app_test_find_named (GTK_WIDGET (page (fixture)), to_name));
       g_assert_null (strstr (text, assigned_name));
     }
   }
@@ -513,10 +482,11 @@ test_assign_and_override (Fixture *fixture)
     {
       /* The grids, below the cards, and one team on its own. */
       GtkWidget *scroller = gtk_widget_get_ancestor (
-          find_named (GTK_WIDGET (page (fixture)), cell_name), GTK_TYPE_SCROLLED_WINDOW);
+          td_app_test_find_named (GTK_WIDGET (page (fixture)), cell_name),
+          GTK_TYPE_SCROLLED_WINDOW);
       GtkAdjustment *adjustment
           = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
-      GtkWidget *team = find_named (GTK_WIDGET (page (fixture)), "team-dropdown");
+      GtkWidget *team = td_app_test_find_named (GTK_WIDGET (page (fixture)), "team-dropdown");
 
       gtk_adjustment_set_value (adjustment, 420);
       td_app_test_screenshot (GTK_WIDGET (fixture->window), "oncall-grid");
@@ -575,12 +545,12 @@ test_offer_and_withdraw_swap (Fixture *fixture)
 
   gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "oncall.offer-swap", NULL);
   td_app_test_spin (100);
-  dialog = find_toplevel (ADW_TYPE_WINDOW, "Offer a Swap");
+  dialog = td_app_test_find_toplevel (ADW_TYPE_WINDOW, "Offer a Swap");
   g_assert_nonnull (dialog);
   td_app_test_screenshot (dialog, "oncall-offer-swap");
   g_signal_emit_by_name (find_button (dialog, "_Offer"), "clicked");
   td_app_test_spin (100);
-  g_assert_null (find_toplevel (ADW_TYPE_WINDOW, "Offer a Swap"));
+  g_assert_null (td_app_test_find_toplevel (ADW_TYPE_WINDOW, "Offer a Swap"));
   sql = g_strdup_printf ("SELECT COUNT (*) FROM swap_request WHERE requester = '%s' AND "
                          "status = 'pending' AND give_starts_at > 0",
                          me);

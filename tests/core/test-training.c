@@ -242,8 +242,8 @@ static void
 test_not_required (void)
 {
   g_autoptr (TdTrainingTracker) tracker = new_tracker ();
-  TdTrainingTopic topic = { (char *) "t1-ticketing", 1, (char *) "Ticketing System", 2,
-                            TD_TRAINING_ONBOARDING };
+  TdTrainingTopic topic
+      = { (char *) "t1-ticketing", 1, (char *) "Ticketing System", 2, TD_TRAINING_ONBOARDING };
   TdTrainingState state;
   GDate           today = date ("2026-06-01");
   g_autoptr (GPtrArray) topics = NULL;
@@ -332,16 +332,16 @@ prepared_team (void)
   add_completion (tracker, "b1", "ben", "t1-ticketing", "2026-05-25", 120);
   for (guint i = 0; i < 4; i++)
     {
-      const char      *topics[] = { "t1-lms-overview", "t1-ticketing", "t1-common-issues",
-                                    "t1-escalation" };
+      const char *topics[]
+          = { "t1-lms-overview", "t1-ticketing", "t1-common-issues", "t1-escalation" };
       g_autofree char *uuid = g_strdup_printf ("c%u", i);
       add_completion (tracker, uuid, "cat", topics[i], "2025-01-20", 120);
     }
   add_completion (tracker, "c9", "cat", "t1-refresher", "2026-02-10", 120);
   for (guint i = 0; i < 4; i++)
     {
-      const char      *topics[] = { "t3-architecture", "t3-codebase", "t3-incident-response",
-                                    "t3-on-call" };
+      const char *topics[]
+          = { "t3-architecture", "t3-codebase", "t3-incident-response", "t3-on-call" };
       g_autofree char *uuid = g_strdup_printf ("d%u", i);
       add_completion (tracker, uuid, "dev", topics[i], "2024-03-15", 240);
     }
@@ -381,8 +381,7 @@ test_matrix (void)
   g_assert_cmpint (td_training_tracker_get_worst (tracker, "ana", &today), ==, TD_TRAINING_TO_DO);
   g_assert_cmpint (td_training_tracker_get_worst (tracker, "ben", &today), ==,
                    TD_TRAINING_DUE_SOON);
-  g_assert_cmpint (td_training_tracker_get_worst (tracker, "cat", &today), ==,
-                   TD_TRAINING_OVERDUE);
+  g_assert_cmpint (td_training_tracker_get_worst (tracker, "cat", &today), ==, TD_TRAINING_OVERDUE);
   g_assert_cmpint (td_training_tracker_get_worst (tracker, "dev", &today), ==, TD_TRAINING_DONE);
 
   /* On call at Tier 3 after the security training lapses. */
@@ -551,9 +550,9 @@ test_policy_rules (void)
   g_assert_nonnull (strstr (text, "\"onboarding_due_days\": 30"));
   {
     g_autoptr (GString) edited = g_string_new (text);
-    g_assert_cmpuint (g_string_replace (edited, "\"onboarding_due_days\": 30",
-                                        "\"onboarding_due_days\": 0", 1),
-                      ==, 1);
+    g_assert_cmpuint (
+        g_string_replace (edited, "\"onboarding_due_days\": 30", "\"onboarding_due_days\": 0", 1),
+        ==, 1);
     broken = g_string_free (g_steal_pointer (&edited), FALSE);
   }
   loaded = td_policy_new_from_data (broken, -1, &error);
@@ -583,8 +582,8 @@ static void
 test_rows_and_rota (void)
 {
   g_autoptr (TdTrainingTracker) tracker = new_tracker ();
-  g_autofree char *topic = NULL;
-  TdInstant        before, after;
+  g_autofree char       *topic = NULL;
+  TdInstant              before, after;
   const TdTrainingTopic *edited;
 
   add_json (tracker, "person",
@@ -592,8 +591,8 @@ test_rows_and_rota (void)
             "\"tier\": 3, \"sub_team\": \"Engineering\", \"start_date\": \"2026-01-05\"}");
   for (guint i = 0; i < 4; i++)
     {
-      const char      *topics[] = { "t3-architecture", "t3-codebase", "t3-incident-response",
-                                    "t3-security" };
+      const char *topics[]
+          = { "t3-architecture", "t3-codebase", "t3-incident-response", "t3-security" };
       g_autofree char *json = g_strdup_printf (
           "{\"uuid\": \"r%u\", \"rev\": 9, \"deleted\": 0, \"person\": \"eve\", "
           "\"topic\": \"%s\", \"completed_on\": \"2026-01-20\", \"minutes\": 240}",

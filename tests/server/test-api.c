@@ -1185,8 +1185,8 @@ test_training_records (Fixture *fixture, gconstpointer data)
 
   /* Only roles with training.write record training. */
   {
-    g_autoptr (JsonObject) refused = apply (fixture, analyst, "create", "training_record", record,
-                                            -1, fields);
+    g_autoptr (JsonObject) refused
+        = apply (fixture, analyst, "create", "training_record", record, -1, fields);
     assert_rejected (refused, "forbidden", NULL);
     g_assert_nonnull (strstr (json_object_get_string_member (refused, "reason"), "training.write"));
   }
@@ -1212,9 +1212,9 @@ test_training_records (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (json_object_get_int_member (result_row (signed_off), "signed_off_at"), >, 0);
 
   /* Changing what was vouched for withdraws the sign-off. */
-  edited = apply (fixture, lead, "update", "training_record", record,
-                  json_object_get_int_member (result_row (signed_off), "rev"),
-                  "{\"minutes\": 420}");
+  edited
+      = apply (fixture, lead, "update", "training_record", record,
+               json_object_get_int_member (result_row (signed_off), "rev"), "{\"minutes\": 420}");
   assert_applied (edited);
   g_assert_cmpint (json_object_get_int_member (result_row (edited), "minutes"), ==, 420);
   g_assert_true (json_object_get_null_member (result_row (edited), "signed_off_by"));
@@ -1329,10 +1329,10 @@ test_training_validation (Fixture *fixture, gconstpointer data)
         fixture, trainer, "create", "training_topic", retire, -1,
         "{\"topic_id\": \"t2-integration\", \"tier\": 2, \"topic\": \"Integration Overview\", "
         "\"minutes\": 240, \"frequency\": \"onboarding\", \"retired\": 1}");
-    g_autoptr (JsonObject) added = apply (
-        fixture, trainer, "create", "training_topic", add, -1,
-        "{\"topic_id\": \"t2-sso\", \"tier\": 2, \"topic\": \"Single Sign-On\", "
-        "\"minutes\": 90, \"frequency\": \"annual\"}");
+    g_autoptr (JsonObject) added
+        = apply (fixture, trainer, "create", "training_topic", add, -1,
+                 "{\"topic_id\": \"t2-sso\", \"tier\": 2, \"topic\": \"Single Sign-On\", "
+                 "\"minutes\": 90, \"frequency\": \"annual\"}");
     g_autoptr (JsonObject) twice = NULL;
     g_autoptr (JsonObject) on_retired = NULL;
     g_autoptr (JsonObject) on_new = NULL;
