@@ -777,7 +777,7 @@ reload (TdTrainingPage *self)
                                  self->session != NULL && may_write (self));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->record_button),
                                self->session == NULL || may_write (self)
-                                   ? _ ("Record one session for several people (Ctrl+R)")
+                                   ? _ ("Record one session for several people (Shift+Ctrl+N)")
                                    : _ ("Your role may not record training"));
   rebuild (self);
 }
@@ -1407,7 +1407,7 @@ td_training_page_class_init (TdTrainingPageClass *klass)
                                    edit_curriculum_action);
   gtk_widget_class_install_action (widget_class, "training.focus-search", NULL,
                                    focus_search_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "training.record-session", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
                                        "training.export-matrix", NULL);
