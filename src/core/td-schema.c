@@ -505,17 +505,28 @@ static const char client_3[] =
   "  VALUES (new.rowid, new.title, new.description, new.affected_user_id);\n"
   "END;\n";
 
+/* Migration 4, both kinds: approvals [4.5, 9.2]. A correction request
+ * carries its evidence (logs, screenshots, the ticket's numbers) beside its
+ * description, and an access request remembers the role it was routed to,
+ * as a correction request already does, so the approver's list does not
+ * depend on the policy in force when it is read. */
+static const char shared_4[] =
+  "ALTER TABLE correction_request ADD COLUMN evidence TEXT;\n"
+  "ALTER TABLE access_request ADD COLUMN approver_role TEXT;\n";
+
 /* Append here, never edit a released entry (docs/schema.md). */
 static const TdMigration server_migrations[] = {
   { shared_1, server_1 },
   { shared_2, server_2 },
   { shared_3, server_3 },
+  { shared_4, NULL },
 };
 
 static const TdMigration client_migrations[] = {
   { shared_1, client_1 },
   { shared_2, client_2 },
   { shared_3, client_3 },
+  { shared_4, NULL },
 };
 
 static const char *const synced_tables[] = {
