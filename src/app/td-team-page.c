@@ -51,6 +51,7 @@ struct _TdTeamPage
   GPtrArray     *accesses;    /* JsonObject access_request rows, newest first */
   GArray        *filters;     /* Filter, parallel to filter_list */
   char          *selected;    /* person uuid */
+  gboolean       rebuilding;  /* the list is being refilled: keep the selection */
   TdRotaStore   *rotas;
   TdContactCard *card;
 };
@@ -495,6 +496,7 @@ rebuild_people (TdTeamPage *self)
   GtkWidget     *child;
   GtkListBoxRow *selected = NULL;
 
+  self->rebuilding = TRUE;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->people_list))) != NULL)
     gtk_list_box_remove (self->people_list, child);
   for (guint i = 0; i < self->people->len; i++)
@@ -510,6 +512,7 @@ rebuild_people (TdTeamPage *self)
     gtk_list_box_select_row (self->people_list, selected);
   else
     g_clear_pointer (&self->selected, g_free);
+  self->rebuilding = FALSE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "team.add-person", may (self, "person.write"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->add_person_button),
                                may (self, "person.write")
@@ -673,7 +676,7 @@ on_person_selected (TdTeamPage *self, GtkListBoxRow *row)
 {
   const char *uuid = row != NULL ? g_object_get_data (G_OBJECT (row), "uuid") : NULL;
 
-  if (row == NULL && self->selected == NULL)
+  if (self->rebuilding || (row == NULL && self->selected == NULL))
     return;
   if (g_strcmp0 (uuid, self->selected) == 0)
     return;
@@ -2010,6 +2013,9 @@ td_team_page_dispose (GObject *object)
   disconnect_session (self);
   g_clear_object (&self->session);
   g_clear_handle_id (&self->reload_id, g_source_remove);
+  /* Taking the list apart selects nothing: not worth a rebuild any more. */
+  g_signal_handlers_disconnect_by_data (self->people_list, self);
+  g_signal_handlers_disconnect_by_data (self->sections, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), TD_TYPE_TEAM_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
