@@ -256,7 +256,7 @@ value_row (const char *label, const char *value)
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), label);
   gtk_label_set_selectable (GTK_LABEL (text), !is_blank (value));
-  gtk_label_set_wrap (GTK_LABEL (text), TRUE);
+  /* A number or an address reads on one line; the row's title gives way. */
   gtk_label_set_xalign (GTK_LABEL (text), 1);
   gtk_widget_set_hexpand (text, TRUE);
   gtk_widget_set_halign (text, GTK_ALIGN_END);
@@ -886,7 +886,7 @@ form_window (TdTeamPage    *self,
   gtk_window_set_modal (GTK_WINDOW (window), TRUE);
   gtk_window_set_transient_for (GTK_WINDOW (window),
                                 GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
-  gtk_window_set_default_size (GTK_WINDOW (window), 520, 640);
+  gtk_window_set_default_size (GTK_WINDOW (window), 580, 640);
   g_object_set_data_full (G_OBJECT (window), "form", form, free_form);
   adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
   adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
@@ -920,7 +920,8 @@ error_label (GtkWidget *box)
 
   gtk_widget_set_visible (label, FALSE);
   gtk_widget_set_name (label, "form-error");
-  gtk_box_append (GTK_BOX (box), label);
+  /* At the top, where it is seen without scrolling; the field turns red too. */
+  gtk_box_prepend (GTK_BOX (box), label);
   return GTK_LABEL (label);
 }
 

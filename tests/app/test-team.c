@@ -226,13 +226,23 @@ sign_in_as (Fixture *fixture, const char *user)
   td_app_test_spin (300);
 }
 
+static gboolean
+transition_done (Fixture *fixture, gconstpointer stack)
+{
+  return !gtk_stack_get_transition_running (GTK_STACK (stack));
+}
+
 static void
 show_section (Fixture *fixture, const char *name)
 {
   GtkStack *stack = GTK_STACK (find_type (GTK_WIDGET (page (fixture)), GTK_TYPE_STACK));
 
   gtk_stack_set_visible_child_name (stack, name);
-  td_app_test_spin (200);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, name);
+  /* Past the crossfade, so a screenshot shows one section. */
+  td_app_test_spin (100);
+  g_assert_true (wait_until (fixture, transition_done, stack));
+  td_app_test_spin (100);
 }
 
 typedef struct
