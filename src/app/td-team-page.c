@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "td-a11y.h"
 #include "td-access.h"
 #include "td-cache.h"
 #include "td-contact-card.h"
@@ -234,6 +235,17 @@ clear_box (GtkBox *box)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
     gtk_box_remove (box, child);
+}
+
+/* A button with a mnemonic, named for screen readers by the text it shows:
+ * GTK 4.8 would also read its raw label ("_Approve Approve"); see td-a11y.c. */
+static GtkWidget *
+mnemonic_button_new (const char *label)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
+  return button;
 }
 
 static GtkWidget *
@@ -587,7 +599,7 @@ rebuild_details (TdTeamPage *self)
                                          : _ ("No role"));
       group = group_new (name != NULL ? name : _ ("Unnamed"), heading);
       gtk_widget_set_name (group, "person-details");
-      edit = gtk_button_new_with_mnemonic (_ ("_Edit…"));
+      edit = mnemonic_button_new (_ ("_Edit…"));
       gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (edit), "team.edit-person");
       gtk_widget_set_name (edit, "edit-person");
@@ -653,7 +665,7 @@ rebuild_details (TdTeamPage *self)
                                                         ? tier_info (self, entry->tier)->short_name
                                                         : "");
           GtkWidget       *row = info_row (title, entry->slot->note);
-          GtkWidget       *fill = gtk_button_new_with_mnemonic (_ ("_Fill…"));
+          GtkWidget       *fill = mnemonic_button_new (_ ("_Fill…"));
 
           gtk_widget_set_valign (fill, GTK_ALIGN_CENTER);
           gtk_actionable_set_action_name (GTK_ACTIONABLE (fill), "team.fill-slot");
@@ -878,8 +890,8 @@ form_window (TdTeamPage    *self,
   GtkWidget *window = adw_window_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *cancel = gtk_button_new_with_mnemonic (_ ("_Cancel"));
-  GtkWidget *action = gtk_button_new_with_mnemonic (action_label);
+  GtkWidget *cancel = mnemonic_button_new (_ ("_Cancel"));
+  GtkWidget *action = mnemonic_button_new (action_label);
   GtkWidget *scroller = gtk_scrolled_window_new ();
 
   gtk_window_set_title (GTK_WINDOW (window), title);
@@ -908,6 +920,7 @@ form_window (TdTeamPage    *self,
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), content);
   gtk_box_append (GTK_BOX (box), scroller);
   adw_window_set_content (ADW_WINDOW (window), box);
+  td_a11y_name_internal_buttons (window);
   if (action_button != NULL)
     *action_button = action;
   return GTK_WINDOW (window);
@@ -1490,8 +1503,8 @@ request_row (TdTeamPage *self, const char *entity, JsonObject *row, gboolean dec
   gtk_widget_set_name (widget, name);
   if (decide)
     {
-      GtkWidget       *reject = gtk_button_new_with_mnemonic (_ ("_Reject…"));
-      GtkWidget       *approve = gtk_button_new_with_mnemonic (_ ("_Approve"));
+      GtkWidget       *reject = mnemonic_button_new (_ ("_Reject…"));
+      GtkWidget       *approve = mnemonic_button_new (_ ("_Approve"));
       g_autofree char *reject_name = g_strdup_printf ("reject-%s", uuid);
       g_autofree char *approve_name = g_strdup_printf ("approve-%s", uuid);
 
