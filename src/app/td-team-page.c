@@ -47,14 +47,15 @@ struct _TdTeamPage
   gulong     rows_changed_id;
   guint      reload_id;
 
-  GPtrArray     *people;      /* JsonObject person rows, by tier then name */
-  GPtrArray     *corrections; /* JsonObject correction_request rows, newest first */
-  GPtrArray     *accesses;    /* JsonObject access_request rows, newest first */
-  GArray        *filters;     /* Filter, parallel to filter_list */
-  char          *selected;    /* person uuid */
-  gboolean       rebuilding;  /* the list is being refilled: keep the selection */
-  TdRotaStore   *rotas;
-  TdContactCard *card;
+  GPtrArray         *people;      /* JsonObject person rows, by tier then name */
+  GPtrArray         *corrections; /* JsonObject correction_request rows, newest first */
+  GPtrArray         *accesses;    /* JsonObject access_request rows, newest first */
+  GArray            *filters;     /* Filter, parallel to filter_list */
+  char              *selected;    /* person uuid */
+  gboolean           rebuilding;  /* the list is being refilled: keep the selection */
+  TdRotaStore       *rotas;
+  TdContactCard     *card;
+  GtkPrintOperation *printing; /* while its dialog is open */
 };
 
 G_DEFINE_FINAL_TYPE (TdTeamPage, td_team_page, GTK_TYPE_WIDGET)
@@ -898,7 +899,7 @@ form_window (TdTeamPage    *self,
   gtk_window_set_modal (GTK_WINDOW (window), TRUE);
   gtk_window_set_transient_for (GTK_WINDOW (window),
                                 GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
-  gtk_window_set_default_size (GTK_WINDOW (window), 580, 640);
+  gtk_window_set_default_size (GTK_WINDOW (window), 580, -1);
   g_object_set_data_full (G_OBJECT (window), "form", form, free_form);
   adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
   adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
@@ -912,6 +913,9 @@ form_window (TdTeamPage    *self,
   gtk_box_append (GTK_BOX (box), header);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
+  /* As tall as the form, up to what a laptop screen shows. */
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 600);
   gtk_widget_set_vexpand (scroller, TRUE);
   gtk_widget_set_margin_top (content, 18);
   gtk_widget_set_margin_bottom (content, 18);
@@ -1354,22 +1358,43 @@ on_draw_page (GtkPrintOperation *operation, GtkPrintContext *context, int page, 
 }
 
 static void
+on_print_done (GtkPrintOperation *operation, GtkPrintOperationResult result, TdTeamPage *self)
+{
+  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+    {
+      g_autoptr (GError) error = NULL;
+
+      gtk_print_operation_get_error (operation, &error);
+      toast (self, error != NULL ? error->message : _ ("Could not print the card"));
+    }
+  g_signal_handlers_disconnect_by_data (operation, self);
+  g_clear_object (&self->printing);
+}
+
+static void
 print_card_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   TdTeamPage *self = TD_TEAM_PAGE (widget);
-  g_autoptr (GtkPrintOperation) operation = gtk_print_operation_new ();
   g_autoptr (GError) error = NULL;
 
-  if (self->card == NULL)
+  if (self->card == NULL || self->printing != NULL)
     return;
-  gtk_print_operation_set_n_pages (operation, 1);
-  gtk_print_operation_set_job_name (operation, self->card->title);
-  gtk_print_operation_set_embed_page_setup (operation, TRUE);
-  g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page), self);
-  if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+  self->printing = gtk_print_operation_new ();
+  gtk_print_operation_set_n_pages (self->printing, 1);
+  gtk_print_operation_set_job_name (self->printing, self->card->title);
+  gtk_print_operation_set_embed_page_setup (self->printing, TRUE);
+  /* The window stays live while the print dialog is open. */
+  gtk_print_operation_set_allow_async (self->printing, TRUE);
+  g_signal_connect (self->printing, "draw-page", G_CALLBACK (on_draw_page), self);
+  g_signal_connect (self->printing, "done", G_CALLBACK (on_print_done), self);
+  if (gtk_print_operation_run (self->printing, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
                                GTK_WINDOW (gtk_widget_get_root (widget)), &error)
       == GTK_PRINT_OPERATION_RESULT_ERROR)
-    toast (self, error->message);
+    {
+      toast (self, error->message);
+      g_signal_handlers_disconnect_by_data (self->printing, self);
+      g_clear_object (&self->printing);
+    }
 }
 
 static void
@@ -1438,6 +1463,16 @@ status_text (const char *status)
   return status != NULL ? status : "";
 }
 
+static const char *
+level_text (const char *level)
+{
+  if (g_strcmp0 (level, "read") == 0)
+    return _ ("read-only access");
+  if (g_strcmp0 (level, "limited") == 0)
+    return _ ("limited access");
+  return _ ("full access");
+}
+
 static char *
 request_title (TdTeamPage *self, const char *entity, JsonObject *row)
 {
@@ -1459,9 +1494,8 @@ request_title (TdTeamPage *self, const char *entity, JsonObject *row)
     for (guint i = 0; i < tools->len; i++)
       if (g_strcmp0 (((TdTool *) g_ptr_array_index (tools, i))->id, tool_name) == 0)
         tool_name = ((TdTool *) g_ptr_array_index (tools, i))->name;
-    /* TRANSLATORS: tool access, e.g. "APM (read) for Ana Ruiz" */
-    return g_strdup_printf (_ ("%s (%s) for %s"), tool_name,
-                            text_member (row, "level") != NULL ? text_member (row, "level") : "",
+    /* TRANSLATORS: tool access, e.g. "Database Client: read-only access for Ana Ruiz" */
+    return g_strdup_printf (_ ("%s: %s for %s"), tool_name, level_text (text_member (row, "level")),
                             who (self, text_member (row, "person")));
   }
 }
@@ -2030,6 +2064,11 @@ td_team_page_dispose (GObject *object)
   /* Taking the list apart selects nothing: not worth a rebuild any more. */
   g_signal_handlers_disconnect_by_data (self->people_list, self);
   g_signal_handlers_disconnect_by_data (self->sections, self);
+  if (self->printing != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->printing, self);
+      g_clear_object (&self->printing);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), TD_TYPE_TEAM_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
