@@ -628,6 +628,15 @@ rebuild_details (TdTeamPage *self)
             value_row (_ ("Engage when"), text_member (person, "engage_when")));
       gtk_box_append (self->details_box, group);
     }
+  else if (self->session != NULL && open->len > 0)
+    /* The open positions below are what there is to do: a line, not a
+     * status page, which would crowd them. */
+    gtk_box_append (self->details_box,
+                    label_new (self->people->len > 0
+                                   ? _ ("Choose someone on the left to see their details.")
+                                   : _ ("Nobody is in the directory yet. Fill the support "
+                                        "model’s positions below, or add people."),
+                               "dim-label"));
   else
     {
       GtkWidget *status = adw_status_page_new ();
