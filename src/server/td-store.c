@@ -2959,6 +2959,12 @@ dispatch (Command *command, Verdict *verdict)
   const char *entity = command->entity->name;
   const char *type = command->type;
 
+  if (g_str_equal (type, "delete")
+      && (g_str_equal (entity, "correction_request") || g_str_equal (entity, "access_request")))
+    return reject (verdict, "forbidden", NULL,
+                   "%s: a request is a record and is never deleted; the requester withdraws it "
+                   "(status cancelled)",
+                   entity);
   if (g_str_equal (type, "delete"))
     return apply_delete (command, verdict);
   if (g_str_equal (entity, "ticket"))

@@ -421,6 +421,9 @@ test_correction_lifecycle (Fixture *fixture, gconstpointer data)
         json_object_get_array_member (td_test_object (response), "results"), 0));
     g_assert_cmpstr (json_object_get_string_member (deleted, "status"), ==, "rejected");
     g_assert_cmpstr (json_object_get_string_member (deleted, "code"), ==, "forbidden");
+    g_assert_cmpstr (json_object_get_string_member (deleted, "reason"), ==,
+                     "correction_request: a request is a record and is never deleted; the "
+                     "requester withdraws it (status cancelled)");
   }
 
   /* Every decision is in the audit log, under its own name and actor. */
