@@ -506,21 +506,25 @@ static void rebuild_details (TdTeamPage *self);
 static void
 rebuild_people (TdTeamPage *self)
 {
-  GtkWidget     *child;
+  GtkListBoxRow *row;
   GtkListBoxRow *selected = NULL;
 
   self->rebuilding = TRUE;
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->people_list))) != NULL)
-    gtk_list_box_remove (self->people_list, child);
+  /* Rows only (their headers go with them), and no headers made for rows
+   * about to go: the header function comes back once the list is full. */
+  gtk_list_box_set_header_func (self->people_list, NULL, NULL, NULL);
+  while ((row = gtk_list_box_get_row_at_index (self->people_list, 0)) != NULL)
+    gtk_list_box_remove (self->people_list, GTK_WIDGET (row));
   for (guint i = 0; i < self->people->len; i++)
     {
       JsonObject *person = g_ptr_array_index (self->people, i);
-      GtkWidget  *row = person_row (self, person);
+      GtkWidget  *widget = person_row (self, person);
 
-      gtk_list_box_append (self->people_list, row);
+      gtk_list_box_append (self->people_list, widget);
       if (g_strcmp0 (self->selected, text_member (person, "uuid")) == 0)
-        selected = GTK_LIST_BOX_ROW (row);
+        selected = GTK_LIST_BOX_ROW (widget);
     }
+  gtk_list_box_set_header_func (self->people_list, people_header, self, NULL);
   if (selected != NULL)
     gtk_list_box_select_row (self->people_list, selected);
   else
@@ -710,6 +714,7 @@ on_person_selected (TdTeamPage *self, GtkListBoxRow *row)
 static void
 on_filter_changed (TdTeamPage *self)
 {
+
   gtk_list_box_invalidate_filter (self->people_list);
 }
 
@@ -1534,45 +1539,84 @@ request_subtitle (TdTeamPage *self, const char *entity, JsonObject *row)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+typedef enum
+{
+  ROW_READ_ONLY,
+  ROW_DECIDE,   /* Reject… and Approve */
+  ROW_APPLY,    /* an approved correction, for its performer */
+  ROW_WITHDRAW, /* the requester's own pending request */
+} RowActions;
+
 static GtkWidget *
-request_row (TdTeamPage *self, const char *entity, JsonObject *row, gboolean decide)
+row_button (const char *label,
+            const char *prefix,
+            const char *action,
+            const char *entity,
+            const char *uuid)
+{
+  GtkWidget       *button = mnemonic_button_new (label);
+  g_autofree char *name = g_strdup_printf ("%s-%s", prefix, uuid);
+
+  gtk_widget_set_name (button, name);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(ss)", entity, uuid);
+  return button;
+}
+
+static GtkWidget *
+request_row (TdTeamPage *self, const char *entity, JsonObject *row, RowActions actions)
 {
   g_autofree char *title = request_title (self, entity, row);
   g_autofree char *subtitle = request_subtitle (self, entity, row);
   GtkWidget       *widget = info_row (title, subtitle);
   const char      *uuid = text_member (row, "uuid");
   g_autofree char *name = g_strdup_printf ("request-%s", uuid);
+  GtkWidget       *button;
 
   gtk_widget_set_name (widget, name);
-  if (decide)
+  switch (actions)
     {
-      GtkWidget       *reject = mnemonic_button_new (_ ("_Reject…"));
-      GtkWidget       *approve = mnemonic_button_new (_ ("_Approve"));
-      g_autofree char *reject_name = g_strdup_printf ("reject-%s", uuid);
-      g_autofree char *approve_name = g_strdup_printf ("approve-%s", uuid);
-
-      gtk_widget_set_name (reject, reject_name);
-      gtk_widget_set_name (approve, approve_name);
-      gtk_widget_set_valign (reject, GTK_ALIGN_CENTER);
-      gtk_widget_set_valign (approve, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (approve, "suggested-action");
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (reject), "team.reject");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (reject), "(ss)", entity, uuid);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (approve), "team.approve");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (approve), "(ss)", entity, uuid);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (widget), reject);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (widget), approve);
+      case ROW_DECIDE:
+        adw_action_row_add_suffix (
+            ADW_ACTION_ROW (widget),
+            row_button (_ ("_Reject…"), "reject", "team.reject", entity, uuid));
+        button = row_button (_ ("_Approve"), "approve", "team.approve", entity, uuid);
+        gtk_widget_add_css_class (button, "suggested-action");
+        adw_action_row_add_suffix (ADW_ACTION_ROW (widget), button);
+        break;
+      case ROW_APPLY:
+        button = row_button (_ ("_Mark Applied"), "apply", "team.mark-applied", entity, uuid);
+        gtk_widget_set_tooltip_text (button, _ ("Say that the approved correction has been made"));
+        adw_action_row_add_suffix (ADW_ACTION_ROW (widget), button);
+        break;
+      case ROW_WITHDRAW:
+        adw_action_row_add_suffix (
+            ADW_ACTION_ROW (widget),
+            row_button (_ ("_Withdraw"), "withdraw", "team.withdraw", entity, uuid));
+        break;
+      case ROW_READ_ONLY:
+      default:
+        break;
     }
   return widget;
+}
+
+/* Whether I carry out @row, an approved correction: my role is in its authority. */
+static gboolean
+may_apply (TdTeamPage *self, const char *entity, JsonObject *row)
+{
+  return g_str_equal (entity, "correction_request") && my_role (self) != NULL
+         && g_strcmp0 (text_member (row, "status"), "approved") == 0
+         && array_contains (json_array_member (row, "authority", "roles"), my_role (self));
 }
 
 static void
 rebuild_approvals (TdTeamPage *self)
 {
-  GtkWidget  *waiting = group_new (_ ("Waiting for Your Decision"),
-                                   _ ("Requests the support model routes to your role [4.5, 9.2]."));
-  GtkWidget  *mine = group_new (_ ("Your Requests"), NULL);
-  GtkWidget  *others = group_new (_ ("Other Open Requests"), NULL);
+  GtkWidget  *waiting;
+  GtkWidget  *mine;
+  GtkWidget  *others;
   guint       n_waiting = 0, n_mine = 0, n_others = 0;
   const char *kinds[] = { "correction_request", "access_request" };
   GPtrArray  *lists[] = { self->corrections, self->accesses };
@@ -1585,7 +1629,12 @@ rebuild_approvals (TdTeamPage *self)
                                      && td_session_get_person (self->session) != NULL);
   if (self->session == NULL)
     return;
-
+  waiting = group_new (
+      _ ("Waiting for You"),
+      _ ("Requests the support model routes to your role [4.5, 9.2], and approved corrections "
+         "for you to carry out."));
+  mine = group_new (_ ("Your Requests"), NULL);
+  others = group_new (_ ("Other Open Requests"), NULL);
   gtk_widget_set_name (waiting, "approvals-waiting");
   gtk_widget_set_name (mine, "approvals-mine");
   gtk_widget_set_name (others, "approvals-others");
@@ -1594,22 +1643,26 @@ rebuild_approvals (TdTeamPage *self)
       {
         JsonObject *row = g_ptr_array_index (lists[k], i);
 
-        if (may_decide (self, kinds[k], row))
+        gboolean pending = g_strcmp0 (text_member (row, "status"), "pending") == 0;
+
+        if (may_decide (self, kinds[k], row) || may_apply (self, kinds[k], row))
           {
-            adw_preferences_group_add (ADW_PREFERENCES_GROUP (waiting),
-                                       request_row (self, kinds[k], row, TRUE));
+            adw_preferences_group_add (
+                ADW_PREFERENCES_GROUP (waiting),
+                request_row (self, kinds[k], row, pending ? ROW_DECIDE : ROW_APPLY));
             n_waiting++;
           }
         else if (g_strcmp0 (text_member (row, "requested_by"), me (self)) == 0)
           {
-            adw_preferences_group_add (ADW_PREFERENCES_GROUP (mine),
-                                       request_row (self, kinds[k], row, FALSE));
+            adw_preferences_group_add (
+                ADW_PREFERENCES_GROUP (mine),
+                request_row (self, kinds[k], row, pending ? ROW_WITHDRAW : ROW_READ_ONLY));
             n_mine++;
           }
-        else if (g_strcmp0 (text_member (row, "status"), "pending") == 0)
+        else if (pending)
           {
             adw_preferences_group_add (ADW_PREFERENCES_GROUP (others),
-                                       request_row (self, kinds[k], row, FALSE));
+                                       request_row (self, kinds[k], row, ROW_READ_ONLY));
             n_others++;
           }
       }
@@ -1651,8 +1704,34 @@ decide (TdTeamPage *self,
   json_object_set_string_member (fields, "status", status);
   if (note != NULL)
     json_object_set_string_member (fields, "decision_note", note);
-  if (write_row (self, entity, uuid, fields))
-    toast (self, g_str_equal (status, "approved") ? _ ("Approved") : _ ("Rejected"));
+  if (!write_row (self, entity, uuid, fields))
+    return;
+  if (g_str_equal (status, "approved"))
+    toast (self, _ ("Approved"));
+  else if (g_str_equal (status, "rejected"))
+    toast (self, _ ("Rejected"));
+  else if (g_str_equal (status, "applied"))
+    toast (self, _ ("Marked as applied"));
+  else
+    toast (self, _ ("Request withdrawn"));
+}
+
+static void
+mark_applied_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  const char *entity, *uuid;
+
+  g_variant_get (parameter, "(&s&s)", &entity, &uuid);
+  decide (TD_TEAM_PAGE (widget), entity, uuid, "applied", NULL);
+}
+
+static void
+withdraw_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  const char *entity, *uuid;
+
+  g_variant_get (parameter, "(&s&s)", &entity, &uuid);
+  decide (TD_TEAM_PAGE (widget), entity, uuid, "cancelled", NULL);
 }
 
 static void
@@ -2070,9 +2149,18 @@ td_team_page_dispose (GObject *object)
   disconnect_session (self);
   g_clear_object (&self->session);
   g_clear_handle_id (&self->reload_id, g_source_remove);
-  /* Taking the list apart selects nothing: not worth a rebuild any more. */
-  g_signal_handlers_disconnect_by_data (self->people_list, self);
-  g_signal_handlers_disconnect_by_data (self->sections, self);
+  /* Taking the template apart selects nothing, clears the search and
+   * empties the filter's model: none of it may call back into a page whose
+   * widgets are going, nor filter or head rows of a list being freed. */
+  if (self->people_list != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->people_list, self);
+      g_signal_handlers_disconnect_by_data (self->sections, self);
+      g_signal_handlers_disconnect_by_data (self->search_entry, self);
+      g_signal_handlers_disconnect_by_data (self->filter_dropdown, self);
+      gtk_list_box_set_filter_func (self->people_list, NULL, NULL, NULL);
+      gtk_list_box_set_header_func (self->people_list, NULL, NULL, NULL);
+    }
   if (self->printing != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->printing, self);
@@ -2144,6 +2232,8 @@ td_team_page_class_init (TdTeamPageClass *klass)
                                        NULL);
   gtk_widget_class_install_action (widget_class, "team.approve", "(ss)", approve_action);
   gtk_widget_class_install_action (widget_class, "team.reject", "(ss)", reject_action);
+  gtk_widget_class_install_action (widget_class, "team.mark-applied", "(ss)", mark_applied_action);
+  gtk_widget_class_install_action (widget_class, "team.withdraw", "(ss)", withdraw_action);
   gtk_widget_class_install_action (widget_class, "team.new-correction", NULL,
                                    new_correction_action);
   gtk_widget_class_install_action (widget_class, "team.new-access", NULL, new_access_action);

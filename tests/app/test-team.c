@@ -213,6 +213,12 @@ has_people (Fixture *fixture, gconstpointer data)
   return visible_people (fixture) >= GPOINTER_TO_UINT (data);
 }
 
+static gboolean
+few_people (Fixture *fixture, gconstpointer most)
+{
+  return visible_people (fixture) <= GPOINTER_TO_UINT (most);
+}
+
 static void
 sign_in_with (Fixture *fixture, const char *user, guint people)
 {
@@ -376,13 +382,18 @@ test_people_and_card (Fixture *fixture)
   /* Search narrows the list to who matches. */
   gtk_editable_set_text (
       GTK_EDITABLE (find_type (GTK_WIDGET (page (fixture)), GTK_TYPE_SEARCH_ENTRY)), lead_name);
-  td_app_test_spin (400);
+  /* The search runs once typing pauses. */
+  g_assert_true (wait_until (fixture, few_people, GUINT_TO_POINTER (3)));
   g_assert_cmpint (visible_people (fixture), >=, 1);
   g_assert_cmpint (visible_people (fixture), <=, 3);
+  {
+    g_autofree char *row = g_strdup_printf ("person-%s", lead);
+    g_assert_true (gtk_widget_get_child_visible (find_named (GTK_WIDGET (page (fixture)), row)));
+  }
   td_app_test_screenshot (GTK_WIDGET (fixture->window), "team-search");
   gtk_editable_set_text (
       GTK_EDITABLE (find_type (GTK_WIDGET (page (fixture)), GTK_TYPE_SEARCH_ENTRY)), "");
-  td_app_test_spin (400);
+  g_assert_true (wait_until (fixture, has_people, GUINT_TO_POINTER (100)));
 
   /* A lead edits the directory: a bad date is refused in the form, naming it. */
   analyst = server_text (fixture, "SELECT uuid FROM person WHERE role = 'app-support-analyst' "
@@ -565,6 +576,12 @@ select_combo (GtkWidget *form, const char *name, const char *text)
   g_error ("\"%s\" is not offered", text);
 }
 
+static gboolean
+lacks_widget (Fixture *fixture, gconstpointer name)
+{
+  return find_named (GTK_WIDGET (page (fixture)), name) == NULL;
+}
+
 static void
 test_file_and_approve (Fixture *fixture)
 {
@@ -612,9 +629,13 @@ test_file_and_approve (Fixture *fixture)
     Shows mine = { "approvals-mine", "Single user balance for E55501" };
     g_assert_true (wait_until (fixture, shows, &mine));
   }
-  /* The analyst may not decide it. */
+  /* The analyst may not decide it, only withdraw it. */
   button_name = g_strdup_printf ("approve-%s", uuid);
   g_assert_null (find_named (GTK_WIDGET (page (fixture)), button_name));
+  {
+    g_autofree char *withdraw = g_strdup_printf ("withdraw-%s", uuid);
+    g_assert_nonnull (find_named (GTK_WIDGET (page (fixture)), withdraw));
+  }
 
   /* The lead it is routed to approves it. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.log-out", NULL);
@@ -666,10 +687,33 @@ test_file_and_approve (Fixture *fixture)
                          "'approve correction_request' AND actor = 'lead'",
                          uuid);
   g_assert_cmpint (server_int (fixture, sql), ==, 1);
+  /* Decided: no Approve any more; a lead may also carry it out [4.5]. */
   {
-    Shows others = { "approvals-waiting", "Single user balance for E55501" };
-    td_app_test_spin (300);
-    g_assert_false (shows (fixture, &others));
+    g_autofree char *apply = g_strdup_printf ("apply-%s", uuid);
+
+    g_assert_true (wait_until (fixture, lacks_widget, button_name));
+    g_assert_nonnull (find_named (GTK_WIDGET (page (fixture)), apply));
+  }
+
+  /* The analyst, who performs single-balance corrections, marks it applied. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.log-out", NULL);
+  td_app_test_spin (100);
+  sign_in_as (fixture, "appsupport");
+  show_section (fixture, "approvals");
+  {
+    g_autofree char *apply = g_strdup_printf ("apply-%s", uuid);
+    g_autofree char *analyst
+        = server_text (fixture, "SELECT person FROM account WHERE username = 'appsupport'");
+    Shows waiting = { "approvals-waiting", "Approved · requested by" };
+
+    g_assert_true (wait_until (fixture, shows, &waiting));
+    g_assert_nonnull (find_named (GTK_WIDGET (page (fixture)), apply));
+    g_signal_emit_by_name (find_named (GTK_WIDGET (page (fixture)), apply), "clicked");
+    g_free (sql);
+    sql = g_strdup_printf ("SELECT COUNT (*) FROM correction_request WHERE uuid = '%s' AND "
+                           "status = 'applied' AND applied_by = '%s'",
+                           uuid, analyst);
+    g_assert_true (wait_until (fixture, server_has, sql));
   }
 }
 
