@@ -2,7 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "config.h"
+
 #include "td-access.h"
+
+#include <glib/gi18n.h>
 
 static const TdTool *
 find_tool (TdPolicy *policy, const char *id)
@@ -111,13 +115,13 @@ td_access_check_request (TdPolicy      *policy,
   if (tool == NULL)
     {
       check = TD_ACCESS_REQUEST_UNKNOWN_TOOL;
-      text = g_strdup_printf ("unknown tool \"%s\"", tool_id != NULL ? tool_id : "");
+      text = g_strdup_printf (_ ("unknown tool \"%s\""), tool_id != NULL ? tool_id : "");
     }
   else if (level != NULL && !td_access_level_from_string (level, &wanted))
     {
       check = TD_ACCESS_REQUEST_UNKNOWN_LEVEL;
-      text
-          = g_strdup_printf ("unknown access level \"%s\" (expected full, read or limited)", level);
+      text = g_strdup_printf (_ ("unknown access level \"%s\" (expected full, read or limited)"),
+                              level);
     }
   else if (access == NULL)
     {
@@ -129,23 +133,23 @@ td_access_check_request (TdPolicy      *policy,
 
           g_string_append_printf (tiers, "%s%d",
                                   i == 0                       ? ""
-                                  : i + 1 == tool->access->len ? " or "
+                                  : i + 1 == tool->access->len ? _ (" or ")
                                                                : ", ",
                                   candidate->tier);
         }
       check = TD_ACCESS_REQUEST_NOT_FOR_TIER;
-      text = g_strdup_printf ("%s is for Tier %s, not Tier %d", tool->name, tiers->str, tier);
+      text = g_strdup_printf (_ ("%s is for Tier %s, not Tier %d"), tool->name, tiers->str, tier);
     }
   else if (level != NULL && !level_within (wanted, access->level))
     {
       check = TD_ACCESS_REQUEST_LEVEL_TOO_HIGH;
-      text = g_strdup_printf ("Tier %d may have %s only with %s access, not %s", tier, tool->name,
-                              td_access_level_to_string (access->level), level);
+      text = g_strdup_printf (_ ("Tier %d may have %s only with %s access, not %s"), tier,
+                              tool->name, td_access_level_to_string (access->level), level);
     }
   else if (provisioning == NULL)
     {
       check = TD_ACCESS_REQUEST_NO_APPROVER;
-      text = g_strdup_printf ("the policy's access provisioning names no approver for Tier %d",
+      text = g_strdup_printf (_ ("the policy's access provisioning names no approver for Tier %d"),
                               tier);
     }
   else
@@ -155,7 +159,7 @@ td_access_check_request (TdPolicy      *policy,
       check = TD_ACCESS_REQUEST_OK;
       if (level == NULL)
         wanted = access->level;
-      text = g_strdup_printf ("%s (%s access) for Tier %d is approved by the %s", tool->name,
+      text = g_strdup_printf (_ ("%s (%s access) for Tier %d is approved by the %s"), tool->name,
                               td_access_level_to_string (wanted), tier,
                               approver != NULL ? approver->name : provisioning->approver);
       if (granted != NULL)

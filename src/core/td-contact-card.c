@@ -2,8 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "config.h"
+
 #include "td-contact-card.h"
 
+#include <glib/gi18n.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,11 +77,12 @@ td_contact_card_new (TdPolicy *policy, const TdCardOnCall *on_call, guint n_on_c
       for (guint j = 0; j < n_on_call && section->tier > 0; j++)
         if (on_call[j].tier == section->tier && on_call[j].name != NULL)
           {
+            /* TRANSLATORS: who is on call now, and until when */
             g_autofree char *value
                 = on_call[j].until != NULL
-                      ? g_strdup_printf ("%s (until %s)", on_call[j].name, on_call[j].until)
+                      ? g_strdup_printf (_ ("%s (until %s)"), on_call[j].name, on_call[j].until)
                       : g_strdup (on_call[j].name);
-            g_autofree char *label = g_strdup_printf ("On call, %s", on_call[j].position);
+            g_autofree char *label = g_strdup_printf (_ ("On call, %s"), on_call[j].position);
 
             add_entry (section, label, value);
             if (first == NULL)
