@@ -637,6 +637,28 @@ test_file_and_approve (Fixture *fixture)
     g_assert_nonnull (find_named (GTK_WIDGET (page (fixture)), withdraw));
   }
 
+  /* Tool access [9.1, 9.2]: the tools of the analyst's tier, approved by its lead. */
+  gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "team.new-access", NULL);
+  td_app_test_spin (200);
+  form = find_form ("request-form");
+  g_assert_nonnull (form);
+  verdict = find_named (form, "request-verdict");
+  select_combo (form, "request-kind", "CI/CD Pipeline — Deployment");
+  set_entry (form, "request-reason", "Deploy the payroll hotfix");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (verdict)), ==,
+                   "CI/CD Pipeline is for Tier 3, not Tier 2");
+  g_assert_false (gtk_widget_get_sensitive (find_named (form, "form-action")));
+  select_combo (form, "request-kind", "Database Client — Data queries");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (verdict)), ==,
+                   "Database Client (read access) for Tier 2 is approved by the Application "
+                   "Support Lead");
+  click_form_action (form);
+  g_assert_true (wait_until (fixture, form_closed, "request-form"));
+  g_assert_true (wait_until (fixture, server_has,
+                             "SELECT COUNT (*) FROM access_request WHERE tool = 'database-client' "
+                             "AND level = 'read' AND approver_role = 'app-support-lead' AND "
+                             "reason = 'Deploy the payroll hotfix' AND status = 'pending'"));
+
   /* The lead it is routed to approves it. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.log-out", NULL);
   td_app_test_spin (100);
