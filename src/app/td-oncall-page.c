@@ -539,7 +539,10 @@ assign_later (TdOncallPage *self, const Cell *cell, const char *person, gboolean
   assignment->cell->person = g_strdup (cell->person);
   assignment->person = g_strdup (person);
   assignment->this_week = this_week;
-  g_idle_add (assign_idle, assignment);
+  /* After the picker's own idle unparenting (on_popover_closed): the
+   * assignment redraws the grid, and a cell must not be finalized with the
+   * picker still parented to it (GtkButton does not know of it). */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE + 10, assign_idle, assignment, NULL);
 }
 
 static gboolean
@@ -587,24 +590,6 @@ on_export_person_clicked (GtkButton *button, TdOncallPage *self)
   gtk_popover_popdown (GTK_POPOVER (popover));
   if (cell->person != NULL)
     gtk_widget_activate_action (GTK_WIDGET (self), "oncall.export-person", "s", cell->person);
-}
-
-/* A grid redrawn while a picker is open (an assignment redraws it at
- * once) takes the cell away: a GtkButton does not know of the popover
- * parented to it, so the cell lets go of it before it is finalized. */
-static void
-on_cell_destroy (GtkWidget *button, gpointer user_data)
-{
-  GtkWidget *child = gtk_widget_get_first_child (button);
-
-  while (child != NULL)
-    {
-      GtkWidget *next = gtk_widget_get_next_sibling (child);
-
-      if (GTK_IS_POPOVER (child))
-        gtk_widget_unparent (child);
-      child = next;
-    }
 }
 
 /* The picker: people of the rotation's tier, searchable. Built when the
@@ -822,7 +807,6 @@ grid_cell (TdOncallPage *self, TdRotation *rotation, const char *slot, gint64 in
   }
   gtk_widget_set_size_request (button, 150, -1);
   g_signal_connect_object (button, "clicked", G_CALLBACK (on_cell_clicked), self, 0);
-  g_signal_connect (button, "destroy", G_CALLBACK (on_cell_destroy), NULL);
 
   gtk_drag_source_set_actions (source, GDK_ACTION_COPY);
   g_signal_connect (source, "prepare", G_CALLBACK (on_drag_prepare), NULL);

@@ -13,6 +13,7 @@
 #include "td-escalation-page.h"
 #include "td-queue-page.h"
 #include "td-sync-indicator.h"
+#include "td-team-page.h"
 #include "td-ticket-editor.h"
 #include "td-ticket-view.h"
 #include "td-time.h"
@@ -33,6 +34,7 @@ struct _TdWindow
   TdQueuePage          *queue_page;
   TdOncallPage         *oncall_page;
   TdTrainingPage       *training_page;
+  TdTeamPage           *team_page;
   TdSyncIndicator      *sync_indicator;
 
   GSettings *settings;
@@ -93,6 +95,7 @@ on_session_changed (TdWindow *self)
   td_escalation_page_set_session (self->escalation_page, connected ? self->session : NULL);
   td_oncall_page_set_session (self->oncall_page, connected ? self->session : NULL);
   td_training_page_set_session (self->training_page, connected ? self->session : NULL);
+  td_team_page_set_session (self->team_page, connected ? self->session : NULL);
   gtk_stack_set_visible_child_name (self->queue_stack, connected ? "queue" : "connect");
   /* Offered only to a role that may log tickets: a trainer or a vendor
    * contact would be refused by the server. */
@@ -127,6 +130,8 @@ on_person_changed (TdWindow *self)
                               td_session_is_connected (self->session) ? self->session : NULL);
   td_training_page_set_session (self->training_page,
                                 td_session_is_connected (self->session) ? self->session : NULL);
+  td_team_page_set_session (self->team_page,
+                            td_session_is_connected (self->session) ? self->session : NULL);
 }
 
 static void
@@ -263,6 +268,7 @@ td_window_class_init (TdWindowClass *klass)
   g_type_ensure (TD_TYPE_QUEUE_PAGE);
   g_type_ensure (TD_TYPE_ONCALL_PAGE);
   g_type_ensure (TD_TYPE_TRAINING_PAGE);
+  g_type_ensure (TD_TYPE_TEAM_PAGE);
   g_type_ensure (TD_TYPE_SYNC_INDICATOR);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -278,6 +284,7 @@ td_window_class_init (TdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TdWindow, queue_page);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, oncall_page);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, training_page);
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, team_page);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, sync_indicator);
   gtk_widget_class_bind_template_callback (widget_class, on_page_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_ticket_activated);

@@ -101,3 +101,20 @@ td_correction_decision_to_string (TdCorrectionDecision decision)
         g_return_val_if_reached ("unknown");
     }
 }
+
+const char *
+td_correction_route (TdPolicy *policy, const char *correction_type, const char *requester_role)
+{
+  const TdCorrectionRule *rule;
+
+  g_return_val_if_fail (TD_IS_POLICY (policy), NULL);
+
+  rule = td_policy_get_correction (policy, correction_type);
+  if (rule == NULL || rule->prohibited || rule->approval_roles == NULL
+      || rule->approval_roles[0] == NULL)
+    return NULL;
+  for (guint i = 0; rule->approval_roles[i] != NULL; i++)
+    if (g_strcmp0 (rule->approval_roles[i], requester_role) != 0)
+      return rule->approval_roles[i];
+  return rule->approval_roles[0];
+}

@@ -25,5 +25,13 @@ TdCorrectionDecision td_correction_decide (TdPolicy   *policy,
                                            const char *approver_role,
                                            char      **explanation);
 const char          *td_correction_decision_to_string (TdCorrectionDecision decision);
+/* The role a request of @correction_type made by @requester_role goes to:
+ * the first approver the authority table names [4.5], passing over the
+ * requester's own role, since nobody approves their own request (the
+ * others in the table remain alternatives). NULL for an unknown or
+ * prohibited type. */
+const char *td_correction_route (TdPolicy   *policy,
+                                 const char *correction_type,
+                                 const char *requester_role);
 
 G_END_DECLS

@@ -544,12 +544,22 @@ static const char server_4[] =
   "CREATE INDEX training_topic_rev_idx ON training_topic (rev);\n"
   "CREATE INDEX training_change_rev_idx ON training_change (rev);\n";
 
+/* Migration 5, both kinds: approvals [4.5, 9.2]. A correction request
+ * carries its evidence (logs, screenshots, the ticket's numbers) beside its
+ * description, and an access request remembers the role it was routed to,
+ * as a correction request already does, so the approver's list does not
+ * depend on the policy in force when it is read. */
+static const char shared_5[] =
+  "ALTER TABLE correction_request ADD COLUMN evidence TEXT;\n"
+  "ALTER TABLE access_request ADD COLUMN approver_role TEXT;\n";
+
 /* Append here, never edit a released entry (docs/schema.md). */
 static const TdMigration server_migrations[] = {
   { shared_1, server_1 },
   { shared_2, server_2 },
   { shared_3, server_3 },
   { shared_4, server_4 },
+  { shared_5, NULL },
 };
 
 static const TdMigration client_migrations[] = {
@@ -557,6 +567,7 @@ static const TdMigration client_migrations[] = {
   { shared_2, client_2 },
   { shared_3, client_3 },
   { shared_4, NULL },
+  { shared_5, NULL },
 };
 
 static const char *const synced_tables[] = {

@@ -21,6 +21,8 @@
  */
 #include <string.h>
 
+#include "td-access.h"
+#include "td-correction.h"
 #include "td-demo-data.h"
 #include "td-escalation.h"
 #include "td-sla.h"
@@ -3033,12 +3035,230 @@ generator_new (sqlite3 *db, TdPolicy *policy, guint32 seed, gint64 now)
   return gen;
 }
 
+/* Approvals [4.5, 9.2]: a few requests waiting for each approver and some
+ * decided ones, routed as the server routes them, so the Team page's
+ * Approvals section has something to show. */
+
+static int
+first_with_role (Generator *gen, const char *role, int skip)
+{
+  for (guint i = 0; i < gen->n_people; i++)
+    if (gen->people[i].role != NULL && g_str_equal (gen->people[i].role->id, role) && skip-- == 0)
+      return (int) i;
+  return -1;
+}
+
+static char *
+roles_json (char *const *roles)
+{
+  GString *text = g_string_new ("[");
+
+  for (guint i = 0; roles != NULL && roles[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, ',');
+      json_append_string (text, roles[i]);
+    }
+  g_string_append_c (text, ']');
+  return g_string_free (text, FALSE);
+}
+
+typedef struct
+{
+  const char *type;
+  const char *requester_role;
+  const char *users;
+  const char *description;
+  const char *evidence;
+  const char *status;  /* pending, approved, applied, rejected */
+  const char *decider; /* a role */
+  const char *note;
+  int         days_ago;
+} DemoCorrection;
+
+static const DemoCorrection demo_corrections[] = {
+  { "single-balance", "app-support-analyst", "E10442",
+    "Annual leave balance is 3 days short after the November payroll sync",
+    "Payroll export line 118 shows 25 days; the LMS shows 22", "pending", NULL, NULL, 1 },
+  { "single-balance", "app-support-analyst", "E20877", "2025 carry-over of 5 days was not applied",
+    "HR approval of the carry-over (email of 14 Jan) and the balance history", "pending", NULL,
+    NULL, 0 },
+  { "bulk-balance", "app-support-lead", "E10001 to E10240 (Finance)",
+    "Accrual rate was 1.50 instead of 2.08 days a month since the October configuration change",
+    "Configuration change log of 14 Oct; 240 balances recomputed in the attached sheet", "pending",
+    NULL, NULL, 2 },
+  { "historical", "senior-backend-engineer", "E30112",
+    "2024 sick-leave records were duplicated by the HRIS re-import",
+    "Import job 2024-11-03 log; duplicate record ids in the ticket", "pending", NULL, NULL, 3 },
+  { "single-balance", "app-support-analyst", "E11873", "Half-day booked twice on 2 Nov",
+    "Two leave requests with the same date in the audit trail", "applied", "app-support-lead",
+    "Matches the audit trail", 6 },
+  { "single-balance", "app-support-analyst", "E40221",
+    "Balance looks 1 day low after the bank holiday", "User's screenshot of My Leave", "rejected",
+    "service-desk-manager", "The balance is right: the bank holiday accrual posts on the 1st", 9 },
+};
+
+typedef struct
+{
+  const char *requester_role;
+  const char *tool;
+  const char *level;
+  const char *reason;
+  const char *status;
+  int         days_ago;
+} DemoAccess;
+
+static const DemoAccess demo_accesses[] = {
+  { "app-support-analyst", "apm", NULL, "Joining the on-call rota next week", "pending", 0 },
+  { "app-support-analyst", "database-client", "read",
+    "Reconciling leave balances against the database", "pending", 1 },
+  { "service-desk-analyst", "lms-admin-console", NULL, "New starter on the morning shift",
+    "pending", 1 },
+  { "engineer", "ci-cd", NULL, "Hotfix deployments while on call", "pending", 2 },
+  { "app-support-analyst", "pagerduty", NULL, "On the Tier 2 rota from Monday", "approved", 12 },
+};
+
+static gboolean
+insert_approvals (Generator *gen, GError **error)
+{
+  sqlite3_stmt *correction = NULL;
+  sqlite3_stmt *access = NULL;
+  gboolean      ok = TRUE;
+
+  if (!prepare (gen,
+                "INSERT INTO correction_request (uuid, rev, deleted, correction_type, "
+                "affected_user_id, description, evidence, authority, approval, status, "
+                "requested_by, requested_at, approver_role, decided_by, decided_at, "
+                "decision_note, applied_by, applied_at) VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, "
+                "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                &correction, error)
+      || !prepare (gen,
+                   "INSERT INTO access_request (uuid, rev, deleted, person, tool, level, reason, "
+                   "approval, status, requested_by, requested_at, approver_role, decided_by, "
+                   "decided_at, granted_at) VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+                   "?11, ?12, ?13, ?14)",
+                   &access, error))
+    {
+      sqlite3_finalize (correction);
+      return FALSE;
+    }
+
+  for (guint i = 0; ok && i < G_N_ELEMENTS (demo_corrections); i++)
+    {
+      const DemoCorrection   *demo = &demo_corrections[i];
+      const TdCorrectionRule *rule = td_policy_get_correction (gen->policy, demo->type);
+      int    requester = first_with_role (gen, demo->requester_role, (int) (i % 2));
+      int    decider = demo->decider != NULL ? first_with_role (gen, demo->decider, 0) : -1;
+      gint64 at = gen->now - demo->days_ago * DAY - 3600 * (gint64) (i + 1);
+      char   uuid[UUID_SIZE];
+      g_autofree char *authority_roles = NULL;
+      g_autofree char *approval_roles = NULL;
+      g_autofree char *authority = NULL;
+      g_autoptr (GString) approval = g_string_new (NULL);
+
+      if (requester < 0)
+        requester = first_with_role (gen, demo->requester_role, 0);
+      if (rule == NULL || rule->prohibited || requester < 0)
+        continue;
+      authority_roles = roles_json (rule->authority_roles);
+      approval_roles = roles_json (rule->approval_roles);
+      authority
+          = g_strdup_printf ("{\"tier\":%d,\"roles\":%s}", rule->authority_tier, authority_roles);
+      g_string_append_printf (approval, "{\"roles\":%s,\"label\":", approval_roles);
+      json_append_string (approval, rule->approval_label);
+      g_string_append_c (approval, '}');
+      make_uuid (gen, uuid);
+      sqlite3_reset (correction);
+      sqlite3_clear_bindings (correction);
+      sqlite3_bind_text (correction, 1, uuid, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (correction, 2, next_rev (gen));
+      bind_text (correction, 3, demo->type);
+      bind_text (correction, 4, demo->users);
+      bind_text (correction, 5, demo->description);
+      bind_text (correction, 6, demo->evidence);
+      bind_text (correction, 7, authority);
+      bind_text (correction, 8, approval->str);
+      bind_text (correction, 9, demo->status);
+      bind_text (correction, 10, gen->people[requester].uuid);
+      sqlite3_bind_int64 (correction, 11, at);
+      bind_text (correction, 12,
+                 decider >= 0
+                     ? demo->decider
+                     : td_correction_route (gen->policy, demo->type, demo->requester_role));
+      if (decider >= 0)
+        {
+          bind_text (correction, 13, gen->people[decider].uuid);
+          sqlite3_bind_int64 (correction, 14, at + 2 * 3600);
+          bind_text (correction, 15, demo->note);
+        }
+      if (g_str_equal (demo->status, "applied"))
+        {
+          bind_text (correction, 16, gen->people[requester].uuid);
+          sqlite3_bind_int64 (correction, 17, at + 4 * 3600);
+        }
+      ok = step_insert (gen, correction, "correction_request", error);
+    }
+
+  for (guint i = 0; ok && i < G_N_ELEMENTS (demo_accesses); i++)
+    {
+      const DemoAccess           *demo = &demo_accesses[i];
+      int                         requester = first_with_role (gen, demo->requester_role, 1);
+      const TdAccessProvisioning *provisioning;
+      const char                 *approver = NULL;
+      TdAccessLevel               level = TD_ACCESS_FULL;
+      int                         decider;
+      gint64                      at = gen->now - demo->days_ago * DAY - 1800 * (gint64) (i + 1);
+      char                        uuid[UUID_SIZE];
+      g_autoptr (GString) approval = g_string_new (NULL);
+
+      if (requester < 0)
+        requester = first_with_role (gen, demo->requester_role, 0);
+      if (requester < 0
+          || td_access_check_request (gen->policy, demo->tool, gen->people[requester].tier,
+                                      demo->level, &level, &approver, NULL)
+                 != TD_ACCESS_REQUEST_OK)
+        continue;
+      provisioning = td_access_provisioning_for_tier (gen->policy, gen->people[requester].tier);
+      g_string_append_printf (approval, "{\"tier\":%d,\"approver\":", provisioning->tier);
+      json_append_string (approval, provisioning->approver);
+      g_string_append (approval, ",\"request\":");
+      json_append_string (approval, provisioning->request);
+      g_string_append_c (approval, '}');
+      decider = g_str_equal (demo->status, "pending") ? -1 : first_with_role (gen, approver, 0);
+      make_uuid (gen, uuid);
+      sqlite3_reset (access);
+      sqlite3_clear_bindings (access);
+      sqlite3_bind_text (access, 1, uuid, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (access, 2, next_rev (gen));
+      bind_text (access, 3, gen->people[requester].uuid);
+      bind_text (access, 4, demo->tool);
+      bind_text (access, 5, td_access_level_to_string (level));
+      bind_text (access, 6, demo->reason);
+      bind_text (access, 7, approval->str);
+      bind_text (access, 8, demo->status);
+      bind_text (access, 9, gen->people[requester].uuid);
+      sqlite3_bind_int64 (access, 10, at);
+      bind_text (access, 11, approver);
+      if (decider >= 0)
+        {
+          bind_text (access, 12, gen->people[decider].uuid);
+          sqlite3_bind_int64 (access, 13, at + 3600);
+          sqlite3_bind_int64 (access, 14, at + 3600);
+        }
+      ok = step_insert (gen, access, "access_request", error);
+    }
+  sqlite3_finalize (correction);
+  sqlite3_finalize (access);
+  return ok;
+}
+
 static gboolean
 generate (Generator *gen, guint n_tickets, GError **error)
 {
   make_people (gen);
   return insert_people (gen, error) && insert_rotations (gen, error) && insert_training (gen, error)
-         && insert_tickets (gen, n_tickets, error) && write_head (gen, error);
+         && insert_approvals (gen, error) && insert_tickets (gen, n_tickets, error)
+         && write_head (gen, error);
 }
 
 static gint64

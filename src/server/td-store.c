@@ -15,7 +15,9 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "td-access.h"
 #include "td-auth.h"
+#include "td-correction.h"
 #include "td-escalation.h"
 #include "td-json-reader.h"
 #include "td-rota-store.h"
@@ -164,6 +166,23 @@ static const FieldSpec training_topic_fields[] = { { "topic_id", FIELD_TEXT, TRU
                                                    { "retired", FIELD_INT, TRUE, TRUE },
                                                    { NULL } };
 
+/* Approvals [4.5, 9.2]: filed with a create, decided with an update of
+ * status (and decision_note); the server fills in the routing. */
+static const FieldSpec correction_request_fields[] = {
+  { "ticket", FIELD_TEXT, TRUE, FALSE },           { "correction_type", FIELD_TEXT, TRUE, FALSE },
+  { "affected_user_id", FIELD_TEXT, TRUE, FALSE }, { "description", FIELD_TEXT, TRUE, FALSE },
+  { "evidence", FIELD_TEXT, TRUE, FALSE },         { "status", FIELD_TEXT, FALSE, TRUE },
+  { "decision_note", FIELD_TEXT, FALSE, TRUE },    { NULL }
+};
+
+static const FieldSpec access_request_fields[] = { { "person", FIELD_TEXT, TRUE, FALSE },
+                                                   { "tool", FIELD_TEXT, TRUE, FALSE },
+                                                   { "level", FIELD_TEXT, TRUE, FALSE },
+                                                   { "reason", FIELD_TEXT, TRUE, FALSE },
+                                                   { "status", FIELD_TEXT, FALSE, TRUE },
+                                                   { "decision_note", FIELD_TEXT, FALSE, TRUE },
+                                                   { NULL } };
+
 static const EntitySpec entities[] = {
   { "ticket", ticket_fields, "ticket.create", "ticket.update", "ticket.delete", FALSE },
   { "ticket_event", ticket_event_fields, NULL, NULL, NULL, TRUE },
@@ -179,6 +198,11 @@ static const EntitySpec entities[] = {
     FALSE },
   { "training_topic", training_topic_fields, "training.write", "training.write", "training.write",
     FALSE },
+  /* Filing needs correction.request or access.request; deciding is for
+   * the approver the request was routed to, which no permission names.
+   * A decision is a record: nobody deletes one. */
+  { "correction_request", correction_request_fields, "correction.request", NULL, NULL, FALSE },
+  { "access_request", access_request_fields, "access.request", NULL, NULL, FALSE },
 };
 
 /* Account */
@@ -1377,6 +1401,9 @@ typedef struct
   JsonNode *row;
   JsonNode *ticket;
   gint64    rev;
+  /* What the audit log calls an applied command ("approve
+   * correction_request"); NULL: "TYPE ENTITY". */
+  const char *audit_action;
 } Command;
 
 typedef enum
@@ -2550,13 +2577,406 @@ apply_swap_request (Command *command, Verdict *verdict)
   return store_row (command, create, columns, verdict);
 }
 
-/* Training */
+/* Approvals [4.5, 9.2]. A request is filed with a create and decided with
+ * an update of status; the server routes it to an approver role, lets only
+ * that role (or the authority table's alternatives) decide, and never lets
+ * anyone decide their own request. */
 
 static const char *
-actor_of (Command *command)
+actor_id (Command *command)
 {
   return command->account->person != NULL ? command->account->person : command->account->username;
 }
+
+static char *
+role_list (TdPolicy *policy, JsonArray *roles)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  guint n = roles != NULL ? json_array_get_length (roles) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char   *id = json_array_get_string_element (roles, i);
+      const TdRole *role = td_policy_get_role (policy, id);
+
+      if (i > 0)
+        g_string_append (text, i + 1 == n ? " or " : ", ");
+      g_string_append (text, role != NULL ? role->name : id);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static gboolean
+json_strv_contains (JsonArray *array, const char *value)
+{
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    if (g_strcmp0 (json_array_get_string_element (array, i), value) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+text_is_blank (const char *text)
+{
+  if (text == NULL)
+    return TRUE;
+  for (; *text != '\0'; text++)
+    if (!g_ascii_isspace (*text))
+      return FALSE;
+  return TRUE;
+}
+
+static JsonNode *
+strv_node (char *const *values)
+{
+  JsonArray *array = json_array_new ();
+  JsonNode  *node = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    json_array_add_string_element (array, values[i]);
+  json_node_take_array (node, array);
+  return node;
+}
+
+static void
+columns_set_json (GPtrArray *columns, const char *name, JsonObject *object)
+{
+  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *text = NULL;
+
+  json_node_set_object (node, object);
+  text = json_to_string (node, FALSE);
+  columns_set_text (columns, name, text);
+}
+
+/* A JSON column of a row read back (row_to_json parses those), as an
+ * object of its own, or NULL. */
+static JsonObject *
+row_json (JsonNode *row, const char *name)
+{
+  JsonNode *node = json_object_get_member (json_node_get_object (row), name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return json_object_ref (json_node_get_object (node));
+}
+
+/* Shared by both kinds: a decision's status, who may take it is the
+ * caller's check; this one checks the state machine and the reason. */
+static gboolean
+check_decision (Command    *command,
+                JsonNode   *current,
+                GPtrArray  *columns,
+                const char *status,
+                const char *from_status,
+                Verdict    *verdict)
+{
+  const char *note = merged_text (columns, current, "decision_note");
+
+  if (g_strcmp0 (row_text (current, "status"), from_status) != 0)
+    return reject (verdict, "rule", "status", "status: a request that is %s cannot become %s",
+                   row_text (current, "status"), status);
+  if (g_str_equal (status, "rejected") && text_is_blank (note))
+    return reject (verdict, "missing_fields", "decision_note",
+                   "decision_note: a rejection needs a reason");
+  return TRUE;
+}
+
+static gboolean
+file_correction_request (Command *command, GPtrArray *columns, Verdict *verdict)
+{
+  const char             *type = merged_text (columns, NULL, "correction_type");
+  const char             *ticket = merged_text (columns, NULL, "ticket");
+  const TdCorrectionRule *rule;
+  g_autofree char        *explanation = NULL;
+  g_autoptr (JsonObject) authority = json_object_new ();
+  g_autoptr (JsonObject) approval = json_object_new ();
+  TdCorrectionDecision decision;
+
+  if (!require_permission (command, "correction.request", verdict))
+    return FALSE;
+  if (text_is_blank (type))
+    return reject (verdict, "missing_fields", "correction_type",
+                   "required fields are missing: correction_type");
+  decision
+      = td_correction_decide (command->policy, type, command->account->role, NULL, &explanation);
+  if (decision == TD_CORRECTION_UNKNOWN_TYPE)
+    return reject (verdict, "invalid", "correction_type", "correction_type: %s", explanation);
+  /* Audit-sensitive data: refused outright, with the policy's words [4.5]. */
+  if (decision == TD_CORRECTION_PROHIBITED)
+    return reject (verdict, "rule", "correction_type", "correction_type: %s", explanation);
+  if (decision == TD_CORRECTION_NOT_AUTHORISED)
+    return reject (verdict, "forbidden", "correction_type", "correction_type: %s", explanation);
+  if (text_is_blank (merged_text (columns, NULL, "affected_user_id")))
+    return reject (verdict, "missing_fields", "affected_user_id",
+                   "required fields are missing: affected_user_id");
+  if (text_is_blank (merged_text (columns, NULL, "description")))
+    return reject (verdict, "missing_fields", "description",
+                   "required fields are missing: description");
+  if (ticket != NULL)
+    {
+      g_autoptr (JsonNode) row = read_row (command->db, "ticket", ticket);
+      if (row == NULL || row_int (row, "deleted"))
+        return reject (verdict, "invalid", "ticket", "ticket: no ticket %s", ticket);
+    }
+
+  rule = td_policy_get_correction (command->policy, type);
+  json_object_set_int_member (authority, "tier", rule->authority_tier);
+  json_object_set_member (authority, "roles", strv_node (rule->authority_roles));
+  json_object_set_member (approval, "roles", strv_node (rule->approval_roles));
+  json_object_set_string_member (approval, "label", rule->approval_label);
+  columns_set_json (columns, "authority", authority);
+  columns_set_json (columns, "approval", approval);
+  columns_set_text (columns, "approver_role",
+                    td_correction_route (command->policy, type, command->account->role));
+  columns_set_text (columns, "status", "pending");
+  columns_set_text (columns, "requested_by", actor_id (command));
+  columns_set_int (columns, "requested_at", command->now);
+  command->audit_action = "request correction_request";
+  return TRUE;
+}
+
+static gboolean
+decide_correction_request (Command   *command,
+                           GPtrArray *columns,
+                           JsonNode  *current,
+                           Verdict   *verdict)
+{
+  const char *status = merged_text (columns, NULL, "status");
+  const char *role = command->account->role;
+  g_autoptr (JsonObject) approval = row_json (current, "approval");
+  g_autoptr (JsonObject) authority = row_json (current, "authority");
+  JsonArray  *approvers = approval != NULL && json_object_has_member (approval, "roles")
+                              ? json_object_get_array_member (approval, "roles")
+                              : NULL;
+  JsonArray  *performers = authority != NULL && json_object_has_member (authority, "roles")
+                               ? json_object_get_array_member (authority, "roles")
+                               : NULL;
+  const char *type = row_text (current, "correction_type");
+  const TdCorrectionRule *rule = td_policy_get_correction (command->policy, type);
+  const char             *type_name = rule != NULL ? rule->name : type;
+
+  if (status == NULL)
+    return reject (verdict, "invalid", "status",
+                   "status: a request is changed only by a decision (approved, rejected, "
+                   "applied or cancelled)");
+  if (g_str_equal (status, "approved") || g_str_equal (status, "rejected"))
+    {
+      if (!json_strv_contains (approvers, role))
+        {
+          g_autofree char *names = role_list (command->policy, approvers);
+          return reject (verdict, "forbidden", "status",
+                         "status: %s for a %s correction comes from the %s, not from the %s",
+                         approval != NULL && json_object_has_member (approval, "label")
+                             ? json_object_get_string_member (approval, "label")
+                             : "Approval",
+                         type_name, names, command->role->name);
+        }
+      if (g_strcmp0 (row_text (current, "requested_by"), actor_id (command)) == 0)
+        return reject (
+            verdict, "forbidden", "status",
+            "status: nobody may decide their own request; it goes to the %s",
+            td_policy_get_role (command->policy, row_text (current, "approver_role")) != NULL
+                ? td_policy_get_role (command->policy, row_text (current, "approver_role"))->name
+                : row_text (current, "approver_role"));
+      if (!check_decision (command, current, columns, status, "pending", verdict))
+        return FALSE;
+      columns_set_text (columns, "decided_by", actor_id (command));
+      columns_set_int (columns, "decided_at", command->now);
+      /* The role the approver acted in, for the record. */
+      columns_set_text (columns, "approver_role", role);
+      command->audit_action = g_str_equal (status, "approved") ? "approve correction_request"
+                                                               : "reject correction_request";
+      return TRUE;
+    }
+  if (g_str_equal (status, "applied"))
+    {
+      if (!json_strv_contains (performers, role))
+        {
+          g_autofree char *names = role_list (command->policy, performers);
+          return reject (verdict, "forbidden", "status",
+                         "status: a %s correction is applied by the %s, not by the %s", type_name,
+                         names, command->role->name);
+        }
+      if (!check_decision (command, current, columns, status, "approved", verdict))
+        return FALSE;
+      columns_set_text (columns, "applied_by", actor_id (command));
+      columns_set_int (columns, "applied_at", command->now);
+      command->audit_action = "apply correction_request";
+      return TRUE;
+    }
+  if (g_str_equal (status, "cancelled"))
+    {
+      if (g_strcmp0 (row_text (current, "requested_by"), actor_id (command)) != 0)
+        return reject (verdict, "forbidden", "status",
+                       "status: only the requester may withdraw a request");
+      if (!check_decision (command, current, columns, status, "pending", verdict))
+        return FALSE;
+      command->audit_action = "cancel correction_request";
+      return TRUE;
+    }
+  return reject (verdict, "invalid", "status",
+                 "status: \"%s\" is not a decision (expected approved, rejected, applied or "
+                 "cancelled)",
+                 status);
+}
+
+static gboolean
+apply_correction_request (Command *command, Verdict *verdict)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  g_autoptr (JsonNode) current = NULL;
+  gboolean create = g_str_equal (command->type, "create");
+
+  columns_from_fields (columns, command->entity, command->fields);
+  if (create ? !file_correction_request (command, columns, verdict)
+             : (current = current_row (command, verdict)) == NULL
+                   || !decide_correction_request (command, columns, current, verdict))
+    return FALSE;
+  return store_row (command, create, columns, verdict);
+}
+
+static gboolean
+file_access_request (Command *command, GPtrArray *columns, Verdict *verdict)
+{
+  const char      *person = merged_text (columns, NULL, "person");
+  const char      *tool = merged_text (columns, NULL, "tool");
+  const char      *level = merged_text (columns, NULL, "level");
+  const char      *approver = NULL;
+  g_autofree char *explanation = NULL;
+  g_autoptr (JsonNode) person_row = NULL;
+  g_autoptr (JsonObject) approval = json_object_new ();
+  const TdAccessProvisioning *provisioning;
+  TdAccessRequestCheck        check;
+  TdAccessLevel               granted = TD_ACCESS_FULL;
+  gint64                      tier = 0;
+
+  if (!require_permission (command, "access.request", verdict))
+    return FALSE;
+  if (person == NULL && command->account->person != NULL)
+    {
+      person = command->account->person;
+      columns_set_text (columns, "person", person);
+    }
+  if (person == NULL)
+    return reject (verdict, "missing_fields", "person",
+                   "required fields are missing: person (this account is no one in the "
+                   "directory)");
+  if (g_strcmp0 (person, command->account->person) != 0
+      && !td_policy_role_may (command->policy, command->account->role, "person.write"))
+    return reject (
+        verdict, "forbidden", "person",
+        "person: requesting access for someone else needs person.write, which the %s lacks",
+        command->role->name);
+  person_row = read_row (command->db, "person", person);
+  if (person_row == NULL || row_int (person_row, "deleted"))
+    return reject (verdict, "invalid", "person", "person: no person %s in the directory", person);
+  if (text_is_blank (tool))
+    return reject (verdict, "missing_fields", "tool", "required fields are missing: tool");
+  if (text_is_blank (merged_text (columns, NULL, "reason")))
+    return reject (verdict, "missing_fields", "reason", "required fields are missing: reason");
+
+  /* The person's tier decides the tools and the approver [9.2]; without
+   * one, their role's. */
+  tier = row_int (person_row, "tier");
+  if (tier == 0 && row_text (person_row, "role") != NULL
+      && td_policy_get_role (command->policy, row_text (person_row, "role")) != NULL)
+    tier = td_policy_get_role (command->policy, row_text (person_row, "role"))->tier;
+  check = td_access_check_request (command->policy, tool, (int) tier, level, &granted, &approver,
+                                   &explanation);
+  if (check == TD_ACCESS_REQUEST_UNKNOWN_TOOL)
+    return reject (verdict, "invalid", "tool", "tool: %s", explanation);
+  if (check == TD_ACCESS_REQUEST_UNKNOWN_LEVEL)
+    return reject (verdict, "invalid", "level", "level: %s", explanation);
+  if (check == TD_ACCESS_REQUEST_LEVEL_TOO_HIGH)
+    return reject (verdict, "rule", "level", "level: %s", explanation);
+  if (check != TD_ACCESS_REQUEST_OK)
+    return reject (verdict, "rule", "tool", "tool: %s", explanation);
+
+  provisioning = td_access_provisioning_for_tier (command->policy, (int) tier);
+  json_object_set_int_member (approval, "tier", provisioning->tier);
+  json_object_set_string_member (approval, "approver", provisioning->approver);
+  json_object_set_string_member (approval, "request", provisioning->request);
+  columns_set_json (columns, "approval", approval);
+  columns_set_text (columns, "level", td_access_level_to_string (granted));
+  columns_set_text (columns, "approver_role", approver);
+  columns_set_text (columns, "status", "pending");
+  columns_set_text (columns, "requested_by", actor_id (command));
+  columns_set_int (columns, "requested_at", command->now);
+  command->audit_action = "request access_request";
+  return TRUE;
+}
+
+static gboolean
+decide_access_request (Command *command, GPtrArray *columns, JsonNode *current, Verdict *verdict)
+{
+  const char   *status = merged_text (columns, NULL, "status");
+  const char   *approver = row_text (current, "approver_role");
+  const TdRole *approver_role = td_policy_get_role (command->policy, approver);
+  const char   *approver_name = approver_role != NULL ? approver_role->name : approver;
+
+  if (status == NULL)
+    return reject (verdict, "invalid", "status",
+                   "status: a request is changed only by a decision (approved, rejected, "
+                   "revoked or cancelled)");
+  if (g_str_equal (status, "approved") || g_str_equal (status, "rejected")
+      || g_str_equal (status, "revoked"))
+    {
+      if (g_strcmp0 (command->account->role, approver) != 0)
+        return reject (verdict, "forbidden", "status",
+                       "status: this access request is decided by the %s [9.2], not by the %s",
+                       approver_name, command->role->name);
+      if (g_strcmp0 (row_text (current, "requested_by"), actor_id (command)) == 0
+          || g_strcmp0 (row_text (current, "person"), command->account->person) == 0)
+        return reject (verdict, "forbidden", "status",
+                       "status: nobody may decide their own access; another %s must",
+                       approver_name);
+      if (!check_decision (command, current, columns, status,
+                           g_str_equal (status, "revoked") ? "approved" : "pending", verdict))
+        return FALSE;
+      columns_set_text (columns, "decided_by", actor_id (command));
+      columns_set_int (columns, "decided_at", command->now);
+      if (g_str_equal (status, "approved"))
+        columns_set_int (columns, "granted_at", command->now);
+      if (g_str_equal (status, "revoked"))
+        columns_set_int (columns, "revoked_at", command->now);
+      command->audit_action = g_str_equal (status, "approved")   ? "approve access_request"
+                              : g_str_equal (status, "rejected") ? "reject access_request"
+                                                                 : "revoke access_request";
+      return TRUE;
+    }
+  if (g_str_equal (status, "cancelled"))
+    {
+      if (g_strcmp0 (row_text (current, "requested_by"), actor_id (command)) != 0)
+        return reject (verdict, "forbidden", "status",
+                       "status: only the requester may withdraw a request");
+      if (!check_decision (command, current, columns, status, "pending", verdict))
+        return FALSE;
+      command->audit_action = "cancel access_request";
+      return TRUE;
+    }
+  return reject (verdict, "invalid", "status",
+                 "status: \"%s\" is not a decision (expected approved, rejected, revoked or "
+                 "cancelled)",
+                 status);
+}
+
+static gboolean
+apply_access_request (Command *command, Verdict *verdict)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  g_autoptr (JsonNode) current = NULL;
+  gboolean create = g_str_equal (command->type, "create");
+
+  columns_from_fields (columns, command->entity, command->fields);
+  if (create ? !file_access_request (command, columns, verdict)
+             : (current = current_row (command, verdict)) == NULL
+                   || !decide_access_request (command, columns, current, verdict))
+    return FALSE;
+  return store_row (command, create, columns, verdict);
+}
+
+/* Training */
 
 /* The history of a training record, one row per change, in the command's
  * transaction: the record's before and after as they were stored. */
@@ -2589,7 +3009,7 @@ record_training_change (Command    *command,
   columns_set_text (columns, "person", row_text (row, "person"));
   columns_set_text (columns, "topic", row_text (row, "topic"));
   columns_set_text (columns, "kind", kind);
-  columns_set_text (columns, "actor", actor_of (command));
+  columns_set_text (columns, "actor", actor_id (command));
   columns_set_int (columns, "at", command->now);
   columns_set_text (columns, "data", text);
   if (!insert_row (command->db, "training_change", uuid, next_rev (command->db), columns))
@@ -2704,7 +3124,7 @@ apply_training_record (Command *command, Verdict *verdict)
 
   if (create)
     {
-      columns_set_text (columns, "recorded_by", actor_of (command));
+      columns_set_text (columns, "recorded_by", actor_id (command));
       columns_set_int (columns, "created_at", command->now);
     }
   if (!store_row (command, create, columns, verdict))
@@ -2772,7 +3192,7 @@ apply_training_topic (Command *command, Verdict *verdict)
                    "frequency: \"%s\" is not onboarding, quarterly or annual",
                    frequency != NULL ? frequency : "");
 
-  columns_set_text (columns, "updated_by", actor_of (command));
+  columns_set_text (columns, "updated_by", actor_id (command));
   columns_set_int (columns, "updated_at", command->now);
   return store_row (command, create, columns, verdict);
 }
@@ -2790,6 +3210,12 @@ dispatch (Command *command, Verdict *verdict)
       return apply_delete (command, verdict)
              && record_training_change (command, "deleted", before, NULL, verdict);
     }
+  if (g_str_equal (type, "delete")
+      && (g_str_equal (entity, "correction_request") || g_str_equal (entity, "access_request")))
+    return reject (verdict, "forbidden", NULL,
+                   "%s: a request is a record and is never deleted; the requester withdraws it "
+                   "(status cancelled)",
+                   entity);
   if (g_str_equal (type, "delete"))
     return apply_delete (command, verdict);
   if (g_str_equal (entity, "ticket"))
@@ -2835,6 +3261,10 @@ dispatch (Command *command, Verdict *verdict)
     return apply_training_record (command, verdict);
   if (g_str_equal (entity, "training_topic"))
     return apply_training_topic (command, verdict);
+  if (g_str_equal (entity, "correction_request"))
+    return apply_correction_request (command, verdict);
+  if (g_str_equal (entity, "access_request"))
+    return apply_access_request (command, verdict);
   return apply_swap_request (command, verdict);
 }
 
@@ -2961,8 +3391,11 @@ apply_one (Command *command)
     sqlite3_step (remember);
   }
 
-  action = g_strdup_printf ("%s %s%s", command->type, command->entity->name,
-                            verdict.outcome == OUTCOME_REJECTED ? " (rejected)" : "");
+  if (verdict.outcome == OUTCOME_APPLIED && command->audit_action != NULL)
+    action = g_strdup (command->audit_action);
+  else
+    action = g_strdup_printf ("%s %s%s", command->type, command->entity->name,
+                              verdict.outcome == OUTCOME_REJECTED ? " (rejected)" : "");
   audit (command->db, command->now, command->account->username, action, command->entity->name,
          command->entity_id, before, command->row);
 
@@ -3119,8 +3552,8 @@ check_command (JsonNode *node, guint index, Command *command)
       g_autofree char *field = g_strdup_printf ("%s.entity", path);
       return td_api_error_new (400, "bad_value", field,
                                "%s: unknown entity \"%s\" (expected ticket, ticket_event, "
-                               "person, rotation, rotation_member, rota_override or "
-                               "swap_request)",
+                               "person, rotation, rotation_member, rota_override, "
+                               "swap_request, correction_request or access_request)",
                                field, json_object_get_string_member (object, "entity"));
     }
   if (!g_strv_contains ((const char *[]){ "create", "update", "delete", "append", NULL },

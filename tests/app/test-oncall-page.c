@@ -216,6 +216,12 @@ publish (Fixture *fixture)
   g_assert_cmpuint (td_oncall_page_get_draft_size (page (fixture)), ==, 0);
 }
 
+static gboolean
+has_more_drafts (Fixture *fixture, gconstpointer before)
+{
+  return td_oncall_page_get_draft_size (page (fixture)) > GPOINTER_TO_UINT (before);
+}
+
 /* Clicks @cell_name, searches its list for @name and picks @person. */
 static void
 pick_in_cell (Fixture *fixture, const char *cell_name, const char *person, const char *name)
@@ -223,6 +229,7 @@ pick_in_cell (Fixture *fixture, const char *cell_name, const char *person, const
   GtkWidget     *cell = td_app_test_find_named (GTK_WIDGET (page (fixture)), cell_name);
   GtkWidget     *popover;
   GtkListBoxRow *row = NULL;
+  guint          drafts;
 
   g_assert_nonnull (cell);
   g_signal_emit_by_name (cell, "clicked");
@@ -249,8 +256,10 @@ pick_in_cell (Fixture *fixture, const char *cell_name, const char *person, const
             row = GTK_LIST_BOX_ROW (r);
     }
   g_assert_nonnull (row);
+  drafts = td_oncall_page_get_draft_size (page (fixture));
   gtk_widget_activate (GTK_WIDGET (row));
-  td_app_test_spin (100);
+  /* The assignment is made once the picker has gone. */
+  g_assert_true (wait_until (fixture, has_more_drafts, GUINT_TO_POINTER (drafts)));
 }
 
 /* A button of @root by its label. */

@@ -397,6 +397,38 @@ test_upgrade_from_2 (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (object_exists (fixture->db, "table", "feed_key"), ==, kind == TD_SCHEMA_SERVER);
 }
 
+/* Migration 4: requests filed before it keep everything, with no evidence
+ * and no routed approver for access until someone decides them. */
+static void
+test_upgrade_from_3 (Fixture *fixture, gconstpointer user_data)
+{
+  TdSchemaKind kind = kind_of (user_data);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (td_schema_migrate_to (fixture->db, kind, 3, &error));
+  g_assert_no_error (error);
+  exec_ok (fixture->db,
+           "INSERT INTO correction_request (uuid, rev, correction_type, affected_user_id,"
+           " description, status) VALUES ('c-1', 9, 'single-balance', 'E1', '3 days short',"
+           " 'pending');"
+           "INSERT INTO access_request (uuid, rev, person, tool, reason) VALUES"
+           " ('a-1', 10, 'p-1', 'apm', 'On call');");
+
+  g_clear_pointer (&fixture->db, sqlite3_close);
+  fixture->db = open_db (fixture->path);
+  migrate_ok (fixture->db, kind);
+
+  g_assert_cmpint (get_version (fixture->db), ==, td_schema_get_latest (kind));
+  g_assert_cmpint (td_test_query_int (fixture->db,
+                                      "SELECT evidence IS NULL AND rev = 9 AND description = "
+                                      "'3 days short' FROM correction_request WHERE uuid = 'c-1'"),
+                   ==, 1);
+  g_assert_cmpint (td_test_query_int (fixture->db,
+                                      "SELECT approver_role IS NULL AND tool = 'apm' AND status = "
+                                      "'pending' FROM access_request WHERE uuid = 'a-1'"),
+                   ==, 1);
+}
+
 static void
 test_too_new (Fixture *fixture, gconstpointer user_data)
 {
@@ -755,6 +787,7 @@ main (int argc, char *argv[])
       add_kind_test ("twice", kinds[i], test_twice);
       add_kind_test ("upgrade-from-1", kinds[i], test_upgrade_from_1);
       add_kind_test ("upgrade-from-2", kinds[i], test_upgrade_from_2);
+      add_kind_test ("upgrade-from-3", kinds[i], test_upgrade_from_3);
       add_kind_test ("too-new", kinds[i], test_too_new);
       add_kind_test ("failed-migration", kinds[i], test_failed_migration);
       add_kind_test ("one-transaction", kinds[i], test_one_transaction);
