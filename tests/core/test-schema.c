@@ -34,6 +34,10 @@ static const char *const synced_tables[] = {
   "access_request",
   "shift_handoff",
   "policy_version",
+  "article",
+  "article_link",
+  "article_revision",
+  "pir",
   NULL,
 };
 
