@@ -2913,9 +2913,9 @@ prepare_statements (Generator *gen, GError **error)
                      "urgency, browser_device, occurred_at, tier, severity, priority, "
                      "issue_type, status, owner, created_by, created_at, tier_entered_at, "
                      "first_response_at, last_update_at, resolved_at, closed_at, resolution, "
-                     "pir_required) VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                     "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
-                     "?26, ?27)",
+                     "pir_required, new_issue) VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                     "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
+                     "?24, ?25, ?26, ?27, 0)",
                      &gen->insert_ticket, error)
          && prepare (gen, "INSERT INTO main.ticket SELECT * FROM temp." STAGING " ORDER BY rowid",
                      &gen->flush_tickets, error)

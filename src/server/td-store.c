@@ -2650,8 +2650,8 @@ apply_article (Command *command, Verdict *verdict)
   g_autoptr (GError) error = NULL;
   g_autofree char *tags = NULL;
   g_autofree char *tiers = NULL;
+  g_autofree char *status = NULL;
   gboolean         create = g_str_equal (command->type, "create");
-  const char      *status;
 
   if (!require_permission (command, "knowledge.write", verdict))
     return FALSE;
@@ -2659,9 +2659,10 @@ apply_article (Command *command, Verdict *verdict)
     return FALSE;
   columns_from_fields (columns, command->entity, command->fields);
 
-  status = merged_text (columns, current, "status");
+  /* A copy: setting the column below frees the text it points to. */
+  status = g_strdup (merged_text (columns, current, "status"));
   if (status == NULL)
-    status = "draft";
+    status = g_strdup ("draft");
   if (!g_str_equal (status, "draft") && !g_str_equal (status, "published"))
     return reject (verdict, "invalid", "status",
                    "status: \"%s\" is not an article status (expected draft or published)", status);
