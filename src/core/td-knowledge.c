@@ -259,3 +259,58 @@ td_knowledge_fts_query (const char *text)
     }
   return query->len > 0 ? g_string_free (g_steal_pointer (&query), FALSE) : NULL;
 }
+
+/* Replaces each pair of @marker in an escaped line with @open … @close; an
+ * unpaired marker stays as typed. */
+static char *
+replace_pairs (const char *line, const char *marker, const char *open, const char *close)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  gsize       marker_len = strlen (marker);
+  const char *p = line;
+
+  while (*p != '\0')
+    {
+      const char *start = strstr (p, marker);
+      const char *end = start != NULL ? strstr (start + marker_len, marker) : NULL;
+
+      if (start == NULL || end == NULL || end == start + marker_len)
+        {
+          g_string_append (out, p);
+          break;
+        }
+      g_string_append_len (out, p, start - p);
+      g_string_append (out, open);
+      g_string_append_len (out, start + marker_len, end - start - marker_len);
+      g_string_append (out, close);
+      p = end + marker_len;
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+char *
+td_knowledge_body_to_markup (const char *body)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_auto (GStrv) lines = g_strsplit (body != NULL ? body : "", "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char      *line = lines[i];
+      gboolean         heading = g_str_has_prefix (line, "# ");
+      gboolean         bullet = g_str_has_prefix (line, "- ") || g_str_has_prefix (line, "* ");
+      g_autofree char *escaped = g_markup_escape_text (heading || bullet ? line + 2 : line, -1);
+      g_autofree char *bold = replace_pairs (escaped, "**", "<b>", "</b>");
+      g_autofree char *code = replace_pairs (bold, "`", "<tt>", "</tt>");
+
+      if (i > 0)
+        g_string_append_c (out, '\n');
+      if (heading)
+        g_string_append_printf (out, "<span weight=\"bold\" size=\"large\">%s</span>", code);
+      else if (bullet)
+        g_string_append_printf (out, "  •  %s", code);
+      else
+        g_string_append (out, code);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}

@@ -100,4 +100,9 @@ GArray *td_knowledge_parse_ints (const char *json);
  * searchable was typed. Quotes and operators are taken as text. */
 char *td_knowledge_fts_query (const char *text);
 
+/* An article body (plain text with simple formatting) as Pango markup:
+ * "# " starts a heading line, "- " or "* " a bullet, **text** is bold and
+ * `text` monospace; everything else is escaped. */
+char *td_knowledge_body_to_markup (const char *body);
+
 G_END_DECLS

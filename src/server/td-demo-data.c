@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "td-demo-data.h"
+#include "td-demo-knowledge.h"
 #include "td-escalation.h"
 #include "td-sla.h"
 #include "td-triage.h"
@@ -3038,7 +3039,9 @@ generate (Generator *gen, guint n_tickets, GError **error)
 {
   make_people (gen);
   return insert_people (gen, error) && insert_rotations (gen, error) && insert_training (gen, error)
-         && insert_tickets (gen, n_tickets, error) && write_head (gen, error);
+         && insert_tickets (gen, n_tickets, error)
+         && td_demo_knowledge_insert (gen->db, gen->policy, gen->now, &gen->rev, error)
+         && write_head (gen, error);
 }
 
 static gint64

@@ -2806,7 +2806,9 @@ pir_participants (Command *command, const char *ticket_id)
       "SELECT p.uuid, p.name FROM person p WHERE p.deleted = 0 AND p.uuid IN ("
       "  SELECT owner FROM ticket WHERE uuid = ?1"
       "  UNION SELECT a.person FROM ticket_event e JOIN account a ON a.username = e.author"
-      "        WHERE e.ticket = ?1 AND e.deleted = 0)"
+      "        WHERE e.ticket = ?1 AND e.deleted = 0"
+      /* Imported history (the demo data) names people, not accounts. */
+      "  UNION SELECT author FROM ticket_event WHERE ticket = ?1 AND deleted = 0)"
       " ORDER BY p.name");
   g_autoptr (JsonBuilder) builder = json_builder_new ();
 

@@ -152,6 +152,19 @@ test_kinds (void)
   g_assert_false (td_article_kind_from_string ("FAQ", NULL));
 }
 
+static void
+test_body_markup (void)
+{
+  g_autofree char *markup = td_knowledge_body_to_markup (
+      "# Steps\n- Open **Grades** & then `Export`\n* Re-run\nA 2 * 3 **unpaired");
+
+  g_assert_cmpstr (markup, ==,
+                   "<span weight=\"bold\" size=\"large\">Steps</span>\n"
+                   "  •  Open <b>Grades</b> &amp; then <tt>Export</tt>\n"
+                   "  •  Re-run\n"
+                   "A 2 * 3 **unpaired");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -168,6 +181,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/knowledge/check-article", test_check_article);
   g_test_add_func ("/core/knowledge/fts-query", test_fts_query);
   g_test_add_func ("/core/knowledge/kinds", test_kinds);
+  g_test_add_func ("/core/knowledge/body-markup", test_body_markup);
 
   status = g_test_run ();
   g_object_unref (policy);
