@@ -18,6 +18,7 @@
 #include "td-escalation.h"
 #include "td-format.h"
 #include "td-sla.h"
+#include "td-ticket-knowledge.h"
 #include "td-ticket-view.h"
 #include "td-time.h"
 
@@ -44,6 +45,7 @@ struct _TdTicketView
   GtkWidget           *escalate_button;
   AdwPreferencesGroup *details_group;
   GtkListBox          *history_list;
+  TdTicketKnowledge   *knowledge_group;
 
   TdSession  *session;
   char       *uuid;
@@ -257,6 +259,9 @@ change_status (GtkButton *button, TdTicketView *self)
           return;
         }
       json_object_set_string_member (data, "resolution", resolution);
+      /* The resolver's word that no article covers it yet [10.2]. */
+      json_object_set_boolean_member (data, "new_issue",
+                                      td_ticket_knowledge_get_new_issue (self->knowledge_group));
     }
   gtk_widget_remove_css_class (GTK_WIDGET (self->resolution_row), "error");
   if (append (self, "status", NULL, data))
@@ -758,6 +763,7 @@ load (TdTicketView *self)
   show_details (self);
   show_history (self);
   show_escalation (self);
+  td_ticket_knowledge_show (self->knowledge_group, self->session, self->row);
   show_permissions (self);
   self->loading = FALSE;
   gtk_stack_set_visible_child_name (self->stack, "ticket");
@@ -821,6 +827,16 @@ on_rows_changed (TdTicketView *self, const char *entity, const char *const *ids)
       show_history (self);
       self->loading = FALSE;
     }
+  else if ((g_str_equal (entity, "article_link") || g_str_equal (entity, "article"))
+           && self->row != NULL)
+    td_ticket_knowledge_show (self->knowledge_group, self->session, self->row);
+}
+
+/* For the groups inside the window (the Knowledge group) to report. */
+static void
+toast_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  toast (TD_TICKET_VIEW (widget), g_variant_get_string (parameter, NULL));
 }
 
 /* Public API */
@@ -928,6 +944,7 @@ td_ticket_view_class_init (TdTicketViewClass *klass)
   object_class->dispose = td_ticket_view_dispose;
   object_class->finalize = td_ticket_view_finalize;
 
+  g_type_ensure (TD_TYPE_TICKET_KNOWLEDGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tierdesk/Tierdesk/ui/td-ticket-view.ui");
   gtk_widget_class_bind_template_child (widget_class, TdTicketView, window_title);
@@ -949,12 +966,14 @@ td_ticket_view_class_init (TdTicketViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TdTicketView, escalate_button);
   gtk_widget_class_bind_template_child (widget_class, TdTicketView, details_group);
   gtk_widget_class_bind_template_child (widget_class, TdTicketView, history_list);
+  gtk_widget_class_bind_template_child (widget_class, TdTicketView, knowledge_group);
 
   gtk_widget_class_install_action (widget_class, "ticket.update", NULL, update_action);
   gtk_widget_class_install_action (widget_class, "ticket.comment", NULL, comment_action);
   gtk_widget_class_install_action (widget_class, "ticket.escalate", NULL, escalate_action);
   gtk_widget_class_install_action (widget_class, "ticket.show-escalation", NULL,
                                    show_escalation_action);
+  gtk_widget_class_install_action (widget_class, "ticket.toast", "s", toast_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

@@ -376,6 +376,13 @@ td_window_get_oncall_page (TdWindow *self)
   return self->oncall_page;
 }
 
+TdKnowledgePage *
+td_window_get_knowledge_page (TdWindow *self)
+{
+  g_return_val_if_fail (TD_IS_WINDOW (self), NULL);
+  return self->knowledge_page;
+}
+
 TdQueuePage *
 td_window_get_queue_page (TdWindow *self)
 {

@@ -227,8 +227,11 @@ td_knowledge_check_article (TdPolicy   *policy,
   return TRUE;
 }
 
-char *
-td_knowledge_fts_query (const char *text)
+/* Words are runs of letters and digits: everything else, FTS5's quotes
+ * and operators included, only separates them, so nothing typed can be
+ * read as query syntax. */
+static char *
+fts_words (const char *text, const char *separator, guint min_length)
 {
   g_autoptr (GString) query = g_string_new (NULL);
   const char *p = text;
@@ -236,9 +239,6 @@ td_knowledge_fts_query (const char *text)
   if (text == NULL || !g_utf8_validate (text, -1, NULL))
     return NULL;
 
-  /* Words are runs of letters and digits: everything else, FTS5's quotes
-   * and operators included, only separates them, so nothing typed can be
-   * read as query syntax. */
   while (*p != '\0')
     {
       const char *start;
@@ -248,16 +248,28 @@ td_knowledge_fts_query (const char *text)
       start = p;
       while (*p != '\0' && g_unichar_isalnum (g_utf8_get_char (p)))
         p = g_utf8_next_char (p);
-      if (p > start)
+      if (p > start && g_utf8_strlen (start, p - start) >= min_length)
         {
           if (query->len > 0)
-            g_string_append_c (query, ' ');
+            g_string_append (query, separator);
           g_string_append_c (query, '"');
           g_string_append_len (query, start, p - start);
           g_string_append (query, "\"*");
         }
     }
   return query->len > 0 ? g_string_free (g_steal_pointer (&query), FALSE) : NULL;
+}
+
+char *
+td_knowledge_fts_query (const char *text)
+{
+  return fts_words (text, " ", 1);
+}
+
+char *
+td_knowledge_fts_query_any (const char *text)
+{
+  return fts_words (text, " OR ", 3);
 }
 
 /* Replaces each pair of @marker in an escaped line with @open … @close; an

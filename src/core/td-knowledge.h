@@ -99,6 +99,10 @@ GArray *td_knowledge_parse_ints (const char *json);
  * the last one as a prefix (search as you type). NULL when nothing
  * searchable was typed. Quotes and operators are taken as text. */
 char *td_knowledge_fts_query (const char *text);
+/* Articles that may be about what @text describes (a ticket's title): any
+ * of its words of three letters or more, best match first. NULL when
+ * there is no such word. */
+char *td_knowledge_fts_query_any (const char *text);
 
 /* An article body (plain text with simple formatting) as Pango markup:
  * "# " starts a heading line, "- " or "* " a bullet, **text** is bold and

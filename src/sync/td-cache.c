@@ -1047,15 +1047,12 @@ td_cache_list (TdCache    *self,
   return rows;
 }
 
-GPtrArray *
-td_cache_search_articles (TdCache *self, const char *text, const char *kind, guint limit)
+static GPtrArray *
+match_articles (TdCache *self, const char *query, const char *kind, guint limit)
 {
   g_autoptr (Locker) locker = NULL;
   g_autoptr (Statement) stmt = NULL;
-  g_autofree char *query = td_knowledge_fts_query (text);
-  GPtrArray       *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-
-  g_return_val_if_fail (TD_IS_CACHE (self), rows);
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
 
   locker = locker_new (&self->lock);
   /* Best match first (bm25 weighs a word in the title most); without
@@ -1081,6 +1078,26 @@ td_cache_search_articles (TdCache *self, const char *text, const char *kind, gui
         g_ptr_array_add (rows, row);
     }
   return rows;
+}
+
+GPtrArray *
+td_cache_search_articles (TdCache *self, const char *text, const char *kind, guint limit)
+{
+  g_autofree char *query = td_knowledge_fts_query (text);
+
+  g_return_val_if_fail (TD_IS_CACHE (self), NULL);
+  return match_articles (self, query, kind, limit);
+}
+
+GPtrArray *
+td_cache_suggest_articles (TdCache *self, const char *text, guint limit)
+{
+  g_autofree char *query = td_knowledge_fts_query_any (text);
+
+  g_return_val_if_fail (TD_IS_CACHE (self), NULL);
+  if (query == NULL)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  return match_articles (self, query, NULL, limit);
 }
 
 gint64

@@ -100,6 +100,9 @@ GPtrArray *td_cache_search_articles (TdCache    *self,
                                      const char *text,
                                      const char *kind,
                                      guint       limit);
+/* Articles that may answer what @text describes (a ticket's title): any
+ * of its longer words, best match first; none when it has none. */
+GPtrArray *td_cache_suggest_articles (TdCache *self, const char *text, guint limit);
 
 /* The outbox */
 GPtrArray *td_cache_pending (TdCache *self, guint limit);

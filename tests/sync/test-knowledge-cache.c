@@ -115,6 +115,14 @@ test_search (void)
   /* Query syntax is text. */
   assert_search (cache, "sso OR grades", NULL, "");
 
+  /* Suggestions for a ticket's title: any longer word will do. */
+  {
+    g_autoptr (GPtrArray) suggested
+        = td_cache_suggest_articles (cache, "Video stops on SIS page", 10);
+
+    g_assert_cmpuint (suggested->len, ==, 3);
+  }
+
   /* An edit is searchable at once; a deleted article is gone. */
   {
     g_autoptr (JsonObject) fields = object_from ("{\"body\": \"Check the streaming CDN first.\"}");

@@ -1,4 +1,4 @@
-/* test-knowledge.c — the 24-hour "document it" clock and knowledge-base rules [10.2, 3.4]
+/* test-knowledge-rules.c — the 24-hour "document it" clock and knowledge-base rules [10.2, 3.4]
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -139,6 +139,14 @@ test_fts_query (void)
   g_assert_null (td_knowledge_fts_query (""));
   g_assert_null (td_knowledge_fts_query (" \"* "));
   g_assert_null (td_knowledge_fts_query (NULL));
+
+  {
+    g_autofree char *any = td_knowledge_fts_query_any ("Single sign-on loop in LMS");
+
+    /* Short words ("on", "in") would match nearly everything. */
+    g_assert_cmpstr (any, ==, "\"Single\"* OR \"sign\"* OR \"loop\"* OR \"LMS\"*");
+    g_assert_null (td_knowledge_fts_query_any ("a b on"));
+  }
 }
 
 static void
