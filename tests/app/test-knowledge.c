@@ -11,11 +11,14 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "td-app-test.h"
 #include "td-application.h"
+#include "td-follow-ups.h"
 #include "td-knowledge-page.h"
+#include "td-pir-window.h"
 #include "td-test-server.h"
 #include "td-test-util.h"
 #include "td-ticket-view.h"
@@ -117,6 +120,29 @@ server_has (Fixture *fixture, gconstpointer sql)
   return server_int (fixture, sql) > 0;
 }
 
+/* When the server did not take a change, the test log says why. */
+static void
+assert_server_has (Fixture *fixture, const char *sql)
+{
+  g_autoptr (GPtrArray) rejected = NULL;
+
+  if (wait_until (fixture, server_has, sql))
+    return;
+  rejected = td_cache_list_rejected (td_session_get_cache (session (fixture)));
+  for (guint i = 0; i < rejected->len; i++)
+    {
+      TdOutboxCommand *command = g_ptr_array_index (rejected, i);
+      g_printerr ("# refused %s %s: %s\n", command->type, command->entity, command->last_error);
+    }
+  {
+    g_autoptr (GPtrArray) conflicts
+        = td_cache_list_conflicts (td_session_get_cache (session (fixture)));
+    g_printerr ("# %u conflicts, %u pending\n", conflicts->len,
+                td_cache_count_pending (td_session_get_cache (session (fixture))));
+  }
+  g_error ("the server has no row for: %s", sql);
+}
+
 static void
 fixture_set_up (Fixture *fixture)
 {
@@ -127,7 +153,7 @@ fixture_set_up (Fixture *fixture)
 
   fixture->server = td_test_server_new (accounts);
   g_assert_cmpint (td_test_tierdeskd (NULL, NULL, "demo-data", "--db", fixture->server->db,
-                                      "--tickets", "80", NULL),
+                                      "--tickets", "200", NULL),
                    ==, 0);
   td_test_server_start (fixture->server);
 
@@ -375,14 +401,14 @@ test_link_and_resolve (Fixture *fixture)
   sql = g_strdup_printf ("SELECT count(*) FROM article_link l JOIN article a ON a.uuid = "
                          "l.article WHERE l.ticket = '%s' AND a.title LIKE 'Half-day%%'",
                          ticket);
-  g_assert_true (wait_until (fixture, server_has, sql));
+  assert_server_has (fixture, sql);
 
   resolve (view, "Told the user to submit the half day in the web version");
   g_free (sql);
   sql = g_strdup_printf ("SELECT count(*) FROM ticket WHERE uuid = '%s' AND status = 'resolved' "
                          "AND resolution_class = 'known_issue_documented' AND new_issue = 0",
                          ticket);
-  g_assert_true (wait_until (fixture, server_has, sql));
+  assert_server_has (fixture, sql);
   assert_shows (fixture, root, "knowledge-state-row", "Resolved as a known issue (documented)");
   td_app_test_screenshot (root, "knowledge-ticket-documented");
   gtk_window_destroy (GTK_WINDOW (view));
@@ -399,7 +425,7 @@ test_link_and_resolve (Fixture *fixture)
   sql = g_strdup_printf ("SELECT count(*) FROM ticket WHERE uuid = '%s' AND new_issue = 1 AND "
                          "resolution_class = 'new_issue' AND documented_at IS NULL",
                          ticket);
-  g_assert_true (wait_until (fixture, server_has, sql));
+  assert_server_has (fixture, sql);
   assert_shows (fixture, root, "knowledge-state-row", "New issue: document it within 24 hours");
   assert_shows (fixture, root, "knowledge-state-row", "left");
   td_app_test_screenshot (root, "knowledge-ticket-new-issue");
@@ -415,8 +441,169 @@ test_link_and_resolve (Fixture *fixture)
   sql = g_strdup_printf ("SELECT count(*) FROM ticket WHERE uuid = '%s' AND documented_at >= "
                          "resolved_at",
                          ticket);
-  g_assert_true (wait_until (fixture, server_has, sql));
+  assert_server_has (fixture, sql);
   assert_shows (fixture, root, "knowledge-state-row", "New issue, documented");
+}
+
+/* Reviews: the queue's follow-ups, the review window, Markdown and PDF */
+
+static char *
+server_text (Fixture *fixture, const char *sql)
+{
+  sqlite3      *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char         *text = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->server->db, &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
+static TdPirWindow *
+find_review_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (TD_IS_PIR_WINDOW (window))
+        return TD_PIR_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+has_reviews (Fixture *fixture, gconstpointer data)
+{
+  TdFollowUps *follow_ups = TD_FOLLOW_UPS (
+      gtk_widget_get_parent (find_named (GTK_WIDGET (fixture->window), "follow-ups")));
+
+  return td_follow_ups_get_n_reviews (follow_ups) == GPOINTER_TO_UINT (data);
+}
+
+static void
+test_review (Fixture *fixture)
+{
+  g_autofree char *ticket = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *markdown = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-knowledge-XXXXXX", NULL);
+  g_autofree char *md_path = g_build_filename (dir, "review.md", NULL);
+  g_autofree char *pdf_path = g_build_filename (dir, "review.pdf", NULL);
+  g_autoptr (GFile) md_file = g_file_new_for_path (md_path);
+  g_autoptr (GFile) pdf_file = g_file_new_for_path (pdf_path);
+  g_autoptr (GError) error = NULL;
+  TdFollowUps  *follow_ups;
+  TdTicketView *view;
+  TdPirWindow  *review;
+  GtkWidget    *root;
+  gsize         length;
+  gint64        n_timeline;
+  gint64        n_actions;
+  gint64        expected_reviews;
+
+  sign_in (fixture);
+
+  /* The queue points at reviews that are overdue or have open actions. */
+  follow_ups = TD_FOLLOW_UPS (
+      gtk_widget_get_parent (find_named (GTK_WIDGET (fixture->window), "follow-ups")));
+  /* The feed's last pages (the reviews come last) may land after sign-in. */
+  expected_reviews
+      = server_int (fixture, "SELECT count(*) FROM pir WHERE status = 'actions_open' OR "
+                             "(status = 'scheduled' AND due_at < strftime ('%s', 'now'))");
+  if (!wait_until (fixture, has_reviews, GUINT_TO_POINTER ((guint) expected_reviews)))
+    g_error ("the queue's follow-ups list %u reviews, the server has %" G_GINT64_FORMAT,
+             td_follow_ups_get_n_reviews (follow_ups), expected_reviews);
+  g_assert_cmpuint (td_follow_ups_get_n_reviews (follow_ups), >, 0);
+  g_assert_nonnull (strstr (td_follow_ups_get_summary (follow_ups), "to follow up"));
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "knowledge-queue-follow-ups");
+
+  /* A review with open actions, from its ticket's window. */
+  ticket = server_text (fixture, "SELECT ticket FROM pir ORDER BY status = 'actions_open' DESC, "
+                                 "json_array_length (timeline) DESC, ticket LIMIT 1");
+  g_assert_nonnull (ticket);
+  view = open_ticket (fixture, ticket);
+  td_app_test_spin (200);
+  g_assert_true (gtk_widget_get_visible (find_named (GTK_WIDGET (view), "open-review")));
+  gtk_widget_activate_action (GTK_WIDGET (view), "ticket.open-review", NULL);
+  td_app_test_spin (200);
+  review = find_review_window ();
+  g_assert_nonnull (review);
+  root = GTK_WIDGET (review);
+
+  /* Its timeline is the ticket's history; its actions are listed. */
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT json_array_length (timeline) FROM pir WHERE ticket = '%s'",
+                         ticket);
+  n_timeline = server_int (fixture, sql);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM ticket_event WHERE ticket = '%s'", ticket);
+  g_assert_cmpint (n_timeline, ==, server_int (fixture, sql));
+  {
+    guint rows = 0;
+    for (GtkWidget *row = gtk_widget_get_first_child (find_named (root, "pir-timeline"));
+         row != NULL; row = gtk_widget_get_next_sibling (row))
+      rows++;
+    g_assert_cmpuint (rows, ==, n_timeline);
+  }
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT json_array_length (actions) FROM pir WHERE ticket = '%s'", ticket);
+  n_actions = server_int (fixture, sql);
+  if (n_actions > 0)
+    assert_shows (fixture, root, "pir-actions", "due");
+  else
+    assert_shows (fixture, root, "pir-actions", "No actions yet");
+  td_app_test_screenshot (root, "knowledge-review");
+
+  /* A held time that is not one is refused, naming the field. */
+  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "pir-held")), "yesterday");
+  gtk_widget_activate_action (root, "pir.save", NULL);
+  td_app_test_spin (100);
+  g_assert_true (gtk_widget_has_css_class (find_named (root, "pir-held"), "error"));
+  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "pir-held")), "2026-11-20 14:00");
+  gtk_text_buffer_set_text (
+      gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_named (root, "pir-root-cause"))),
+      "Two approvals of one employee locked rows in opposite orders.", -1);
+
+  /* A new action with an owner and a due date, saved to the server. */
+  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "pir-action-text")),
+                         "Add the approval deadlock to the load test");
+  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "pir-action-due")), "2026-12-18");
+  gtk_widget_activate_action (root, "pir.add-action", NULL);
+  td_app_test_spin (100);
+  assert_shows (fixture, root, "pir-actions", "Add the approval deadlock to the load test");
+  gtk_widget_activate_action (root, "pir.save", NULL);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM pir WHERE ticket = '%s' AND json_array_length "
+                         "(actions) = %" G_GINT64_FORMAT " AND actions LIKE '%%approval "
+                         "deadlock to the load test%%' AND held_at IS NOT NULL",
+                         ticket, n_actions + 1);
+  assert_server_has (fixture, sql);
+
+  /* Exported as Markdown and as a PDF. */
+  g_assert_true (td_pir_window_export (review, md_file, TD_PIR_EXPORT_MARKDOWN, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (md_path, &markdown, &length, &error));
+  g_assert_true (g_str_has_prefix (markdown, "# Post-incident review: "));
+  g_assert_nonnull (strstr (markdown, "## Timeline"));
+  g_assert_nonnull (strstr (markdown, "| [ ] | Add the approval deadlock to the load test |"));
+  g_assert_true (td_pir_window_export (review, pdf_file, TD_PIR_EXPORT_PDF, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (pdf_path, &pdf, &length, &error));
+  g_assert_true (g_str_has_prefix (pdf, "%PDF-"));
+  g_assert_cmpuint (length, >, 2000);
+
+  g_remove (md_path);
+  g_remove (pdf_path);
+  g_rmdir (dir);
 }
 
 static void
@@ -445,5 +632,6 @@ main (int argc, char *argv[])
 
   g_test_add_data_func ("/app/knowledge/page", test_page, run_isolated);
   g_test_add_data_func ("/app/knowledge/link-and-resolve", test_link_and_resolve, run_isolated);
+  g_test_add_data_func ("/app/knowledge/review", test_review, run_isolated);
   return g_test_run ();
 }
