@@ -461,7 +461,11 @@ td_pir_describe_event (JsonObject *event)
       const char *status = member_text (data, "status");
       const char *resolution = member_text (data, "resolution");
 
-      g_string_append_printf (text, "Status: %s", status != NULL ? status : "changed");
+      g_autofree char *words = g_strdup (status != NULL ? status : "changed");
+
+      /* "in_progress" is an id; the timeline is read by people. */
+      g_strdelimit (words, "_", ' ');
+      g_string_append_printf (text, "Status: %s", words);
       if (resolution != NULL && *resolution != '\0')
         g_string_append_printf (text, " (%s)", resolution);
     }
