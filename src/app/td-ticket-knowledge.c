@@ -126,9 +126,14 @@ show_state (TdTicketKnowledge *self)
   g_autofree char *subtitle = NULL;
   TdDocClock       clock;
 
+  gint64 documented_at = row_int (self->ticket, "documented_at");
+
+  /* Linked here but not synced yet: the server will stop the clock now. */
+  if (documented_at == 0 && self->n_linked > 0)
+    documented_at = now;
   td_knowledge_documentation_clock (
       td_session_get_policy (self->session), row_int (self->ticket, "new_issue") != 0,
-      row_int (self->ticket, "resolved_at"), row_int (self->ticket, "documented_at"), now, &clock);
+      row_int (self->ticket, "resolved_at"), documented_at, now, &clock);
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_row), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_row), "warning");
 

@@ -399,6 +399,48 @@ test_upgrade_from_2 (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (object_exists (fixture->db, "table", "feed_key"), ==, kind == TD_SCHEMA_SERVER);
 }
 
+/* Migration 4: tickets written before it keep their rows, with no
+ * documentation clock; the knowledge tables are there, and in a client
+ * cache an article is found by words of its body. */
+static void
+test_upgrade_from_3 (Fixture *fixture, gconstpointer user_data)
+{
+  TdSchemaKind kind = kind_of (user_data);
+  g_autoptr (GError) error = NULL;
+  char *message = NULL;
+
+  g_assert_true (td_schema_migrate_to (fixture->db, kind, 3, &error));
+  g_assert_no_error (error);
+  exec_ok (fixture->db, "INSERT INTO ticket (uuid, rev, title, status, resolved_at)"
+                        " VALUES ('t-1', 9, 'Payroll sync did not run', 'resolved', 1700000000);");
+
+  g_clear_pointer (&fixture->db, sqlite3_close);
+  fixture->db = open_db (fixture->path);
+  migrate_ok (fixture->db, kind);
+
+  g_assert_cmpint (td_test_query_int (fixture->db, "SELECT new_issue = 0 AND resolution_class IS"
+                                                   " NULL AND documented_at IS NULL AND rev = 9"
+                                                   " FROM ticket WHERE uuid = 't-1'"),
+                   ==, 1);
+  exec_ok (fixture->db,
+           "INSERT INTO article (uuid, title, kind, body, tags) VALUES ('a-1', 'Payroll sync',"
+           " 'runbook', 'Check the scheduler host first', '[\"payroll\"]');"
+           "INSERT INTO pir (uuid, ticket) VALUES ('p-1', 't-1');");
+  g_assert_cmpint (td_test_query_int (fixture->db, "SELECT count(*) FROM pir WHERE status ="
+                                                   " 'scheduled' AND actions = '[]'"),
+                   ==, 1);
+  g_assert_cmpint (
+      sqlite3_exec (fixture->db, "UPDATE article SET kind = 'howto'", NULL, NULL, &message), ==,
+      SQLITE_CONSTRAINT);
+  sqlite3_free (message);
+  g_assert_cmpint (object_exists (fixture->db, "table", "article_fts"), ==,
+                   kind == TD_SCHEMA_CLIENT);
+  if (kind == TD_SCHEMA_CLIENT)
+    g_assert_cmpint (td_test_query_int (fixture->db, "SELECT count(*) FROM article_fts WHERE"
+                                                     " article_fts MATCH 'schedul*'"),
+                     ==, 1);
+}
+
 static void
 test_too_new (Fixture *fixture, gconstpointer user_data)
 {
@@ -757,6 +799,7 @@ main (int argc, char *argv[])
       add_kind_test ("twice", kinds[i], test_twice);
       add_kind_test ("upgrade-from-1", kinds[i], test_upgrade_from_1);
       add_kind_test ("upgrade-from-2", kinds[i], test_upgrade_from_2);
+      add_kind_test ("upgrade-from-3", kinds[i], test_upgrade_from_3);
       add_kind_test ("too-new", kinds[i], test_too_new);
       add_kind_test ("failed-migration", kinds[i], test_failed_migration);
       add_kind_test ("one-transaction", kinds[i], test_one_transaction);
