@@ -68,22 +68,6 @@ kind_label (const char *kind)
   return _ ("FAQ");
 }
 
-/* The article's simple formatting taken out, for a one-paragraph row. */
-static char *
-plain_text (const char *text)
-{
-  g_autofree char *markup = td_knowledge_body_to_markup (text);
-  g_autofree char *plain = NULL;
-  g_auto (GStrv) lines = NULL;
-
-  if (!pango_parse_markup (markup, -1, 0, NULL, &plain, NULL, NULL))
-    return g_strdup (text);
-  lines = g_strsplit (plain, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    g_strstrip (lines[i]);
-  return g_strjoinv (" ", lines);
-}
-
 static void
 clear (GtkListBox *list)
 {
@@ -239,7 +223,7 @@ show_linked (TdTicketKnowledge *self)
       /* Tier 1 reads the workaround here, without leaving the ticket. */
       if (workaround != NULL && *workaround != '\0')
         {
-          g_autofree char *plain = plain_text (workaround);
+          g_autofree char *plain = td_knowledge_body_to_plain (workaround);
           subtitle = g_strdup_printf (_ ("%s · Workaround: %s"),
                                       kind_label (row_text (article, "kind")), plain);
         }

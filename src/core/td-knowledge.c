@@ -326,3 +326,29 @@ td_knowledge_body_to_markup (const char *body)
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
+
+char *
+td_knowledge_body_to_plain (const char *body)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_auto (GStrv) lines = g_strsplit (body != NULL ? body : "", "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char            *line = g_strstrip (lines[i]);
+      g_autofree char *bold = NULL;
+      g_autofree char *code = NULL;
+
+      if (g_str_has_prefix (line, "# ") || g_str_has_prefix (line, "- ")
+          || g_str_has_prefix (line, "* "))
+        line = g_strchug (line + 2);
+      if (*line == '\0')
+        continue;
+      bold = replace_pairs (line, "**", "", "");
+      code = replace_pairs (bold, "`", "", "");
+      if (out->len > 0)
+        g_string_append_c (out, ' ');
+      g_string_append (out, code);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}

@@ -108,5 +108,8 @@ char *td_knowledge_fts_query_any (const char *text);
  * "# " starts a heading line, "- " or "* " a bullet, **text** is bold and
  * `text` monospace; everything else is escaped. */
 char *td_knowledge_body_to_markup (const char *body);
+/* The same text in one paragraph, its formatting taken out: for a row's
+ * subtitle ("Workaround: Clear the cookies. Open a private window."). */
+char *td_knowledge_body_to_plain (const char *body);
 
 G_END_DECLS

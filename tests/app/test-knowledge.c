@@ -21,6 +21,7 @@
 #include "td-pir-window.h"
 #include "td-test-server.h"
 #include "td-test-util.h"
+#include "td-ticket-editor.h"
 #include "td-ticket-view.h"
 #include "td-window.h"
 
@@ -445,6 +446,78 @@ test_link_and_resolve (Fixture *fixture)
   assert_shows (fixture, root, "knowledge-state-row", "New issue, documented");
 }
 
+/* A new ticket: the editor suggests what its description matches */
+
+static TdTicketEditor *
+find_editor (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (TD_IS_TICKET_EDITOR (window))
+        return TD_TICKET_EDITOR (window);
+    }
+  return NULL;
+}
+
+static void
+type_into (TdTicketEditor *editor, const char *field, const char *text)
+{
+  GtkWidget *row = td_ticket_editor_get_field (editor, field);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static void
+test_new_ticket (Fixture *fixture)
+{
+  TdTicketEditor *editor;
+  GtkWidget      *suggestions;
+  GtkWidget      *check = NULL;
+
+  sign_in (fixture);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-ticket", NULL);
+  editor = find_editor ();
+  g_assert_nonnull (editor);
+  suggestions = find_named (GTK_WIDGET (editor), "editor-suggestions");
+  g_assert_false (gtk_widget_get_visible (
+      gtk_widget_get_ancestor (gtk_widget_get_parent (suggestions), ADW_TYPE_PREFERENCES_GROUP)));
+
+  type_into (editor, "title", "Half day booked in the app shows as a full day");
+  type_into (editor, "description", "The mobile app took a full day off the balance");
+  assert_shows (fixture, GTK_WIDGET (editor), "editor-suggestions",
+                "Half-day request counted as a full day in the mobile app");
+  assert_shows (fixture, GTK_WIDGET (editor), "editor-suggestions", "Workaround: Cancel the wrong");
+  td_app_test_screenshot (GTK_WIDGET (editor), "knowledge-editor-suggestions");
+
+  /* Ticked, it is linked to the ticket once the ticket exists. */
+  for (GtkWidget *row = gtk_widget_get_first_child (suggestions); row != NULL && check == NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      g_autofree char *text = td_app_test_widget_text (row);
+
+      if (strstr (text, "Half-day request counted") != NULL)
+        check = find_named (row, "suggestion-link");
+    }
+  g_assert_nonnull (check);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+  type_into (editor, "steps_to_reproduce", "Book a half day in the app, open the balance");
+  type_into (editor, "error_message", "Balance: 1.0 day taken");
+  type_into (editor, "user_id", "E30118");
+  type_into (editor, "contact", "sam.okafor@example.org");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (td_ticket_editor_get_field (editor, "impact")), 3);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (td_ticket_editor_get_field (editor, "urgency")), 3);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.create", NULL);
+  assert_server_has (fixture, "SELECT count(*) FROM article_link l JOIN article a ON a.uuid = "
+                              "l.article JOIN ticket t ON t.uuid = l.ticket WHERE t.title = 'Half "
+                              "day booked in the app shows as a full day' AND a.title LIKE "
+                              "'Half-day request counted%'");
+}
+
 /* Reviews: the queue's follow-ups, the review window, Markdown and PDF */
 
 static char *
@@ -632,6 +705,7 @@ main (int argc, char *argv[])
 
   g_test_add_data_func ("/app/knowledge/page", test_page, run_isolated);
   g_test_add_data_func ("/app/knowledge/link-and-resolve", test_link_and_resolve, run_isolated);
+  g_test_add_data_func ("/app/knowledge/new-ticket", test_new_ticket, run_isolated);
   g_test_add_data_func ("/app/knowledge/review", test_review, run_isolated);
   return g_test_run ();
 }

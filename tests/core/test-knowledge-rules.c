@@ -173,6 +173,15 @@ test_body_markup (void)
                    "A 2 * 3 **unpaired");
 }
 
+static void
+test_body_plain (void)
+{
+  g_autofree char *plain = td_knowledge_body_to_plain (
+      "- Sign out at `sso.example.com`.\n\n* Clear the **cookies**.\n");
+
+  g_assert_cmpstr (plain, ==, "Sign out at sso.example.com. Clear the cookies.");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -190,6 +199,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/knowledge/fts-query", test_fts_query);
   g_test_add_func ("/core/knowledge/kinds", test_kinds);
   g_test_add_func ("/core/knowledge/body-markup", test_body_markup);
+  g_test_add_func ("/core/knowledge/body-plain", test_body_plain);
 
   status = g_test_run ();
   g_object_unref (policy);
