@@ -1809,6 +1809,14 @@ event_status (Command *command, JsonNode *ticket, GPtrArray *ticket_columns, Ver
   else if (g_str_equal (status, "resolved")
            && (g_str_equal (current, "new") || g_str_equal (current, "in_progress")))
     {
+      JsonNode *new_issue = json_object_get_member (data, "new_issue");
+
+      if (new_issue != NULL
+          && (!JSON_NODE_HOLDS_VALUE (new_issue)
+              || json_node_get_value_type (new_issue) != G_TYPE_BOOLEAN))
+        return reject (verdict, "invalid", "fields.data.new_issue",
+                       "data.new_issue: expected true or false (the issue is new and no "
+                       "article covers it)");
       columns_set_text (ticket_columns, "status", "resolved");
       columns_set_int (ticket_columns, "resolved_at", command->now);
       if (field_text (data, "resolution") != NULL)

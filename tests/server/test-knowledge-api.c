@@ -316,6 +316,16 @@ test_documentation_clock (Fixture *fixture, gconstpointer data)
   JsonObject *row = json_object_get_object_member (resolved, "ticket");
   gint64      resolved_at = json_object_get_int_member (row, "resolved_at");
 
+  /* The flag is a boolean, or the resolve is refused naming it. */
+  {
+    g_autofree char *other = create_ticket (fixture, "low");
+    g_autoptr (JsonObject) refused = append_event (
+        fixture, fixture->analyst, other,
+        "\"kind\": \"status\", \"data\": {\"status\": \"resolved\", \"new_issue\": \"yes\"}");
+
+    assert_rejected (refused, "invalid", "fields.data.new_issue");
+  }
+
   /* Flagged new, nothing linked: the clock runs. */
   g_assert_cmpstr (json_object_get_string_member (row, "resolution_class"), ==, "new_issue");
   g_assert_cmpint (json_object_get_int_member (row, "new_issue"), ==, 1);
