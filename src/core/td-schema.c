@@ -583,7 +583,9 @@ static const char shared_4[] =
   "CREATE INDEX article_link_ticket_idx ON article_link (ticket);\n"
   "CREATE INDEX article_link_article_idx ON article_link (article);\n"
   "CREATE INDEX article_revision_article_idx ON article_revision (article, number);\n"
-  "CREATE INDEX pir_ticket_idx ON pir (ticket);\n";
+  "CREATE INDEX pir_ticket_idx ON pir (ticket);\n"
+  /* The queue's follow-ups look up resolved new issues at every sync. */
+  "CREATE INDEX ticket_new_issue_idx ON ticket (new_issue, resolved_at);\n";
 
 /* Migration 4, server: the change feed's indexes for the new tables. */
 static const char server_4[] =
