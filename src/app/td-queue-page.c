@@ -17,6 +17,8 @@
 #include <glib/gi18n.h>
 
 #include "td-format.h"
+#include "td-follow-ups.h"
+#include "td-knowledge.h"
 #include "td-queue-page.h"
 #include "td-time.h"
 
@@ -34,6 +36,7 @@ struct _TdQueuePage
   GtkLabel        *breached_label;
   GtkLabel        *at_risk_label;
   GtkLabel        *ok_label;
+  TdFollowUps     *follow_ups;
   GtkStack        *list_stack;
   GtkColumnView   *column_view;
 
@@ -150,6 +153,37 @@ severity_has_cadence (TdQueuePage *self, const char *severity_id)
   return FALSE;
 }
 
+/* A resolved ticket's cell: its status, and the 24-hour "document it"
+ * clock while it runs or after it ran out undocumented [10.2]. */
+static char *
+describe_documentation (TdQueuePage *self, TdTicket *ticket, TdSlaState *state)
+{
+  JsonObject *row = td_ticket_get_row (ticket);
+  const char *status = td_format_status (td_ticket_get_status (ticket));
+  TdDocClock  clock;
+
+  /* Its SLA is settled: only the documentation clock colours it. */
+  *state = TD_SLA_MET;
+  td_knowledge_documentation_clock (
+      td_session_get_policy (self->session),
+      json_object_get_int_member_with_default (row, "new_issue", 0) != 0,
+      json_object_get_int_member_with_default (row, "resolved_at", 0),
+      json_object_get_int_member_with_default (row, "documented_at", 0), self->now, &clock);
+  if (clock.state == TD_DOC_CLOCK_RUNNING)
+    {
+      g_autofree char *left = td_format_countdown (clock.due, self->now);
+      *state = TD_SLA_AT_RISK;
+      /* TRANSLATORS: queue cell: "Resolved · document it: 20 h left" */
+      return g_strdup_printf (_ ("%s · document it: %s"), status, left);
+    }
+  if (clock.state == TD_DOC_CLOCK_BREACHED && clock.documented_at == 0)
+    {
+      *state = TD_SLA_BREACHED;
+      return g_strdup_printf (_ ("%s · not documented"), status);
+    }
+  return g_strdup (status);
+}
+
 /* What the SLA cell says: the running clock, and for SEV-1/2 when the next
  * update is due; the words carry the meaning, the colour only repeats it. */
 static char *
@@ -161,7 +195,7 @@ describe_sla (TdQueuePage *self, TdTicket *ticket, TdSlaState *state)
 
   *state = td_ticket_get_sla_state (ticket);
   if (!td_ticket_is_open (ticket))
-    return g_strdup (td_format_status (td_ticket_get_status (ticket)));
+    return describe_documentation (self, ticket, state);
   if (due == G_MAXINT64 || *state == TD_SLA_NO_CLOCK)
     clock = g_strdup (_ ("No clock"));
   else
@@ -223,7 +257,7 @@ update_cell (GtkListItem *item)
         {
           TdSlaState state;
           text = describe_sla (self, ticket, &state);
-          css = td_ticket_is_open (ticket) ? sla_css_class (state) : NULL;
+          css = sla_css_class (state);
         }
         break;
       default:
@@ -489,6 +523,7 @@ td_queue_page_set_session (TdQueuePage *self, TdSession *session)
     g_signal_handler_disconnect (td_session_get_engine (self->session), self->rows_changed_id);
   self->rows_changed_id = 0;
   g_set_object (&self->session, session);
+  td_follow_ups_set_session (self->follow_ups, session);
   g_clear_object (&self->model);
   g_hash_table_remove_all (self->person_names);
   gtk_single_selection_set_model (self->selection, NULL);
@@ -527,6 +562,7 @@ td_queue_page_tick (TdQueuePage *self, gint64 now)
 {
   g_return_if_fail (TD_IS_QUEUE_PAGE (self));
   self->now = now;
+  td_follow_ups_tick (self->follow_ups, now);
   if (self->model == NULL)
     return;
   td_queue_model_tick (self->model, now);
@@ -588,6 +624,7 @@ td_queue_page_class_init (TdQueuePageClass *klass)
       = g_signal_new ("ticket-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                       NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  g_type_ensure (TD_TYPE_FOLLOW_UPS);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tierdesk/Tierdesk/ui/td-queue-page.ui");
   gtk_widget_class_bind_template_child (widget_class, TdQueuePage, search_entry);
@@ -600,6 +637,7 @@ td_queue_page_class_init (TdQueuePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TdQueuePage, breached_label);
   gtk_widget_class_bind_template_child (widget_class, TdQueuePage, at_risk_label);
   gtk_widget_class_bind_template_child (widget_class, TdQueuePage, ok_label);
+  gtk_widget_class_bind_template_child (widget_class, TdQueuePage, follow_ups);
   gtk_widget_class_bind_template_child (widget_class, TdQueuePage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, TdQueuePage, column_view);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);

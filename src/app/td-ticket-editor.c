@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "td-a11y.h"
+#include "td-knowledge.h"
 #include "td-ticket-editor.h"
 #include "td-time.h"
 #include "td-triage.h"
@@ -22,21 +23,25 @@ struct _TdTicketEditor
 {
   AdwWindow parent_instance;
 
-  AdwToastOverlay *toast_overlay;
-  GtkLabel        *missing_label;
-  AdwEntryRow     *title_row;
-  AdwEntryRow     *description_row;
-  AdwEntryRow     *steps_to_reproduce_row;
-  AdwEntryRow     *error_message_row;
-  AdwEntryRow     *occurred_at_row;
-  AdwEntryRow     *browser_device_row;
-  AdwEntryRow     *user_id_row;
-  AdwEntryRow     *contact_row;
-  AdwComboRow     *impact_row;
-  AdwComboRow     *urgency_row;
-  GtkLabel        *priority_label;
+  AdwToastOverlay     *toast_overlay;
+  GtkLabel            *missing_label;
+  AdwEntryRow         *title_row;
+  AdwEntryRow         *description_row;
+  AdwEntryRow         *steps_to_reproduce_row;
+  AdwEntryRow         *error_message_row;
+  AdwEntryRow         *occurred_at_row;
+  AdwEntryRow         *browser_device_row;
+  AdwEntryRow         *user_id_row;
+  AdwEntryRow         *contact_row;
+  AdwComboRow         *impact_row;
+  AdwComboRow         *urgency_row;
+  GtkLabel            *priority_label;
+  AdwPreferencesGroup *knowledge_group;
+  GtkListBox          *suggestions_list;
 
-  TdSession *session;
+  TdSession  *session;
+  GHashTable *linked; /* article uuids ticked to be linked */
+  guint       suggest_id;
 };
 
 G_DEFINE_FINAL_TYPE (TdTicketEditor, td_ticket_editor, ADW_TYPE_WINDOW)
@@ -240,6 +245,103 @@ validate (TdTicketEditor *self)
   return TRUE;
 }
 
+/* Knowledge base suggestions [3.3]: what the title and description match,
+ * so Tier 1 finds a known issue's workaround while the user is still on
+ * the line. Ticked articles are linked once the ticket exists. */
+
+static void
+on_suggestion_toggled (GtkCheckButton *check, TdTicketEditor *self)
+{
+  const char *uuid = g_object_get_data (G_OBJECT (check), "article");
+
+  if (gtk_check_button_get_active (check))
+    g_hash_table_add (self->linked, g_strdup (uuid));
+  else
+    g_hash_table_remove (self->linked, uuid);
+}
+
+static gboolean
+show_suggestions (gpointer data)
+{
+  TdTicketEditor  *self = data;
+  g_autofree char *text
+      = g_strconcat (gtk_editable_get_text (GTK_EDITABLE (self->title_row)), " ",
+                     gtk_editable_get_text (GTK_EDITABLE (self->description_row)), NULL);
+  g_autoptr (GPtrArray) articles
+      = td_cache_suggest_articles (td_session_get_cache (self->session), text, 5);
+  GtkWidget *child;
+
+  self->suggest_id = 0;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->suggestions_list))) != NULL)
+    gtk_list_box_remove (self->suggestions_list, child);
+  for (guint i = 0; i < articles->len; i++)
+    {
+      JsonObject *article = g_ptr_array_index (articles, i);
+      const char *uuid = json_object_get_string_member (article, "uuid");
+      const char *workaround
+          = json_object_get_string_member_with_default (article, "workaround", NULL);
+      GtkWidget       *row = adw_action_row_new ();
+      GtkWidget       *check = gtk_check_button_new ();
+      g_autofree char *subtitle = NULL;
+
+      if (workaround != NULL && *workaround != '\0')
+        {
+          g_autofree char *plain = td_knowledge_body_to_plain (workaround);
+          subtitle = g_strdup_printf (_ ("Workaround: %s"), plain);
+        }
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     json_object_get_string_member (article, "title"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
+      gtk_widget_set_name (check, "suggestion-link");
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (check, _ ("Link to the new ticket"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _ ("Link to the new ticket"), -1);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
+                                   g_hash_table_contains (self->linked, uuid));
+      g_object_set_data_full (G_OBJECT (check), "article", g_strdup (uuid), g_free);
+      g_signal_connect (check, "toggled", G_CALLBACK (on_suggestion_toggled), self);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      gtk_list_box_append (self->suggestions_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->knowledge_group), articles->len > 0);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_description_changed (TdTicketEditor *self)
+{
+  /* Once typing pauses, not at every keystroke. */
+  g_clear_handle_id (&self->suggest_id, g_source_remove);
+  self->suggest_id = g_timeout_add (150, show_suggestions, self);
+}
+
+static void
+link_ticked (TdTicketEditor *self, const char *ticket)
+{
+  GHashTableIter iter;
+  gpointer       article;
+
+  g_hash_table_iter_init (&iter, self->linked);
+  while (g_hash_table_iter_next (&iter, &article, NULL))
+    {
+      g_autoptr (JsonObject) fields = json_object_new ();
+      g_autoptr (GError) error = NULL;
+      g_autofree char *link = NULL;
+
+      json_object_set_string_member (fields, "article", article);
+      json_object_set_string_member (fields, "ticket", ticket);
+      link = td_cache_create (td_session_get_cache (self->session), "article_link", fields, &error);
+      if (link != NULL)
+        td_sync_engine_local_change (td_session_get_engine (self->session), "article_link", link);
+      else
+        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+    }
+}
+
 static void
 create_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -292,6 +394,7 @@ create_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
       return;
     }
   td_sync_engine_local_change (td_session_get_engine (self->session), "ticket", uuid);
+  link_ticked (self, uuid);
   g_signal_emit (self, signals[CREATED], 0, uuid);
   gtk_window_close (GTK_WINDOW (self));
 }
@@ -352,6 +455,8 @@ td_ticket_editor_dispose (GObject *object)
 {
   TdTicketEditor *self = (TdTicketEditor *) object;
 
+  g_clear_handle_id (&self->suggest_id, g_source_remove);
+  g_clear_pointer (&self->linked, g_hash_table_unref);
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), TD_TYPE_TICKET_EDITOR);
   G_OBJECT_CLASS (td_ticket_editor_parent_class)->dispose (object);
@@ -384,6 +489,8 @@ td_ticket_editor_class_init (TdTicketEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TdTicketEditor, impact_row);
   gtk_widget_class_bind_template_child (widget_class, TdTicketEditor, urgency_row);
   gtk_widget_class_bind_template_child (widget_class, TdTicketEditor, priority_label);
+  gtk_widget_class_bind_template_child (widget_class, TdTicketEditor, knowledge_group);
+  gtk_widget_class_bind_template_child (widget_class, TdTicketEditor, suggestions_list);
   gtk_widget_class_bind_template_callback (widget_class, on_triage_changed);
 
   gtk_widget_class_install_action (widget_class, "editor.create", NULL, create_action);
@@ -398,4 +505,8 @@ td_ticket_editor_init (TdTicketEditor *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   /* Not an application window, so TdApplication does not do this for it. */
   td_a11y_name_internal_buttons (GTK_WIDGET (self));
+  self->linked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_signal_connect_swapped (self->title_row, "changed", G_CALLBACK (on_description_changed), self);
+  g_signal_connect_swapped (self->description_row, "changed", G_CALLBACK (on_description_changed),
+                            self);
 }

@@ -17,7 +17,10 @@
 #include "td-a11y.h"
 #include "td-escalation.h"
 #include "td-format.h"
+#include "td-pir-window.h"
+#include "td-pir.h"
 #include "td-sla.h"
+#include "td-ticket-knowledge.h"
 #include "td-ticket-view.h"
 #include "td-time.h"
 
@@ -44,6 +47,7 @@ struct _TdTicketView
   GtkWidget           *escalate_button;
   AdwPreferencesGroup *details_group;
   GtkListBox          *history_list;
+  TdTicketKnowledge   *knowledge_group;
 
   TdSession  *session;
   char       *uuid;
@@ -257,6 +261,9 @@ change_status (GtkButton *button, TdTicketView *self)
           return;
         }
       json_object_set_string_member (data, "resolution", resolution);
+      /* The resolver's word that no article covers it yet [10.2]. */
+      json_object_set_boolean_member (data, "new_issue",
+                                      td_ticket_knowledge_get_new_issue (self->knowledge_group));
     }
   gtk_widget_remove_css_class (GTK_WIDGET (self->resolution_row), "error");
   if (append (self, "status", NULL, data))
@@ -726,6 +733,51 @@ show_history (TdTicketView *self)
 
 static void show_permissions (TdTicketView *self);
 
+/* The post-incident review [10.2]: made by the server on resolve. */
+static void
+show_review (TdTicketView *self)
+{
+  g_autoptr (GPtrArray) pirs
+      = td_cache_list (td_session_get_cache (self->session), "pir", "ticket", self->uuid, NULL);
+  g_autoptr (TdPir) pir = NULL;
+  g_autofree char *subtitle = NULL;
+
+  if (pirs->len > 0)
+    pir = td_pir_new_from_row (g_ptr_array_index (pirs, 0), NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "ticket.open-review", pir != NULL);
+  if (pir == NULL)
+    {
+      adw_action_row_set_subtitle (self->pir_row,
+                                   _ ("The review is made when the ticket is resolved."));
+      return;
+    }
+  if (td_pir_is_overdue (pir, server_now (self)))
+    subtitle = g_strdup (_ ("Overdue: the review has not been held"));
+  else if (pir->status == TD_PIR_SCHEDULED)
+    {
+      g_autofree char *due = format_instant (pir->due_at);
+      subtitle = g_strdup_printf (_ ("Scheduled; due %s"), due);
+    }
+  else if (pir->status == TD_PIR_CLOSED)
+    subtitle = g_strdup (_ ("Closed"));
+  else
+    subtitle
+        = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Held; %u action open",
+                                        "Held; %u actions open", td_pir_count_open_actions (pir)),
+                           td_pir_count_open_actions (pir));
+  adw_action_row_set_subtitle (self->pir_row, subtitle);
+}
+
+static void
+open_review_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdTicketView *self = TD_TICKET_VIEW (widget);
+  TdPirWindow  *window = td_pir_window_new (GTK_WINDOW (self), self->session, self->uuid);
+
+  if (window != NULL)
+    gtk_window_present (GTK_WINDOW (window));
+}
+
 static void
 load (TdTicketView *self)
 {
@@ -752,12 +804,14 @@ load (TdTicketView *self)
   gtk_widget_set_visible (GTK_WIDGET (self->pir_row),
                           td_escalation_pir_required (td_session_get_policy (self->session),
                                                       row_text (self->row, "severity")));
+  show_review (self);
   show_sla (self);
   show_owner (self);
   show_status (self);
   show_details (self);
   show_history (self);
   show_escalation (self);
+  td_ticket_knowledge_show (self->knowledge_group, self->session, self->row);
   show_permissions (self);
   self->loading = FALSE;
   gtk_stack_set_visible_child_name (self->stack, "ticket");
@@ -821,6 +875,18 @@ on_rows_changed (TdTicketView *self, const char *entity, const char *const *ids)
       show_history (self);
       self->loading = FALSE;
     }
+  else if (g_str_equal (entity, "pir") && self->row != NULL)
+    show_review (self);
+  else if ((g_str_equal (entity, "article_link") || g_str_equal (entity, "article"))
+           && self->row != NULL)
+    td_ticket_knowledge_show (self->knowledge_group, self->session, self->row);
+}
+
+/* For the groups inside the window (the Knowledge group) to report. */
+static void
+toast_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  toast (TD_TICKET_VIEW (widget), g_variant_get_string (parameter, NULL));
 }
 
 /* Public API */
@@ -928,6 +994,7 @@ td_ticket_view_class_init (TdTicketViewClass *klass)
   object_class->dispose = td_ticket_view_dispose;
   object_class->finalize = td_ticket_view_finalize;
 
+  g_type_ensure (TD_TYPE_TICKET_KNOWLEDGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/tierdesk/Tierdesk/ui/td-ticket-view.ui");
   gtk_widget_class_bind_template_child (widget_class, TdTicketView, window_title);
@@ -949,12 +1016,15 @@ td_ticket_view_class_init (TdTicketViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TdTicketView, escalate_button);
   gtk_widget_class_bind_template_child (widget_class, TdTicketView, details_group);
   gtk_widget_class_bind_template_child (widget_class, TdTicketView, history_list);
+  gtk_widget_class_bind_template_child (widget_class, TdTicketView, knowledge_group);
 
   gtk_widget_class_install_action (widget_class, "ticket.update", NULL, update_action);
   gtk_widget_class_install_action (widget_class, "ticket.comment", NULL, comment_action);
   gtk_widget_class_install_action (widget_class, "ticket.escalate", NULL, escalate_action);
   gtk_widget_class_install_action (widget_class, "ticket.show-escalation", NULL,
                                    show_escalation_action);
+  gtk_widget_class_install_action (widget_class, "ticket.toast", "s", toast_action);
+  gtk_widget_class_install_action (widget_class, "ticket.open-review", NULL, open_review_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

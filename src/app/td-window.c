@@ -11,6 +11,7 @@
 
 #include "td-connect-view.h"
 #include "td-escalation-page.h"
+#include "td-knowledge-page.h"
 #include "td-queue-page.h"
 #include "td-sync-indicator.h"
 #include "td-team-page.h"
@@ -35,6 +36,7 @@ struct _TdWindow
   TdOncallPage         *oncall_page;
   TdTrainingPage       *training_page;
   TdTeamPage           *team_page;
+  TdKnowledgePage      *knowledge_page;
   TdSyncIndicator      *sync_indicator;
 
   GSettings *settings;
@@ -96,6 +98,7 @@ on_session_changed (TdWindow *self)
   td_oncall_page_set_session (self->oncall_page, connected ? self->session : NULL);
   td_training_page_set_session (self->training_page, connected ? self->session : NULL);
   td_team_page_set_session (self->team_page, connected ? self->session : NULL);
+  td_knowledge_page_set_session (self->knowledge_page, connected ? self->session : NULL);
   gtk_stack_set_visible_child_name (self->queue_stack, connected ? "queue" : "connect");
   /* Offered only to a role that may log tickets: a trainer or a vendor
    * contact would be refused by the server. */
@@ -269,6 +272,7 @@ td_window_class_init (TdWindowClass *klass)
   g_type_ensure (TD_TYPE_ONCALL_PAGE);
   g_type_ensure (TD_TYPE_TRAINING_PAGE);
   g_type_ensure (TD_TYPE_TEAM_PAGE);
+  g_type_ensure (TD_TYPE_KNOWLEDGE_PAGE);
   g_type_ensure (TD_TYPE_SYNC_INDICATOR);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -285,6 +289,7 @@ td_window_class_init (TdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TdWindow, oncall_page);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, training_page);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, team_page);
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, knowledge_page);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, sync_indicator);
   gtk_widget_class_bind_template_callback (widget_class, on_page_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_ticket_activated);
@@ -304,7 +309,8 @@ td_window_class_init (TdWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.sync-now",
                                        NULL);
   {
-    static const char *const pages[] = { "queue", "escalation", "on-call", "training", "team" };
+    static const char *const pages[]
+        = { "queue", "escalation", "on-call", "training", "team", "knowledge" };
 
     for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
       gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
@@ -389,6 +395,13 @@ td_window_get_training_page (TdWindow *self)
 {
   g_return_val_if_fail (TD_IS_WINDOW (self), NULL);
   return self->training_page;
+}
+
+TdKnowledgePage *
+td_window_get_knowledge_page (TdWindow *self)
+{
+  g_return_val_if_fail (TD_IS_WINDOW (self), NULL);
+  return self->knowledge_page;
 }
 
 TdQueuePage *

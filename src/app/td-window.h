@@ -9,6 +9,7 @@
 #include "td-application.h"
 #include "td-connect-view.h"
 #include "td-escalation-page.h"
+#include "td-knowledge-page.h"
 #include "td-oncall-page.h"
 #include "td-queue-page.h"
 #include "td-training-page.h"
@@ -25,5 +26,6 @@ TdQueuePage      *td_window_get_queue_page (TdWindow *self);
 TdEscalationPage *td_window_get_escalation_page (TdWindow *self);
 TdOncallPage     *td_window_get_oncall_page (TdWindow *self);
 TdTrainingPage   *td_window_get_training_page (TdWindow *self);
+TdKnowledgePage  *td_window_get_knowledge_page (TdWindow *self);
 
 G_END_DECLS

@@ -553,6 +553,121 @@ static const char shared_5[] =
   "ALTER TABLE correction_request ADD COLUMN evidence TEXT;\n"
   "ALTER TABLE access_request ADD COLUMN approver_role TEXT;\n";
 
+/* Migration 6, both kinds: the knowledge base and post-incident reviews
+ * [3.3, 9.1, 10.2]. Kept in one block so it can be renumbered at a merge.
+ * - ticket.resolution_class says how a ticket was resolved
+ *   ("known_issue_documented" when a linked known issue covered it,
+ *   "new_issue" when the resolver flagged it as not documented yet);
+ *   new_issue and documented_at drive the 24-hour "document it" clock.
+ * - article.tags is a JSON array of strings, article.tiers one of tier
+ *   levels; status is draft or published (publishing needs a permission).
+ * - article_revision is written by the server only: one row per saved
+ *   version of an article, so edits keep their history.
+ * - pir.participants is [{person, name, required, attended}], pir.actions
+ *   [{text, owner, due, done}] (due a date), pir.timeline the ticket's
+ *   history copied when the ticket was resolved [{at, kind, author, text}]. */
+static const char shared_6[] =
+  "ALTER TABLE ticket ADD COLUMN resolution_class TEXT;\n"
+  "ALTER TABLE ticket ADD COLUMN new_issue INTEGER NOT NULL DEFAULT 0\n"
+  "  CHECK (new_issue IN (0, 1));\n"
+  "ALTER TABLE ticket ADD COLUMN documented_at INTEGER;\n"
+
+  "CREATE TABLE article (\n"
+  SYNCED_COLUMNS
+  "  title       TEXT NOT NULL DEFAULT '',\n"
+  "  kind        TEXT NOT NULL DEFAULT 'faq'\n"
+  "              CHECK (kind IN ('faq', 'known_issue', 'runbook')),\n"
+  "  status      TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'published')),\n"
+  "  body        TEXT NOT NULL DEFAULT '',\n"
+  "  workaround  TEXT,\n"
+  "  tags        TEXT NOT NULL DEFAULT '[]' CHECK (json_valid (tags)),\n"
+  "  tiers       TEXT NOT NULL DEFAULT '[]' CHECK (json_valid (tiers)),\n"
+  "  author      TEXT,\n"
+  "  reviewed_on TEXT " DATE_CHECK ("reviewed_on") ",\n"
+  "  created_at  INTEGER NOT NULL DEFAULT 0,\n"
+  "  updated_at  INTEGER NOT NULL DEFAULT 0\n"
+  ");\n"
+
+  "CREATE TABLE article_link (\n"
+  SYNCED_COLUMNS
+  "  article    TEXT,\n"
+  "  ticket     TEXT,\n"
+  "  created_by TEXT,\n"
+  "  created_at INTEGER NOT NULL DEFAULT 0\n"
+  ");\n"
+
+  "CREATE TABLE article_revision (\n"
+  SYNCED_COLUMNS
+  "  article    TEXT,\n"
+  "  number     INTEGER NOT NULL DEFAULT 1 CHECK (number >= 1),\n"
+  "  title      TEXT NOT NULL DEFAULT '',\n"
+  "  kind       TEXT,\n"
+  "  status     TEXT,\n"
+  "  body       TEXT NOT NULL DEFAULT '',\n"
+  "  workaround TEXT,\n"
+  "  tags       TEXT NOT NULL DEFAULT '[]' CHECK (json_valid (tags)),\n"
+  "  tiers      TEXT NOT NULL DEFAULT '[]' CHECK (json_valid (tiers)),\n"
+  "  author     TEXT,\n"
+  "  at         INTEGER NOT NULL DEFAULT 0\n"
+  ");\n"
+
+  "CREATE TABLE pir (\n"
+  SYNCED_COLUMNS
+  "  ticket               TEXT,\n"
+  "  status               TEXT NOT NULL DEFAULT 'scheduled'\n"
+  "                       CHECK (status IN ('scheduled', 'held', 'actions_open', 'closed')),\n"
+  "  due_at               INTEGER,\n"
+  "  scheduled_at         INTEGER,\n"
+  "  held_at              INTEGER,\n"
+  "  participants         TEXT NOT NULL DEFAULT '[]' CHECK (json_valid (participants)),\n"
+  "  timeline             TEXT NOT NULL DEFAULT '[]' CHECK (json_valid (timeline)),\n"
+  "  root_cause           TEXT,\n"
+  "  contributing_factors TEXT,\n"
+  "  actions              TEXT NOT NULL DEFAULT '[]' CHECK (json_valid (actions)),\n"
+  "  created_at           INTEGER NOT NULL DEFAULT 0,\n"
+  "  updated_at           INTEGER NOT NULL DEFAULT 0\n"
+  ");\n"
+
+  "CREATE INDEX article_link_ticket_idx ON article_link (ticket);\n"
+  "CREATE INDEX article_link_article_idx ON article_link (article);\n"
+  "CREATE INDEX article_revision_article_idx ON article_revision (article, number);\n"
+  "CREATE INDEX pir_ticket_idx ON pir (ticket);\n"
+  /* The queue's follow-ups look up resolved new issues at every sync. */
+  "CREATE INDEX ticket_new_issue_idx ON ticket (new_issue, resolved_at);\n";
+
+/* Migration 6, server: the change feed's indexes for the new tables. */
+static const char server_6[] =
+  "CREATE INDEX article_rev_idx ON article (rev);\n"
+  "CREATE INDEX article_link_rev_idx ON article_link (rev);\n"
+  "CREATE INDEX article_revision_rev_idx ON article_revision (rev);\n"
+  "CREATE INDEX pir_rev_idx ON pir (rev);\n";
+
+/* Migration 6, client: search-as-you-type over the knowledge base. Articles
+ * are few next to tickets, so the index is kept up row by row, also during
+ * a pull (no td_fts_live () switch). Same rules as ticket_fts: external
+ * content keyed by rowid, rows written with UPSERT. */
+static const char client_6[] =
+  "CREATE VIRTUAL TABLE article_fts USING fts5 (\n"
+  "  title, body, workaround, tags,\n"
+  "  content = 'article', content_rowid = 'rowid',\n"
+  "  prefix = '1 2 3', tokenize = 'unicode61 remove_diacritics 2'\n"
+  ");\n"
+  "CREATE TRIGGER article_fts_insert AFTER INSERT ON article BEGIN\n"
+  "  INSERT INTO article_fts (rowid, title, body, workaround, tags)\n"
+  "  VALUES (new.rowid, new.title, new.body, new.workaround, new.tags);\n"
+  "END;\n"
+  "CREATE TRIGGER article_fts_delete AFTER DELETE ON article BEGIN\n"
+  "  INSERT INTO article_fts (article_fts, rowid, title, body, workaround, tags)\n"
+  "  VALUES ('delete', old.rowid, old.title, old.body, old.workaround, old.tags);\n"
+  "END;\n"
+  "CREATE TRIGGER article_fts_update\n"
+  "AFTER UPDATE OF title, body, workaround, tags ON article BEGIN\n"
+  "  INSERT INTO article_fts (article_fts, rowid, title, body, workaround, tags)\n"
+  "  VALUES ('delete', old.rowid, old.title, old.body, old.workaround, old.tags);\n"
+  "  INSERT INTO article_fts (rowid, title, body, workaround, tags)\n"
+  "  VALUES (new.rowid, new.title, new.body, new.workaround, new.tags);\n"
+  "END;\n";
+
 /* Append here, never edit a released entry (docs/schema.md). */
 static const TdMigration server_migrations[] = {
   { shared_1, server_1 },
@@ -560,6 +675,7 @@ static const TdMigration server_migrations[] = {
   { shared_3, server_3 },
   { shared_4, server_4 },
   { shared_5, NULL },
+  { shared_6, server_6 },
 };
 
 static const TdMigration client_migrations[] = {
@@ -568,6 +684,7 @@ static const TdMigration client_migrations[] = {
   { shared_3, client_3 },
   { shared_4, NULL },
   { shared_5, NULL },
+  { shared_6, client_6 },
 };
 
 static const char *const synced_tables[] = {
@@ -585,6 +702,10 @@ static const char *const synced_tables[] = {
   "access_request",
   "shift_handoff",
   "policy_version",
+  "article",
+  "article_link",
+  "article_revision",
+  "pir",
   NULL,
 };
 

@@ -24,6 +24,7 @@
 #include "td-access.h"
 #include "td-correction.h"
 #include "td-demo-data.h"
+#include "td-demo-knowledge.h"
 #include "td-escalation.h"
 #include "td-sla.h"
 #include "td-triage.h"
@@ -2915,9 +2916,9 @@ prepare_statements (Generator *gen, GError **error)
                      "urgency, browser_device, occurred_at, tier, severity, priority, "
                      "issue_type, status, owner, created_by, created_at, tier_entered_at, "
                      "first_response_at, last_update_at, resolved_at, closed_at, resolution, "
-                     "pir_required) VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                     "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
-                     "?26, ?27)",
+                     "pir_required, new_issue) VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                     "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
+                     "?24, ?25, ?26, ?27, 0)",
                      &gen->insert_ticket, error)
          && prepare (gen, "INSERT INTO main.ticket SELECT * FROM temp." STAGING " ORDER BY rowid",
                      &gen->flush_tickets, error)
@@ -3258,6 +3259,7 @@ generate (Generator *gen, guint n_tickets, GError **error)
   make_people (gen);
   return insert_people (gen, error) && insert_rotations (gen, error) && insert_training (gen, error)
          && insert_approvals (gen, error) && insert_tickets (gen, n_tickets, error)
+         && td_demo_knowledge_insert (gen->db, gen->policy, gen->now, &gen->rev, error)
          && write_head (gen, error);
 }
 

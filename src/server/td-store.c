@@ -20,6 +20,8 @@
 #include "td-correction.h"
 #include "td-escalation.h"
 #include "td-json-reader.h"
+#include "td-knowledge.h"
+#include "td-pir.h"
 #include "td-rota-store.h"
 #include "td-schema.h"
 #include "td-store.h"
@@ -54,6 +56,8 @@ typedef enum
   FIELD_JSON,
   /* A JSON array of strings (rotation.positions). */
   FIELD_STRINGS,
+  /* Any JSON array (pir.actions); its handler checks the elements. */
+  FIELD_ARRAY,
 } FieldType;
 
 typedef struct
@@ -183,6 +187,30 @@ static const FieldSpec access_request_fields[] = { { "person", FIELD_TEXT, TRUE,
                                                    { "decision_note", FIELD_TEXT, FALSE, TRUE },
                                                    { NULL } };
 
+/* The knowledge base and post-incident reviews [3.3, 9.1, 10.2]. An
+ * article's author and times, a link's creator and a review's timeline and
+ * due time are the server's. Reviews are made by the server when a SEV-1/2
+ * ticket is resolved, so clients only update them. */
+static const FieldSpec article_fields[] = { { "title", FIELD_TEXT, TRUE, TRUE },
+                                            { "kind", FIELD_TEXT, TRUE, TRUE },
+                                            { "status", FIELD_TEXT, TRUE, TRUE },
+                                            { "body", FIELD_TEXT, TRUE, TRUE },
+                                            { "workaround", FIELD_TEXT, TRUE, TRUE },
+                                            { "tags", FIELD_STRINGS, TRUE, TRUE },
+                                            { "tiers", FIELD_ARRAY, TRUE, TRUE },
+                                            { "reviewed_on", FIELD_DATE, TRUE, TRUE },
+                                            { NULL } };
+
+static const FieldSpec article_link_fields[]
+    = { { "article", FIELD_TEXT, TRUE, FALSE }, { "ticket", FIELD_TEXT, TRUE, FALSE }, { NULL } };
+
+static const FieldSpec pir_fields[] = {
+  { "status", FIELD_TEXT, FALSE, TRUE },     { "scheduled_at", FIELD_INSTANT, FALSE, TRUE },
+  { "held_at", FIELD_INSTANT, FALSE, TRUE }, { "participants", FIELD_ARRAY, FALSE, TRUE },
+  { "root_cause", FIELD_TEXT, FALSE, TRUE }, { "contributing_factors", FIELD_TEXT, FALSE, TRUE },
+  { "actions", FIELD_ARRAY, FALSE, TRUE },   { NULL }
+};
+
 static const EntitySpec entities[] = {
   { "ticket", ticket_fields, "ticket.create", "ticket.update", "ticket.delete", FALSE },
   { "ticket_event", ticket_event_fields, NULL, NULL, NULL, TRUE },
@@ -203,6 +231,10 @@ static const EntitySpec entities[] = {
    * A decision is a record: nobody deletes one. */
   { "correction_request", correction_request_fields, "correction.request", NULL, NULL, FALSE },
   { "access_request", access_request_fields, "access.request", NULL, NULL, FALSE },
+  /* Publishing is checked by the handler: it depends on the status. */
+  { "article", article_fields, "knowledge.write", "knowledge.write", "knowledge.publish", FALSE },
+  { "article_link", article_link_fields, "knowledge.write", NULL, "knowledge.write", FALSE },
+  { "pir", pir_fields, NULL, "pir.write", "pir.write", FALSE },
 };
 
 /* Account */
@@ -317,7 +349,9 @@ next_rev (sqlite3 *db)
   return rev;
 }
 
-static const char *const json_columns[] = { "data", "positions", "authority", "approval", NULL };
+static const char *const json_columns[]
+    = { "data",  "positions",    "authority", "approval", "tags",
+        "tiers", "participants", "timeline",  "actions",  NULL };
 
 static void
 add_column (JsonBuilder *builder, sqlite3_stmt *stmt, int column)
@@ -1503,7 +1537,7 @@ columns_from_fields (GPtrArray *columns, const EntitySpec *entity, JsonObject *f
         continue;
       if (JSON_NODE_HOLDS_NULL (node))
         columns_set_null (columns, spec->name);
-      else if (spec->type == FIELD_JSON || spec->type == FIELD_STRINGS)
+      else if (spec->type == FIELD_JSON || spec->type == FIELD_STRINGS || spec->type == FIELD_ARRAY)
         {
           g_autofree char *text = json_to_string (node, FALSE);
           columns_set_text (columns, spec->name, text);
@@ -1798,6 +1832,12 @@ event_data (Command *command)
   return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
+static void     resolve_knowledge (Command    *command,
+                                   JsonNode   *ticket,
+                                   JsonObject *data,
+                                   GPtrArray  *ticket_columns);
+static gboolean create_pir_on_resolve (Command *command, const char *ticket_id, Verdict *verdict);
+
 /* Applies a status event to the ticket's columns. */
 static gboolean
 event_status (Command *command, JsonNode *ticket, GPtrArray *ticket_columns, Verdict *verdict)
@@ -1819,10 +1859,19 @@ event_status (Command *command, JsonNode *ticket, GPtrArray *ticket_columns, Ver
   else if (g_str_equal (status, "resolved")
            && (g_str_equal (current, "new") || g_str_equal (current, "in_progress")))
     {
+      JsonNode *new_issue = json_object_get_member (data, "new_issue");
+
+      if (new_issue != NULL
+          && (!JSON_NODE_HOLDS_VALUE (new_issue)
+              || json_node_get_value_type (new_issue) != G_TYPE_BOOLEAN))
+        return reject (verdict, "invalid", "fields.data.new_issue",
+                       "data.new_issue: expected true or false (the issue is new and no "
+                       "article covers it)");
       columns_set_text (ticket_columns, "status", "resolved");
       columns_set_int (ticket_columns, "resolved_at", command->now);
       if (field_text (data, "resolution") != NULL)
         columns_set_text (ticket_columns, "resolution", field_text (data, "resolution"));
+      resolve_knowledge (command, ticket, data, ticket_columns);
     }
   else if (g_str_equal (status, "closed") && g_str_equal (current, "resolved"))
     {
@@ -1835,6 +1884,9 @@ event_status (Command *command, JsonNode *ticket, GPtrArray *ticket_columns, Ver
       columns_set_text (ticket_columns, "status", "in_progress");
       columns_set_null (ticket_columns, "resolved_at");
       columns_set_null (ticket_columns, "closed_at");
+      /* Resolved again later, it is classed again then. */
+      columns_set_null (ticket_columns, "resolution_class");
+      columns_set_int (ticket_columns, "new_issue", 0);
     }
   else
     return reject (verdict, "rule", "fields.data.status", "a ticket that is %s cannot become %s",
@@ -1994,6 +2046,11 @@ apply_event (Command *command, Verdict *verdict)
   if (!insert_row (command->db, "ticket_event", command->entity_id, command->rev, columns))
     return reject (verdict, "invalid", NULL, "could not store the event: %s",
                    sqlite3_errmsg (command->db));
+  /* In this command's transaction: a resolved SEV-1/2 always has its
+   * review [10.2]. */
+  if (g_str_equal (kind, "status") && g_strcmp0 (field_text (data, "status"), "resolved") == 0
+      && row_int (ticket, "pir_required") && !create_pir_on_resolve (command, ticket_id, verdict))
+    return FALSE;
   command->row = read_row (command->db, "ticket_event", command->entity_id);
   command->ticket = read_row (command->db, "ticket", ticket_id);
   return TRUE;
@@ -3197,6 +3254,379 @@ apply_training_topic (Command *command, Verdict *verdict)
   return store_row (command, create, columns, verdict);
 }
 
+/* Knowledge base and post-incident reviews [3.3, 9.1, 10.2] */
+
+static gboolean
+may_publish (Command *command)
+{
+  return td_policy_role_may (command->policy, command->account->role, "knowledge.publish");
+}
+
+/* A column's value as text for the core checks: the command's, else the
+ * stored row's; JSON columns as JSON text. */
+static char *
+merged_json_text (GPtrArray *columns, JsonNode *current, const char *name)
+{
+  const Column *column = columns_get (columns, name);
+  JsonNode     *node;
+
+  if (column != NULL)
+    return column->is_null ? NULL : g_strdup (column->text);
+  if (current == NULL)
+    return NULL;
+  node = json_object_get_member (json_node_get_object (current), name);
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+  return json_to_string (node, FALSE);
+}
+
+/* The field a core error names: "tiers[1]: …" → "tiers". */
+static char *
+error_field (const GError *error)
+{
+  const char *end = strpbrk (error->message, ":[.");
+
+  return end != NULL ? g_strndup (error->message, end - error->message) : NULL;
+}
+
+/* Every saved version of an article is kept, so its history can be read. */
+static gboolean
+insert_article_revision (Command *command)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  g_autoptr (Statement) count
+      = prepare (command->db, "SELECT coalesce (max (number), 0) + 1 FROM article_revision "
+                              "WHERE article = ?");
+  g_autofree char         *uuid = g_uuid_string_random ();
+  JsonNode                *row = command->row;
+  static const char *const copied[] = { "title", "kind", "status", "body", "workaround", NULL };
+
+  sqlite3_bind_text (count, 1, command->entity_id, -1, SQLITE_STATIC);
+  sqlite3_step (count);
+  columns_set_text (columns, "article", command->entity_id);
+  columns_set_int (columns, "number", sqlite3_column_int64 (count, 0));
+  for (guint i = 0; copied[i] != NULL; i++)
+    columns_set_text (columns, copied[i], row_text (row, copied[i]));
+  for (guint i = 0; i < 2; i++)
+    {
+      const char      *name = i == 0 ? "tags" : "tiers";
+      g_autofree char *text = merged_json_text (columns, row, name);
+      columns_set_text (columns, name, text != NULL ? text : "[]");
+    }
+  columns_set_text (columns, "author", command->account->username);
+  columns_set_int (columns, "at", command->now);
+  return insert_row (command->db, "article_revision", uuid, next_rev (command->db), columns);
+}
+
+static gboolean
+apply_article (Command *command, Verdict *verdict)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  g_autoptr (JsonNode) current = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *tags = NULL;
+  g_autofree char *tiers = NULL;
+  g_autofree char *status = NULL;
+  gboolean         create = g_str_equal (command->type, "create");
+
+  if (!require_permission (command, "knowledge.write", verdict))
+    return FALSE;
+  if (!create && (current = current_row (command, verdict)) == NULL)
+    return FALSE;
+  columns_from_fields (columns, command->entity, command->fields);
+
+  /* A copy: setting the column below frees the text it points to. */
+  status = g_strdup (merged_text (columns, current, "status"));
+  if (status == NULL)
+    status = g_strdup ("draft");
+  if (!g_str_equal (status, "draft") && !g_str_equal (status, "published"))
+    return reject (verdict, "invalid", "status",
+                   "status: \"%s\" is not an article status (expected draft or published)", status);
+  /* Publishing, and changing what is published, is for the roles the
+   * policy trusts with it; anyone in support may draft. */
+  if ((g_str_equal (status, "published")
+       || g_strcmp0 (row_text (current, "status"), "published") == 0)
+      && !may_publish (command))
+    return require_permission (command, "knowledge.publish", verdict);
+
+  tags = merged_json_text (columns, current, "tags");
+  tiers = merged_json_text (columns, current, "tiers");
+  if (!td_knowledge_check_article (command->policy, merged_text (columns, current, "title"),
+                                   merged_text (columns, current, "kind"),
+                                   merged_text (columns, current, "body"), tags, tiers, &error))
+    {
+      g_autofree char *field = error_field (error);
+      return reject (verdict, "invalid", field, "%s", error->message);
+    }
+
+  columns_set_text (columns, "status", status);
+  columns_set_int (columns, "updated_at", command->now);
+  if (create)
+    {
+      columns_set_text (columns, "author", command->account->username);
+      columns_set_int (columns, "created_at", command->now);
+    }
+  if (!store_row (command, create, columns, verdict))
+    return FALSE;
+  if (!insert_article_revision (command))
+    return reject (verdict, "invalid", NULL, "could not keep the article's history: %s",
+                   sqlite3_errmsg (command->db));
+  return TRUE;
+}
+
+static JsonNode *
+live_row (Command *command, const char *table, const char *uuid)
+{
+  g_autoptr (JsonNode) row = uuid != NULL ? read_row (command->db, table, uuid) : NULL;
+
+  return row != NULL && !row_int (row, "deleted") ? g_steal_pointer (&row) : NULL;
+}
+
+/* Linking an article documents the ticket: it stops a running "document
+ * it" clock [10.2]. */
+static gboolean
+apply_article_link (Command *command, Verdict *verdict)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  g_autoptr (GPtrArray) ticket_columns = columns_new ();
+  g_autoptr (JsonNode) article = NULL;
+  g_autoptr (JsonNode) ticket = NULL;
+  g_autoptr (Statement) existing = NULL;
+  const char *article_id = field_text (command->fields, "article");
+  const char *ticket_id = field_text (command->fields, "ticket");
+
+  if (!require_permission (command, "knowledge.write", verdict))
+    return FALSE;
+  if ((article = live_row (command, "article", article_id)) == NULL)
+    return reject (verdict, "not_found", "article", "article: no article %s",
+                   article_id != NULL ? article_id : "(missing)");
+  if ((ticket = live_row (command, "ticket", ticket_id)) == NULL)
+    return reject (verdict, "not_found", "ticket", "ticket: no ticket %s",
+                   ticket_id != NULL ? ticket_id : "(missing)");
+
+  existing = prepare (command->db, "SELECT 1 FROM article_link WHERE article = ? AND ticket = ? "
+                                   "AND deleted = 0");
+  sqlite3_bind_text (existing, 1, article_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (existing, 2, ticket_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (existing) == SQLITE_ROW)
+    return reject (verdict, "exists", "article", "article: \"%s\" is already linked to this ticket",
+                   row_text (article, "title"));
+
+  columns_from_fields (columns, command->entity, command->fields);
+  columns_set_text (columns, "created_by", command->account->username);
+  columns_set_int (columns, "created_at", command->now);
+  if (!store_row (command, TRUE, columns, verdict))
+    return FALSE;
+
+  if (row_int (ticket, "new_issue") && row_int (ticket, "resolved_at") > 0
+      && row_int (ticket, "documented_at") == 0)
+    {
+      columns_set_int (ticket_columns, "documented_at", command->now);
+      update_row (command->db, "ticket", ticket_id, next_rev (command->db), ticket_columns);
+      command->ticket = read_row (command->db, "ticket", ticket_id);
+    }
+  return TRUE;
+}
+
+static gboolean
+ticket_has_link (Command *command, const char *ticket_id, gboolean known_issue_only)
+{
+  g_autoptr (Statement) stmt = prepare (
+      command->db, known_issue_only
+                       ? "SELECT 1 FROM article_link l JOIN article a ON a.uuid = l.article "
+                         "WHERE l.ticket = ? AND l.deleted = 0 AND a.deleted = 0 "
+                         "AND a.kind = 'known_issue'"
+                       : "SELECT 1 FROM article_link l JOIN article a ON a.uuid = l.article "
+                         "WHERE l.ticket = ? AND l.deleted = 0 AND a.deleted = 0");
+
+  sqlite3_bind_text (stmt, 1, ticket_id, -1, SQLITE_STATIC);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+/* The knowledge part of resolving [3.4, 10.2]: a linked known issue makes
+ * the resolution "known issue (documented)"; a resolver's "new issue" flag
+ * starts the 24-hour clock unless an article is linked already. */
+static void
+resolve_knowledge (Command *command, JsonNode *ticket, JsonObject *data, GPtrArray *ticket_columns)
+{
+  const char *ticket_id = row_text (ticket, "uuid");
+  JsonNode   *flag = data != NULL ? json_object_get_member (data, "new_issue") : NULL;
+  gboolean    new_issue = flag != NULL && JSON_NODE_HOLDS_VALUE (flag)
+                       && json_node_get_value_type (flag) == G_TYPE_BOOLEAN
+                       && json_node_get_boolean (flag);
+  gboolean    known_issue = ticket_has_link (command, ticket_id, TRUE);
+  const char *resolution_class = td_knowledge_resolution_class (known_issue, new_issue);
+
+  columns_set_text (ticket_columns, "resolution_class", resolution_class);
+  columns_set_int (ticket_columns, "new_issue", new_issue);
+  if (new_issue && ticket_has_link (command, ticket_id, FALSE))
+    columns_set_int (ticket_columns, "documented_at", command->now);
+  else
+    columns_set_null (ticket_columns, "documented_at");
+}
+
+static gboolean
+is_boolean (JsonNode *node)
+{
+  return node == NULL
+         || (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN);
+}
+
+/* The people a review needs [10.2]: whoever owned or worked the ticket,
+ * as far as the directory knows them. */
+static JsonNode *
+pir_participants (Command *command, const char *ticket_id)
+{
+  g_autoptr (Statement) stmt = prepare (
+      command->db,
+      "SELECT p.uuid, p.name FROM person p WHERE p.deleted = 0 AND p.uuid IN ("
+      "  SELECT owner FROM ticket WHERE uuid = ?1"
+      "  UNION SELECT a.person FROM ticket_event e JOIN account a ON a.username = e.author"
+      "        WHERE e.ticket = ?1 AND e.deleted = 0"
+      /* Imported history (the demo data) names people, not accounts. */
+      "  UNION SELECT author FROM ticket_event WHERE ticket = ?1 AND deleted = 0)"
+      " ORDER BY p.name");
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+
+  sqlite3_bind_text (stmt, 1, ticket_id, -1, SQLITE_STATIC);
+  json_builder_begin_array (builder);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "person");
+      json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 0));
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 1));
+      json_builder_set_member_name (builder, "required");
+      json_builder_add_boolean_value (builder, TRUE);
+      json_builder_set_member_name (builder, "attended");
+      json_builder_add_boolean_value (builder, FALSE);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  return json_builder_get_root (builder);
+}
+
+/* Called in the resolving command's transaction, after its event is
+ * stored, so the timeline ends with the resolution itself. A ticket
+ * resolved again after a reopen keeps its first review. */
+static gboolean
+create_pir_on_resolve (Command *command, const char *ticket_id, Verdict *verdict)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  g_autoptr (GPtrArray) events
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr (Statement) existing
+      = prepare (command->db, "SELECT 1 FROM pir WHERE ticket = ? AND deleted = 0");
+  g_autoptr (Statement) history = NULL;
+  g_autoptr (JsonNode) timeline = NULL;
+  g_autoptr (JsonNode) participants = NULL;
+  g_autofree char *timeline_text = NULL;
+  g_autofree char *participants_text = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+
+  sqlite3_bind_text (existing, 1, ticket_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (existing) == SQLITE_ROW)
+    return TRUE;
+
+  history = prepare (command->db, "SELECT * FROM ticket_event WHERE ticket = ? AND deleted = 0");
+  sqlite3_bind_text (history, 1, ticket_id, -1, SQLITE_STATIC);
+  while (sqlite3_step (history) == SQLITE_ROW)
+    {
+      g_autoptr (JsonNode) event = row_to_json (history, NULL);
+      g_ptr_array_add (events, json_object_ref (json_node_get_object (event)));
+    }
+  timeline = td_pir_timeline_from_events (events);
+  timeline_text = json_to_string (timeline, FALSE);
+  participants = pir_participants (command, ticket_id);
+  participants_text = json_to_string (participants, FALSE);
+
+  columns_set_text (columns, "ticket", ticket_id);
+  columns_set_text (columns, "status", "scheduled");
+  columns_set_int (columns, "due_at", td_pir_due (command->policy, command->now));
+  columns_set_text (columns, "participants", participants_text);
+  columns_set_text (columns, "timeline", timeline_text);
+  columns_set_text (columns, "actions", "[]");
+  columns_set_int (columns, "created_at", command->now);
+  columns_set_int (columns, "updated_at", command->now);
+  if (!insert_row (command->db, "pir", uuid, next_rev (command->db), columns))
+    return reject (verdict, "invalid", NULL, "could not create the post-incident review: %s",
+                   sqlite3_errmsg (command->db));
+  return TRUE;
+}
+
+static gboolean
+apply_pir (Command *command, Verdict *verdict)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  g_autoptr (JsonNode) current = NULL;
+  g_autoptr (JsonObject) merged_row = NULL;
+  g_autoptr (TdPir) pir = NULL;
+  g_autoptr (GError) error = NULL;
+  JsonObjectIter iter;
+  const char    *name;
+  JsonNode      *value;
+
+  if (g_str_equal (command->type, "create"))
+    return reject (verdict, "rule", "entity",
+                   "post-incident reviews are created by the server when a SEV-1 or SEV-2 "
+                   "ticket is resolved");
+  if (!require_permission (command, "pir.write", verdict))
+    return FALSE;
+  if ((current = current_row (command, verdict)) == NULL)
+    return FALSE;
+
+  if (json_object_has_member (command->fields, "participants"))
+    {
+      JsonArray *array = json_object_get_array_member (command->fields, "participants");
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode   *element = json_array_get_element (array, i);
+          JsonObject *object
+              = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+
+          if (object != NULL
+              && (!is_boolean (json_object_get_member (object, "required"))
+                  || !is_boolean (json_object_get_member (object, "attended"))))
+            return reject (verdict, "invalid", "participants",
+                           "participants[%u]: required and attended are true or false", i);
+        }
+    }
+
+  /* The review as it will be, checked as a whole by core. */
+  columns_from_fields (columns, command->entity, command->fields);
+  merged_row = json_object_new ();
+  json_object_iter_init (&iter, json_node_get_object (current));
+  while (json_object_iter_next (&iter, &name, &value))
+    json_object_set_member (merged_row, name, json_node_copy (value));
+  for (guint i = 0; i < columns->len; i++)
+    {
+      const Column *column = g_ptr_array_index (columns, i);
+
+      if (column->is_null)
+        json_object_set_null_member (merged_row, column->name);
+      else if (column->is_int)
+        json_object_set_int_member (merged_row, column->name, column->number);
+      else
+        json_object_set_string_member (merged_row, column->name, column->text);
+    }
+
+  pir = td_pir_new_from_row (merged_row, &error);
+  if (pir == NULL || !td_pir_check (pir, &error))
+    {
+      g_autofree char *field = error_field (error);
+      return reject (verdict,
+                     g_error_matches (error, TD_PIR_ERROR, TD_PIR_ERROR_RULE) ? "rule" : "invalid",
+                     field, "%s", error->message);
+    }
+
+  columns_set_int (columns, "updated_at", command->now);
+  return store_row (command, FALSE, columns, verdict);
+}
+
 static gboolean
 dispatch (Command *command, Verdict *verdict)
 {
@@ -3265,6 +3695,12 @@ dispatch (Command *command, Verdict *verdict)
     return apply_correction_request (command, verdict);
   if (g_str_equal (entity, "access_request"))
     return apply_access_request (command, verdict);
+  if (g_str_equal (entity, "article"))
+    return apply_article (command, verdict);
+  if (g_str_equal (entity, "article_link"))
+    return apply_article_link (command, verdict);
+  if (g_str_equal (entity, "pir"))
+    return apply_pir (command, verdict);
   return apply_swap_request (command, verdict);
 }
 
@@ -3482,6 +3918,10 @@ check_field (const char *path, const FieldSpec *spec, JsonNode *value)
         if (!JSON_NODE_HOLDS_OBJECT (value))
           return wrong_type (path, "an object", value);
         return NULL;
+      case FIELD_ARRAY:
+        if (!JSON_NODE_HOLDS_ARRAY (value))
+          return wrong_type (path, "an array", value);
+        return NULL;
       case FIELD_STRINGS:
         if (!JSON_NODE_HOLDS_ARRAY (value))
           return wrong_type (path, "an array of strings", value);
@@ -3553,7 +3993,8 @@ check_command (JsonNode *node, guint index, Command *command)
       return td_api_error_new (400, "bad_value", field,
                                "%s: unknown entity \"%s\" (expected ticket, ticket_event, "
                                "person, rotation, rotation_member, rota_override, "
-                               "swap_request, correction_request or access_request)",
+                               "swap_request, training_record, training_topic, correction_request, "
+                               "access_request, article, article_link or pir)",
                                field, json_object_get_string_member (object, "entity"));
     }
   if (!g_strv_contains ((const char *[]){ "create", "update", "delete", "append", NULL },

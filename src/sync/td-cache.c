@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "td-cache.h"
+#include "td-knowledge.h"
 #include "td-schema.h"
 #include "td-time.h"
 #include "td-triage.h"
@@ -147,10 +148,21 @@ locker_free (Locker *locker)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Locker, locker_free)
 
 /* The entities a desktop may write, as the server takes them. */
-static const char *const writable_entities[]
-    = { "ticket",          "ticket_event",       "person",         "rotation",
-        "rotation_member", "rota_override",      "swap_request",   "training_record",
-        "training_topic",  "correction_request", "access_request", NULL };
+static const char *const writable_entities[] = { "ticket",
+                                                 "ticket_event",
+                                                 "person",
+                                                 "rotation",
+                                                 "rotation_member",
+                                                 "rota_override",
+                                                 "swap_request",
+                                                 "training_record",
+                                                 "training_topic",
+                                                 "correction_request",
+                                                 "access_request",
+                                                 "article",
+                                                 "article_link",
+                                                 "pir",
+                                                 NULL };
 /* Columns holding JSON, which the API sends as JSON values. */
 static const char *const json_columns[] = { "data", "positions", "authority", "approval", NULL };
 
@@ -632,8 +644,9 @@ check_entity (const char *entity, GError **error)
     return TRUE;
   g_set_error (error, TD_CACHE_ERROR, TD_CACHE_ERROR_INVALID,
                "unknown entity \"%s\" (expected ticket, ticket_event, person, rotation, "
-               "rotation_member, rota_override, swap_request, correction_request or "
-               "access_request)",
+               "rotation_member, rota_override, swap_request, training_record, "
+               "training_topic, correction_request, access_request, article, article_link or "
+               "pir)",
                entity != NULL ? entity : "");
   return FALSE;
 }
@@ -1038,6 +1051,59 @@ td_cache_list (TdCache    *self,
         g_ptr_array_add (rows, row);
     }
   return rows;
+}
+
+static GPtrArray *
+match_articles (TdCache *self, const char *query, const char *kind, guint limit)
+{
+  g_autoptr (Locker) locker = NULL;
+  g_autoptr (Statement) stmt = NULL;
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+
+  locker = locker_new (&self->lock);
+  /* Best match first (bm25 weighs a word in the title most); without
+   * words, every article by title. */
+  if (query != NULL)
+    stmt = prepare (self, "SELECT a.uuid FROM article_fts f JOIN article a ON a.rowid = f.rowid "
+                          "WHERE article_fts MATCH ?1 AND a.deleted = 0 "
+                          "AND (?2 IS NULL OR a.kind = ?2) "
+                          "ORDER BY bm25 (article_fts, 10.0, 1.0, 2.0, 5.0), a.title LIMIT ?3");
+  else
+    stmt = prepare (self, "SELECT uuid FROM article WHERE deleted = 0 "
+                          "AND (?2 IS NULL OR kind = ?2) "
+                          "ORDER BY title COLLATE NOCASE, uuid LIMIT ?3");
+  if (query != NULL)
+    sqlite3_bind_text (stmt, 1, query, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, limit > 0 ? (gint64) limit : -1);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *row = read_row (self, "article", (const char *) sqlite3_column_text (stmt, 0));
+
+      if (row != NULL)
+        g_ptr_array_add (rows, row);
+    }
+  return rows;
+}
+
+GPtrArray *
+td_cache_search_articles (TdCache *self, const char *text, const char *kind, guint limit)
+{
+  g_autofree char *query = td_knowledge_fts_query (text);
+
+  g_return_val_if_fail (TD_IS_CACHE (self), NULL);
+  return match_articles (self, query, kind, limit);
+}
+
+GPtrArray *
+td_cache_suggest_articles (TdCache *self, const char *text, guint limit)
+{
+  g_autofree char *query = td_knowledge_fts_query_any (text);
+
+  g_return_val_if_fail (TD_IS_CACHE (self), NULL);
+  if (query == NULL)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  return match_articles (self, query, NULL, limit);
 }
 
 gint64

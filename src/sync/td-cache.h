@@ -92,6 +92,17 @@ GPtrArray *td_cache_list (TdCache    *self,
                           const char *column,
                           const char *value,
                           const char *order_by);
+/* Articles (not deleted) whose title, body, workaround or tags contain
+ * every word of @text, each as a prefix (search as you type); best match first.
+ * Empty @text lists every article by title. @kind (NULL: any) filters by
+ * kind; @limit 0 is no limit. */
+GPtrArray *td_cache_search_articles (TdCache    *self,
+                                     const char *text,
+                                     const char *kind,
+                                     guint       limit);
+/* Articles that may answer what @text describes (a ticket's title): any
+ * of its longer words, best match first; none when it has none. */
+GPtrArray *td_cache_suggest_articles (TdCache *self, const char *text, guint limit);
 
 /* The outbox */
 GPtrArray *td_cache_pending (TdCache *self, guint limit);

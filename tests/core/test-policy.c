@@ -329,7 +329,13 @@ test_shipped_permissions (void)
 {
   g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
 
-  g_assert_cmpuint (td_policy_get_permissions (policy)->len, ==, 15);
+  g_assert_cmpuint (td_policy_get_permissions (policy)->len, ==, 18);
+  /* Anyone in support drafts articles; leads and managers publish [9.1]. */
+  g_assert_true (td_policy_role_may (policy, "service-desk-analyst", "knowledge.write"));
+  g_assert_false (td_policy_role_may (policy, "service-desk-analyst", "knowledge.publish"));
+  g_assert_true (td_policy_role_may (policy, "service-desk-manager", "knowledge.publish"));
+  g_assert_true (td_policy_role_may (policy, "engineer", "pir.write"));
+  g_assert_false (td_policy_role_may (policy, "trainer", "pir.write"));
   g_assert_true (td_policy_role_may (policy, "service-desk-analyst", "ticket.create"));
   g_assert_true (td_policy_role_may (policy, "it-director", "ticket.comment"));
   g_assert_false (td_policy_role_may (policy, "it-director", "ticket.escalate"));

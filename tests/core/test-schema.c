@@ -36,6 +36,10 @@ static const char *const synced_tables[] = {
   "access_request",
   "shift_handoff",
   "policy_version",
+  "article",
+  "article_link",
+  "article_revision",
+  "pir",
   NULL,
 };
 
@@ -397,13 +401,17 @@ test_upgrade_from_2 (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (object_exists (fixture->db, "table", "feed_key"), ==, kind == TD_SCHEMA_SERVER);
 }
 
-/* Migration 4: requests filed before it keep everything, with no evidence
- * and no routed approver for access until someone decides them. */
+/* Migrations 4 to 6 on a database of version 3: requests filed before
+ * them keep everything, with no evidence and no routed approver for access
+ * until someone decides them; tickets keep their rows, with no
+ * documentation clock; the knowledge tables are there, and in a client
+ * cache an article is found by words of its body. */
 static void
 test_upgrade_from_3 (Fixture *fixture, gconstpointer user_data)
 {
   TdSchemaKind kind = kind_of (user_data);
   g_autoptr (GError) error = NULL;
+  char *message = NULL;
 
   g_assert_true (td_schema_migrate_to (fixture->db, kind, 3, &error));
   g_assert_no_error (error);
@@ -413,6 +421,8 @@ test_upgrade_from_3 (Fixture *fixture, gconstpointer user_data)
            " 'pending');"
            "INSERT INTO access_request (uuid, rev, person, tool, reason) VALUES"
            " ('a-1', 10, 'p-1', 'apm', 'On call');");
+  exec_ok (fixture->db, "INSERT INTO ticket (uuid, rev, title, status, resolved_at)"
+                        " VALUES ('t-1', 9, 'Payroll sync did not run', 'resolved', 1700000000);");
 
   g_clear_pointer (&fixture->db, sqlite3_close);
   fixture->db = open_db (fixture->path);
@@ -427,6 +437,27 @@ test_upgrade_from_3 (Fixture *fixture, gconstpointer user_data)
                                       "SELECT approver_role IS NULL AND tool = 'apm' AND status = "
                                       "'pending' FROM access_request WHERE uuid = 'a-1'"),
                    ==, 1);
+  g_assert_cmpint (td_test_query_int (fixture->db, "SELECT new_issue = 0 AND resolution_class IS"
+                                                   " NULL AND documented_at IS NULL AND rev = 9"
+                                                   " FROM ticket WHERE uuid = 't-1'"),
+                   ==, 1);
+  exec_ok (fixture->db,
+           "INSERT INTO article (uuid, title, kind, body, tags) VALUES ('a-1', 'Payroll sync',"
+           " 'runbook', 'Check the scheduler host first', '[\"payroll\"]');"
+           "INSERT INTO pir (uuid, ticket) VALUES ('p-1', 't-1');");
+  g_assert_cmpint (td_test_query_int (fixture->db, "SELECT count(*) FROM pir WHERE status ="
+                                                   " 'scheduled' AND actions = '[]'"),
+                   ==, 1);
+  g_assert_cmpint (
+      sqlite3_exec (fixture->db, "UPDATE article SET kind = 'howto'", NULL, NULL, &message), ==,
+      SQLITE_CONSTRAINT);
+  sqlite3_free (message);
+  g_assert_cmpint (object_exists (fixture->db, "table", "article_fts"), ==,
+                   kind == TD_SCHEMA_CLIENT);
+  if (kind == TD_SCHEMA_CLIENT)
+    g_assert_cmpint (td_test_query_int (fixture->db, "SELECT count(*) FROM article_fts WHERE"
+                                                     " article_fts MATCH 'schedul*'"),
+                     ==, 1);
 }
 
 static void

@@ -363,6 +363,22 @@ test_revisions (void)
   sqlite3_close (db);
 }
 
+/* The last revision handed out, in any synced table: the knowledge base
+ * and the reviews are written after the tickets. */
+static gint64
+max_synced_rev (sqlite3 *db)
+{
+  const char *const *tables = td_schema_get_synced_tables ();
+  gint64             max = 0;
+
+  for (guint i = 0; tables[i] != NULL; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT coalesce (max (rev), 0) FROM %s", tables[i]);
+      max = MAX (max, td_test_query_int (db, sql));
+    }
+  return max;
+}
+
 static void
 test_existing_head (void)
 {
@@ -378,7 +394,7 @@ test_existing_head (void)
   g_assert_no_error (error);
   g_assert_cmpint (td_test_query_int (db, "SELECT min(rev) FROM person"), ==, 1001);
   g_assert_cmpint (td_test_query_int (db, "SELECT value FROM meta WHERE key = 'head_rev'"), ==,
-                   td_test_query_int (db, "SELECT max(rev) FROM ticket"));
+                   max_synced_rev (db));
   g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM ticket"), ==, 20);
   g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM temp.sqlite_master"), ==, 0);
 
@@ -397,7 +413,7 @@ test_existing_head (void)
     g_assert_cmpstr (after, ==, dump);
   }
   g_assert_cmpint (td_test_query_int (db, "SELECT value FROM meta WHERE key = 'head_rev'"), ==,
-                   td_test_query_int (db, "SELECT max(rev) FROM ticket"));
+                   max_synced_rev (db));
   sqlite3_close (db);
 }
 
@@ -794,6 +810,58 @@ test_training (void)
   sqlite3_close (db);
 }
 
+/* A new user sees the knowledge base alive [3.3, 10.2]: every kind of
+ * article, known issues with workarounds, links to the tickets they
+ * resolved, a running documentation clock, and a closed review. */
+static void
+test_knowledge (void)
+{
+  sqlite3 *db = shared_db ();
+
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM article WHERE kind = 'faq'"), >=,
+                   5);
+  g_assert_cmpint (td_test_query_int (db,
+                                      "SELECT count(*) FROM article WHERE kind = 'known_issue' AND "
+                                      "status = 'published' AND length (workaround) > 40"),
+                   >=, 4);
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM article WHERE kind = 'runbook'"),
+                   >=, 3);
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM article WHERE status = 'draft'"),
+                   >=, 1);
+  /* Every article has its history; revised ones two versions. */
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM article WHERE uuid NOT IN "
+                                          "(SELECT article FROM article_revision)"),
+                   ==, 0);
+  g_assert_cmpint (td_test_query_int (db, "SELECT max(number) FROM article_revision"), ==, 2);
+  /* Links go to resolved tickets, and known issues class them. */
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM article_link"), >=, 10);
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM article_link l JOIN ticket t ON "
+                                          "t.uuid = l.ticket WHERE t.resolved_at IS NULL"),
+                   ==, 0);
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM ticket WHERE resolution_class = "
+                                          "'known_issue_documented'"),
+                   >=, 3);
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM ticket WHERE new_issue = 1 AND "
+                                          "documented_at IS NULL"),
+                   >=, 1);
+  /* A closed review: held, a root cause, every action done. */
+  g_assert_cmpint (
+      td_test_query_int (db, "SELECT count(*) FROM pir WHERE status = 'closed' AND held_at IS NOT "
+                             "NULL AND length (root_cause) > 40 AND json_array_length (actions) "
+                             "> 0 AND NOT EXISTS (SELECT 1 FROM json_each (pir.actions) WHERE "
+                             "json_extract (value, '$.done') = 0)"),
+      >=, 1);
+  /* Reviews only for SEV-1/2, with the ticket's history as their timeline. */
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM pir p JOIN ticket t ON t.uuid = "
+                                          "p.ticket WHERE t.pir_required = 0"),
+                   ==, 0);
+  g_assert_cmpint (td_test_query_int (db, "SELECT count(*) FROM pir p WHERE json_array_length "
+                                          "(p.timeline) != (SELECT count(*) FROM ticket_event e "
+                                          "WHERE e.ticket = p.ticket)"),
+                   ==, 0);
+  sqlite3_close (db);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -823,6 +891,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server/demo-data/people", test_people);
   g_test_add_func ("/server/demo-data/rotations", test_rotations);
   g_test_add_func ("/server/demo-data/training", test_training);
+  g_test_add_func ("/server/demo-data/knowledge", test_knowledge);
 
   status = g_test_run ();
 

@@ -1,0 +1,724 @@
+/* test-knowledge.c — the Knowledge page and a ticket's Knowledge group,
+ * against a real tierdeskd with demo data [3.4, 10.2]
+ *
+ * Like test-oncall-page.c, each test runs in a subprocess with a home and
+ * a session bus of its own, starts tierdeskd with demo data and signs in
+ * through the connect form. It types in the real search entries, links an
+ * article from a ticket's window, resolves the ticket with its real
+ * buttons, and reads what the labels and rows show; what reached the
+ * server is read from its database.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "td-app-test.h"
+#include "td-application.h"
+#include "td-follow-ups.h"
+#include "td-knowledge-page.h"
+#include "td-pir-window.h"
+#include "td-test-server.h"
+#include "td-test-util.h"
+#include "td-ticket-editor.h"
+#include "td-ticket-view.h"
+#include "td-window.h"
+
+typedef struct
+{
+  char          *home;
+  GSubprocess   *bus;
+  TdTestServer  *server;
+  TdApplication *app;
+  TdWindow      *window;
+} Fixture;
+
+static const char *const accounts[] = { "lead:app-support-lead", NULL };
+
+typedef gboolean (*Predicate) (Fixture *fixture, gconstpointer data);
+
+static gboolean
+wait_until (Fixture *fixture, Predicate done, gconstpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!done (fixture, data) && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+  return done (fixture, data);
+}
+
+static GtkWidget *
+find_named (GtkWidget *root, const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* An entry row by the title it shows. */
+static GtkWidget *
+find_entry_row (GtkWidget *root, const char *title)
+{
+  if (ADW_IS_ENTRY_ROW (root)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_entry_row (child, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static TdKnowledgePage *
+page (Fixture *fixture)
+{
+  return td_window_get_knowledge_page (fixture->window);
+}
+
+static TdSession *
+session (Fixture *fixture)
+{
+  return td_application_get_session (fixture->app);
+}
+
+static TdSyncEngine *
+engine (Fixture *fixture)
+{
+  return td_session_get_engine (session (fixture));
+}
+
+static gint64
+server_int (Fixture *fixture, const char *sql)
+{
+  sqlite3 *db = NULL;
+  gint64   value;
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->server->db, &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  value = td_test_query_int (db, sql);
+  sqlite3_close (db);
+  return value;
+}
+
+static gboolean
+server_has (Fixture *fixture, gconstpointer sql)
+{
+  return server_int (fixture, sql) > 0;
+}
+
+/* When the server did not take a change, the test log says why. */
+static void
+assert_server_has (Fixture *fixture, const char *sql)
+{
+  g_autoptr (GPtrArray) rejected = NULL;
+
+  if (wait_until (fixture, server_has, sql))
+    return;
+  rejected = td_cache_list_rejected (td_session_get_cache (session (fixture)));
+  for (guint i = 0; i < rejected->len; i++)
+    {
+      TdOutboxCommand *command = g_ptr_array_index (rejected, i);
+      g_printerr ("# refused %s %s: %s\n", command->type, command->entity, command->last_error);
+    }
+  {
+    g_autoptr (GPtrArray) conflicts
+        = td_cache_list_conflicts (td_session_get_cache (session (fixture)));
+    g_printerr ("# %u conflicts, %u pending\n", conflicts->len,
+                td_cache_count_pending (td_session_get_cache (session (fixture))));
+  }
+  g_error ("the server has no row for: %s", sql);
+}
+
+static void
+fixture_set_up (Fixture *fixture)
+{
+  fixture->home = td_app_test_isolate (&fixture->bus);
+  if (!gtk_init_check ())
+    g_error ("test-knowledge needs a display: run it under xvfb-run (./run test does)");
+  adw_init ();
+
+  fixture->server = td_test_server_new (accounts);
+  g_assert_cmpint (td_test_tierdeskd (NULL, NULL, "demo-data", "--db", fixture->server->db,
+                                      "--tickets", "200", NULL),
+                   ==, 0);
+  td_test_server_start (fixture->server);
+
+  fixture->app = td_app_test_start_app ();
+  fixture->window = TD_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
+  g_assert_nonnull (fixture->window);
+}
+
+static void
+fixture_tear_down (Fixture *fixture)
+{
+  GList *windows;
+
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
+    gtk_window_destroy (GTK_WINDOW (windows->data));
+  td_session_close (session (fixture));
+  td_app_test_spin (50);
+  g_clear_object (&fixture->app);
+  td_test_server_free (fixture->server);
+  g_subprocess_force_exit (fixture->bus);
+  g_clear_object (&fixture->bus);
+}
+
+static gboolean
+is_idle (Fixture *fixture, gconstpointer data)
+{
+  return td_session_is_connected (session (fixture))
+         && td_sync_engine_get_state (engine (fixture)) == TD_SYNC_STATE_IDLE
+         && td_sync_engine_get_pending (engine (fixture)) == 0;
+}
+
+static gboolean
+has_articles (Fixture *fixture, gconstpointer data)
+{
+  return td_knowledge_page_get_n_results (page (fixture)) >= GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+lists_exactly (Fixture *fixture, gconstpointer data)
+{
+  return td_knowledge_page_get_n_results (page (fixture)) == GPOINTER_TO_UINT (data);
+}
+
+/* The search entry waits for typing to pause, longer on a busy machine. */
+static void
+assert_lists (Fixture *fixture, guint expected)
+{
+  if (!wait_until (fixture, lists_exactly, GUINT_TO_POINTER (expected)))
+    g_error ("the page lists %u articles, expected %u",
+             td_knowledge_page_get_n_results (page (fixture)), expected);
+}
+
+static void
+sign_in (Fixture *fixture)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", fixture->server->port);
+
+  td_connect_view_sign_in (td_window_get_connect_view (fixture->window), url, "lead",
+                           TD_TEST_PASSWORD);
+  g_assert_true (wait_until (fixture, is_idle, NULL));
+  td_app_test_spin (300);
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *widget;
+  const char *text;
+} Shows;
+
+static gboolean
+shows (Fixture *fixture, gconstpointer data)
+{
+  const Shows     *expected = data;
+  GtkWidget       *widget = find_named (expected->root, expected->widget);
+  g_autofree char *text = widget != NULL ? td_app_test_widget_text (widget) : g_strdup ("");
+
+  return strstr (text, expected->text) != NULL;
+}
+
+static void
+assert_shows (Fixture *fixture, GtkWidget *root, const char *widget, const char *text)
+{
+  Shows expected = { root, widget, text };
+
+  if (!wait_until (fixture, shows, &expected))
+    {
+      GtkWidget       *found = find_named (root, widget);
+      g_autofree char *shown = found != NULL ? td_app_test_widget_text (found) : g_strdup ("");
+      g_error ("%s does not show \"%s\"; it shows:\n%s", widget, text, shown);
+    }
+}
+
+/* The page: search as you type, read, write and publish */
+
+static void
+test_page (Fixture *fixture)
+{
+  GtkWidget       *root = GTK_WIDGET (page (fixture));
+  GtkWidget       *search;
+  g_autofree char *meta = NULL;
+
+  sign_in (fixture);
+  /* Alt+6 is win.show-page "knowledge". */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "knowledge");
+  g_assert_true (wait_until (fixture, has_articles, GUINT_TO_POINTER (15)));
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "knowledge-list");
+
+  /* Words from the body only, typed as a prefix. */
+  search = find_named (root, "knowledge-search");
+  gtk_editable_set_text (GTK_EDITABLE (search), "cookie rotat");
+  assert_lists (fixture, 1);
+  g_signal_emit_by_name (search, "activate");
+  td_app_test_spin (100);
+  assert_shows (fixture, root, "article-title", "Single sign-on loops back to the sign-in page");
+  assert_shows (fixture, root, "article-workaround", "private window");
+  assert_shows (fixture, root, "article-meta", "Known issue · Published · Tiers 1, 2");
+  assert_shows (fixture, root, "article-history", "Published by lead");
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "knowledge-article");
+
+  /* The kind filter. */
+  gtk_editable_set_text (GTK_EDITABLE (search), "");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (find_named (root, "knowledge-kind")), 3);
+  assert_lists (
+      fixture, (guint) server_int (fixture, "SELECT count(*) FROM article WHERE kind = 'runbook'"));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (find_named (root, "knowledge-kind")), 0);
+
+  /* A new article: the editor refuses a missing body, naming it. */
+  gtk_widget_activate_action (root, "knowledge.new", NULL);
+  td_app_test_spin (100);
+  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "editor-title")),
+                         "Leave balance shows 0 after the payroll sync");
+  gtk_widget_activate_action (root, "knowledge.save", "s", "published");
+  td_app_test_spin (100);
+  g_assert_true (gtk_widget_has_css_class (find_named (root, "editor-body"), "error"));
+  g_assert_cmpint (server_int (fixture, "SELECT count(*) FROM article WHERE title LIKE "
+                                        "'Leave balance shows 0%'"),
+                   ==, 0);
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_named (root, "editor-kind")), 1);
+  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "editor-tags")), "balance, payroll");
+  gtk_text_buffer_set_text (
+      gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_named (root, "editor-body"))),
+      "# Symptom\nThe balance reads **0 days** after the nightly payroll sync.\n- Only "
+      "employees with a contract change this month",
+      -1);
+  gtk_text_buffer_set_text (
+      gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_named (root, "editor-workaround"))),
+      "Re-run the balance job for the employee from the admin console.", -1);
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "knowledge-editor");
+  gtk_widget_activate_action (root, "knowledge.save", "s", "published");
+  td_app_test_spin (100);
+  g_assert_true (wait_until (fixture, server_has,
+                             "SELECT count(*) FROM article WHERE title = 'Leave balance shows 0 "
+                             "after the payroll sync' AND status = 'published' AND kind = "
+                             "'known_issue' AND tags = '[\"balance\",\"payroll\"]' AND author = "
+                             "'lead'"));
+  assert_shows (fixture, root, "article-title", "Leave balance shows 0 after the payroll sync");
+  assert_shows (fixture, root, "article-body", "Symptom");
+  /* The server's history of it reaches the page. */
+  assert_shows (fixture, root, "article-history", "Version 1");
+  meta = td_app_test_widget_text (find_named (root, "article-meta"));
+  g_assert_nonnull (strstr (meta, "Written by lead"));
+  /* Found by a word of its body at once. */
+  gtk_editable_set_text (GTK_EDITABLE (search), "contract change");
+  assert_lists (fixture, 1);
+}
+
+/* A ticket: link a known issue and resolve; flag a new issue and resolve */
+
+static char *
+open_ticket_id (Fixture *fixture, guint skip)
+{
+  sqlite3         *db = NULL;
+  sqlite3_stmt    *stmt = NULL;
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT uuid FROM ticket WHERE status IN ('new', 'in_progress') AND pir_required = 0 AND "
+      "uuid NOT IN (SELECT ticket FROM article_link) ORDER BY created_at, uuid LIMIT 1 OFFSET %u",
+      skip);
+  char *uuid = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->server->db, &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_nonnull (uuid);
+  return uuid;
+}
+
+static TdTicketView *
+open_ticket (Fixture *fixture, const char *uuid)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-ticket", "s", uuid);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (TD_IS_TICKET_VIEW (window)
+          && g_strcmp0 (td_ticket_view_get_uuid (TD_TICKET_VIEW (window)), uuid) == 0)
+        return TD_TICKET_VIEW (window);
+    }
+  g_error ("no window for ticket %s", uuid);
+}
+
+static void
+resolve (TdTicketView *view, const char *resolution)
+{
+  GtkWidget *entry = find_entry_row (GTK_WIDGET (view), "Resolution (when resolving)");
+  GtkWidget *button = find_named (GTK_WIDGET (view), "resolved");
+
+  g_assert_nonnull (entry);
+  g_assert_nonnull (button);
+  gtk_editable_set_text (GTK_EDITABLE (entry), resolution);
+  g_signal_emit_by_name (button, "clicked");
+  td_app_test_spin (100);
+}
+
+static void
+test_link_and_resolve (Fixture *fixture)
+{
+  g_autofree char *ticket = NULL;
+  g_autofree char *sql = NULL;
+  TdTicketView    *view;
+  GtkWidget       *root;
+  GtkWidget       *link;
+
+  sign_in (fixture);
+  ticket = open_ticket_id (fixture, 0);
+  view = open_ticket (fixture, ticket);
+  root = GTK_WIDGET (view);
+  td_app_test_spin (200);
+  assert_shows (fixture, root, "knowledge-state-row", "Is this a known issue?");
+
+  /* Searching as the user describes it finds the known issue. */
+  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "knowledge-ticket-search")),
+                         "half day mobile");
+  td_app_test_spin (200);
+  assert_shows (fixture, root, "knowledge-results",
+                "Half-day request counted as a full day in the mobile app");
+  td_app_test_screenshot (root, "knowledge-ticket-search");
+  link = find_named (find_named (root, "knowledge-results"), "link-article");
+  g_assert_nonnull (link);
+  g_signal_emit_by_name (link, "clicked");
+  td_app_test_spin (200);
+
+  /* Linked: the row shows the workaround, and resolving counts as documented. */
+  assert_shows (fixture, root, "knowledge-linked", "Workaround: ");
+  assert_shows (fixture, root, "knowledge-linked", "submit it again there as a half day");
+  assert_shows (fixture, root, "knowledge-state-row", "A known issue is linked");
+  /* Documented already: no "new issue" to flag. */
+  g_assert_false (gtk_widget_get_visible (find_named (root, "knowledge-new-issue")));
+  sql = g_strdup_printf ("SELECT count(*) FROM article_link l JOIN article a ON a.uuid = "
+                         "l.article WHERE l.ticket = '%s' AND a.title LIKE 'Half-day%%'",
+                         ticket);
+  assert_server_has (fixture, sql);
+
+  resolve (view, "Told the user to submit the half day in the web version");
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM ticket WHERE uuid = '%s' AND status = 'resolved' "
+                         "AND resolution_class = 'known_issue_documented' AND new_issue = 0",
+                         ticket);
+  assert_server_has (fixture, sql);
+  assert_shows (fixture, root, "knowledge-state-row", "Resolved as a known issue (documented)");
+  td_app_test_screenshot (root, "knowledge-ticket-documented");
+  gtk_window_destroy (GTK_WINDOW (view));
+
+  /* No article covers the next one: flagged new, its clock starts. */
+  g_free (ticket);
+  ticket = open_ticket_id (fixture, 0);
+  view = open_ticket (fixture, ticket);
+  root = GTK_WIDGET (view);
+  td_app_test_spin (200);
+  gtk_switch_set_active (GTK_SWITCH (find_named (root, "new-issue")), TRUE);
+  resolve (view, "Fixed the approver mapping by hand");
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM ticket WHERE uuid = '%s' AND new_issue = 1 AND "
+                         "resolution_class = 'new_issue' AND documented_at IS NULL",
+                         ticket);
+  assert_server_has (fixture, sql);
+  assert_shows (fixture, root, "knowledge-state-row", "New issue: document it within 24 hours");
+  assert_shows (fixture, root, "knowledge-state-row", "left");
+  td_app_test_screenshot (root, "knowledge-ticket-new-issue");
+
+  /* Writing it up and linking it stops the clock. */
+  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "knowledge-ticket-search")),
+                         "delegate approvals");
+  /* Only the matching article is listed once the search has run. */
+  assert_shows (fixture, root, "knowledge-results", "Delegate approvals while you are on leave");
+  link = find_named (find_named (root, "knowledge-results"), "link-article");
+  g_assert_nonnull (link);
+  g_signal_emit_by_name (link, "clicked");
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM ticket WHERE uuid = '%s' AND documented_at >= "
+                         "resolved_at",
+                         ticket);
+  assert_server_has (fixture, sql);
+  assert_shows (fixture, root, "knowledge-state-row", "New issue, documented");
+}
+
+/* A new ticket: the editor suggests what its description matches */
+
+static TdTicketEditor *
+find_editor (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (TD_IS_TICKET_EDITOR (window))
+        return TD_TICKET_EDITOR (window);
+    }
+  return NULL;
+}
+
+static void
+type_into (TdTicketEditor *editor, const char *field, const char *text)
+{
+  GtkWidget *row = td_ticket_editor_get_field (editor, field);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static void
+test_new_ticket (Fixture *fixture)
+{
+  TdTicketEditor *editor;
+  GtkWidget      *suggestions;
+  GtkWidget      *check = NULL;
+
+  sign_in (fixture);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-ticket", NULL);
+  editor = find_editor ();
+  g_assert_nonnull (editor);
+  suggestions = find_named (GTK_WIDGET (editor), "editor-suggestions");
+  g_assert_false (gtk_widget_get_visible (
+      gtk_widget_get_ancestor (gtk_widget_get_parent (suggestions), ADW_TYPE_PREFERENCES_GROUP)));
+
+  type_into (editor, "title", "Half day booked in the app shows as a full day");
+  type_into (editor, "description", "The mobile app took a full day off the balance");
+  assert_shows (fixture, GTK_WIDGET (editor), "editor-suggestions",
+                "Half-day request counted as a full day in the mobile app");
+  assert_shows (fixture, GTK_WIDGET (editor), "editor-suggestions", "Workaround: Cancel the wrong");
+  td_app_test_screenshot (GTK_WIDGET (editor), "knowledge-editor-suggestions");
+
+  /* Ticked, it is linked to the ticket once the ticket exists. */
+  for (GtkWidget *row = gtk_widget_get_first_child (suggestions); row != NULL && check == NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      g_autofree char *text = td_app_test_widget_text (row);
+
+      if (strstr (text, "Half-day request counted") != NULL)
+        check = find_named (row, "suggestion-link");
+    }
+  g_assert_nonnull (check);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+  type_into (editor, "steps_to_reproduce", "Book a half day in the app, open the balance");
+  type_into (editor, "error_message", "Balance: 1.0 day taken");
+  type_into (editor, "user_id", "E30118");
+  type_into (editor, "contact", "sam.okafor@example.org");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (td_ticket_editor_get_field (editor, "impact")), 3);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (td_ticket_editor_get_field (editor, "urgency")), 3);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.create", NULL);
+  assert_server_has (fixture, "SELECT count(*) FROM article_link l JOIN article a ON a.uuid = "
+                              "l.article JOIN ticket t ON t.uuid = l.ticket WHERE t.title = 'Half "
+                              "day booked in the app shows as a full day' AND a.title LIKE "
+                              "'Half-day request counted%'");
+}
+
+/* Reviews: the queue's follow-ups, the review window, Markdown and PDF */
+
+static char *
+server_text (Fixture *fixture, const char *sql)
+{
+  sqlite3      *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char         *text = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->server->db, &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
+static TdPirWindow *
+find_review_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (TD_IS_PIR_WINDOW (window))
+        return TD_PIR_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+has_reviews (Fixture *fixture, gconstpointer data)
+{
+  TdFollowUps *follow_ups = TD_FOLLOW_UPS (
+      gtk_widget_get_parent (find_named (GTK_WIDGET (fixture->window), "follow-ups")));
+
+  return td_follow_ups_get_n_reviews (follow_ups) == GPOINTER_TO_UINT (data);
+}
+
+static void
+test_review (Fixture *fixture)
+{
+  g_autofree char *ticket = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *markdown = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-knowledge-XXXXXX", NULL);
+  g_autofree char *md_path = g_build_filename (dir, "review.md", NULL);
+  g_autofree char *pdf_path = g_build_filename (dir, "review.pdf", NULL);
+  g_autoptr (GFile) md_file = g_file_new_for_path (md_path);
+  g_autoptr (GFile) pdf_file = g_file_new_for_path (pdf_path);
+  g_autoptr (GError) error = NULL;
+  TdFollowUps  *follow_ups;
+  TdTicketView *view;
+  TdPirWindow  *review;
+  GtkWidget    *root;
+  gsize         length;
+  gint64        n_timeline;
+  gint64        n_actions;
+  gint64        expected_reviews;
+
+  sign_in (fixture);
+
+  /* The queue points at reviews that are overdue or have open actions. */
+  follow_ups = TD_FOLLOW_UPS (
+      gtk_widget_get_parent (find_named (GTK_WIDGET (fixture->window), "follow-ups")));
+  /* The feed's last pages (the reviews come last) may land after sign-in. */
+  expected_reviews
+      = server_int (fixture, "SELECT count(*) FROM pir WHERE status = 'actions_open' OR "
+                             "(status = 'scheduled' AND due_at < strftime ('%s', 'now'))");
+  if (!wait_until (fixture, has_reviews, GUINT_TO_POINTER ((guint) expected_reviews)))
+    g_error ("the queue's follow-ups list %u reviews, the server has %" G_GINT64_FORMAT,
+             td_follow_ups_get_n_reviews (follow_ups), expected_reviews);
+  g_assert_cmpuint (td_follow_ups_get_n_reviews (follow_ups), >, 0);
+  g_assert_nonnull (strstr (td_follow_ups_get_summary (follow_ups), "to follow up"));
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "knowledge-queue-follow-ups");
+
+  /* A review with open actions, from its ticket's window. */
+  ticket = server_text (fixture, "SELECT ticket FROM pir ORDER BY status = 'actions_open' DESC, "
+                                 "json_array_length (timeline) DESC, ticket LIMIT 1");
+  g_assert_nonnull (ticket);
+  view = open_ticket (fixture, ticket);
+  td_app_test_spin (200);
+  g_assert_true (gtk_widget_get_visible (find_named (GTK_WIDGET (view), "open-review")));
+  gtk_widget_activate_action (GTK_WIDGET (view), "ticket.open-review", NULL);
+  td_app_test_spin (200);
+  review = find_review_window ();
+  g_assert_nonnull (review);
+  root = GTK_WIDGET (review);
+
+  /* Its timeline is the ticket's history; its actions are listed. */
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT json_array_length (timeline) FROM pir WHERE ticket = '%s'",
+                         ticket);
+  n_timeline = server_int (fixture, sql);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM ticket_event WHERE ticket = '%s'", ticket);
+  g_assert_cmpint (n_timeline, ==, server_int (fixture, sql));
+  {
+    guint rows = 0;
+    for (GtkWidget *row = gtk_widget_get_first_child (find_named (root, "pir-timeline"));
+         row != NULL; row = gtk_widget_get_next_sibling (row))
+      rows++;
+    g_assert_cmpuint (rows, ==, n_timeline);
+  }
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT json_array_length (actions) FROM pir WHERE ticket = '%s'", ticket);
+  n_actions = server_int (fixture, sql);
+  if (n_actions > 0)
+    assert_shows (fixture, root, "pir-actions", "due");
+  else
+    assert_shows (fixture, root, "pir-actions", "No actions yet");
+  td_app_test_screenshot (root, "knowledge-review");
+
+  /* A held time that is not one is refused, naming the field. */
+  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "pir-held")), "yesterday");
+  gtk_widget_activate_action (root, "pir.save", NULL);
+  td_app_test_spin (100);
+  g_assert_true (gtk_widget_has_css_class (find_named (root, "pir-held"), "error"));
+  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "pir-held")), "2026-11-20 14:00");
+  gtk_text_buffer_set_text (
+      gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_named (root, "pir-root-cause"))),
+      "Two approvals of one employee locked rows in opposite orders.", -1);
+
+  /* A new action with an owner and a due date, saved to the server. */
+  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "pir-action-text")),
+                         "Add the approval deadlock to the load test");
+  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "pir-action-due")), "2026-12-18");
+  gtk_widget_activate_action (root, "pir.add-action", NULL);
+  td_app_test_spin (100);
+  assert_shows (fixture, root, "pir-actions", "Add the approval deadlock to the load test");
+  gtk_widget_activate_action (root, "pir.save", NULL);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM pir WHERE ticket = '%s' AND json_array_length "
+                         "(actions) = %" G_GINT64_FORMAT " AND actions LIKE '%%approval "
+                         "deadlock to the load test%%' AND held_at IS NOT NULL",
+                         ticket, n_actions + 1);
+  assert_server_has (fixture, sql);
+
+  /* Exported as Markdown and as a PDF. */
+  g_assert_true (td_pir_window_export (review, md_file, TD_PIR_EXPORT_MARKDOWN, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (md_path, &markdown, &length, &error));
+  g_assert_true (g_str_has_prefix (markdown, "# Post-incident review: "));
+  g_assert_nonnull (strstr (markdown, "## Timeline"));
+  g_assert_nonnull (strstr (markdown, "| [ ] | Add the approval deadlock to the load test |"));
+  g_assert_true (td_pir_window_export (review, pdf_file, TD_PIR_EXPORT_PDF, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (pdf_path, &pdf, &length, &error));
+  g_assert_true (g_str_has_prefix (pdf, "%PDF-"));
+  g_assert_cmpuint (length, >, 2000);
+
+  g_remove (md_path);
+  g_remove (pdf_path);
+  g_rmdir (dir);
+}
+
+static void
+run_isolated (gconstpointer data)
+{
+  void (*func) (Fixture *) = data;
+
+  if (g_test_subprocess ())
+    {
+      Fixture fixture = { 0 };
+
+      g_test_log_set_fatal_handler (td_app_test_tolerate_notifications, NULL);
+      fixture_set_up (&fixture);
+      func (&fixture);
+      fixture_tear_down (&fixture);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_data_func ("/app/knowledge/page", test_page, run_isolated);
+  g_test_add_data_func ("/app/knowledge/link-and-resolve", test_link_and_resolve, run_isolated);
+  g_test_add_data_func ("/app/knowledge/new-ticket", test_new_ticket, run_isolated);
+  g_test_add_data_func ("/app/knowledge/review", test_review, run_isolated);
+  return g_test_run ();
+}
