@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 
-PAGES = ["Queue", "Escalation", "On-call", "Training", "Team"]
+PAGES = ["Queue", "Escalation", "On-call", "Training", "Team", "Knowledge"]
 # Menu buttons whose menus are checked too, opened as a keyboard user would.
 MENUS = ["Main Menu"]
 # Buttons that open a window of their own, whose controls are checked too.
@@ -344,6 +344,7 @@ def switcher_button(pyatspi, window, page):
 
 
 def check_pages(pyatspi):
+    from gi.repository import GLib
     roles = control_roles(pyatspi)
     print(f"1..{len(PAGES) + len(MENUS) + len(WINDOWS)}")
     try:
@@ -375,10 +376,21 @@ def check_pages(pyatspi):
             status = 1
             continue
         time.sleep(0.5)  # let the page lay out its rows; the walk does not depend on it
-        found = []
-        walk(pyatspi, window, [label(window)], found)
-        # Each problem fails the first page after which it is found.
-        bad = problems(pyatspi, found, roles)
+        # A page that is still filling itself (a section's crossfade, rows
+        # arriving) can take a node away mid-walk: walk it again once it
+        # has settled. An app that has gone fails every attempt.
+        for attempt in range(3):
+            try:
+                found = []
+                walk(pyatspi, window, [label(window)], found)
+                # Each problem fails the first page after which it is found.
+                bad = problems(pyatspi, found, roles)
+                break
+            except GLib.GError as error:
+                if attempt == 2:
+                    raise
+                print(f"# {page}: {error.message}; walking the page again")
+                time.sleep(1)
         new = [problem for problem in bad if problem not in reported]
         reported.update(new)
         for problem in new:
