@@ -1725,11 +1725,7 @@ static const char *const measure_names[] = {
 /* Reads the optional "measure" member; @first and @last bound the values
  * this kind of entry may name (a metric is not a quality standard). */
 static TdMeasure
-get_measure (Loader     *loader,
-             JsonObject *object,
-             const char *path,
-             TdMeasure   first,
-             TdMeasure   last)
+get_measure (Loader *loader, JsonObject *object, const char *path, TdMeasure first, TdMeasure last)
 {
   g_autofree char *text = get_string (loader, object, path, "measure", FALSE);
   g_autoptr (GString) expected = g_string_new (NULL);
@@ -1741,7 +1737,10 @@ get_measure (Loader     *loader,
     {
       if (g_str_equal (text, measure_names[measure]))
         return measure;
-      g_string_append_printf (expected, "%s%s", measure == first ? "" : measure == last ? " or " : ", ",
+      g_string_append_printf (expected, "%s%s",
+                              measure == first  ? ""
+                              : measure == last ? " or "
+                                                : ", ",
                               measure_names[measure]);
     }
   measure_path = member_path (path, "measure");
@@ -1754,8 +1753,8 @@ static void
 read_metric (Loader *loader, JsonObject *object, const char *path, guint index, gpointer user_data)
 {
   static const char *const allowed[]
-      = { "id", "tier", "name", "comparison", "target", "target_percent", "measure", "severity",
-          NULL };
+      = { "id",      "tier",     "name", "comparison", "target", "target_percent",
+          "measure", "severity", NULL };
   GHashTable      *seen = user_data;
   TdMetricTarget  *metric = g_new0 (TdMetricTarget, 1);
   g_autofree char *comparison = NULL;
@@ -1767,8 +1766,8 @@ read_metric (Loader *loader, JsonObject *object, const char *path, guint index, 
   check_unique (loader, seen, path, "id", metric->id);
   metric->tier = get_tier_ref (loader, object, path, "tier", TRUE);
   metric->name = get_string (loader, object, path, "name", TRUE);
-  metric->measure = get_measure (loader, object, path, TD_MEASURE_RESPONSE,
-                                 TD_MEASURE_CHANGE_SUCCESS);
+  metric->measure
+      = get_measure (loader, object, path, TD_MEASURE_RESPONSE, TD_MEASURE_CHANGE_SUCCESS);
   metric->severity = get_string (loader, object, path, "severity", FALSE);
   if (metric->severity != NULL)
     {
@@ -1833,8 +1832,8 @@ read_quality_standard (Loader     *loader,
                                                          TRUE, &standard->within);
   standard->severities = get_strv (loader, object, path, "severities", FALSE);
   want_strv (loader, REF_SEVERITY, path, "severities", standard->severities);
-  standard->measure = get_measure (loader, object, path, TD_MEASURE_DOCUMENTATION,
-                                   TD_MEASURE_PIR_COMPLETION);
+  standard->measure
+      = get_measure (loader, object, path, TD_MEASURE_DOCUMENTATION, TD_MEASURE_PIR_COMPLETION);
   if (standard->id == NULL)
     {
       quality_standard_free (standard);

@@ -389,8 +389,8 @@ GPtrArray              *td_policy_get_quality_standards (TdPolicy *self);
 /* "response", "ping_pong", …: the policy's word for a measure, and back. */
 const char *td_measure_to_string (TdMeasure measure);
 gboolean    td_measure_from_string (const char *text, TdMeasure *out);
-GPtrArray              *td_policy_get_training (TdPolicy *self);
-const char             *td_policy_get_contact_card_title (TdPolicy *self);
-GPtrArray              *td_policy_get_contact_card (TdPolicy *self);
+GPtrArray  *td_policy_get_training (TdPolicy *self);
+const char *td_policy_get_contact_card_title (TdPolicy *self);
+GPtrArray  *td_policy_get_contact_card (TdPolicy *self);
 
 G_END_DECLS
