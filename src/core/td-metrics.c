@@ -33,7 +33,10 @@
  */
 #include "td-metrics.h"
 
+#include <string.h>
+
 #include "td-escalation.h"
+#include "td-time.h"
 
 typedef struct
 {
@@ -641,4 +644,79 @@ td_metric_verdict_to_string (TdMetricVerdict verdict)
       default:
         return "not-measured";
     }
+}
+
+static void
+append_csv_field (GString *csv, const char *text)
+{
+  if (text != NULL && strpbrk (text, ",\"\r\n") != NULL)
+    {
+      g_string_append_c (csv, '"');
+      for (const char *p = text; *p != '\0'; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (csv, '"');
+          g_string_append_c (csv, *p);
+        }
+      g_string_append_c (csv, '"');
+    }
+  else if (text != NULL)
+    g_string_append (csv, text);
+}
+
+static void
+append_csv_number (GString *csv, double value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  /* Two decimals in the C locale: a comma would split the field. */
+  g_string_append (csv, g_ascii_formatd (buffer, sizeof buffer, "%.2f", value));
+}
+
+static void
+append_csv_rows (GString *csv, GArray *results, TdInstant from, TdInstant to)
+{
+  static const char *const units[] = { "seconds", "percent", "count" };
+  static const char *const comparisons[] = { "<", ">", "<=", ">=" };
+  g_autofree char         *start = td_time_format_instant (from);
+  g_autofree char         *end = td_time_format_instant (to);
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      const TdMetricResult *result = &g_array_index (results, TdMetricResult, i);
+      gboolean has_value = result->samples > 0 && result->verdict != TD_METRIC_NOT_MEASURED;
+
+      g_string_append_printf (csv, "%s,%s,", start, end);
+      append_csv_field (csv, result->id);
+      g_string_append_c (csv, ',');
+      append_csv_field (csv, result->name);
+      g_string_append_c (csv, ',');
+      if (result->tier > 0)
+        g_string_append_printf (csv, "%d", result->tier);
+      g_string_append_printf (csv, ",%s,", units[result->unit]);
+      if (has_value)
+        append_csv_number (csv, result->value);
+      g_string_append_c (csv, ',');
+      append_csv_number (csv, result->target);
+      g_string_append_printf (csv, ",%s,%s,%u,%u\r\n", comparisons[result->comparison],
+                              td_metric_verdict_to_string (result->verdict), result->samples,
+                              result->hits);
+    }
+}
+
+char *
+td_metrics_to_csv (GArray *results, TdInstant from, TdInstant to, GPtrArray *weeks)
+{
+  GString *csv = g_string_new ("period_start,period_end,id,name,tier,unit,value,target,"
+                               "comparison,verdict,samples,hits\r\n");
+
+  g_return_val_if_fail (results != NULL, g_string_free (csv, FALSE));
+
+  append_csv_rows (csv, results, from, to);
+  for (guint i = 0; weeks != NULL && i < weeks->len; i++)
+    {
+      const TdMetricsWeek *week = g_ptr_array_index (weeks, i);
+      append_csv_rows (csv, week->results, week->start, week->end);
+    }
+  return g_string_free (csv, FALSE);
 }

@@ -140,6 +140,12 @@ GPtrArray *td_metrics_weekly (TdPolicy             *policy,
 /* (nullable) The result for @id in @results. */
 const TdMetricResult *td_metrics_find (GArray *results, const char *id);
 
+/* RFC 4180 CSV with a header row: one row per result of @results (the
+ * whole period [@from, @to)), then one per result of each week of @weeks
+ * (nullable). Instants in ISO 8601 UTC, durations in seconds, percentages
+ * 0–100, so a spreadsheet can compute with them. */
+char *td_metrics_to_csv (GArray *results, TdInstant from, TdInstant to, GPtrArray *weeks);
+
 /* "pass", "fail", "no-data", "not-measured": for CSV and JSON. */
 const char *td_metric_verdict_to_string (TdMetricVerdict verdict);
 

@@ -293,6 +293,42 @@ test_empty (void)
     g_assert_cmpint (g_array_index (results, TdMetricResult, i).verdict, ==, TD_METRIC_NO_DATA);
 }
 
+static void
+test_csv (void)
+{
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GArray) results = td_metrics_compute (policy, &input, M, M + 14 * DAY, 0);
+  g_autoptr (GPtrArray) weeks = td_metrics_weekly (policy, &input, M, M + 14 * DAY, 0, utc);
+  g_autofree char *csv = td_metrics_to_csv (results, M, M + 14 * DAY, weeks);
+  g_auto (GStrv) lines = g_strsplit (csv, "\r\n", -1);
+
+  /* A header, 12 rows for the period, 12 for each of the two weeks, and
+   * the empty string after the last line end. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 3 * 12 + 1);
+  g_assert_cmpstr (lines[0], ==,
+                   "period_start,period_end,id,name,tier,unit,value,target,comparison,verdict,"
+                   "samples,hits");
+  /* The values of test_whole_period, in seconds and percent. */
+  g_assert_cmpstr (lines[1], ==,
+                   "2026-03-02T00:00:00Z,2026-03-16T00:00:00Z,t1-first-response,First Response "
+                   "Time,1,seconds,620.00,900.00,<,pass,6,0");
+  g_assert_cmpstr (lines[2], ==,
+                   "2026-03-02T00:00:00Z,2026-03-16T00:00:00Z,t1-first-contact-resolution,First "
+                   "Contact Resolution,1,percent,16.67,40.00,>,fail,6,1");
+  /* No data: the value is left empty, not 0. */
+  g_assert_cmpstr (lines[6], ==,
+                   "2026-03-02T00:00:00Z,2026-03-16T00:00:00Z,t2-escalation-accuracy,Escalation "
+                   "Accuracy,2,percent,,98.00,>,no-data,0,0");
+  g_assert_cmpstr (lines[11], ==,
+                   "2026-03-02T00:00:00Z,2026-03-16T00:00:00Z,handoff-quality,Handoff quality,,"
+                   "count,1.00,0.00,<=,fail,6,1");
+  /* Week 2's first row. */
+  g_assert_cmpstr (lines[25], ==,
+                   "2026-03-09T00:00:00Z,2026-03-16T00:00:00Z,t1-first-response,First Response "
+                   "Time,1,seconds,1200.00,900.00,<,fail,1,0");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -303,5 +339,6 @@ main (int argc, char **argv)
   g_test_add_func ("/core/metrics/weekly", test_weekly);
   g_test_add_func ("/core/metrics/business-hours", test_business_hours);
   g_test_add_func ("/core/metrics/empty", test_empty);
+  g_test_add_func ("/core/metrics/csv", test_csv);
   return g_test_run ();
 }
