@@ -11,6 +11,7 @@
 
 #include "td-connect-view.h"
 #include "td-escalation-page.h"
+#include "td-metrics-page.h"
 #include "td-queue-page.h"
 #include "td-sync-indicator.h"
 #include "td-ticket-editor.h"
@@ -32,6 +33,7 @@ struct _TdWindow
   TdConnectView        *connect_view;
   TdQueuePage          *queue_page;
   TdOncallPage         *oncall_page;
+  TdMetricsPage        *metrics_page;
   TdSyncIndicator      *sync_indicator;
 
   GSettings *settings;
@@ -90,6 +92,7 @@ on_session_changed (TdWindow *self)
   td_queue_page_set_session (self->queue_page, connected ? self->session : NULL);
   td_escalation_page_set_session (self->escalation_page, connected ? self->session : NULL);
   td_oncall_page_set_session (self->oncall_page, connected ? self->session : NULL);
+  td_metrics_page_set_session (self->metrics_page, connected ? self->session : NULL);
   gtk_stack_set_visible_child_name (self->queue_stack, connected ? "queue" : "connect");
   /* Offered only to a role that may log tickets: a trainer or a vendor
    * contact would be refused by the server. */
@@ -257,6 +260,7 @@ td_window_class_init (TdWindowClass *klass)
   g_type_ensure (TD_TYPE_ESCALATION_PAGE);
   g_type_ensure (TD_TYPE_QUEUE_PAGE);
   g_type_ensure (TD_TYPE_ONCALL_PAGE);
+  g_type_ensure (TD_TYPE_METRICS_PAGE);
   g_type_ensure (TD_TYPE_SYNC_INDICATOR);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -271,6 +275,7 @@ td_window_class_init (TdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TdWindow, connect_view);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, queue_page);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, oncall_page);
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, metrics_page);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, sync_indicator);
   gtk_widget_class_bind_template_callback (widget_class, on_page_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_ticket_activated);
@@ -290,7 +295,8 @@ td_window_class_init (TdWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.sync-now",
                                        NULL);
   {
-    static const char *const pages[] = { "queue", "escalation", "on-call", "training", "team" };
+    static const char *const pages[]
+        = { "queue", "escalation", "on-call", "training", "team", "metrics" };
 
     for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
       gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
@@ -368,6 +374,13 @@ td_window_get_oncall_page (TdWindow *self)
 {
   g_return_val_if_fail (TD_IS_WINDOW (self), NULL);
   return self->oncall_page;
+}
+
+TdMetricsPage *
+td_window_get_metrics_page (TdWindow *self)
+{
+  g_return_val_if_fail (TD_IS_WINDOW (self), NULL);
+  return self->metrics_page;
 }
 
 TdQueuePage *

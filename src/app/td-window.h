@@ -9,6 +9,7 @@
 #include "td-application.h"
 #include "td-connect-view.h"
 #include "td-escalation-page.h"
+#include "td-metrics-page.h"
 #include "td-oncall-page.h"
 #include "td-queue-page.h"
 
@@ -23,5 +24,6 @@ TdConnectView    *td_window_get_connect_view (TdWindow *self);
 TdQueuePage      *td_window_get_queue_page (TdWindow *self);
 TdEscalationPage *td_window_get_escalation_page (TdWindow *self);
 TdOncallPage     *td_window_get_oncall_page (TdWindow *self);
+TdMetricsPage    *td_window_get_metrics_page (TdWindow *self);
 
 G_END_DECLS
