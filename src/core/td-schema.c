@@ -505,17 +505,31 @@ static const char client_3[] =
   "  VALUES (new.rowid, new.title, new.description, new.affected_user_id);\n"
   "END;\n";
 
+/* Migration 4, both kinds: the shift handoff [8.3] is handed over to an
+ * incoming lead, who acknowledges it. handed_to and acknowledged_by are
+ * person uuids (or account names for an account with no person);
+ * acknowledged_at is set by the server when it accepts the
+ * acknowledgement. A handoff stored before stays unacknowledged. The index
+ * lists a tier's latest handoffs first. */
+static const char shared_4[] =
+  "ALTER TABLE shift_handoff ADD COLUMN handed_to TEXT;\n"
+  "ALTER TABLE shift_handoff ADD COLUMN acknowledged_by TEXT;\n"
+  "ALTER TABLE shift_handoff ADD COLUMN acknowledged_at INTEGER;\n"
+  "CREATE INDEX shift_handoff_tier_idx ON shift_handoff (tier, created_at);\n";
+
 /* Append here, never edit a released entry (docs/schema.md). */
 static const TdMigration server_migrations[] = {
   { shared_1, server_1 },
   { shared_2, server_2 },
   { shared_3, server_3 },
+  { shared_4, NULL },
 };
 
 static const TdMigration client_migrations[] = {
   { shared_1, client_1 },
   { shared_2, client_2 },
   { shared_3, client_3 },
+  { shared_4, NULL },
 };
 
 static const char *const synced_tables[] = {

@@ -148,10 +148,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Locker, locker_free)
 
 /* The entities a desktop may write, as the server takes them. */
 static const char *const writable_entities[]
-    = { "ticket",          "ticket_event",  "person",       "rotation",
-        "rotation_member", "rota_override", "swap_request", NULL };
+    = { "ticket",        "ticket_event", "person",        "rotation", "rotation_member",
+        "rota_override", "swap_request", "shift_handoff", NULL };
 /* Columns holding JSON, which the API sends as JSON values. */
-static const char *const json_columns[] = { "data", "positions", "authority", "approval", NULL };
+static const char *const json_columns[]
+    = { "data", "positions", "authority", "approval", "report", NULL };
 
 void
 td_outbox_command_free (TdOutboxCommand *command)
@@ -631,7 +632,7 @@ check_entity (const char *entity, GError **error)
     return TRUE;
   g_set_error (error, TD_CACHE_ERROR, TD_CACHE_ERROR_INVALID,
                "unknown entity \"%s\" (expected ticket, ticket_event, person, rotation, "
-               "rotation_member, rota_override or swap_request)",
+               "rotation_member, rota_override, swap_request or shift_handoff)",
                entity != NULL ? entity : "");
   return FALSE;
 }

@@ -395,6 +395,32 @@ test_upgrade_from_2 (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (object_exists (fixture->db, "table", "feed_key"), ==, kind == TD_SCHEMA_SERVER);
 }
 
+/* Migration 4: a handoff stored before stays, unacknowledged. */
+static void
+test_upgrade_from_3 (Fixture *fixture, gconstpointer user_data)
+{
+  TdSchemaKind kind = kind_of (user_data);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (td_schema_migrate_to (fixture->db, kind, 3, &error));
+  g_assert_no_error (error);
+  exec_ok (fixture->db,
+           "INSERT INTO shift_handoff (uuid, rev, author, tier, created_at, report, notes)"
+           " VALUES ('h-1', 9, 'p-1', 2, 1700000000, '{\"open_tickets\":[]}', 'Quiet night');");
+
+  g_clear_pointer (&fixture->db, sqlite3_close);
+  fixture->db = open_db (fixture->path);
+  migrate_ok (fixture->db, kind);
+
+  g_assert_cmpint (get_version (fixture->db), ==, td_schema_get_latest (kind));
+  g_assert_cmpint (td_test_query_int (fixture->db,
+                                      "SELECT handed_to IS NULL AND acknowledged_by IS NULL"
+                                      " AND acknowledged_at IS NULL AND rev = 9"
+                                      " AND notes = 'Quiet night' FROM shift_handoff"),
+                   ==, 1);
+  g_assert_true (object_exists (fixture->db, "index", "shift_handoff_tier_idx"));
+}
+
 static void
 test_too_new (Fixture *fixture, gconstpointer user_data)
 {
@@ -753,6 +779,7 @@ main (int argc, char *argv[])
       add_kind_test ("twice", kinds[i], test_twice);
       add_kind_test ("upgrade-from-1", kinds[i], test_upgrade_from_1);
       add_kind_test ("upgrade-from-2", kinds[i], test_upgrade_from_2);
+      add_kind_test ("upgrade-from-3", kinds[i], test_upgrade_from_3);
       add_kind_test ("too-new", kinds[i], test_too_new);
       add_kind_test ("failed-migration", kinds[i], test_failed_migration);
       add_kind_test ("one-transaction", kinds[i], test_one_transaction);
