@@ -358,7 +358,8 @@ needs_pir (const Context *context, const TdQualityStandard *standard, const char
 {
   if (severity == NULL)
     return FALSE;
-  if (standard->severities != NULL)
+  /* The loader gives an empty list when the standard names none. */
+  if (standard->severities != NULL && standard->severities[0] != NULL)
     return g_strv_contains ((const char *const *) standard->severities, severity);
   return td_escalation_pir_required (context->policy, severity);
 }
