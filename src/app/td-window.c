@@ -11,6 +11,7 @@
 
 #include "td-connect-view.h"
 #include "td-escalation-page.h"
+#include "td-handoff-window.h"
 #include "td-metrics-page.h"
 #include "td-queue-page.h"
 #include "td-sync-indicator.h"
@@ -102,6 +103,7 @@ on_session_changed (TdWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-escalation", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.log-out", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.shift-handoff", connected);
   if (connected)
     {
       /* Next start signs in by itself, with the token from the keyring. */
@@ -222,6 +224,18 @@ search_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static void
+shift_handoff_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdWindow        *self = TD_WINDOW (widget);
+  TdHandoffWindow *window;
+
+  if (self->session == NULL || !td_session_is_connected (self->session))
+    return;
+  window = td_handoff_window_new (GTK_WINDOW (self), self->session);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
 show_page_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   TdWindow   *self = TD_WINDOW (widget);
@@ -290,6 +304,9 @@ td_window_class_init (TdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.shift-handoff", NULL, shift_handoff_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.shift-handoff", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.sync-now",

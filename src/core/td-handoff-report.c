@@ -459,6 +459,13 @@ td_handoff_report_layout (TdPolicy              *policy,
           _ ("%s at %s"), header->acknowledged_by != NULL ? header->acknowledged_by : "", when);
       add_block (blocks, TD_HANDOFF_BLOCK_FIELD, _ ("Acknowledged"), who, NULL);
     }
+  else if (header->acknowledged_by != NULL)
+    {
+      /* Acknowledged on this desktop; the server stamps the time. */
+      g_autofree char *who
+          = g_strdup_printf (_ ("%s (not yet on the server)"), header->acknowledged_by);
+      add_block (blocks, TD_HANDOFF_BLOCK_FIELD, _ ("Acknowledged"), who, NULL);
+    }
   else if (header->created_at != 0)
     add_block (blocks, TD_HANDOFF_BLOCK_FIELD, _ ("Acknowledged"), _ ("Not yet"), NULL);
 
