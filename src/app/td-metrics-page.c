@@ -133,7 +133,7 @@ format_verdict (TdMetricVerdict verdict)
         return _ ("No Data in This Period");
       case TD_METRIC_NOT_MEASURED:
       default:
-        return _ ("Not Measured");
+        return _ ("Not Measured Yet");
     }
 }
 

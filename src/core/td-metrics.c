@@ -504,6 +504,8 @@ compute_standard (const Context *context, const TdQualityStandard *standard, GAr
         result.comparison = TD_COMPARE_AT_LEAST;
         result.target = 100;
         measure_pir (context, standard, &result);
+        if (!context->input->pir_recorded)
+          result.verdict = TD_METRIC_NOT_MEASURED;
         break;
       default:
         /* Knowledge updates and user communication are not measured. */

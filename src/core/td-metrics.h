@@ -65,6 +65,9 @@ typedef struct
   guint                  n_tickets;
   const TdMetricsChange *changes;
   guint                  n_changes;
+  /* FALSE while nothing records post-incident reviews: PIR completion is
+   * then not measured rather than 0%. */
+  gboolean pir_recorded;
 } TdMetricsInput;
 
 typedef enum

@@ -285,6 +285,8 @@ td_metrics_source_load (const char *path, TdPolicy *policy, GError **error)
   self->input.n_tickets = self->tickets->len;
   self->input.changes = NULL;
   self->input.n_changes = 0;
+  /* No PIR records yet (see the top of this file). */
+  self->input.pir_recorded = FALSE;
   return g_steal_pointer (&self);
 }
 

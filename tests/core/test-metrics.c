@@ -108,11 +108,9 @@ static const TdMetricsChange changes[] = {
   { AT (8, 20, 0), 3, FALSE },
 };
 
+/* Reviews are recorded (TD_PIR_* above). */
 static const TdMetricsInput input = {
-  tickets,
-  G_N_ELEMENTS (tickets),
-  changes,
-  G_N_ELEMENTS (changes),
+  tickets, G_N_ELEMENTS (tickets), changes, G_N_ELEMENTS (changes), TRUE,
 };
 
 static const TdMetricResult *
@@ -198,6 +196,16 @@ test_whole_period (void)
    * (pending): 1/3. */
   assert_result (results, "pir-participation", 3, 1, 100.0 / 3, TD_METRIC_FAIL);
 
+  /* Without review records, PIR completion is not measured at all. */
+  {
+    TdMetricsInput unrecorded = input;
+    g_autoptr (GArray) without = NULL;
+
+    unrecorded.pir_recorded = FALSE;
+    without = td_metrics_compute (policy, &unrecorded, M, M + 14 * DAY, 0);
+    g_assert_cmpint (find (without, "pir-participation")->verdict, ==, TD_METRIC_NOT_MEASURED);
+  }
+
   /* Knowledge updates and user communication name no measure. */
   g_assert_null (td_metrics_find (results, "knowledge-updates"));
 }
@@ -274,7 +282,7 @@ test_business_hours (void)
   };
   TdMetricsTicket ticket = { "W", "SEV-3",    1,           AT (4, 16, 30), AT (4, 16, 40),
                              0,   all_fields, TD_PIR_NONE, events,         G_N_ELEMENTS (events) };
-  TdMetricsInput  weekend = { &ticket, 1, NULL, 0 };
+  TdMetricsInput  weekend = { &ticket, 1, NULL, 0, TRUE };
   g_autoptr (GArray) results = td_metrics_compute (policy, &weekend, M, M + 14 * DAY, 2);
 
   assert_result (results, "t2-response", 1, 0, 30 * MINUTE, TD_METRIC_PASS);
@@ -286,7 +294,7 @@ static void
 test_empty (void)
 {
   g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
-  TdMetricsInput nothing = { NULL, 0, NULL, 0 };
+  TdMetricsInput nothing = { NULL, 0, NULL, 0, TRUE };
   g_autoptr (GArray) results = td_metrics_compute (policy, &nothing, M, M + 7 * DAY, 0);
 
   for (guint i = 0; i < results->len; i++)
