@@ -293,6 +293,17 @@ format_time (TdInstant instant, GTimeZone *zone)
   return g_date_time_format (local, _ ("%-d %b %Y %H:%M"));
 }
 
+/* Without the year: the on-call table is narrow, and shifts are near. */
+static char *
+format_short_time (TdInstant instant, GTimeZone *zone)
+{
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (instant);
+  g_autoptr (GDateTime) local = g_date_time_to_timezone (utc, zone);
+
+  /* TRANSLATORS: when an on-call shift starts or ends; see strftime */
+  return g_date_time_format (local, _ ("%a %-d %b %H:%M"));
+}
+
 static const char *
 text_member (JsonObject *object, const char *name)
 {
@@ -515,8 +526,8 @@ td_handoff_report_layout (TdPolicy              *policy,
     {
       JsonObject      *contact = json_array_get_object_element (contacts, i);
       gboolean         next = g_strcmp0 (text_member (contact, "when"), "next") == 0;
-      g_autofree char *from = format_time (int_member (contact, "starts_at"), zone);
-      g_autofree char *until = format_time (int_member (contact, "ends_at"), zone);
+      g_autofree char *from = format_short_time (int_member (contact, "starts_at"), zone);
+      g_autofree char *until = format_short_time (int_member (contact, "ends_at"), zone);
       g_autofree char *when = next ? g_strdup_printf (_ ("Next, from %s"), from)
                                    : g_strdup_printf (_ ("Now, until %s"), until);
       const char      *reach = text_member (contact, "contact");

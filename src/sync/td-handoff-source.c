@@ -156,17 +156,29 @@ read_contacts (TdRotaStore *rotas, TdInstant now, GStringChunk *strings, GArray 
     {
       TdRotation *rotation = g_ptr_array_index (rotations, i);
       g_autoptr (GPtrArray) now_on = td_rotation_on_call_at (rotation, now);
-      TdInstant end = G_MAXINT64;
 
-      add_shifts (contacts, strings, rotas, rotation, now_on, FALSE);
-      /* Next: whoever holds each position once the earliest current
-       * stretch ends. */
+      /* Each position now, then whoever holds it once its current stretch
+       * ends (positions hand over at different times once overrides are
+       * in). */
       for (guint j = 0; j < now_on->len; j++)
-        end = MIN (end, ((const TdRotaShift *) g_ptr_array_index (now_on, j))->interval.end);
-      if (now_on->len > 0 && end != G_MAXINT64 && end > now)
         {
-          g_autoptr (GPtrArray) next_on = td_rotation_on_call_at (rotation, end);
-          add_shifts (contacts, strings, rotas, rotation, next_on, TRUE);
+          const TdRotaShift *shift = g_ptr_array_index (now_on, j);
+          g_autoptr (GPtrArray) current = g_ptr_array_new ();
+          g_autoptr (GPtrArray) then = NULL;
+          g_autoptr (GPtrArray) next = g_ptr_array_new ();
+
+          g_ptr_array_add (current, (gpointer) shift);
+          add_shifts (contacts, strings, rotas, rotation, current, FALSE);
+          if (shift->interval.end <= now || shift->interval.end == G_MAXINT64)
+            continue;
+          then = td_rotation_on_call_at (rotation, shift->interval.end);
+          for (guint k = 0; k < then->len; k++)
+            {
+              const TdRotaShift *candidate = g_ptr_array_index (then, k);
+              if (g_strcmp0 (candidate->slot, shift->slot) == 0)
+                g_ptr_array_add (next, (gpointer) candidate);
+            }
+          add_shifts (contacts, strings, rotas, rotation, next, TRUE);
         }
     }
 }

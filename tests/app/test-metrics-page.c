@@ -527,6 +527,13 @@ test_shift_handoff (Fixture *fixture)
       g_error ("pdftotext (package poppler-utils) could not run: %s", error->message);
     g_assert_true (g_spawn_check_wait_status (exit_status, NULL));
   }
+  /* For a person to look at, beside the screenshots. */
+  if (g_getenv ("TD_SCREENSHOTS") != NULL)
+    {
+      g_autofree char *copy = g_build_filename (g_getenv ("TD_SCREENSHOTS"), "handoff.pdf", NULL);
+      g_autoptr (GFile) target = g_file_new_for_path (copy);
+      g_assert_true (g_file_copy (pdf, target, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL));
+    }
   pdf_squeezed = squeeze (pdf_text);
   g_assert_nonnull (strstr (pdf_squeezed, "Shift Handoff Report"));
   g_assert_nonnull (strstr (pdf_squeezed, "Payroll connector is flaky after 17:00"));

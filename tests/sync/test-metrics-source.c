@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
+#include "td-handoff-source.h"
 #include "td-metrics-source.h"
 #include "td-schema.h"
 
@@ -178,6 +179,117 @@ test_demo_data (void)
   g_rmdir (dir);
 }
 
+/* A demo database, made with tierdeskd; NULL (and a skip) without it. */
+static char *
+make_demo (const char *dir)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "demo.db", NULL);
+  g_autofree char *password = g_build_filename (dir, "password", NULL);
+  const char      *tierdeskd = g_getenv ("TD_TIERDESKD");
+  const char      *init[]
+      = { tierdeskd, "init", "--db", path, "--admin", "admin", "--password-file", password, NULL };
+  const char *demo[]
+      = { tierdeskd, "demo-data", "--db", path, "--tickets", "300", "--seed", "5", NULL };
+  int status;
+
+  if (tierdeskd == NULL)
+    return NULL;
+  g_assert_true (g_file_set_contents (password, "demo-password-1\n", -1, NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) init, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) demo, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_steal_pointer (&path);
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+/* The handoff report from the demo data: the open tickets the database
+ * has, and for each position on call now, who holds it next from the
+ * moment the current stretch ends. */
+static void
+test_handoff_demo (void)
+{
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
+  g_autoptr (TdRotaStore) rotas = td_rota_store_new (policy);
+  g_autoptr (GError) error = NULL;
+  g_autofree char         *dir = g_dir_make_tmp ("td-handoff-demo-XXXXXX", NULL);
+  g_autofree char         *path = make_demo (dir);
+  static const char *const entities[]
+      = { "person", "rotation", "rotation_member", "rota_override", "swap_request", NULL };
+  g_autoptr (JsonObject) report = NULL;
+  JsonArray *contacts;
+  JsonArray *open;
+  TdInstant  now;
+  sqlite3   *db = NULL;
+
+  if (path == NULL)
+    {
+      g_test_skip ("TD_TIERDESKD is not set");
+      return;
+    }
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  for (guint i = 0; entities[i] != NULL; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s WHERE deleted = 0", entities[i]);
+      sqlite3_stmt    *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_autoptr (JsonObject) row = td_cache_row_from_statement (stmt);
+          td_rota_store_add_row (rotas, entities[i], row);
+        }
+      sqlite3_finalize (stmt);
+    }
+  now = td_test_query_int (db, "SELECT MAX (created_at) FROM ticket") + 60;
+
+  report = td_handoff_source_build (path, policy, rotas, 0, now, &error);
+  g_assert_no_error (error);
+  open = json_object_get_array_member (report, "open_tickets");
+  g_assert_cmpint (json_array_get_length (open), ==,
+                   td_test_query_int (db, "SELECT COUNT (*) FROM ticket WHERE deleted = 0 AND "
+                                          "status NOT IN ('resolved', 'closed')"));
+  sqlite3_close (db);
+
+  contacts = json_object_get_array_member (report, "key_contacts");
+  g_assert_cmpuint (json_array_get_length (contacts), >, 0);
+  for (guint i = 0; i < json_array_get_length (contacts); i++)
+    {
+      JsonObject *contact = json_array_get_object_element (contacts, i);
+      JsonObject *next;
+
+      if (!g_str_equal (json_object_get_string_member (contact, "when"), "now"))
+        continue;
+      g_assert_cmpint (json_object_get_int_member (contact, "starts_at"), <=, now);
+      g_assert_cmpint (json_object_get_int_member (contact, "ends_at"), >, now);
+      /* Right after it: the same position, from when this stretch ends. */
+      g_assert_cmpuint (i + 1, <, json_array_get_length (contacts));
+      next = json_array_get_object_element (contacts, i + 1);
+      g_assert_cmpstr (json_object_get_string_member (next, "when"), ==, "next");
+      g_assert_cmpstr (json_object_get_string_member (next, "position"), ==,
+                       json_object_get_string_member (contact, "position"));
+      g_assert_cmpint (json_object_get_int_member (next, "starts_at"), ==,
+                       json_object_get_int_member (contact, "ends_at"));
+    }
+  remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -186,5 +298,6 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/metrics-source/cache", test_cache);
   g_test_add_func ("/sync/metrics-source/missing-file", test_missing_file);
   g_test_add_func ("/sync/metrics-source/demo-data", test_demo_data);
+  g_test_add_func ("/sync/handoff-source/demo-data", test_handoff_demo);
   return g_test_run ();
 }
