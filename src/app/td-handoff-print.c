@@ -26,7 +26,17 @@ typedef struct
 {
   double y;
   int    page;
+  /* A table's column widths (double), shared by its rows; NULL otherwise. */
+  GArray *columns;
 } Place;
+
+static void
+place_clear (gpointer data)
+{
+  Place *place = data;
+
+  g_clear_pointer (&place->columns, g_array_unref);
+}
 
 static const char *
 font_for (TdHandoffBlockKind kind)
@@ -62,17 +72,6 @@ space_before (TdHandoffBlockKind kind)
     }
 }
 
-/* Columns of a table: the first (a title, a rota) gets more room. */
-static double
-column_width (guint column, guint n_columns, double width)
-{
-  double first = n_columns > 1 ? width * 0.36 : width;
-
-  if (column == 0)
-    return first - CELL_GAP;
-  return (width - first) / (n_columns - 1) - CELL_GAP;
-}
-
 static PangoLayout *
 make_layout (cairo_t *cr, const char *font, const char *text, double width, gboolean markup)
 {
@@ -80,7 +79,8 @@ make_layout (cairo_t *cr, const char *font, const char *text, double width, gboo
   g_autoptr (PangoFontDescription) description = pango_font_description_from_string (font);
 
   pango_layout_set_font_description (layout, description);
-  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  /* A negative width: one line, for measuring what a cell would like. */
+  pango_layout_set_width (layout, width < 0 ? -1 : (int) (width * PANGO_SCALE));
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
   if (markup)
     pango_layout_set_markup (layout, text, -1);
@@ -90,9 +90,77 @@ make_layout (cairo_t *cr, const char *font, const char *text, double width, gboo
 }
 
 /* Draws (when @draw) or only measures one block at @y; returns its height. */
+/* Column widths for the table whose head is blocks[@head]: each column
+ * as wide as its widest cell where they all fit; otherwise the narrow
+ * columns keep their width and the wide ones share what is left, so a
+ * title wraps rather than a time. */
+static GArray *
+table_columns (cairo_t *cr, GPtrArray *blocks, guint head, double width)
+{
+  const TdHandoffBlock *first = g_ptr_array_index (blocks, head);
+  guint                 n = g_strv_length (first->cells);
+  g_autofree double    *natural = g_new0 (double, n);
+  g_autofree gboolean  *done = g_new0 (gboolean, n);
+  GArray               *columns = g_array_new (FALSE, TRUE, sizeof (double));
+  double                left = width - CELL_GAP * (n > 0 ? n - 1 : 0);
+  guint                 n_left = n;
+
+  for (guint i = head; i < blocks->len; i++)
+    {
+      const TdHandoffBlock *block = g_ptr_array_index (blocks, i);
+
+      if (i > head && block->kind != TD_HANDOFF_BLOCK_TABLE_ROW)
+        break;
+      for (guint c = 0; c < n && block->cells[c] != NULL; c++)
+        {
+          g_autoptr (PangoLayout) layout
+              = make_layout (cr, font_for (block->kind), block->cells[c], -1, FALSE);
+          int w;
+
+          pango_layout_get_pixel_size (layout, &w, NULL);
+          natural[c] = MAX (natural[c], w + 1);
+        }
+    }
+
+  g_array_set_size (columns, n);
+  /* Narrowest first: a column that wants less than a fair share gets it. */
+  while (n_left > 0)
+    {
+      guint  narrowest = n;
+      double share = left / n_left;
+
+      for (guint c = 0; c < n; c++)
+        if (!done[c] && (narrowest == n || natural[c] < natural[narrowest]))
+          narrowest = c;
+      if (natural[narrowest] > share)
+        {
+          /* The rest are all wider than a share: split what is left in
+           * proportion to what they want. */
+          double wanted = 0;
+
+          for (guint c = 0; c < n; c++)
+            if (!done[c])
+              wanted += natural[c];
+          for (guint c = 0; c < n; c++)
+            if (!done[c])
+              g_array_index (columns, double, c) = left * natural[c] / wanted;
+          return columns;
+        }
+      g_array_index (columns, double, narrowest) = natural[narrowest];
+      done[narrowest] = TRUE;
+      left -= natural[narrowest];
+      n_left--;
+    }
+  /* Everything fits: the first column (a title, a rota) takes the rest. */
+  if (n > 0)
+    g_array_index (columns, double, 0) += left;
+  return columns;
+}
+
 static double
 render_block (cairo_t              *cr,
               const TdHandoffBlock *block,
+              const GArray         *columns,
               double                x,
               double                y,
               double                width,
@@ -110,7 +178,9 @@ render_block (cairo_t              *cr,
 
           for (guint c = 0; c < n; c++)
             {
-              double w = column_width (c, n, width);
+              double w = columns != NULL && c < columns->len
+                             ? g_array_index ((GArray *) columns, double, c)
+                             : (width - CELL_GAP * (n - 1)) / n;
               g_autoptr (PangoLayout) layout
                   = make_layout (cr, font_for (block->kind), block->cells[c], w, FALSE);
               int h;
@@ -227,20 +297,32 @@ render_block (cairo_t              *cr,
 static GArray *
 paginate (cairo_t *cr, GPtrArray *blocks, double width, double height, int *n_pages)
 {
-  GArray *places = g_array_sized_new (FALSE, FALSE, sizeof (Place), blocks->len);
+  GArray *places = g_array_sized_new (FALSE, TRUE, sizeof (Place), blocks->len);
+  GArray *columns = NULL;
   double  y = 0;
   int     page = 0;
 
+  g_array_set_clear_func (places, place_clear);
   for (guint i = 0; i < blocks->len; i++)
     {
       const TdHandoffBlock *block = g_ptr_array_index (blocks, i);
       double                before = y > 0 ? space_before (block->kind) : 0;
-      double                h = render_block (cr, block, 0, 0, width, FALSE);
-      double                keep = h;
-      Place                 place;
+      double                h;
+      double                keep;
+      Place                 place = { 0 };
 
+      if (block->kind == TD_HANDOFF_BLOCK_TABLE_HEAD)
+        {
+          g_clear_pointer (&columns, g_array_unref);
+          columns = table_columns (cr, blocks, i, width);
+        }
+      else if (block->kind != TD_HANDOFF_BLOCK_TABLE_ROW)
+        g_clear_pointer (&columns, g_array_unref);
+      h = render_block (cr, block, columns, 0, 0, width, FALSE);
+      keep = h;
+      /* A heading keeps its first line of content with it. */
       if (block->kind == TD_HANDOFF_BLOCK_HEADING && i + 1 < blocks->len)
-        keep += render_block (cr, g_ptr_array_index (blocks, i + 1), 0, 0, width, FALSE);
+        keep += render_block (cr, g_ptr_array_index (blocks, i + 1), NULL, 0, 0, width, FALSE);
       if (y > 0 && y + before + MIN (keep, height) > height)
         {
           page++;
@@ -249,9 +331,11 @@ paginate (cairo_t *cr, GPtrArray *blocks, double width, double height, int *n_pa
         }
       place.y = y + before;
       place.page = page;
+      place.columns = columns != NULL ? g_array_ref (columns) : NULL;
       g_array_append_val (places, place);
       y = place.y + h;
     }
+  g_clear_pointer (&columns, g_array_unref);
   *n_pages = page + 1;
   return places;
 }
@@ -271,7 +355,8 @@ draw_page (cairo_t   *cr,
       const Place *place = &g_array_index (places, Place, i);
 
       if (place->page == page)
-        render_block (cr, g_ptr_array_index (blocks, i), x, top + place->y, width, TRUE);
+        render_block (cr, g_ptr_array_index (blocks, i), place->columns, x, top + place->y, width,
+                      TRUE);
     }
 }
 
