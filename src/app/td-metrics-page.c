@@ -42,6 +42,7 @@ struct _TdMetricsPage
   gulong           rows_changed_id;
   guint            reload_id;
   GCancellable    *cancellable;
+  GCancellable    *compute_cancellable;
   TdMetricsSource *source;
   /* Team drop-down position → tier (0: every team). */
   GArray    *team_tiers;
@@ -392,35 +393,54 @@ selected_tier (TdMetricsPage *self)
   return selected < self->team_tiers->len ? g_array_index (self->team_tiers, int, selected) : 0;
 }
 
-static void
-recompute (TdMetricsPage *self)
+/* What one computation needs and gives: the source and the policy are
+ * immutable, so a worker thread may read them while the page goes on. */
+typedef struct
 {
-  g_autoptr (GTimeZone) zone = g_time_zone_new_local ();
-  const TdMetricsInput *input;
-  g_autofree char      *first = NULL;
-  g_autofree char      *last = NULL;
-  g_autofree char      *period = NULL;
-  int                   tier;
+  TdMetricsSource *source;
+  TdPolicy        *policy;
+  TdInstant        from;
+  TdInstant        to;
+  int              tier;
+  GArray          *results;
+  GPtrArray       *weeks;
+} Computation;
 
-  g_clear_pointer (&self->results, g_array_unref);
-  g_clear_pointer (&self->weeks, g_ptr_array_unref);
+static void
+computation_free (gpointer data)
+{
+  Computation *computation = data;
+
+  g_clear_object (&computation->source);
+  g_clear_object (&computation->policy);
+  g_clear_pointer (&computation->results, g_array_unref);
+  g_clear_pointer (&computation->weeks, g_ptr_array_unref);
+  g_free (computation);
+}
+
+static void
+compute_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  Computation          *computation = task_data;
+  const TdMetricsInput *input = td_metrics_source_get_input (computation->source);
+  g_autoptr (GTimeZone) zone = g_time_zone_new_local ();
+
+  computation->results = td_metrics_compute (computation->policy, input, computation->from,
+                                             computation->to, computation->tier);
+  computation->weeks = td_metrics_weekly (computation->policy, input, computation->from,
+                                          computation->to, computation->tier, zone);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+show_results (TdMetricsPage *self)
+{
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  g_autofree char *period = NULL;
+
   clear_box (self->tier_box);
   clear_box (self->quality_box);
-
-  if (self->source == NULL || self->policy == NULL)
-    {
-      gtk_stack_set_visible_child_name (self->stack, "empty");
-      gtk_label_set_text (self->period_label, "");
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "metrics.export-csv", FALSE);
-      return;
-    }
-
-  input = td_metrics_source_get_input (self->source);
-  tier = selected_tier (self);
-  period_bounds (self, server_now (self), &self->from, &self->to);
-  self->results = td_metrics_compute (self->policy, input, self->from, self->to, tier);
-  self->weeks = td_metrics_weekly (self->policy, input, self->from, self->to, tier, zone);
-
   for (guint i = 0; i < self->results->len; i++)
     {
       const TdMetricResult *result = &g_array_index (self->results, TdMetricResult, i);
@@ -439,6 +459,60 @@ recompute (TdMetricsPage *self)
   gtk_stack_set_visible_child_name (self->stack, "metrics");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "metrics.export-csv", TRUE);
   self->generation++;
+}
+
+static void
+on_computed (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  TdMetricsPage *self;
+  Computation   *computation;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    return; /* cancelled: a newer computation is on its way */
+  self = TD_METRICS_PAGE (object);
+  computation = g_task_get_task_data (G_TASK (result));
+  g_clear_pointer (&self->results, g_array_unref);
+  g_clear_pointer (&self->weeks, g_ptr_array_unref);
+  self->results = g_steal_pointer (&computation->results);
+  self->weeks = g_steal_pointer (&computation->weeks);
+  self->from = computation->from;
+  self->to = computation->to;
+  show_results (self);
+}
+
+static void
+recompute (TdMetricsPage *self)
+{
+  g_autoptr (GTask) task = NULL;
+  Computation *computation;
+
+  g_cancellable_cancel (self->compute_cancellable);
+  g_clear_object (&self->compute_cancellable);
+
+  if (self->source == NULL || self->policy == NULL)
+    {
+      g_clear_pointer (&self->results, g_array_unref);
+      g_clear_pointer (&self->weeks, g_ptr_array_unref);
+      clear_box (self->tier_box);
+      clear_box (self->quality_box);
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      gtk_label_set_text (self->period_label, "");
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "metrics.export-csv", FALSE);
+      return;
+    }
+
+  computation = g_new0 (Computation, 1);
+  computation->source = g_object_ref (self->source);
+  computation->policy = g_object_ref (self->policy);
+  computation->tier = selected_tier (self);
+  period_bounds (self, server_now (self), &computation->from, &computation->to);
+
+  self->compute_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->compute_cancellable, on_computed, NULL);
+  g_task_set_check_cancellable (task, TRUE);
+  g_task_set_task_data (task, computation, computation_free);
+  g_task_run_in_thread (task, compute_thread);
 }
 
 static void
@@ -612,6 +686,8 @@ td_metrics_page_dispose (GObject *object)
   g_clear_handle_id (&self->reload_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->compute_cancellable);
+  g_clear_object (&self->compute_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), TD_TYPE_METRICS_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
