@@ -434,16 +434,17 @@ on_draw_page (GtkPrintOperation *operation, GtkPrintContext *context, int page, 
              gtk_print_context_get_width (context));
 }
 
-gboolean
-td_handoff_print_run (GPtrArray *blocks, GtkWindow *parent, GError **error)
+static gboolean
+run_operation (GPtrArray              *blocks,
+               GtkWindow              *parent,
+               GtkPrintOperationAction action,
+               const char             *export_path,
+               GError                **error)
 {
-  GtkPrintOperation *operation;
-  PrintJob          *job;
+  GtkPrintOperation *operation = gtk_print_operation_new ();
+  PrintJob          *job = g_new0 (PrintJob, 1);
+  gboolean           ok;
 
-  g_return_val_if_fail (blocks != NULL, FALSE);
-
-  operation = gtk_print_operation_new ();
-  job = g_new0 (PrintJob, 1);
   job->blocks = g_ptr_array_ref (blocks);
   gtk_print_operation_set_job_name (operation, _ ("Shift Handoff Report"));
   /* The margins are the page setup's; the text fits within them. */
@@ -452,9 +453,32 @@ td_handoff_print_run (GPtrArray *blocks, GtkWindow *parent, GError **error)
   g_signal_connect (operation, "begin-print", G_CALLBACK (on_begin_print), job);
   g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page), job);
   g_object_set_data_full (G_OBJECT (operation), "td-print-job", job, print_job_free);
-  gtk_print_operation_set_allow_async (operation, TRUE);
+  if (export_path != NULL)
+    gtk_print_operation_set_export_filename (operation, export_path);
+  gtk_print_operation_set_allow_async (operation,
+                                       action == GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG);
+  ok = gtk_print_operation_run (operation, action, parent, error)
+       != GTK_PRINT_OPERATION_RESULT_ERROR;
   /* The window keeps the operation (and so the job) while it runs. */
-  g_object_set_data_full (G_OBJECT (parent), "td-handoff-print", operation, g_object_unref);
-  return gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, parent, error)
-         != GTK_PRINT_OPERATION_RESULT_ERROR;
+  if (parent != NULL)
+    g_object_set_data_full (G_OBJECT (parent), "td-handoff-print", operation, g_object_unref);
+  else
+    g_object_unref (operation);
+  return ok;
+}
+
+gboolean
+td_handoff_print_run (GPtrArray *blocks, GtkWindow *parent, GError **error)
+{
+  g_return_val_if_fail (blocks != NULL, FALSE);
+
+  return run_operation (blocks, parent, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, NULL, error);
+}
+
+gboolean
+td_handoff_print_export (GPtrArray *blocks, const char *path, GError **error)
+{
+  g_return_val_if_fail (blocks != NULL && path != NULL, FALSE);
+
+  return run_operation (blocks, NULL, GTK_PRINT_OPERATION_ACTION_EXPORT, path, error);
 }

@@ -15,4 +15,8 @@ gboolean td_handoff_print_write_pdf (GPtrArray *blocks, const char *path, GError
 /* Opens the print dialog for @blocks over @parent. */
 gboolean td_handoff_print_run (GPtrArray *blocks, GtkWindow *parent, GError **error);
 
+/* What Print sends, through the same GtkPrintOperation, written to a PDF
+ * at @path without a dialog: for tests and scripts. */
+gboolean td_handoff_print_export (GPtrArray *blocks, const char *path, GError **error);
+
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include "td-app-test.h"
 #include "td-application.h"
 #include "td-format.h"
+#include "td-handoff-print.h"
 #include "td-handoff-report.h"
 #include "td-handoff-window.h"
 #include "td-metrics-page.h"
@@ -460,6 +461,26 @@ preview_says (Fixture *fixture, gconstpointer text)
   return FALSE;
 }
 
+static char *
+pdf_to_text (const char *path)
+{
+  const char *argv[] = { "pdftotext", path, "-", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *head = NULL;
+  char            *text = NULL;
+  gsize            length;
+  int              exit_status;
+
+  g_assert_true (g_file_get_contents (path, &head, &length, NULL));
+  g_assert_cmpuint (length, >, 5);
+  g_assert_true (g_str_has_prefix (head, "%PDF-"));
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &text, NULL, &exit_status, &error))
+    g_error ("pdftotext (package poppler-utils) could not run: %s", error->message);
+  g_assert_true (g_spawn_check_wait_status (exit_status, NULL));
+  return text;
+}
+
 static void
 test_shift_handoff (Fixture *fixture)
 {
@@ -482,7 +503,6 @@ test_shift_handoff (Fixture *fixture)
   TdHandoffWindow *window;
   GtkTextView     *notes;
   Status           status = { 0 };
-  int              exit_status;
 
   g_assert_nonnull (lead);
   g_assert_nonnull (incoming);
@@ -525,20 +545,7 @@ test_shift_handoff (Fixture *fixture)
   /* The PDF is a PDF, and its text has every open ticket of the tier. */
   g_assert_true (td_handoff_window_write_pdf (window, pdf, &error));
   g_assert_no_error (error);
-  {
-    const char      *argv[] = { "pdftotext", pdf_path, "-", NULL };
-    g_autofree char *err = NULL;
-    g_autofree char *head = NULL;
-    gsize            length;
-
-    g_assert_true (g_file_get_contents (pdf_path, &head, &length, NULL));
-    g_assert_cmpuint (length, >, 5);
-    g_assert_true (g_str_has_prefix (head, "%PDF-"));
-    if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &pdf_text, &err,
-                       &exit_status, &error))
-      g_error ("pdftotext (package poppler-utils) could not run: %s", error->message);
-    g_assert_true (g_spawn_check_wait_status (exit_status, NULL));
-  }
+  pdf_text = pdf_to_text (pdf_path);
   /* For a person to look at, beside the screenshots. */
   if (g_getenv ("TD_SCREENSHOTS") != NULL)
     {
@@ -556,6 +563,25 @@ test_shift_handoff (Fixture *fixture)
       if (strstr (pdf_squeezed, title) == NULL)
         g_error ("the PDF lacks the open ticket \"%s\":\n%s", title, pdf_text);
     }
+
+  /* Printing draws the same pages: GtkPrintOperation, exported to a file. */
+  {
+    g_autofree char *printed_path = g_build_filename (fixture->home, "printed.pdf", NULL);
+    g_autofree char *printed = NULL;
+    g_autofree char *printed_squeezed = NULL;
+
+    g_assert_true (
+        td_handoff_print_export (td_handoff_window_get_blocks (window), printed_path, &error));
+    g_assert_no_error (error);
+    printed = pdf_to_text (printed_path);
+    printed_squeezed = squeeze (printed);
+    for (guint i = 0; i < titles->len; i++)
+      {
+        g_autofree char *title = squeeze (g_ptr_array_index (titles, i));
+        g_assert_nonnull (strstr (printed_squeezed, title));
+      }
+    g_assert_nonnull (strstr (printed_squeezed, "Payroll connector is flaky after 17:00"));
+  }
 
   /* The Markdown: each open ticket a row of the table, as it is now. */
   g_assert_true (td_handoff_window_write_markdown (window, md, &error));
