@@ -83,6 +83,22 @@ on_clock (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* A handoff window writes as the session's account: not after it ends. */
+static void
+close_handoff_windows (TdWindow *self)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = g_list_model_get_n_items (toplevels); i > 0; i--)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i - 1);
+
+      if (TD_IS_HANDOFF_WINDOW (window)
+          && gtk_window_get_transient_for (window) == GTK_WINDOW (self))
+        gtk_window_destroy (window);
+    }
+}
+
 static void
 on_session_changed (TdWindow *self)
 {
@@ -104,6 +120,8 @@ on_session_changed (TdWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.log-out", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.shift-handoff", connected);
+  if (!connected)
+    close_handoff_windows (self);
   if (connected)
     {
       /* Next start signs in by itself, with the token from the keyring. */

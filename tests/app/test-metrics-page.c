@@ -598,11 +598,20 @@ test_shift_handoff (Fixture *fixture)
     }
   g_assert_nonnull (strstr (markdown, "## Open tickets ("));
   td_app_test_screenshot (GTK_WIDGET (window), "handoff-handed-over");
-  gtk_window_destroy (GTK_WINDOW (window));
 
-  /* The incoming lead signs in on this desktop and acknowledges. */
+  /* The incoming lead signs in on this desktop and acknowledges. Logging
+   * out closes the outgoing lead's handoff window: it wrote as them. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.log-out", NULL);
   td_app_test_spin (200);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr (GtkWidget) left = g_list_model_get_item (toplevels, i);
+        g_assert_false (TD_IS_HANDOFF_WINDOW (left));
+      }
+  }
   sign_in (fixture, "incoming");
   window = open_handoff (fixture);
   status.window = window;
