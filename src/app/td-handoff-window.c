@@ -178,6 +178,28 @@ find_handoff (TdHandoffWindow *self, int tier)
   return found;
 }
 
+/* When the team last handed over: where this shift's report starts. */
+static TdInstant
+previous_handoff_at (TdHandoffWindow *self, int tier)
+{
+  g_autofree char *value = g_strdup_printf ("%d", tier);
+  g_autoptr (GPtrArray) rows = td_cache_list (cache (self), "shift_handoff", "tier", value, NULL);
+  TdInstant latest = 0;
+
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    latest = MAX (latest, int_member (g_ptr_array_index (rows, i), "created_at"));
+  return latest;
+}
+
+/* The outgoing lead's shift, as the directory words it. */
+static const char *
+my_shift (TdHandoffWindow *self)
+{
+  JsonObject *row = td_rota_store_get_row (self->rotas, "person", me (self));
+
+  return text_member (row, "shift");
+}
+
 static void
 fill_incoming (TdHandoffWindow *self, int tier)
 {
@@ -412,6 +434,9 @@ rebuild (TdHandoffWindow *self)
       header.acknowledged_by = person_name (self, text_member (self->handoff, "acknowledged_by"));
       header.acknowledged_at = int_member (self->handoff, "acknowledged_at");
       header.notes = text_member (self->handoff, "notes");
+      header.shift = text_member (self->handoff, "shift");
+      header.period_start = int_member (self->handoff, "period_start");
+      header.period_end = int_member (self->handoff, "period_end");
       tier = (int) int_member (self->handoff, "tier");
       {
         GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->notes_view);
@@ -526,6 +551,11 @@ hand_over_action (GtkWidget *widget, const char *action_name, GVariant *paramete
   rebuild (self);
   json_object_set_int_member (fields, "tier", tier);
   json_object_set_object_member (fields, "report", json_object_ref (self->report));
+  if (my_shift (self) != NULL)
+    json_object_set_string_member (fields, "shift", my_shift (self));
+  if (previous_handoff_at (self, tier) != 0)
+    json_object_set_int_member (fields, "period_start", previous_handoff_at (self, tier));
+  json_object_set_int_member (fields, "period_end", int_member (self->report, "generated_at"));
   if (notes[0] != '\0')
     json_object_set_string_member (fields, "notes", notes);
   if (handed_to != NULL)

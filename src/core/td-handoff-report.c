@@ -449,6 +449,16 @@ td_handoff_report_layout (TdPolicy              *policy,
   add_block (blocks, TD_HANDOFF_BLOCK_TITLE, _ ("Shift Handoff Report"), NULL);
   if (header->team != NULL)
     add_block (blocks, TD_HANDOFF_BLOCK_FIELD, _ ("Team"), header->team, NULL);
+  if (header->shift != NULL && header->shift[0] != '\0')
+    add_block (blocks, TD_HANDOFF_BLOCK_FIELD, _ ("Shift"), header->shift, NULL);
+  if (header->period_start != 0 && header->period_end != 0)
+    {
+      g_autofree char *start = format_time (header->period_start, zone);
+      g_autofree char *end = format_time (header->period_end, zone);
+      /* TRANSLATORS: the stretch a handoff covers, "26 Nov 2026 17:00 – 27 Nov 2026 09:00" */
+      g_autofree char *covers = g_strdup_printf (_ ("%s – %s"), start, end);
+      add_block (blocks, TD_HANDOFF_BLOCK_FIELD, _ ("Covers"), covers, NULL);
+    }
   generated = format_time (int_member (report, "generated_at"), zone);
   add_block (blocks, TD_HANDOFF_BLOCK_FIELD, _ ("Snapshot taken"), generated, NULL);
   if (header->author != NULL)

@@ -60,6 +60,12 @@ typedef struct
 typedef struct
 {
   const char *team;
+  /* (nullable) the outgoing lead's shift, as the directory words it. */
+  const char *shift;
+  /* The stretch the report covers: since the team's previous handoff (0:
+   * none before). */
+  TdInstant   period_start;
+  TdInstant   period_end;
   const char *author;
   const char *handed_to;
   TdInstant   created_at; /* 0: not handed over yet (a preview) */

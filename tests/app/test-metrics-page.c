@@ -527,10 +527,12 @@ test_shift_handoff (Fixture *fixture)
   /* Hand over: stored through the outbox, signed by the server. */
   gtk_widget_activate_action (GTK_WIDGET (window), "handoff.hand-over", NULL);
   g_free (sql);
-  sql = g_strdup_printf ("SELECT uuid FROM shift_handoff WHERE author = '%s' AND handed_to = '%s'"
-                         " AND tier = 2 AND notes LIKE 'Payroll connector%%'"
-                         " AND acknowledged_by IS NULL AND created_at > 0",
-                         lead, incoming);
+  sql = g_strdup_printf (
+      "SELECT uuid FROM shift_handoff WHERE author = '%s' AND handed_to = '%s'"
+      " AND tier = 2 AND notes LIKE 'Payroll connector%%'"
+      " AND acknowledged_by IS NULL AND created_at > 0"
+      " AND period_end > 0 AND shift IS (SELECT shift FROM person WHERE uuid = author)",
+      lead, incoming);
   g_assert_true (wait_until (fixture, server_has, sql));
   g_assert_nonnull (td_handoff_window_get_handoff (window));
   /* What was handed over no longer changes, and nobody takes over their

@@ -159,6 +159,9 @@ test_markdown (void)
   g_autoptr (JsonObject) report = build (policy, 0);
   g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
   TdHandoffHeader header = { "Tier 2 – Application Support",
+                             "Early (07:00–15:00)",
+                             AT (0, 0) - 12 * HOUR,
+                             AT (12, 5),
                              "Alice Archer",
                              "Bob Brown",
                              AT (12, 5),
@@ -173,6 +176,8 @@ test_markdown (void)
   g_assert_true (g_str_has_prefix (
       markdown, "# Shift Handoff Report\n\n"
                 "**Team:** Tier 2 – Application Support  \n"
+                "**Shift:** Early (07:00–15:00)  \n"
+                "**Covers:** 1 Mar 2026 12:00 – 2 Mar 2026 12:05  \n"
                 "**Snapshot taken:** 2 Mar 2026 12:00  \n"
                 "**Outgoing lead:** Alice Archer  \n"
                 "**Incoming lead:** Bob Brown  \n"
@@ -212,7 +217,7 @@ test_preview_empty (void)
   TdHandoffInput input = { 0, NOW, NULL, 0, NULL, 0 };
   g_autoptr (JsonObject) report = td_handoff_report_build (policy, &input);
   g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
-  TdHandoffHeader header = { NULL, "Alice Archer", NULL, 0, NULL, 0, NULL };
+  TdHandoffHeader header = { NULL, NULL, 0, 0, "Alice Archer", NULL, 0, NULL, 0, NULL };
   g_autoptr (GPtrArray) blocks = td_handoff_report_layout (policy, report, &header, utc);
   g_autofree char *markdown = td_handoff_report_to_markdown (blocks);
 
