@@ -51,6 +51,8 @@ struct _TdMetricsPage
   TdInstant  from;
   TdInstant  to;
   guint      generation;
+  /* The cache changed while the page was hidden. */
+  gboolean stale;
 };
 
 G_DEFINE_FINAL_TYPE (TdMetricsPage, td_metrics_page, GTK_TYPE_WIDGET)
@@ -557,6 +559,15 @@ reload (TdMetricsPage *self)
   TdCache *cache = self->session != NULL ? td_session_get_cache (self->session) : NULL;
   g_autoptr (GTask) task = NULL;
 
+  /* Reading every ticket's history is work nobody waits for while the page
+   * is hidden (and it would compete with the page in front): it is done
+   * when the page is shown. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)) && cache != NULL)
+    {
+      self->stale = TRUE;
+      return;
+    }
+  self->stale = FALSE;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (cache == NULL || self->policy == NULL)
@@ -674,6 +685,18 @@ export_csv_action (GtkWidget *widget, const char *action_name, GVariant *paramet
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* GtkWidget */
+
+static void
+td_metrics_page_map (GtkWidget *widget)
+{
+  TdMetricsPage *self = TD_METRICS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (td_metrics_page_parent_class)->map (widget);
+  if (self->stale)
+    reload (self);
+}
+
 /* GObject */
 
 static void
@@ -717,6 +740,7 @@ td_metrics_page_class_init (TdMetricsPageClass *klass)
 
   object_class->dispose = td_metrics_page_dispose;
   object_class->finalize = td_metrics_page_finalize;
+  widget_class->map = td_metrics_page_map;
 
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/tierdesk/Tierdesk/ui/td-metrics-page.ui");
