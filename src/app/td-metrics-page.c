@@ -147,6 +147,13 @@ format_samples (const TdMetricResult *result)
   guint n = result->samples;
   guint k = result->hits;
 
+  if (result->measure == TD_MEASURE_PIR_COMPLETION && result->verdict == TD_METRIC_NOT_MEASURED)
+    return g_strdup (_ ("Post-incident reviews are not recorded in Tierdesk yet"));
+  if (n == 0 && result->measure == TD_MEASURE_CHANGE_SUCCESS)
+    return g_strdup (_ ("No change records yet"));
+  if (n == 0 && result->measure != TD_MEASURE_NONE)
+    return g_strdup (_ ("Nothing to measure in this period"));
+
   switch (result->measure)
     {
       case TD_MEASURE_RESPONSE:
@@ -326,8 +333,9 @@ make_card (TdMetricsPage *self, const TdMetricResult *result)
 
   label = add_label (card, target, NULL);
   gtk_widget_set_name (label, "target");
-  add_label (card, samples, "dim-label");
-  gtk_widget_add_css_class (gtk_widget_get_last_child (card), "caption");
+  label = add_label (card, samples, "dim-label");
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_set_name (label, "samples");
 
   if (has_weekly_values (self, result))
     {
