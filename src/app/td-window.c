@@ -12,6 +12,8 @@
 #include "td-connect-view.h"
 #include "td-escalation-page.h"
 #include "td-knowledge-page.h"
+#include "td-handoff-window.h"
+#include "td-metrics-page.h"
 #include "td-queue-page.h"
 #include "td-sync-indicator.h"
 #include "td-team-page.h"
@@ -37,6 +39,7 @@ struct _TdWindow
   TdTrainingPage       *training_page;
   TdTeamPage           *team_page;
   TdKnowledgePage      *knowledge_page;
+  TdMetricsPage        *metrics_page;
   TdSyncIndicator      *sync_indicator;
 
   GSettings *settings;
@@ -86,6 +89,22 @@ on_clock (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* A handoff window writes as the session's account: not after it ends. */
+static void
+close_handoff_windows (TdWindow *self)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = g_list_model_get_n_items (toplevels); i > 0; i--)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i - 1);
+
+      if (TD_IS_HANDOFF_WINDOW (window)
+          && gtk_window_get_transient_for (window) == GTK_WINDOW (self))
+        gtk_window_destroy (window);
+    }
+}
+
 static void
 on_session_changed (TdWindow *self)
 {
@@ -99,6 +118,7 @@ on_session_changed (TdWindow *self)
   td_training_page_set_session (self->training_page, connected ? self->session : NULL);
   td_team_page_set_session (self->team_page, connected ? self->session : NULL);
   td_knowledge_page_set_session (self->knowledge_page, connected ? self->session : NULL);
+  td_metrics_page_set_session (self->metrics_page, connected ? self->session : NULL);
   gtk_stack_set_visible_child_name (self->queue_stack, connected ? "queue" : "connect");
   /* Offered only to a role that may log tickets: a trainer or a vendor
    * contact would be refused by the server. */
@@ -108,6 +128,9 @@ on_session_changed (TdWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-escalation", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.log-out", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.shift-handoff", connected);
+  if (!connected)
+    close_handoff_windows (self);
   if (connected)
     {
       /* Next start signs in by itself, with the token from the keyring. */
@@ -232,6 +255,18 @@ search_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static void
+shift_handoff_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdWindow        *self = TD_WINDOW (widget);
+  TdHandoffWindow *window;
+
+  if (self->session == NULL || !td_session_is_connected (self->session))
+    return;
+  window = td_handoff_window_new (GTK_WINDOW (self), self->session);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
 show_page_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   TdWindow   *self = TD_WINDOW (widget);
@@ -273,6 +308,7 @@ td_window_class_init (TdWindowClass *klass)
   g_type_ensure (TD_TYPE_TRAINING_PAGE);
   g_type_ensure (TD_TYPE_TEAM_PAGE);
   g_type_ensure (TD_TYPE_KNOWLEDGE_PAGE);
+  g_type_ensure (TD_TYPE_METRICS_PAGE);
   g_type_ensure (TD_TYPE_SYNC_INDICATOR);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -290,6 +326,7 @@ td_window_class_init (TdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TdWindow, training_page);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, team_page);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, knowledge_page);
+  gtk_widget_class_bind_template_child (widget_class, TdWindow, metrics_page);
   gtk_widget_class_bind_template_child (widget_class, TdWindow, sync_indicator);
   gtk_widget_class_bind_template_callback (widget_class, on_page_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_ticket_activated);
@@ -304,13 +341,16 @@ td_window_class_init (TdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.shift-handoff", NULL, shift_handoff_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.shift-handoff", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.sync-now",
                                        NULL);
   {
     static const char *const pages[]
-        = { "queue", "escalation", "on-call", "training", "team", "knowledge" };
+        = { "queue", "escalation", "on-call", "training", "team", "knowledge", "metrics" };
 
     for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
       gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
@@ -402,6 +442,13 @@ td_window_get_knowledge_page (TdWindow *self)
 {
   g_return_val_if_fail (TD_IS_WINDOW (self), NULL);
   return self->knowledge_page;
+}
+
+TdMetricsPage *
+td_window_get_metrics_page (TdWindow *self)
+{
+  g_return_val_if_fail (TD_IS_WINDOW (self), NULL);
+  return self->metrics_page;
 }
 
 TdQueuePage *

@@ -10,6 +10,7 @@
 #include "td-connect-view.h"
 #include "td-escalation-page.h"
 #include "td-knowledge-page.h"
+#include "td-metrics-page.h"
 #include "td-oncall-page.h"
 #include "td-queue-page.h"
 #include "td-training-page.h"
@@ -27,5 +28,6 @@ TdEscalationPage *td_window_get_escalation_page (TdWindow *self);
 TdOncallPage     *td_window_get_oncall_page (TdWindow *self);
 TdTrainingPage   *td_window_get_training_page (TdWindow *self);
 TdKnowledgePage  *td_window_get_knowledge_page (TdWindow *self);
+TdMetricsPage    *td_window_get_metrics_page (TdWindow *self);
 
 G_END_DECLS

@@ -351,6 +351,7 @@ metric_target_free (gpointer data)
 
   g_free (metric->id);
   g_free (metric->name);
+  g_free (metric->severity);
   g_free (metric);
 }
 
@@ -1710,11 +1711,52 @@ read_correction (Loader     *loader,
 
 /* Metrics and standards */
 
+static const char *const measure_names[] = {
+  [TD_MEASURE_NONE] = "none",
+  [TD_MEASURE_RESPONSE] = "response",
+  [TD_MEASURE_RESOLUTION_TIME] = "resolution_time",
+  [TD_MEASURE_FIRST_CONTACT_RESOLUTION] = "first_contact_resolution",
+  [TD_MEASURE_ESCALATION_ACCURACY] = "escalation_accuracy",
+  [TD_MEASURE_RESOLUTION_RATE] = "resolution_rate",
+  [TD_MEASURE_CHANGE_SUCCESS] = "change_success",
+  [TD_MEASURE_DOCUMENTATION] = "documentation",
+  [TD_MEASURE_PING_PONG] = "ping_pong",
+  [TD_MEASURE_PIR_COMPLETION] = "pir_completion",
+};
+
+/* Reads the optional "measure" member; @first and @last bound the values
+ * this kind of entry may name (a metric is not a quality standard). */
+static TdMeasure
+get_measure (Loader *loader, JsonObject *object, const char *path, TdMeasure first, TdMeasure last)
+{
+  g_autofree char *text = get_string (loader, object, path, "measure", FALSE);
+  g_autoptr (GString) expected = g_string_new (NULL);
+  g_autofree char *measure_path = NULL;
+
+  if (text == NULL)
+    return TD_MEASURE_NONE;
+  for (TdMeasure measure = first; measure <= last; measure++)
+    {
+      if (g_str_equal (text, measure_names[measure]))
+        return measure;
+      g_string_append_printf (expected, "%s%s",
+                              measure == first  ? ""
+                              : measure == last ? " or "
+                                                : ", ",
+                              measure_names[measure]);
+    }
+  measure_path = member_path (path, "measure");
+  td_json_reader_error (loader->reader, measure_path, "unknown measure \"%s\" (expected %s)", text,
+                        expected->str);
+  return TD_MEASURE_NONE;
+}
+
 static void
 read_metric (Loader *loader, JsonObject *object, const char *path, guint index, gpointer user_data)
 {
   static const char *const allowed[]
-      = { "id", "tier", "name", "comparison", "target", "target_percent", NULL };
+      = { "id",      "tier",     "name", "comparison", "target", "target_percent",
+          "measure", "severity", NULL };
   GHashTable      *seen = user_data;
   TdMetricTarget  *metric = g_new0 (TdMetricTarget, 1);
   g_autofree char *comparison = NULL;
@@ -1726,6 +1768,14 @@ read_metric (Loader *loader, JsonObject *object, const char *path, guint index, 
   check_unique (loader, seen, path, "id", metric->id);
   metric->tier = get_tier_ref (loader, object, path, "tier", TRUE);
   metric->name = get_string (loader, object, path, "name", TRUE);
+  metric->measure
+      = get_measure (loader, object, path, TD_MEASURE_RESPONSE, TD_MEASURE_CHANGE_SUCCESS);
+  metric->severity = get_string (loader, object, path, "severity", FALSE);
+  if (metric->severity != NULL)
+    {
+      g_autofree char *severity_path = member_path (path, "severity");
+      want (loader, REF_SEVERITY, severity_path, 0, metric->severity);
+    }
   comparison = get_string (loader, object, path, "comparison", TRUE);
   if (g_strcmp0 (comparison, "<") == 0 || g_strcmp0 (comparison, ">") == 0)
     metric->comparison = comparison[0];
@@ -1770,7 +1820,7 @@ read_quality_standard (Loader     *loader,
                        gpointer    user_data)
 {
   static const char *const allowed[]
-      = { "id", "name", "requirement", "within", "severities", NULL };
+      = { "id", "name", "requirement", "within", "severities", "measure", NULL };
   GHashTable        *seen = user_data;
   TdQualityStandard *standard = g_new0 (TdQualityStandard, 1);
 
@@ -1784,6 +1834,8 @@ read_quality_standard (Loader     *loader,
                                                          TRUE, &standard->within);
   standard->severities = get_strv (loader, object, path, "severities", FALSE);
   want_strv (loader, REF_SEVERITY, path, "severities", standard->severities);
+  standard->measure
+      = get_measure (loader, object, path, TD_MEASURE_DOCUMENTATION, TD_MEASURE_PIR_COMPLETION);
   if (standard->id == NULL)
     {
       quality_standard_free (standard);
@@ -2724,4 +2776,26 @@ td_policy_get_contact_card (TdPolicy *self)
 {
   g_return_val_if_fail (TD_IS_POLICY (self), NULL);
   return self->contact_card;
+}
+
+const char *
+td_measure_to_string (TdMeasure measure)
+{
+  g_return_val_if_fail (measure <= TD_MEASURE_PIR_COMPLETION, NULL);
+
+  return measure_names[measure];
+}
+
+gboolean
+td_measure_from_string (const char *text, TdMeasure *out)
+{
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  for (guint i = 0; text != NULL && i < G_N_ELEMENTS (measure_names); i++)
+    if (g_str_equal (text, measure_names[i]))
+      {
+        *out = i;
+        return TRUE;
+      }
+  return FALSE;
 }

@@ -245,6 +245,22 @@ typedef struct
   char    *approval_label;
 } TdCorrectionRule;
 
+/* What Tierdesk measures for a metric or a quality standard (td-metrics.c
+ * says how each is computed). */
+typedef enum
+{
+  TD_MEASURE_NONE,
+  TD_MEASURE_RESPONSE,
+  TD_MEASURE_RESOLUTION_TIME,
+  TD_MEASURE_FIRST_CONTACT_RESOLUTION,
+  TD_MEASURE_ESCALATION_ACCURACY,
+  TD_MEASURE_RESOLUTION_RATE,
+  TD_MEASURE_CHANGE_SUCCESS,
+  TD_MEASURE_DOCUMENTATION,
+  TD_MEASURE_PING_PONG,
+  TD_MEASURE_PIR_COMPLETION,
+} TdMeasure;
+
 typedef struct
 {
   char *id;
@@ -255,6 +271,10 @@ typedef struct
   gboolean   is_percent;
   double     percent;
   TdDuration duration;
+  /* TD_MEASURE_NONE when the policy does not say: shown, not computed. */
+  TdMeasure measure;
+  /* (nullable) only tickets of this severity count ("SEV-1 Response"). */
+  char *severity;
 } TdMetricTarget;
 
 typedef struct
@@ -265,6 +285,7 @@ typedef struct
   gboolean   has_within;
   TdDuration within;
   char     **severities;
+  TdMeasure  measure;
 } TdQualityStandard;
 
 typedef enum
@@ -365,7 +386,10 @@ GPtrArray              *td_policy_get_corrections (TdPolicy *self);
 const TdCorrectionRule *td_policy_get_correction (TdPolicy *self, const char *id);
 GPtrArray              *td_policy_get_metrics (TdPolicy *self);
 GPtrArray              *td_policy_get_quality_standards (TdPolicy *self);
-GPtrArray              *td_policy_get_training (TdPolicy *self);
+/* "response", "ping_pong", …: the policy's word for a measure, and back. */
+const char *td_measure_to_string (TdMeasure measure);
+gboolean    td_measure_from_string (const char *text, TdMeasure *out);
+GPtrArray  *td_policy_get_training (TdPolicy *self);
 /* Days after the start date within which onboarding topics are due (30),
  * and how near a due date counts as "due soon" (14). */
 int         td_policy_get_onboarding_due_days (TdPolicy *self);

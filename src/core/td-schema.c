@@ -668,6 +668,18 @@ static const char client_6[] =
   "  VALUES (new.rowid, new.title, new.body, new.workaround, new.tags);\n"
   "END;\n";
 
+/* Migration 7, both kinds: the shift handoff [8.3] is handed over to an
+ * incoming lead, who acknowledges it. handed_to and acknowledged_by are
+ * person uuids (or account names for an account with no person);
+ * acknowledged_at is set by the server when it accepts the
+ * acknowledgement. A handoff stored before stays unacknowledged. The index
+ * lists a tier's latest handoffs first. */
+static const char shared_7[] =
+  "ALTER TABLE shift_handoff ADD COLUMN handed_to TEXT;\n"
+  "ALTER TABLE shift_handoff ADD COLUMN acknowledged_by TEXT;\n"
+  "ALTER TABLE shift_handoff ADD COLUMN acknowledged_at INTEGER;\n"
+  "CREATE INDEX shift_handoff_tier_idx ON shift_handoff (tier, created_at);\n";
+
 /* Append here, never edit a released entry (docs/schema.md). */
 static const TdMigration server_migrations[] = {
   { shared_1, server_1 },
@@ -676,6 +688,7 @@ static const TdMigration server_migrations[] = {
   { shared_4, server_4 },
   { shared_5, NULL },
   { shared_6, server_6 },
+  { shared_7, NULL },
 };
 
 static const TdMigration client_migrations[] = {
@@ -685,6 +698,7 @@ static const TdMigration client_migrations[] = {
   { shared_4, NULL },
   { shared_5, NULL },
   { shared_6, client_6 },
+  { shared_7, NULL },
 };
 
 static const char *const synced_tables[] = {

@@ -210,6 +210,18 @@ static const FieldSpec pir_fields[] = {
   { "root_cause", FIELD_TEXT, FALSE, TRUE }, { "contributing_factors", FIELD_TEXT, FALSE, TRUE },
   { "actions", FIELD_ARRAY, FALSE, TRUE },   { NULL }
 };
+/* A shift handoff [8.3] is written once by the outgoing lead; its one
+ * update is the incoming lead's acknowledgement, which the server checks
+ * and stamps. Handoffs are records: nobody deletes them. */
+static const FieldSpec shift_handoff_fields[] = { { "tier", FIELD_INT, TRUE, FALSE },
+                                                  { "shift", FIELD_TEXT, TRUE, FALSE },
+                                                  { "period_start", FIELD_INSTANT, TRUE, FALSE },
+                                                  { "period_end", FIELD_INSTANT, TRUE, FALSE },
+                                                  { "report", FIELD_JSON, TRUE, FALSE },
+                                                  { "notes", FIELD_TEXT, TRUE, FALSE },
+                                                  { "handed_to", FIELD_TEXT, TRUE, FALSE },
+                                                  { "acknowledged_by", FIELD_TEXT, FALSE, TRUE },
+                                                  { NULL } };
 
 static const EntitySpec entities[] = {
   { "ticket", ticket_fields, "ticket.create", "ticket.update", "ticket.delete", FALSE },
@@ -235,6 +247,7 @@ static const EntitySpec entities[] = {
   { "article", article_fields, "knowledge.write", "knowledge.write", "knowledge.publish", FALSE },
   { "article_link", article_link_fields, "knowledge.write", NULL, "knowledge.write", FALSE },
   { "pir", pir_fields, NULL, "pir.write", "pir.write", FALSE },
+  { "shift_handoff", shift_handoff_fields, "handoff.write", "handoff.write", NULL, FALSE },
 };
 
 /* Account */
@@ -350,8 +363,8 @@ next_rev (sqlite3 *db)
 }
 
 static const char *const json_columns[]
-    = { "data",  "positions",    "authority", "approval", "tags",
-        "tiers", "participants", "timeline",  "actions",  NULL };
+    = { "data",         "positions", "authority", "approval", "tags", "tiers",
+        "participants", "timeline",  "actions",   "report",   NULL };
 
 static void
 add_column (JsonBuilder *builder, sqlite3_stmt *stmt, int column)
@@ -3627,6 +3640,97 @@ apply_pir (Command *command, Verdict *verdict)
   return store_row (command, FALSE, columns, verdict);
 }
 
+/* Shift handoffs */
+
+static gboolean
+hand_over (Command *command, GPtrArray *columns, const char *me, Verdict *verdict)
+{
+  const Column *tier = columns_get (columns, "tier");
+  const Column *start = columns_get (columns, "period_start");
+  const Column *end = columns_get (columns, "period_end");
+  const Column *handed_to = columns_get (columns, "handed_to");
+  JsonNode     *report = json_object_get_member (command->fields, "report");
+
+  if (tier == NULL || tier->is_null)
+    return reject (verdict, "missing_fields", "tier", "required fields are missing: tier");
+  if (td_policy_get_tier (command->policy, tier->number) == NULL)
+    return reject (verdict, "invalid", "tier", "tier: unknown tier %" G_GINT64_FORMAT,
+                   tier->number);
+  if (report == NULL || !JSON_NODE_HOLDS_OBJECT (report))
+    return reject (verdict, "missing_fields", "report",
+                   "required fields are missing: report (the report as handed over)");
+  if (start != NULL && end != NULL && !start->is_null && !end->is_null
+      && end->number < start->number)
+    return reject (verdict, "invalid", "period_end",
+                   "period_end: the shift must end after it starts");
+  if (handed_to != NULL && !handed_to->is_null)
+    {
+      if (!person_exists (command->db, handed_to->text))
+        return reject (verdict, "invalid", "handed_to", "handed_to: no person %s in the directory",
+                       handed_to->text);
+      if (g_str_equal (handed_to->text, me))
+        return reject (verdict, "invalid", "handed_to",
+                       "handed_to: a shift is handed over to someone else");
+    }
+  if (!may_act_at_tier (command, (int) tier->number, verdict))
+    return FALSE;
+  columns_set_text (columns, "author", me);
+  columns_set_int (columns, "created_at", command->now);
+  return TRUE;
+}
+
+static gboolean
+acknowledge (Command    *command,
+             GPtrArray  *columns,
+             JsonNode   *current,
+             const char *me,
+             Verdict    *verdict)
+{
+  const Column *by = columns_get (columns, "acknowledged_by");
+  const char   *handed_to = row_text (current, "handed_to");
+
+  if (by == NULL)
+    return reject (verdict, "invalid", "fields",
+                   "a handoff is only ever acknowledged: send acknowledged_by");
+  if (by->is_null || g_strcmp0 (by->text, me) != 0)
+    return reject (verdict, "forbidden", "acknowledged_by",
+                   "acknowledged_by: a handoff is acknowledged by the incoming lead themselves");
+  if (row_text (current, "acknowledged_by") != NULL)
+    return reject (verdict, "rule", "acknowledged_by",
+                   "acknowledged_by: this handoff was already acknowledged");
+  if (g_strcmp0 (row_text (current, "author"), me) == 0)
+    return reject (verdict, "forbidden", "acknowledged_by",
+                   "acknowledged_by: the outgoing lead cannot acknowledge their own handoff");
+  if (handed_to != NULL && !g_str_equal (handed_to, me))
+    return reject (verdict, "forbidden", "acknowledged_by",
+                   "acknowledged_by: this handoff was handed to someone else");
+  if (!may_act_at_tier (command, (int) row_int (current, "tier"), verdict))
+    return FALSE;
+  columns_set_int (columns, "acknowledged_at", command->now);
+  return TRUE;
+}
+
+static gboolean
+apply_shift_handoff (Command *command, Verdict *verdict)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  g_autoptr (JsonNode) current = NULL;
+  gboolean create = g_str_equal (command->type, "create");
+  /* An account without a person (an administrator) signs with its name. */
+  const char *me
+      = command->account->person != NULL ? command->account->person : command->account->username;
+
+  if (!require_permission (command, "handoff.write", verdict))
+    return FALSE;
+  if (!create && (current = current_row (command, verdict)) == NULL)
+    return FALSE;
+  columns_from_fields (columns, command->entity, command->fields);
+  if (create ? !hand_over (command, columns, me, verdict)
+             : !acknowledge (command, columns, current, me, verdict))
+    return FALSE;
+  return store_row (command, create, columns, verdict);
+}
+
 static gboolean
 dispatch (Command *command, Verdict *verdict)
 {
@@ -3701,6 +3805,8 @@ dispatch (Command *command, Verdict *verdict)
     return apply_article_link (command, verdict);
   if (g_str_equal (entity, "pir"))
     return apply_pir (command, verdict);
+  if (g_str_equal (entity, "shift_handoff"))
+    return apply_shift_handoff (command, verdict);
   return apply_swap_request (command, verdict);
 }
 

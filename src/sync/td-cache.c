@@ -148,23 +148,17 @@ locker_free (Locker *locker)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Locker, locker_free)
 
 /* The entities a desktop may write, as the server takes them. */
-static const char *const writable_entities[] = { "ticket",
-                                                 "ticket_event",
-                                                 "person",
-                                                 "rotation",
-                                                 "rotation_member",
-                                                 "rota_override",
-                                                 "swap_request",
-                                                 "training_record",
-                                                 "training_topic",
-                                                 "correction_request",
-                                                 "access_request",
-                                                 "article",
-                                                 "article_link",
-                                                 "pir",
-                                                 NULL };
+static const char *const writable_entities[] = { "ticket",          "ticket_event",
+                                                 "person",          "rotation",
+                                                 "rotation_member", "rota_override",
+                                                 "swap_request",    "training_record",
+                                                 "training_topic",  "correction_request",
+                                                 "access_request",  "article",
+                                                 "article_link",    "pir",
+                                                 "shift_handoff",   NULL };
 /* Columns holding JSON, which the API sends as JSON values. */
-static const char *const json_columns[] = { "data", "positions", "authority", "approval", NULL };
+static const char *const json_columns[]
+    = { "data", "positions", "authority", "approval", "report", NULL };
 
 void
 td_outbox_command_free (TdOutboxCommand *command)
@@ -645,8 +639,8 @@ check_entity (const char *entity, GError **error)
   g_set_error (error, TD_CACHE_ERROR, TD_CACHE_ERROR_INVALID,
                "unknown entity \"%s\" (expected ticket, ticket_event, person, rotation, "
                "rotation_member, rota_override, swap_request, training_record, "
-               "training_topic, correction_request, access_request, article, article_link or "
-               "pir)",
+               "training_topic, correction_request, access_request, article, article_link, pir "
+               "or shift_handoff)",
                entity != NULL ? entity : "");
   return FALSE;
 }

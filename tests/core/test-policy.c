@@ -261,6 +261,17 @@ test_shipped_rotas_tools_training (void)
   g_assert_true (td_policy_get_correction (policy, "audit-sensitive")->prohibited);
   g_assert_cmpuint (td_policy_get_metrics (policy)->len, ==, 9);
   g_assert_cmpuint (td_policy_get_quality_standards (policy)->len, ==, 5);
+  {
+    /* [10.1] SEV-1 Response < 15 min: Tier 3's response to SEV-1 tickets. */
+    const TdMetricTarget    *sev1 = g_ptr_array_index (td_policy_get_metrics (policy), 6);
+    const TdQualityStandard *pir = g_ptr_array_index (td_policy_get_quality_standards (policy), 4);
+
+    g_assert_cmpstr (sev1->id, ==, "t3-sev1-response");
+    g_assert_cmpint (sev1->measure, ==, TD_MEASURE_RESPONSE);
+    g_assert_cmpstr (sev1->severity, ==, "SEV-1");
+    g_assert_cmpint (pir->measure, ==, TD_MEASURE_PIR_COMPLETION);
+    g_assert_cmpstr (td_measure_to_string (pir->measure), ==, "pir_completion");
+  }
   g_assert_cmpuint (td_policy_get_contact_card (policy)->len, ==, 5);
 
   /* [11.1]–[11.3]: onboarding hours per tier add up to the seed's tables. */
@@ -551,6 +562,23 @@ test_error_enum_values (void)
 }
 
 static void
+test_error_measure (void)
+{
+  assert_mutation_error ("\"measure\": \"ping_pong\"", "\"measure\": \"pingpong\"",
+                         "$.quality_standards[2].measure: unknown measure \"pingpong\" "
+                         "(expected documentation, ping_pong or pir_completion)");
+  /* A quality standard's measure is not a metric's. */
+  assert_mutation_error ("\"measure\": \"change_success\"", "\"measure\": \"ping_pong\"",
+                         "$.metrics[8].measure: unknown measure \"ping_pong\" (expected response, "
+                         "resolution_time, first_contact_resolution, escalation_accuracy, "
+                         "resolution_rate or change_success)");
+  assert_mutation_error ("\"measure\": \"response\", \"severity\": \"SEV-1\"",
+                         "\"measure\": \"response\", \"severity\": \"SEV-7\"",
+                         "$.metrics[6].severity: unknown severity \"SEV-7\" "
+                         "(not defined in $.severities)");
+}
+
+static void
 test_error_escalation_downwards (void)
 {
   assert_mutation_error ("\"id\": \"t3-t4\", \"from\": 3, \"to\": 4,",
@@ -626,6 +654,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/core/policy/error/triage-incomplete", test_error_triage_incomplete);
   g_test_add_func ("/core/policy/error/enum-values", test_error_enum_values);
   g_test_add_func ("/core/policy/error/escalation-downwards", test_error_escalation_downwards);
+  g_test_add_func ("/core/policy/error/measure", test_error_measure);
   g_test_add_func ("/core/policy/error/all-reported", test_error_all_reported);
   g_test_add_func ("/core/policy/error/gerror", test_gerror_joins_lines);
 

@@ -401,11 +401,12 @@ test_upgrade_from_2 (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (object_exists (fixture->db, "table", "feed_key"), ==, kind == TD_SCHEMA_SERVER);
 }
 
-/* Migrations 4 to 6 on a database of version 3: requests filed before
+/* Migrations 4 to 7 on a database of version 3: requests filed before
  * them keep everything, with no evidence and no routed approver for access
  * until someone decides them; tickets keep their rows, with no
  * documentation clock; the knowledge tables are there, and in a client
- * cache an article is found by words of its body. */
+ * cache an article is found by words of its body; a handoff stored before
+ * stays, unacknowledged. */
 static void
 test_upgrade_from_3 (Fixture *fixture, gconstpointer user_data)
 {
@@ -423,6 +424,9 @@ test_upgrade_from_3 (Fixture *fixture, gconstpointer user_data)
            " ('a-1', 10, 'p-1', 'apm', 'On call');");
   exec_ok (fixture->db, "INSERT INTO ticket (uuid, rev, title, status, resolved_at)"
                         " VALUES ('t-1', 9, 'Payroll sync did not run', 'resolved', 1700000000);");
+  exec_ok (fixture->db,
+           "INSERT INTO shift_handoff (uuid, rev, author, tier, created_at, report, notes)"
+           " VALUES ('h-1', 9, 'p-1', 2, 1700000000, '{\"open_tickets\":[]}', 'Quiet night');");
 
   g_clear_pointer (&fixture->db, sqlite3_close);
   fixture->db = open_db (fixture->path);
@@ -458,6 +462,12 @@ test_upgrade_from_3 (Fixture *fixture, gconstpointer user_data)
     g_assert_cmpint (td_test_query_int (fixture->db, "SELECT count(*) FROM article_fts WHERE"
                                                      " article_fts MATCH 'schedul*'"),
                      ==, 1);
+  g_assert_cmpint (td_test_query_int (fixture->db,
+                                      "SELECT handed_to IS NULL AND acknowledged_by IS NULL"
+                                      " AND acknowledged_at IS NULL AND rev = 9"
+                                      " AND notes = 'Quiet night' FROM shift_handoff"),
+                   ==, 1);
+  g_assert_true (object_exists (fixture->db, "index", "shift_handoff_tier_idx"));
 }
 
 static void

@@ -1512,6 +1512,114 @@ test_rota_validation (Fixture *fixture, gconstpointer data)
   }
 }
 
+/* A shift handoff [8.3]: the outgoing lead hands over, only the incoming
+ * lead named acknowledges, once; nobody deletes one. */
+static void
+test_shift_handoff (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *lead = td_test_login (fixture->server, "lead");
+  g_autofree char *appsupport = td_test_login (fixture->server, "appsupport");
+  g_autofree char *trainer = td_test_login (fixture->server, "trainer");
+  g_autofree char *handoff = g_uuid_string_random ();
+  g_autofree char *other = g_uuid_string_random ();
+  g_autofree char *fields = g_strdup_printf (
+      "{\"tier\": 2, \"shift\": \"Day\", \"period_start\": \"2026-11-27T09:00:00Z\", "
+      "\"period_end\": \"2026-11-27T17:00:00Z\", \"handed_to\": \"%s\", \"notes\": "
+      "\"Watch the payroll export\", \"report\": {\"open_tickets\": [{\"title\": "
+      "\"Payroll export fails\"}]}}",
+      BOB);
+  g_autofree char *ack_bob = g_strdup_printf ("{\"acknowledged_by\": \"%s\"}", BOB);
+  g_autofree char *ack_alice = g_strdup_printf ("{\"acknowledged_by\": \"%s\"}", ALICE);
+  g_autofree char *to_self = g_strdup_printf ("{\"tier\": 2, \"handed_to\": \"%s\", "
+                                              "\"report\": {}}",
+                                              ALICE);
+  JsonObject      *row;
+  gint64           rev;
+
+  make_people (fixture, fixture->admin);
+  link_account (fixture, "lead", ALICE);
+  link_account (fixture, "appsupport", BOB);
+
+  {
+    g_autoptr (JsonObject) refused
+        = apply (fixture, trainer, "create", "shift_handoff", handoff, -1, fields);
+    g_autoptr (JsonObject) no_report
+        = apply (fixture, lead, "create", "shift_handoff", other, -1, "{\"tier\": 2}");
+    g_autoptr (JsonObject) self
+        = apply (fixture, lead, "create", "shift_handoff", other, -1, to_self);
+    g_autoptr (JsonObject) bad_tier = apply (fixture, lead, "create", "shift_handoff", other, -1,
+                                             "{\"tier\": 9, \"report\": {}}");
+
+    assert_rejected (refused, "forbidden", NULL);
+    g_assert_nonnull (strstr (json_object_get_string_member (refused, "reason"), "handoff.write"));
+    assert_rejected (no_report, "missing_fields", "report");
+    assert_rejected (self, "invalid", "handed_to");
+    assert_rejected (bad_tier, "invalid", "tier");
+  }
+
+  {
+    g_autoptr (JsonObject) created
+        = apply (fixture, lead, "create", "shift_handoff", handoff, -1, fields);
+
+    assert_applied (created);
+    row = json_object_get_object_member (created, "row");
+    /* The server signs it, whatever the client says. */
+    g_assert_cmpstr (json_object_get_string_member (row, "author"), ==, ALICE);
+    g_assert_cmpint (json_object_get_int_member (row, "created_at"), >, 0);
+    g_assert_true (json_object_get_null_member (row, "acknowledged_by"));
+    g_assert_cmpstr (json_object_get_string_member (row, "notes"), ==, "Watch the payroll export");
+    /* The report goes out as JSON, as it came in. */
+    g_assert_cmpstr (json_object_get_string_member (
+                         json_array_get_object_element (
+                             json_object_get_array_member (
+                                 json_object_get_object_member (row, "report"), "open_tickets"),
+                             0),
+                         "title"),
+                     ==, "Payroll export fails");
+    rev = json_object_get_int_member (row, "rev");
+  }
+
+  {
+    g_autoptr (JsonObject) own
+        = apply (fixture, lead, "update", "shift_handoff", handoff, rev, ack_alice);
+    g_autoptr (JsonObject) as_other
+        = apply (fixture, appsupport, "update", "shift_handoff", handoff, rev, ack_alice);
+    g_autoptr (JsonObject) deleted
+        = apply (fixture, fixture->admin, "delete", "shift_handoff", handoff, rev, "{}");
+
+    assert_rejected (own, "forbidden", "acknowledged_by");
+    g_assert_nonnull (strstr (json_object_get_string_member (own, "reason"), "outgoing lead"));
+    assert_rejected (as_other, "forbidden", "acknowledged_by");
+    /* Nothing else of a handoff changes: the batch is refused as malformed. */
+    {
+      g_autofree char *command
+          = command_json ("update", "shift_handoff", handoff, rev, "{\"notes\": \"changed\"}");
+      g_autofree char *body = batch (command);
+      g_autoptr (TdTestResponse) response
+          = td_test_request (fixture->server, "POST", "/commands", appsupport, body);
+
+      g_assert_cmpint (response->status, ==, 400);
+      g_assert_nonnull (strstr (response->text, "notes"));
+    }
+    assert_rejected (deleted, "forbidden", NULL);
+  }
+
+  {
+    g_autoptr (JsonObject) acknowledged
+        = apply (fixture, appsupport, "update", "shift_handoff", handoff, rev, ack_bob);
+    g_autoptr (JsonObject) again = NULL;
+
+    assert_applied (acknowledged);
+    row = json_object_get_object_member (acknowledged, "row");
+    g_assert_cmpstr (json_object_get_string_member (row, "acknowledged_by"), ==, BOB);
+    g_assert_cmpint (json_object_get_int_member (row, "acknowledged_at"), >=,
+                     json_object_get_int_member (row, "created_at"));
+    again = apply (fixture, appsupport, "update", "shift_handoff", handoff,
+                   json_object_get_int_member (row, "rev"), ack_bob);
+    assert_rejected (again, "rule", "acknowledged_by");
+  }
+}
+
 static void
 test_rota_swaps (Fixture *fixture, gconstpointer data)
 {
@@ -1881,6 +1989,7 @@ main (int argc, char *argv[])
   ADD ("/server/api/rota/permissions", test_rota_permissions);
   ADD ("/server/api/rota/validation", test_rota_validation);
   ADD ("/server/api/rota/swaps", test_rota_swaps);
+  ADD ("/server/api/shift-handoff", test_shift_handoff);
   ADD ("/server/api/oncall/feeds", test_oncall_feeds);
   ADD ("/server/cli/init-refuses-overwrite", test_cli_init_refuses_overwrite);
   g_test_add_func ("/server/api/tls", test_tls);

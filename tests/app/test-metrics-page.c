@@ -1,0 +1,677 @@
+/* test-metrics-page.c — the Metrics page and the shift handoff report, against a real tierdeskd
+ *
+ * Like test-oncall-page.c, each test runs in a subprocess with a home and
+ * a session bus of its own, starts tierdeskd with demo data and signs in
+ * through the connect form. The figures the page shows are checked against
+ * the same computation run on the server's own database, which the cache
+ * mirrors once the first sync is over.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "td-app-test.h"
+#include "td-application.h"
+#include "td-format.h"
+#include "td-handoff-print.h"
+#include "td-handoff-report.h"
+#include "td-handoff-window.h"
+#include "td-metrics-page.h"
+#include "td-metrics-source.h"
+#include "td-test-server.h"
+#include "td-test-util.h"
+#include "td-window.h"
+
+typedef struct
+{
+  char          *home;
+  GSubprocess   *bus;
+  TdTestServer  *server;
+  TdApplication *app;
+  TdWindow      *window;
+} Fixture;
+
+static const char *const accounts[]
+    = { "lead:app-support-lead", "incoming:app-support-analyst", NULL };
+
+typedef gboolean (*Predicate) (Fixture *fixture, gconstpointer data);
+
+static gboolean
+wait_until (Fixture *fixture, Predicate done, gconstpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!done (fixture, data) && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+  return done (fixture, data);
+}
+
+static GtkWidget *
+find_named (GtkWidget *root, const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static TdMetricsPage *
+metrics_page (Fixture *fixture)
+{
+  return td_window_get_metrics_page (fixture->window);
+}
+
+static TdSession *
+session (Fixture *fixture)
+{
+  return td_application_get_session (fixture->app);
+}
+
+static TdSyncEngine *
+engine (Fixture *fixture)
+{
+  return td_session_get_engine (session (fixture));
+}
+
+static void
+fixture_set_up (Fixture *fixture)
+{
+  fixture->home = td_app_test_isolate (&fixture->bus);
+  if (!gtk_init_check ())
+    g_error ("test-metrics-page needs a display: run it under xvfb-run (./run test does)");
+  adw_init ();
+
+  fixture->server = td_test_server_new (accounts);
+  g_assert_cmpint (td_test_tierdeskd (NULL, NULL, "demo-data", "--db", fixture->server->db,
+                                      "--tickets", "300", "--seed", "11", NULL),
+                   ==, 0);
+  td_test_server_start (fixture->server);
+
+  fixture->app = td_app_test_start_app ();
+  fixture->window = TD_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
+  g_assert_nonnull (fixture->window);
+}
+
+static void
+fixture_tear_down (Fixture *fixture)
+{
+  GList *windows;
+
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
+    gtk_window_destroy (GTK_WINDOW (windows->data));
+  td_session_close (session (fixture));
+  td_app_test_spin (50);
+  g_clear_object (&fixture->app);
+  td_test_server_free (fixture->server);
+  g_subprocess_force_exit (fixture->bus);
+  g_clear_object (&fixture->bus);
+}
+
+static gboolean
+is_idle (Fixture *fixture, gconstpointer data)
+{
+  return td_session_is_connected (session (fixture))
+         && td_sync_engine_get_state (engine (fixture)) == TD_SYNC_STATE_IDLE
+         && td_sync_engine_get_pending (engine (fixture)) == 0;
+}
+
+static void
+sign_in (Fixture *fixture, const char *user)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", fixture->server->port);
+
+  td_connect_view_sign_in (td_window_get_connect_view (fixture->window), url, user,
+                           TD_TEST_PASSWORD);
+  g_assert_true (wait_until (fixture, is_idle, NULL));
+}
+
+/* Metrics */
+
+/* The figures for the page's period and team, computed on the server's
+ * database: what the page must show once its cache has caught up. */
+static GArray *
+expected_results (Fixture *fixture, int tier)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TdMetricsSource) source = NULL;
+  TdInstant from;
+  TdInstant to;
+
+  source = td_metrics_source_load (fixture->server->db, td_session_get_policy (session (fixture)),
+                                   &error);
+  g_assert_no_error (error);
+  td_metrics_page_get_period (metrics_page (fixture), &from, &to);
+  return td_metrics_compute (td_session_get_policy (session (fixture)),
+                             td_metrics_source_get_input (source), from, to, tier);
+}
+
+typedef struct
+{
+  int     tier;
+  gint64  span;
+  GArray *expected; /* out: what the server's data gives for the page's period */
+} Match;
+
+/* The page shows the period asked for, and its figures are what the
+ * server's database gives for that very period (the page computes on a
+ * worker thread, and again after each pull). */
+static gboolean
+page_matches (Fixture *fixture, gconstpointer data)
+{
+  Match    *match = (Match *) data;
+  GArray   *shown = td_metrics_page_get_results (metrics_page (fixture));
+  TdInstant from;
+  TdInstant to;
+
+  td_metrics_page_get_period (metrics_page (fixture), &from, &to);
+  if (shown == NULL || to - from != match->span)
+    return FALSE;
+  g_clear_pointer (&match->expected, g_array_unref);
+  match->expected = expected_results (fixture, match->tier);
+  if (shown->len != match->expected->len)
+    return FALSE;
+  for (guint i = 0; i < shown->len; i++)
+    {
+      const TdMetricResult *a = &g_array_index (shown, TdMetricResult, i);
+      const TdMetricResult *b = &g_array_index (match->expected, TdMetricResult, i);
+
+      if (g_strcmp0 (a->id, b->id) != 0 || a->samples != b->samples || a->hits != b->hits
+          || fabs (a->value - b->value) > 0.001 || a->verdict != b->verdict)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+card_text (Fixture *fixture, const char *id, const char *part)
+{
+  GtkWidget *card = find_named (GTK_WIDGET (metrics_page (fixture)), id);
+  GtkWidget *label;
+
+  g_assert_nonnull (card);
+  label = find_named (card, part);
+  g_assert_nonnull (label);
+  return g_strdup (gtk_label_get_text (GTK_LABEL (label)));
+}
+
+/* What a card must read for @result, worked out here rather than by the
+ * page's own code. */
+static char *
+expected_value_text (const TdMetricResult *result)
+{
+  if (result->samples == 0 || result->verdict == TD_METRIC_NOT_MEASURED)
+    return g_strdup ("—");
+  switch (result->unit)
+    {
+      case TD_METRIC_UNIT_DURATION:
+        return td_format_span ((gint64) round (result->value));
+      case TD_METRIC_UNIT_PERCENT:
+        return g_strdup_printf ("%.1f %%", result->value);
+      case TD_METRIC_UNIT_COUNT:
+      default:
+        return g_strdup_printf ("%.0f", result->value);
+    }
+}
+
+static void
+select_period (Fixture *fixture, guint position)
+{
+  GtkDropDown *dropdown
+      = GTK_DROP_DOWN (find_named (GTK_WIDGET (metrics_page (fixture)), "period-dropdown"));
+
+  g_assert_nonnull (dropdown);
+  gtk_drop_down_set_selected (dropdown, position);
+}
+
+static void
+test_metrics_page (Fixture *fixture)
+{
+  Match            match = { 0 };
+  g_autofree char *csv_path = NULL;
+  g_autofree char *csv = NULL;
+  g_autoptr (GFile) csv_file = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkDropDown *team;
+  guint        failing = 0;
+
+  sign_in (fixture, "lead");
+  /* Hidden, the page leaves the cache alone; it reads it once shown. */
+  td_app_test_spin (700);
+  g_assert_cmpuint (td_metrics_page_get_generation (metrics_page (fixture)), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "metrics");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (gtk_widget_get_ancestor (
+                       GTK_WIDGET (metrics_page (fixture)), ADW_TYPE_VIEW_STACK))),
+                   ==, "metrics");
+  select_period (fixture, TD_METRICS_PERIOD_90_DAYS);
+
+  /* Nine targets [10.1] and three standards [10.2], equal to the same
+   * computation on the server's database. */
+  match.tier = 0;
+  match.span = 90 * 24 * 3600 + 1;
+  g_assert_true (wait_until (fixture, page_matches, &match));
+  g_assert_cmpuint (match.expected->len, ==, 12);
+  td_app_test_spin (200);
+
+  for (guint i = 0; i < match.expected->len; i++)
+    {
+      const TdMetricResult *result = &g_array_index (match.expected, TdMetricResult, i);
+      g_autofree char      *value = card_text (fixture, result->id, "value");
+      g_autofree char      *verdict = card_text (fixture, result->id, "verdict");
+      g_autofree char      *target = card_text (fixture, result->id, "target");
+      g_autofree char      *wanted = expected_value_text (result);
+
+      g_test_message ("%s: %s (%s, %s)", result->id, value, verdict, target);
+      g_assert_cmpstr (value, ==, wanted);
+      g_assert_cmpstr (verdict, ==,
+                       result->verdict == TD_METRIC_PASS      ? "Meets Target"
+                       : result->verdict == TD_METRIC_FAIL    ? "Misses Target"
+                       : result->verdict == TD_METRIC_NO_DATA ? "No Data in This Period"
+                                                              : "Not Measured Yet");
+      g_assert_true (g_str_has_prefix (target, "Target: "));
+      failing += result->verdict == TD_METRIC_FAIL;
+    }
+  /* The demo data's tickets answer and resolve, so most figures have
+   * samples; it records no changes and no reviews. */
+  g_assert_cmpint (td_metrics_find (match.expected, "t3-change-success")->verdict, ==,
+                   TD_METRIC_NO_DATA);
+  g_assert_cmpuint (td_metrics_find (match.expected, "t1-first-response")->samples, >, 0);
+  g_assert_cmpuint (td_metrics_find (match.expected, "pir-participation")->samples, >, 0);
+  g_assert_cmpint (td_metrics_find (match.expected, "pir-participation")->verdict, ==,
+                   TD_METRIC_NOT_MEASURED);
+  {
+    g_autofree char *target = card_text (fixture, "t1-first-response", "target");
+    g_autofree char *change = card_text (fixture, "t3-change-success", "samples");
+    g_autofree char *pir = card_text (fixture, "pir-participation", "samples");
+
+    g_assert_cmpstr (target, ==, "Target: under 15 min");
+    /* What is missing says why. */
+    g_assert_cmpstr (change, ==, "No change records yet");
+    g_assert_cmpstr (pir, ==, "Post-incident reviews are not recorded in Tierdesk yet");
+  }
+  g_test_message ("%u figures miss their target", failing);
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "metrics");
+
+  /* Tier 2 alone: its three targets and the standards over its tickets. */
+  team = GTK_DROP_DOWN (find_named (GTK_WIDGET (metrics_page (fixture)), "metrics-team-dropdown"));
+  g_assert_nonnull (team);
+  gtk_drop_down_set_selected (team, 2);
+  match.tier = 2;
+  g_assert_true (wait_until (fixture, page_matches, &match));
+  g_assert_cmpuint (match.expected->len, ==, 6);
+  g_assert_null (find_named (GTK_WIDGET (metrics_page (fixture)), "t1-first-response"));
+  g_assert_nonnull (find_named (GTK_WIDGET (metrics_page (fixture)), "t2-response"));
+  td_app_test_spin (100);
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "metrics-tier2");
+
+  /* The export writes what is shown, and the weeks behind the charts. */
+  csv_path = g_build_filename (fixture->home, "metrics.csv", NULL);
+  csv_file = g_file_new_for_path (csv_path);
+  g_assert_true (td_metrics_page_write_csv (metrics_page (fixture), csv_file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  g_assert_true (g_str_has_prefix (csv, "period_start,period_end,id,name,tier,unit,value"));
+  g_assert_nonnull (strstr (csv, ",t2-resolution-rate,Resolution Rate,2,percent,"));
+  g_assert_null (strstr (csv, ",t1-first-response,"));
+  g_array_unref (match.expected);
+}
+
+/* Shift handoff */
+
+static char *
+server_text (Fixture *fixture, const char *sql)
+{
+  sqlite3      *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char         *text = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->server->db, &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
+static gboolean
+server_has (Fixture *fixture, gconstpointer sql)
+{
+  g_autofree char *text = server_text (fixture, sql);
+
+  return text != NULL;
+}
+
+static GPtrArray *
+server_open_titles (Fixture *fixture, int tier)
+{
+  GPtrArray    *titles = g_ptr_array_new_with_free_func (g_free);
+  sqlite3      *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->server->db, &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT title FROM ticket WHERE deleted = 0 AND tier = ?"
+                                       " AND status NOT IN ('resolved', 'closed')",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_int (stmt, 1, tier);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (titles, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return titles;
+}
+
+static TdHandoffWindow *
+open_handoff (Fixture *fixture)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.shift-handoff", NULL);
+  td_app_test_spin (100);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (TD_IS_HANDOFF_WINDOW (window) && gtk_widget_get_visible (window))
+        return TD_HANDOFF_WINDOW (window);
+    }
+  g_error ("win.shift-handoff opened no window");
+}
+
+/* All whitespace as one space: a PDF wraps long titles within their cell. */
+static char *
+squeeze (const char *text)
+{
+  g_autoptr (GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
+
+  return g_regex_replace_literal (spaces, text, -1, 0, " ", 0, NULL);
+}
+
+/* Markdown's escapes, written out here rather than taken from core. */
+static char *
+markdown_escape (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (strchr ("|*_`[]<>#\\", *p) != NULL)
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+select_string (GtkDropDown *dropdown, const char *text)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_equal (gtk_string_object_get_string (item), text))
+        {
+          gtk_drop_down_set_selected (dropdown, i);
+          return;
+        }
+    }
+  g_error ("\"%s\" is not in the drop-down", text);
+}
+
+typedef struct
+{
+  TdHandoffWindow *window;
+  const char      *text;
+} Status;
+
+static gboolean
+status_says (Fixture *fixture, gconstpointer data)
+{
+  const Status *status = data;
+  GtkWidget    *label = find_named (GTK_WIDGET (status->window), "handoff-status");
+
+  return strstr (gtk_label_get_text (GTK_LABEL (label)), status->text) != NULL;
+}
+
+static gboolean
+preview_says (Fixture *fixture, gconstpointer text)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (TD_IS_HANDOFF_WINDOW (window))
+        {
+          g_autofree char *shown = td_app_test_widget_text (find_named (window, "handoff-preview"));
+          if (strstr (shown, text) != NULL)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static char *
+pdf_to_text (const char *path)
+{
+  const char *argv[] = { "pdftotext", path, "-", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *head = NULL;
+  char            *text = NULL;
+  gsize            length;
+  int              exit_status;
+
+  g_assert_true (g_file_get_contents (path, &head, &length, NULL));
+  g_assert_cmpuint (length, >, 5);
+  g_assert_true (g_str_has_prefix (head, "%PDF-"));
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &text, NULL, &exit_status, &error))
+    g_error ("pdftotext (package poppler-utils) could not run: %s", error->message);
+  g_assert_true (g_spawn_check_wait_status (exit_status, NULL));
+  return text;
+}
+
+static void
+test_shift_handoff (Fixture *fixture)
+{
+  g_autofree char *lead
+      = server_text (fixture, "SELECT person FROM account WHERE username = 'lead'");
+  g_autofree char *incoming
+      = server_text (fixture, "SELECT person FROM account WHERE username = 'incoming'");
+  g_autofree char *incoming_name = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *pdf_path = g_build_filename (fixture->home, "handoff.pdf", NULL);
+  g_autofree char *md_path = g_build_filename (fixture->home, "handoff.md", NULL);
+  g_autofree char *pdf_text = NULL;
+  g_autofree char *pdf_squeezed = NULL;
+  g_autofree char *markdown = NULL;
+  g_autofree char *expected_markdown = NULL;
+  g_autoptr (GFile) pdf = g_file_new_for_path (pdf_path);
+  g_autoptr (GFile) md = g_file_new_for_path (md_path);
+  g_autoptr (GPtrArray) titles = NULL;
+  g_autoptr (GError) error = NULL;
+  TdHandoffWindow *window;
+  GtkTextView     *notes;
+  Status           status = { 0 };
+
+  g_assert_nonnull (lead);
+  g_assert_nonnull (incoming);
+  sql = g_strdup_printf ("SELECT name FROM person WHERE uuid = '%s'", incoming);
+  incoming_name = server_text (fixture, sql);
+
+  /* The outgoing Tier 2 lead drafts the report from live data. */
+  sign_in (fixture, "lead");
+  window = open_handoff (fixture);
+  g_assert_null (td_handoff_window_get_handoff (window));
+  select_string (GTK_DROP_DOWN (find_named (GTK_WIDGET (window), "handoff-incoming")),
+                 incoming_name);
+  notes = GTK_TEXT_VIEW (find_named (GTK_WIDGET (window), "handoff-notes"));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (notes),
+                            "Payroll connector is flaky after 17:00; call the vendor if it drops.",
+                            -1);
+  td_app_test_spin (500);
+  titles = server_open_titles (fixture, 2);
+  g_assert_cmpuint (titles->len, >, 0);
+  td_app_test_screenshot (GTK_WIDGET (window), "handoff-draft");
+
+  /* Hand over: stored through the outbox, signed by the server. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "handoff.hand-over", NULL);
+  g_free (sql);
+  sql = g_strdup_printf (
+      "SELECT uuid FROM shift_handoff WHERE author = '%s' AND handed_to = '%s'"
+      " AND tier = 2 AND notes LIKE 'Payroll connector%%'"
+      " AND acknowledged_by IS NULL AND created_at > 0"
+      " AND period_end > 0 AND shift IS (SELECT shift FROM person WHERE uuid = author)",
+      lead, incoming);
+  g_assert_true (wait_until (fixture, server_has, sql));
+  g_assert_nonnull (td_handoff_window_get_handoff (window));
+  /* What was handed over no longer changes, and nobody takes over their
+   * own shift. */
+  g_assert_false (gtk_text_view_get_editable (notes));
+  status.window = window;
+  status.text = "waiting for them to acknowledge";
+  g_assert_true (wait_until (fixture, status_says, &status));
+  g_assert_false (gtk_widget_get_visible (find_named (GTK_WIDGET (window), "handoff-acknowledge")));
+  g_assert_false (gtk_widget_get_visible (find_named (GTK_WIDGET (window), "handoff-hand-over")));
+
+  /* The PDF is a PDF, and its text has every open ticket of the tier. */
+  g_assert_true (td_handoff_window_write_pdf (window, pdf, &error));
+  g_assert_no_error (error);
+  pdf_text = pdf_to_text (pdf_path);
+  /* For a person to look at, beside the screenshots. */
+  if (g_getenv ("TD_SCREENSHOTS") != NULL)
+    {
+      g_autofree char *copy = g_build_filename (g_getenv ("TD_SCREENSHOTS"), "handoff.pdf", NULL);
+      g_autoptr (GFile) target = g_file_new_for_path (copy);
+      g_assert_true (g_file_copy (pdf, target, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL));
+    }
+  pdf_squeezed = squeeze (pdf_text);
+  g_assert_nonnull (strstr (pdf_squeezed, "Shift Handoff Report"));
+  g_assert_nonnull (strstr (pdf_squeezed, "Payroll connector is flaky after 17:00"));
+  g_assert_nonnull (strstr (pdf_squeezed, incoming_name));
+  for (guint i = 0; i < titles->len; i++)
+    {
+      g_autofree char *title = squeeze (g_ptr_array_index (titles, i));
+      if (strstr (pdf_squeezed, title) == NULL)
+        g_error ("the PDF lacks the open ticket \"%s\":\n%s", title, pdf_text);
+    }
+
+  /* Printing draws the same pages: GtkPrintOperation, exported to a file. */
+  {
+    g_autofree char *printed_path = g_build_filename (fixture->home, "printed.pdf", NULL);
+    g_autofree char *printed = NULL;
+    g_autofree char *printed_squeezed = NULL;
+
+    g_assert_true (
+        td_handoff_print_export (td_handoff_window_get_blocks (window), printed_path, &error));
+    g_assert_no_error (error);
+    printed = pdf_to_text (printed_path);
+    printed_squeezed = squeeze (printed);
+    for (guint i = 0; i < titles->len; i++)
+      {
+        g_autofree char *title = squeeze (g_ptr_array_index (titles, i));
+        g_assert_nonnull (strstr (printed_squeezed, title));
+      }
+    g_assert_nonnull (strstr (printed_squeezed, "Payroll connector is flaky after 17:00"));
+  }
+
+  /* The Markdown: each open ticket a row of the table, as it is now. */
+  g_assert_true (td_handoff_window_write_markdown (window, md, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (md_path, &markdown, NULL, NULL));
+  expected_markdown = td_handoff_report_to_markdown (td_handoff_window_get_blocks (window));
+  g_assert_cmpstr (markdown, ==, expected_markdown);
+  for (guint i = 0; i < titles->len; i++)
+    {
+      g_autofree char *escaped = markdown_escape (g_ptr_array_index (titles, i));
+      g_autofree char *row = g_strdup_printf ("\n| %s | ", escaped);
+      if (strstr (markdown, row) == NULL)
+        g_error ("the Markdown lacks the open ticket row \"%s\":\n%s", row, markdown);
+    }
+  g_assert_nonnull (strstr (markdown, "## Open tickets ("));
+  td_app_test_screenshot (GTK_WIDGET (window), "handoff-handed-over");
+
+  /* The incoming lead signs in on this desktop and acknowledges. Logging
+   * out closes the outgoing lead's handoff window: it wrote as them. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.log-out", NULL);
+  td_app_test_spin (200);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr (GtkWidget) left = g_list_model_get_item (toplevels, i);
+        g_assert_false (TD_IS_HANDOFF_WINDOW (left));
+      }
+  }
+  sign_in (fixture, "incoming");
+  window = open_handoff (fixture);
+  status.window = window;
+  status.text = "handed this shift over";
+  g_assert_true (wait_until (fixture, status_says, &status));
+  g_assert_nonnull (td_handoff_window_get_handoff (window));
+  td_app_test_screenshot (GTK_WIDGET (window), "handoff-incoming");
+  g_assert_true (gtk_widget_get_visible (find_named (GTK_WIDGET (window), "handoff-acknowledge")));
+  g_assert_true (gtk_widget_is_sensitive (find_named (GTK_WIDGET (window), "handoff-acknowledge")));
+  gtk_widget_activate_action (GTK_WIDGET (window), "handoff.acknowledge", NULL);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT uuid FROM shift_handoff WHERE acknowledged_by = '%s'"
+                         " AND acknowledged_at >= created_at",
+                         incoming);
+  g_assert_true (wait_until (fixture, server_has, sql));
+  status.text = "Acknowledged by";
+  g_assert_true (wait_until (fixture, status_says, &status));
+  /* Once the server's stamp is back, the report says who and when. */
+  g_free (sql);
+  sql = g_strdup_printf ("Acknowledged: %s at ", incoming_name);
+  g_assert_true (wait_until (fixture, preview_says, sql));
+  td_app_test_screenshot (GTK_WIDGET (window), "handoff-acknowledged");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+run_isolated (gconstpointer data)
+{
+  void (*func) (Fixture *) = data;
+
+  if (g_test_subprocess ())
+    {
+      Fixture fixture = { 0 };
+
+      fixture_set_up (&fixture);
+      func (&fixture);
+      fixture_tear_down (&fixture);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 180 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_data_func ("/app/metrics/page", test_metrics_page, run_isolated);
+  g_test_add_data_func ("/app/metrics/shift-handoff", test_shift_handoff, run_isolated);
+  return g_test_run ();
+}

@@ -1,0 +1,303 @@
+/* test-metrics-source.c — the metrics' input read from a cache, and from the demo data
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "td-handoff-source.h"
+#include "td-metrics-source.h"
+#include "td-schema.h"
+
+#include "td-test-util.h"
+
+static void
+exec (sqlite3 *db, const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+/* A cache with two tickets: one escalated 1→2 and documented but for the
+ * optional browser, one deleted. */
+static void
+test_cache (void)
+{
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("td-metrics-source-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "cache.db", NULL);
+  g_autoptr (TdMetricsSource) source = NULL;
+  const TdMetricsInput  *input;
+  const TdMetricsTicket *ticket;
+  sqlite3               *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_true (td_schema_migrate (db, TD_SCHEMA_CLIENT, &error));
+  g_assert_no_error (error);
+  exec (db,
+        "INSERT INTO ticket (uuid, rev, title, description, affected_user_id, contact, "
+        "steps_to_reproduce, error_message, impact, urgency, occurred_at, tier, severity, "
+        "status, created_at, first_response_at, closed_at) VALUES "
+        "('t1', 5, 'Leave', 'Balance wrong', 'E10001', 'a@example.com', '1. Open', 'E42', "
+        "'low', 'low', 90, 2, 'SEV-3', 'closed', 100, 160, 900), "
+        "('t2', 6, 'Gone', '', '', NULL, NULL, NULL, NULL, NULL, NULL, 1, 'SEV-4', 'new', "
+        "50, NULL, NULL);"
+        "UPDATE ticket SET deleted = 1 WHERE uuid = 't2';"
+        "INSERT INTO ticket_event (uuid, rev, ticket, kind, at, data) VALUES "
+        "('e3', 9, 't1', 'assign', 400, '{\"owner\":\"p\"}'), "
+        "('e1', 7, 't1', 'status', 160, '{\"status\":\"in_progress\"}'), "
+        "('e2', 8, 't1', 'escalate', 300, '{\"from_tier\":1,\"to_tier\":2,\"path\":\"t1-t2\"}'), "
+        "('e4', 10, 't2', 'comment', 60, NULL);");
+  sqlite3_close (db);
+
+  source = td_metrics_source_load (path, policy, &error);
+  g_assert_no_error (error);
+  input = td_metrics_source_get_input (source);
+  g_assert_cmpuint (input->n_tickets, ==, 1);
+  g_assert_cmpuint (input->n_changes, ==, 0);
+  ticket = &input->tickets[0];
+  g_assert_cmpstr (ticket->id, ==, "t1");
+  g_assert_cmpstr (ticket->severity, ==, "SEV-3");
+  /* Its tier is now 2; it was opened where its first move started. */
+  g_assert_cmpint (ticket->first_tier, ==, 1);
+  g_assert_cmpint (ticket->created_at, ==, 100);
+  g_assert_cmpint (ticket->first_response_at, ==, 160);
+  /* Closed without a resolved_at: closed_at counts. */
+  g_assert_cmpint (ticket->resolved_at, ==, 900);
+  g_assert_cmpint (ticket->pir_status, ==, TD_PIR_NONE);
+  g_assert_true (g_strv_contains (ticket->filled_fields, "user_id"));
+  g_assert_true (g_strv_contains (ticket->filled_fields, "occurred_at"));
+  g_assert_false (g_strv_contains (ticket->filled_fields, "browser_device"));
+  g_assert_cmpuint (g_strv_length ((char **) ticket->filled_fields), ==, 8);
+
+  /* By time: in progress, the move, the assignment. */
+  g_assert_cmpuint (ticket->n_events, ==, 3);
+  g_assert_false (ticket->events[0].is_move);
+  g_assert_cmpint (ticket->events[0].at, ==, 160);
+  g_assert_true (ticket->events[1].is_move);
+  g_assert_cmpint (ticket->events[1].from_tier, ==, 1);
+  g_assert_cmpint (ticket->events[1].to_tier, ==, 2);
+  g_assert_cmpint (ticket->events[2].at, ==, 400);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_missing_file (void)
+{
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TdMetricsSource) source
+      = td_metrics_source_load ("/nonexistent/cache.db", policy, &error);
+
+  g_assert_null (source);
+  g_assert_error (error, TD_CACHE_ERROR, TD_CACHE_ERROR_SQLITE);
+  g_assert_nonnull (strstr (error->message, "/nonexistent/cache.db"));
+}
+
+/* The demo data's tickets share the client's ticket tables, so the source
+ * reads the server's file too: every measured metric has samples. */
+static void
+test_demo_data (void)
+{
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("td-metrics-demo-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "demo.db", NULL);
+  g_autofree char *password = g_build_filename (dir, "password", NULL);
+  const char      *tierdeskd = g_getenv ("TD_TIERDESKD");
+  g_autoptr (TdMetricsSource) source = NULL;
+  g_autoptr (GArray) results = NULL;
+  const TdMetricsInput *input;
+  TdInstant             latest = 0;
+  sqlite3              *db = NULL;
+  int                   status;
+
+  if (tierdeskd == NULL)
+    {
+      g_test_skip ("TD_TIERDESKD is not set");
+      return;
+    }
+  g_assert_true (g_file_set_contents (password, "demo-password-1\n", -1, NULL));
+  {
+    const char *init[] = { tierdeskd,         "init",   "--db", path, "--admin", "admin",
+                           "--password-file", password, NULL };
+    const char *demo[]
+        = { tierdeskd, "demo-data", "--db", path, "--tickets", "400", "--seed", "7", NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) init, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                                 NULL, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_assert_true (g_spawn_sync (NULL, (char **) demo, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                                 NULL, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+
+  source = td_metrics_source_load (path, policy, &error);
+  g_assert_no_error (error);
+  input = td_metrics_source_get_input (source);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (input->n_tickets, ==, td_test_query_int (db, "SELECT COUNT (*) FROM ticket"));
+  sqlite3_close (db);
+
+  for (guint i = 0; i < input->n_tickets; i++)
+    latest = MAX (latest, input->tickets[i].created_at);
+  results = td_metrics_compute (policy, input, latest - 90 * 24 * 3600, latest + 1, 0);
+  for (guint i = 0; i < results->len; i++)
+    {
+      const TdMetricResult *result = &g_array_index (results, TdMetricResult, i);
+
+      g_test_message ("%s: %u samples, %g", result->id, result->samples, result->value);
+      /* No change records and no reviews exist yet. Everything else is there. */
+      if (result->measure == TD_MEASURE_CHANGE_SUCCESS)
+        g_assert_cmpint (result->verdict, ==, TD_METRIC_NO_DATA);
+      else if (result->measure == TD_MEASURE_PIR_COMPLETION)
+        g_assert_cmpint (result->verdict, ==, TD_METRIC_NOT_MEASURED);
+      else
+        g_assert_cmpuint (result->samples, >, 0);
+    }
+
+  g_unlink (path);
+  g_unlink (password);
+  {
+    g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
+    const char *name;
+    while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+      {
+        g_autofree char *leftover = g_build_filename (dir, name, NULL);
+        g_unlink (leftover);
+      }
+  }
+  g_rmdir (dir);
+}
+
+/* A demo database, made with tierdeskd; NULL (and a skip) without it. */
+static char *
+make_demo (const char *dir)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "demo.db", NULL);
+  g_autofree char *password = g_build_filename (dir, "password", NULL);
+  const char      *tierdeskd = g_getenv ("TD_TIERDESKD");
+  const char      *init[]
+      = { tierdeskd, "init", "--db", path, "--admin", "admin", "--password-file", password, NULL };
+  const char *demo[]
+      = { tierdeskd, "demo-data", "--db", path, "--tickets", "300", "--seed", "5", NULL };
+  int status;
+
+  if (tierdeskd == NULL)
+    return NULL;
+  g_assert_true (g_file_set_contents (password, "demo-password-1\n", -1, NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) init, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) demo, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_steal_pointer (&path);
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+/* The handoff report from the demo data: the open tickets the database
+ * has, and for each position on call now, who holds it next from the
+ * moment the current stretch ends. */
+static void
+test_handoff_demo (void)
+{
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
+  g_autoptr (TdRotaStore) rotas = td_rota_store_new (policy);
+  g_autoptr (GError) error = NULL;
+  g_autofree char         *dir = g_dir_make_tmp ("td-handoff-demo-XXXXXX", NULL);
+  g_autofree char         *path = make_demo (dir);
+  static const char *const entities[]
+      = { "person", "rotation", "rotation_member", "rota_override", "swap_request", NULL };
+  g_autoptr (JsonObject) report = NULL;
+  JsonArray *contacts;
+  JsonArray *open;
+  TdInstant  now;
+  sqlite3   *db = NULL;
+
+  if (path == NULL)
+    {
+      g_test_skip ("TD_TIERDESKD is not set");
+      return;
+    }
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  for (guint i = 0; entities[i] != NULL; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s WHERE deleted = 0", entities[i]);
+      sqlite3_stmt    *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_autoptr (JsonObject) row = td_cache_row_from_statement (stmt);
+          td_rota_store_add_row (rotas, entities[i], row);
+        }
+      sqlite3_finalize (stmt);
+    }
+  now = td_test_query_int (db, "SELECT MAX (created_at) FROM ticket") + 60;
+
+  report = td_handoff_source_build (path, policy, rotas, 0, now, &error);
+  g_assert_no_error (error);
+  open = json_object_get_array_member (report, "open_tickets");
+  g_assert_cmpint (json_array_get_length (open), ==,
+                   td_test_query_int (db, "SELECT COUNT (*) FROM ticket WHERE deleted = 0 AND "
+                                          "status NOT IN ('resolved', 'closed')"));
+  sqlite3_close (db);
+
+  contacts = json_object_get_array_member (report, "key_contacts");
+  g_assert_cmpuint (json_array_get_length (contacts), >, 0);
+  for (guint i = 0; i < json_array_get_length (contacts); i++)
+    {
+      JsonObject *contact = json_array_get_object_element (contacts, i);
+      JsonObject *next;
+
+      if (!g_str_equal (json_object_get_string_member (contact, "when"), "now"))
+        continue;
+      g_assert_cmpint (json_object_get_int_member (contact, "starts_at"), <=, now);
+      g_assert_cmpint (json_object_get_int_member (contact, "ends_at"), >, now);
+      /* Right after it: the same position, from when this stretch ends. */
+      g_assert_cmpuint (i + 1, <, json_array_get_length (contacts));
+      next = json_array_get_object_element (contacts, i + 1);
+      g_assert_cmpstr (json_object_get_string_member (next, "when"), ==, "next");
+      g_assert_cmpstr (json_object_get_string_member (next, "position"), ==,
+                       json_object_get_string_member (contact, "position"));
+      g_assert_cmpint (json_object_get_int_member (next, "starts_at"), ==,
+                       json_object_get_int_member (contact, "ends_at"));
+    }
+  remove_tree (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/sync/metrics-source/cache", test_cache);
+  g_test_add_func ("/sync/metrics-source/missing-file", test_missing_file);
+  g_test_add_func ("/sync/metrics-source/demo-data", test_demo_data);
+  g_test_add_func ("/sync/handoff-source/demo-data", test_handoff_demo);
+  return g_test_run ();
+}
