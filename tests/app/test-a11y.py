@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 
-PAGES = ["Queue", "Escalation", "On-call", "Training", "Team", "Knowledge"]
+PAGES = ["Queue", "Escalation", "On-call", "Training", "Team", "Knowledge", "Metrics"]
 # Menu buttons whose menus are checked too, opened as a keyboard user would.
 MENUS = ["Main Menu"]
 # Buttons that open a window of their own, whose controls are checked too.
@@ -411,8 +411,7 @@ def check_pages(pyatspi):
 
 
 def focusable_button(pyatspi, window, name):
-    found = []
-    walk(pyatspi, window, [label(window)], found)
+    found = walk_settled(pyatspi, window)
     for node, _ in found:
         if node.getRole() == pyatspi.ROLE_PUSH_BUTTON and node.name == name \
                 and node.getState().contains(pyatspi.STATE_FOCUSABLE):
@@ -455,17 +454,37 @@ def check_window(pyatspi, main, name, number, roles):
     return True
 
 
+def walk_settled(pyatspi, window):
+    """The window's tree, walked again when a node goes away mid-walk: the
+    app is live (pages fill themselves after a pull, a tick redraws), and
+    AT-SPI reports a node that went as "the application no longer exists".
+    An app that has really gone fails every attempt."""
+    from gi.repository import GLib
+
+    for attempt in range(5):
+        try:
+            found = []
+            walk(pyatspi, window, [label(window)], found)
+            # Reading each node's role is what fails for a node that went.
+            for node, _ in found:
+                node.getRole()
+            return found
+        except GLib.GError as error:
+            if attempt == 4:
+                raise
+            print(f"# {error.message}; walking again")
+            time.sleep(1)
+
+
 def check_menu(pyatspi, window, menu, number, roles):
     """Opens the menu button named menu (its focusable inner button, the one
     a keyboard user presses), and checks the items of the popover it opens."""
     def items():
-        found = []
-        walk(pyatspi, window, [label(window)], found)
+        found = walk_settled(pyatspi, window)
         return [(node, path) for node, path in found if node.getRole() in (
             pyatspi.ROLE_MENU_ITEM, pyatspi.ROLE_CHECK_MENU_ITEM, pyatspi.ROLE_RADIO_MENU_ITEM)]
 
-    found = []
-    walk(pyatspi, window, [label(window)], found)
+    found = walk_settled(pyatspi, window)
     buttons = [node for node, _ in found if node.getRole() == pyatspi.ROLE_PUSH_BUTTON
                and node.name == menu and node.getState().contains(pyatspi.STATE_FOCUSABLE)]
     if not buttons:
