@@ -17,6 +17,7 @@
 #include "td-csv.h"
 #include "td-test-server.h"
 #include "td-test-util.h"
+#include "td-curriculum-window.h"
 #include "td-training-page.h"
 #include "td-training-session-dialog.h"
 #include "td-window.h"
@@ -271,9 +272,9 @@ typedef struct
 static gboolean
 panel_has_row (Fixture *fixture, gconstpointer data)
 {
-  const PanelRow  *wanted = data;
-  GtkWidget       *header = td_app_test_find_named (GTK_WIDGET (page (fixture)),
-                                                    "training-person-header");
+  const PanelRow *wanted = data;
+  GtkWidget      *header
+      = td_app_test_find_named (GTK_WIDGET (page (fixture)), "training-person-header");
   g_autofree char *name = header != NULL ? td_app_test_widget_text (header) : NULL;
 
   return name != NULL && g_str_has_prefix (name, wanted->person)
@@ -307,6 +308,21 @@ server_counts (Fixture *fixture, gconstpointer data)
 {
   const Count *count = data;
   return server_int (fixture, count->sql) == count->expected;
+}
+
+static gboolean
+has_column (Fixture *fixture, gconstpointer title)
+{
+  GtkWidget  *matrix = td_app_test_find_named (GTK_WIDGET (page (fixture)), "training-matrix");
+  GListModel *columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (matrix));
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /* Tests */
@@ -503,7 +519,7 @@ test_edit_and_delete (Fixture *fixture)
                    "Delete This Record?");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "delete");
   {
-    GDate           day = today ();
+    GDate day = today ();
     g_autoptr (GPtrArray) overdue
         = td_training_tracker_list_overdue (tracker (fixture), person, 0, &day);
     g_test_message ("after the deletion %s has %u topics overdue; %u notifications", name,
@@ -628,6 +644,61 @@ test_filter_and_export (Fixture *fixture)
   td_app_test_screenshot (GTK_WIDGET (fixture->window), "training-tier3");
 }
 
+/* A trainer changes a topic's hours and adds a topic in the curriculum
+ * window; the server has both, and the matrix gets the new column. */
+static void
+test_edit_curriculum (Fixture *fixture)
+{
+  GtkWidget       *window;
+  GtkWidget       *row;
+  GtkWidget       *hours;
+  g_autofree char *title = NULL;
+
+  sign_in (fixture, "trainer");
+  gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "training.edit-curriculum", NULL);
+  td_app_test_spin (100);
+  window = td_app_test_find_toplevel (TD_TYPE_CURRICULUM_WINDOW, NULL);
+  g_assert_nonnull (window);
+  /* The policy's curriculum, by tier. */
+  g_assert_nonnull (td_app_test_find_row (window, "Refresher Training"));
+  td_app_test_screenshot (window, "training-curriculum");
+
+  /* Refresher Training: 2 → 3 hours. */
+  gtk_widget_activate_action (window, "curriculum.edit", "s", "t1-refresher");
+  row = td_app_test_find_row (window, "Topic");
+  g_assert_true (ADW_IS_ENTRY_ROW (row));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "Refresher Training");
+  hours = td_app_test_find_named (window, "curriculum-hours");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (hours), 3);
+  gtk_widget_activate_action (window, "curriculum.save", NULL);
+  {
+    Count count = { "SELECT count(*) FROM training_topic WHERE topic_id = 't1-refresher' AND "
+                    "minutes = 180 AND frequency = 'quarterly' AND retired = 0",
+                    1 };
+    g_assert_true (wait_until (fixture, server_counts, &count));
+  }
+
+  /* A new Tier 1 topic; a blank name is refused first, naming the field. */
+  gtk_widget_activate_action (window, "curriculum.add", NULL);
+  row = td_app_test_find_row (window, "Topic");
+  gtk_editable_set_text (GTK_EDITABLE (row), "   ");
+  gtk_widget_activate_action (window, "curriculum.save", NULL);
+  title = td_app_test_widget_text (window);
+  g_assert_nonnull (strstr (title, "Topic: give the topic a name."));
+  gtk_editable_set_text (GTK_EDITABLE (row), "Accessibility Basics");
+  gtk_widget_activate_action (window, "curriculum.save", NULL);
+  {
+    Count count = { "SELECT count(*) FROM training_topic WHERE topic_id = "
+                    "'t1-accessibility-basics' AND tier = 1 AND topic = 'Accessibility Basics'",
+                    1 };
+    g_assert_true (wait_until (fixture, server_counts, &count));
+  }
+  gtk_window_close (GTK_WINDOW (window));
+
+  /* The matrix shows the new topic as a column. */
+  g_assert_true (wait_until (fixture, has_column, "Accessibility Basics"));
+}
+
 static void
 test_analyst_may_not_record (Fixture *fixture)
 {
@@ -666,6 +737,7 @@ main (int argc, char *argv[])
   g_test_add_data_func ("/app/training/record-session", test_record_session, run_isolated);
   g_test_add_data_func ("/app/training/edit-and-delete", test_edit_and_delete, run_isolated);
   g_test_add_data_func ("/app/training/filter-and-export", test_filter_and_export, run_isolated);
+  g_test_add_data_func ("/app/training/edit-curriculum", test_edit_curriculum, run_isolated);
   g_test_add_data_func ("/app/training/analyst-may-not-record", test_analyst_may_not_record,
                         run_isolated);
   return g_test_run ();
