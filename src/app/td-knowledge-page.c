@@ -285,7 +285,7 @@ show_history (TdKnowledgePage *self)
       GtkWidget       *row = adw_action_row_new ();
       g_autofree char *when = format_date (row_int (revision, "at"));
       g_autofree char *title
-          = g_strdup_printf (_ ("Version %" G_GINT64_FORMAT), row_int (revision, "number"));
+          = g_strdup_printf (_ ("Version %d"), (int) row_int (revision, "number"));
       g_autofree char *subtitle = g_strdup_printf (
           /* TRANSLATORS: article history: "Published by lead, 2026-11-20 14:02" */
           g_strcmp0 (row_text (revision, "status"), "published") == 0 ? _ ("Published by %s, %s")

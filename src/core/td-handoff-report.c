@@ -414,11 +414,12 @@ describe_action (TdPolicy *policy, JsonObject *action, GTimeZone *zone)
                             due);
   if (text_member (action, "checklist") != NULL)
     return g_strdup_printf (
-        overdue ? _ ("Escalation time limit passed at %s: escalate with the %s (%" G_GINT64_FORMAT
-                     " items) or record why it stays")
-                : _ ("Escalation time limit at %s: escalate with the %s (%" G_GINT64_FORMAT
-                     " items) or record why it stays"),
-        due, text_member (action, "checklist"), int_member (action, "checklist_items"));
+        /* %d, not G_GINT64_FORMAT: xgettext cannot see through the macro. */
+        overdue ? _ ("Escalation time limit passed at %s: escalate with the %s (%d items) or "
+                     "record why it stays")
+                : _ ("Escalation time limit at %s: escalate with the %s (%d items) or record why "
+                     "it stays"),
+        due, text_member (action, "checklist"), (int) int_member (action, "checklist_items"));
   return g_strdup_printf (
       overdue ? _ ("Escalation time limit passed at %s") : _ ("Escalation time limit at %s"), due);
 }
