@@ -1009,6 +1009,10 @@ got_chunk (SoupServerMessage *msg, GBytes *chunk, ChunkedBody *body)
   g_byte_array_append (body->data, g_bytes_get_data (chunk, NULL), size);
 }
 
+/* Beyond this, a body announced too large is not even read (and dropped):
+ * the answer goes out at once and the connection closes. */
+#define TD_SERVER_DRAIN_LIMIT (16 * 1024 * 1024)
+
 /* Answers at once and closes, without reading a body that was announced
  * too large: libsoup would otherwise read all of it before answering. */
 static void
@@ -1062,6 +1066,15 @@ early_handler (SoupServer        *soup,
   if (hosts > 1)
     respond_now (msg, td_api_error_new (400, "bad_request", "Host",
                                         "the request has %u Host headers; send one", hosts));
+  else if (length > TD_SERVER_MAX_BODY && length <= TD_SERVER_DRAIN_LIMIT)
+    {
+      /* Read and dropped, so that the client, still sending, gets the 413. */
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      respond_now (msg, td_api_error_new (413, "payload_too_large", NULL,
+                                          "the body is %" G_GOFFSET_FORMAT
+                                          " bytes; the limit is %d",
+                                          length, TD_SERVER_MAX_BODY));
+    }
   else if (length > TD_SERVER_MAX_BODY)
     refuse_unread (msg, td_api_error_new (413, "payload_too_large", NULL,
                                           "the body is %" G_GOFFSET_FORMAT

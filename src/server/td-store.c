@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <errno.h>
 #include <string.h>
 
 #include "td-auth.h"
@@ -199,6 +200,28 @@ set_sqlite_error (sqlite3 *db, GError **error, const char *what)
 {
   g_set_error (error, TD_STORE_ERROR, TD_STORE_ERROR_SQLITE, "%s: %s", what, sqlite3_errmsg (db));
   return FALSE;
+}
+
+/* A write the database refused, as the API says it: 503, with what went
+ * wrong in words an operator acts on (a full disk is not "busy"). */
+static TdApiError *
+store_write_error (sqlite3 *db, const char *what)
+{
+  int         system = sqlite3_system_errno (db);
+  int         code = system == ENOSPC   ? SQLITE_FULL
+                     : system == EROFS  ? SQLITE_READONLY
+                                        : sqlite3_extended_errcode (db) & 0xff;
+  const char *kind = code == SQLITE_FULL       ? "storage_full"
+                     : code == SQLITE_READONLY ? "storage_read_only"
+                     : code == SQLITE_IOERR    ? "storage_error"
+                                               : "busy";
+  const char *why = code == SQLITE_FULL       ? "the server's disk is full"
+                    : code == SQLITE_READONLY ? "the server's database is read-only"
+                    : code == SQLITE_IOERR    ? "the server could not write to its disk"
+                                              : "the store is busy";
+
+  return td_api_error_new (503, kind, NULL, "%s (%s): %s; nothing of it was kept, retry later",
+                           why, sqlite3_errmsg (db), what);
 }
 
 static gboolean
@@ -716,19 +739,22 @@ td_store_set_policy (TdStore     *self,
   locker = g_mutex_locker_new (&self->lock);
   if (!exec (self->db, "BEGIN IMMEDIATE", NULL))
     {
-      *error = td_api_error_new (503, "busy", NULL, "the store is busy: %s",
-                                 sqlite3_errmsg (self->db));
+      *error = store_write_error (self->db, "the policy");
       return FALSE;
     }
   if (!insert_policy_version (self->db, json, actor, now, version))
     {
-      *error = td_api_error_new (500, "internal", NULL, "could not store the policy: %s",
-                                 sqlite3_errmsg (self->db));
+      *error = store_write_error (self->db, "the policy");
       exec (self->db, "ROLLBACK", NULL);
       return FALSE;
     }
   audit (self->db, now, actor, "set policy", "policy_version", NULL, NULL, NULL);
-  exec (self->db, "COMMIT", NULL);
+  if (!exec (self->db, "COMMIT", NULL))
+    {
+      *error = store_write_error (self->db, "the policy");
+      exec (self->db, "ROLLBACK", NULL);
+      return FALSE;
+    }
   g_set_object (&self->policy, policy);
   return TRUE;
 }
@@ -959,7 +985,12 @@ td_store_login (TdStore     *self,
     sqlite3_bind_int64 (insert, 2, account->id);
     sqlite3_bind_int64 (insert, 3, now);
     sqlite3_bind_int64 (insert, 4, now + TD_AUTH_TOKEN_LIFETIME);
-    sqlite3_step (insert);
+    /* A token the server did not keep would fail every request after. */
+    if (sqlite3_step (insert) != SQLITE_DONE)
+      {
+        *error = store_write_error (self->db, "the login");
+        return NULL;
+      }
   }
   audit (self->db, now, account->username, "login", "account", account->username, NULL, NULL);
 
@@ -2998,8 +3029,7 @@ td_store_apply_commands (TdStore         *self,
    * is kept, and the client's retry (same ids) applies it exactly once. */
   if (!exec (self->db, "BEGIN IMMEDIATE", NULL))
     {
-      *error = td_api_error_new (503, "busy", NULL, "the store is busy: %s; retry the batch",
-                                 sqlite3_errmsg (self->db));
+      *error = store_write_error (self->db, "the batch");
       return NULL;
     }
   json_builder_begin_object (builder);
@@ -3013,10 +3043,9 @@ td_store_apply_commands (TdStore         *self,
       g_clear_pointer (&commands[i].ticket, json_node_unref);
       if (result == NULL)
         {
-          *error = td_api_error_new (503, "busy", NULL,
-                                     "the store could not apply command %u: %s; nothing of the "
-                                     "batch was kept, retry it",
-                                     i, sqlite3_errmsg (self->db));
+          g_autofree char *what = g_strdup_printf ("command %u of the batch", i);
+
+          *error = store_write_error (self->db, what);
           exec (self->db, "ROLLBACK", NULL);
           json_builder_end_array (builder);
           return NULL;
@@ -3026,10 +3055,7 @@ td_store_apply_commands (TdStore         *self,
   json_builder_end_array (builder);
   if (!exec (self->db, "COMMIT", NULL))
     {
-      *error = td_api_error_new (503, "busy", NULL,
-                                 "the store could not commit the batch: %s; nothing of it was "
-                                 "kept, retry it",
-                                 sqlite3_errmsg (self->db));
+      *error = store_write_error (self->db, "the batch");
       exec (self->db, "ROLLBACK", NULL);
       return NULL;
     }
