@@ -13,7 +13,6 @@
 #include <glib/gstdio.h>
 #include <sodium.h>
 #include <sqlite3.h>
-#include <errno.h>
 #include <string.h>
 
 #include "td-auth.h"
@@ -207,10 +206,7 @@ set_sqlite_error (sqlite3 *db, GError **error, const char *what)
 static TdApiError *
 store_write_error (sqlite3 *db, const char *what)
 {
-  int         system = sqlite3_system_errno (db);
-  int         code = system == ENOSPC   ? SQLITE_FULL
-                     : system == EROFS  ? SQLITE_READONLY
-                                        : sqlite3_extended_errcode (db) & 0xff;
+  int         code = sqlite3_extended_errcode (db) & 0xff;
   const char *kind = code == SQLITE_FULL       ? "storage_full"
                      : code == SQLITE_READONLY ? "storage_read_only"
                      : code == SQLITE_IOERR    ? "storage_error"

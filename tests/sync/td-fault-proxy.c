@@ -90,7 +90,7 @@ pump (Connection *connection, GSocket *from, GSocket *to, gboolean is_answer)
         allowed = MIN ((gsize) n, connection->cut_after - MIN (forwarded, connection->cut_after));
       if (connection->fault == FAULT_DELAY)
         g_usleep (connection->delay_ms * 1000);
-      if (allowed > 0 && !g_socket_condition_timed_wait (to, G_IO_OUT, G_USEC_PER_SEC * 30, NULL))
+      if (allowed > 0 && !g_socket_condition_timed_wait (to, G_IO_OUT, G_USEC_PER_SEC * 30, NULL, NULL))
         break;
       for (gsize sent = 0; sent < allowed;)
         {
