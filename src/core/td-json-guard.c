@@ -254,3 +254,22 @@ td_json_guard_check (const char *data, gsize length, guint max_depth)
     }
   return NULL;
 }
+
+char *
+td_json_to_string (JsonNode *node, gboolean pretty)
+{
+  g_autofree char *text = json_to_string (node, pretty);
+  GString         *strict;
+
+  if (text == NULL || strchr (text, 0x1F) == NULL)
+    return g_steal_pointer (&text);
+  strict = g_string_sized_new (strlen (text) + 16);
+  for (const char *c = text; *c != '\0'; c++)
+    {
+      if (*c == 0x1F)
+        g_string_append (strict, "\\u001f");
+      else
+        g_string_append_c (strict, *c);
+    }
+  return g_string_free (strict, FALSE);
+}

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -32,6 +32,12 @@ void td_json_problem_free (TdJsonProblem *problem);
  * surrogate escape, or bytes that are not UTF-8 inside a string. Syntax
  * errors are left to the parser, which names them better. */
 TdJsonProblem *td_json_guard_check (const char *data, gsize length, guint max_depth);
+
+/* json_to_string (), but strict JSON: json-glib 1.6 writes U+001F as the
+ * raw byte, which JSON forbids (SQLite's json_valid () and most parsers
+ * refuse it). The byte can only be inside a string, so it is escaped in
+ * place. */
+char *td_json_to_string (JsonNode *node, gboolean pretty);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdJsonProblem, td_json_problem_free)
 

@@ -904,7 +904,7 @@ finish_job (gpointer data)
   if (job->text != NULL && job->status == 200)
     text = g_steal_pointer (&job->text);
   else
-    text = json_to_string (job->response, FALSE);
+    text = td_json_to_string (job->response, FALSE);
   length = strlen (text);
   soup_server_message_set_status (job->msg, job->status, NULL);
   soup_server_message_set_response (
@@ -956,7 +956,7 @@ static void
 respond_now (SoupServerMessage *msg, TdApiError *error)
 {
   g_autoptr (JsonNode) node = td_api_error_to_json (error);
-  char *text = json_to_string (node, FALSE);
+  char *text = td_json_to_string (node, FALSE);
 
   soup_server_message_set_status (msg, error->status, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, strlen (text));
@@ -1020,7 +1020,7 @@ refuse_unread (SoupServerMessage *msg, TdApiError *error)
 {
   g_autoptr (GIOStream) stream = soup_server_message_steal_connection (msg);
   g_autoptr (JsonNode) node = td_api_error_to_json (error);
-  g_autofree char *json = json_to_string (node, FALSE);
+  g_autofree char *json = td_json_to_string (node, FALSE);
   g_autofree char *answer
       = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: application/json\r\nContent-Length: "
                          "%zu\r\nConnection: close\r\n\r\n%s",

@@ -17,6 +17,7 @@
 
 #include "td-auth.h"
 #include "td-escalation.h"
+#include "td-json-guard.h"
 #include "td-json-reader.h"
 #include "td-rota-store.h"
 #include "td-schema.h"
@@ -363,10 +364,10 @@ node_to_string (JsonNode *node)
 {
   if (node == NULL)
     return NULL;
-  return json_to_string (node, FALSE);
+  return td_json_to_string (node, FALSE);
 }
 
-static void
+static gboolean
 audit (sqlite3    *db,
        gint64      now,
        const char *actor,
@@ -390,7 +391,11 @@ audit (sqlite3    *db,
   sqlite3_bind_text (stmt, 6, before_text, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, after_text, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
-    g_critical ("could not append to the audit log: %s", sqlite3_errmsg (db));
+    {
+      g_warning ("could not append to the audit log: %s", sqlite3_errmsg (db));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Opening */
@@ -1482,7 +1487,7 @@ columns_from_fields (GPtrArray *columns, const EntitySpec *entity, JsonObject *f
         columns_set_null (columns, spec->name);
       else if (spec->type == FIELD_JSON || spec->type == FIELD_STRINGS)
         {
-          g_autofree char *text = json_to_string (node, FALSE);
+          g_autofree char *text = td_json_to_string (node, FALSE);
           columns_set_text (columns, spec->name, text);
         }
       else if (spec->type == FIELD_INT)
@@ -1959,7 +1964,7 @@ apply_event (Command *command, Verdict *verdict)
   if (data != NULL)
     {
       g_autoptr (JsonNode) data_node = json_node_init_object (json_node_alloc (), data);
-      g_autofree char *text = json_to_string (data_node, FALSE);
+      g_autofree char *text = td_json_to_string (data_node, FALSE);
       columns_set_text (columns, "data", text);
     }
 
@@ -2173,7 +2178,7 @@ apply_rotation (Command *command, Verdict *verdict)
                 builder, ((TdPolicyItem *) g_ptr_array_index (rota_template->positions, i))->id);
           json_builder_end_array (builder);
           root = json_builder_get_root (builder);
-          text = json_to_string (root, FALSE);
+          text = td_json_to_string (root, FALSE);
           columns_set_text (columns, "positions", text);
         }
     }
@@ -2663,6 +2668,7 @@ apply_one (Command *command)
   g_autoptr (JsonNode) before = NULL;
   g_autoptr (JsonNode) result = NULL;
   g_autofree char *action = NULL;
+  gboolean         remembered;
 
   if (!exec (command->db, "SAVEPOINT command", NULL))
     return NULL;
@@ -2715,7 +2721,7 @@ apply_one (Command *command)
     g_autoptr (Statement) remember
         = prepare (command->db, "INSERT INTO applied_command (command, rev, result, applied_at) "
                                 "VALUES (?, ?, ?, ?)");
-    g_autofree char *text = json_to_string (result, FALSE);
+    g_autofree char *text = td_json_to_string (result, FALSE);
 
     sqlite3_bind_text (remember, 1, command->id, -1, SQLITE_STATIC);
     if (verdict.outcome == OUTCOME_APPLIED)
@@ -2724,15 +2730,17 @@ apply_one (Command *command)
       sqlite3_bind_null (remember, 2);
     sqlite3_bind_text (remember, 3, text, -1, SQLITE_STATIC);
     sqlite3_bind_int64 (remember, 4, command->now);
-    sqlite3_step (remember);
+    /* Unremembered, a retry would apply it twice: the command fails whole. */
+    remembered = sqlite3_step (remember) == SQLITE_DONE;
   }
 
   action = g_strdup_printf ("%s %s%s", command->type, command->entity->name,
                             verdict.outcome == OUTCOME_REJECTED ? " (rejected)" : "");
-  audit (command->db, command->now, command->account->username, action, command->entity->name,
-         command->entity_id, before, command->row);
-
-  if (!exec (command->db, "RELEASE command", NULL))
+  /* Nor is anything written that the audit log does not record. */
+  if (!remembered
+      || !audit (command->db, command->now, command->account->username, action,
+                 command->entity->name, command->entity_id, before, command->row)
+      || !exec (command->db, "RELEASE command", NULL))
     {
       exec (command->db, "ROLLBACK TO command; RELEASE command", NULL);
       return NULL;
@@ -2875,11 +2883,17 @@ check_command (JsonNode *node, guint index, Command *command)
   command->entity = find_entity (json_object_get_string_member (object, "entity"));
 
   if (!g_uuid_string_is_valid (command->id))
-    return td_api_error_new (400, "bad_value", "commands.id", "%s.id: \"%s\" is not a UUID", path,
-                             command->id);
+    {
+      g_autofree char *field = g_strdup_printf ("%s.id", path);
+      return td_api_error_new (400, "bad_value", field, "%s: \"%s\" is not a UUID", field,
+                               command->id);
+    }
   if (!g_uuid_string_is_valid (command->entity_id))
-    return td_api_error_new (400, "bad_value", "commands.entity_id",
-                             "%s.entity_id: \"%s\" is not a UUID", path, command->entity_id);
+    {
+      g_autofree char *field = g_strdup_printf ("%s.entity_id", path);
+      return td_api_error_new (400, "bad_value", field, "%s: \"%s\" is not a UUID", field,
+                               command->entity_id);
+    }
   if (command->entity == NULL)
     {
       g_autofree char *field = g_strdup_printf ("%s.entity", path);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "td-cache.h"
+#include "td-json-guard.h"
 #include "td-schema.h"
 #include "td-time.h"
 #include "td-triage.h"
@@ -304,7 +305,7 @@ object_to_string (JsonObject *object)
   if (object == NULL)
     return NULL;
   node = json_node_init_object (json_node_alloc (), object);
-  return json_to_string (node, FALSE);
+  return td_json_to_string (node, FALSE);
 }
 
 static const char *const *
@@ -339,7 +340,7 @@ bind_node (sqlite3_stmt *stmt, int index, JsonNode *node)
     sqlite3_bind_null (stmt, index);
   else if (JSON_NODE_HOLDS_OBJECT (node) || JSON_NODE_HOLDS_ARRAY (node))
     {
-      g_autofree char *text = json_to_string (node, FALSE);
+      g_autofree char *text = td_json_to_string (node, FALSE);
       sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
     }
   else
@@ -1550,7 +1551,7 @@ page_tickets (JsonArray *changes)
   if (n == 0)
     return NULL;
   root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return td_json_to_string (root, FALSE);
 }
 
 /* Takes the tickets in @uuids (a JSON array) out of the full-text index

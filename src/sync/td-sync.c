@@ -94,7 +94,7 @@ request (TdSyncClient *self,
   g_mutex_unlock (&self->lock);
   if (body != NULL)
     {
-      g_autofree char *text = json_to_string (body, FALSE);
+      g_autofree char *text = td_json_to_string (body, FALSE);
       gsize            length = strlen (text);
       g_autoptr (GBytes) request_body = g_bytes_new_take (g_steal_pointer (&text), length);
       soup_message_set_request_body_from_bytes (msg, "application/json", request_body);
@@ -137,7 +137,7 @@ td_sync_parse_answer (const char *data, gsize length)
   problem = td_json_guard_check (data, length, TD_JSON_MAX_DEPTH);
   if (problem != NULL)
     {
-      g_warning ("the server's answer is not usable JSON at line %u, column %u: %s%s%s",
+      g_debug ("the server's answer is not usable JSON at line %u, column %u: %s%s%s",
                  problem->line, problem->column, problem->field != NULL ? problem->field : "",
                  problem->field != NULL ? ": " : "", problem->message);
       return NULL;
