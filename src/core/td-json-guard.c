@@ -199,7 +199,11 @@ TdJsonProblem *
 td_json_guard_check (const char *data, gsize length, guint max_depth)
 {
   g_autoptr (GArray) frames = g_array_new (FALSE, TRUE, sizeof (Frame));
-  Scanner scanner = { data, length, 0, frames };
+  Scanner  scanner = { data, length, 0, frames };
+  /* The top-level value: begun, and over (json-glib 1.6 leaks what it
+   * built when a second value follows the first, as in "1{…}"). */
+  gboolean top_begun = FALSE;
+  gboolean top_over = FALSE;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
 
@@ -208,6 +212,19 @@ td_json_guard_check (const char *data, gsize length, guint max_depth)
     {
       char   c = data[scanner.position];
       Frame *top = frames->len > 0 ? &g_array_index (frames, Frame, frames->len - 1) : NULL;
+
+      if (top == NULL)
+        {
+          gboolean space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+
+          if (!space && (top_over || (top_begun && (c == '{' || c == '[' || c == '"'))))
+            return problem_at (&scanner, scanner.position, FALSE,
+                               "unexpected text after the JSON value");
+          if (space && top_begun)
+            top_over = TRUE;
+          if (!space)
+            top_begun = TRUE;
+        }
 
       switch (c)
         {
@@ -220,6 +237,8 @@ td_json_guard_check (const char *data, gsize length, guint max_depth)
               return problem;
             if (is_name)
               top->expect_name = FALSE;
+            if (top == NULL)
+              top_over = TRUE;
             continue;
           }
         case '{':
@@ -237,6 +256,8 @@ td_json_guard_check (const char *data, gsize length, guint max_depth)
         case ']':
           if (frames->len > 0)
             g_array_set_size (frames, frames->len - 1);
+          if (frames->len == 0)
+            top_over = TRUE;
           break;
         case ',':
           if (top != NULL && top->is_object)
