@@ -15,7 +15,7 @@ typedef struct
   gboolean is_object;
   guint    index;
   /* The member being read, in an object; its raw text between the quotes. */
-  char    *member;
+  char *member;
   /* In an object: the next string is a member name, not a value. */
   gboolean expect_name;
 } Frame;
@@ -69,9 +69,11 @@ scanner_path (Scanner *scanner)
   return g_string_free (path, FALSE);
 }
 
-static TdJsonProblem *
-problem_at (Scanner *scanner, gsize position, gboolean name_field, const char *format, ...)
-    G_GNUC_PRINTF (4, 5);
+static TdJsonProblem *problem_at (Scanner    *scanner,
+                                  gsize       position,
+                                  gboolean    name_field,
+                                  const char *format,
+                                  ...) G_GNUC_PRINTF (4, 5);
 
 static TdJsonProblem *
 problem_at (Scanner *scanner, gsize position, gboolean name_field, const char *format, ...)
@@ -199,7 +201,7 @@ TdJsonProblem *
 td_json_guard_check (const char *data, gsize length, guint max_depth)
 {
   g_autoptr (GArray) frames = g_array_new (FALSE, TRUE, sizeof (Frame));
-  Scanner  scanner = { data, length, 0, frames };
+  Scanner scanner = { data, length, 0, frames };
   /* The top-level value: begun, and over (json-glib 1.6 leaks what it
    * built when a second value follows the first, as in "1{…}"). */
   gboolean top_begun = FALSE;
@@ -228,48 +230,48 @@ td_json_guard_check (const char *data, gsize length, guint max_depth)
 
       switch (c)
         {
-        case '"':
-          {
-            gboolean       is_name = top != NULL && top->is_object && top->expect_name;
-            TdJsonProblem *problem = scan_string (&scanner, is_name);
-
-            if (problem != NULL)
-              return problem;
-            if (is_name)
-              top->expect_name = FALSE;
-            if (top == NULL)
-              top_over = TRUE;
-            continue;
-          }
-        case '{':
-        case '[':
-          {
-            Frame frame = { c == '{', 0, NULL, c == '{' };
-
-            if (frames->len >= max_depth)
-              return problem_at (&scanner, scanner.position, FALSE,
-                                 "arrays and objects nest deeper than %u levels", max_depth);
-            g_array_append_val (frames, frame);
-            break;
-          }
-        case '}':
-        case ']':
-          if (frames->len > 0)
-            g_array_set_size (frames, frames->len - 1);
-          if (frames->len == 0)
-            top_over = TRUE;
-          break;
-        case ',':
-          if (top != NULL && top->is_object)
+          case '"':
             {
-              g_clear_pointer (&top->member, g_free);
-              top->expect_name = TRUE;
+              gboolean       is_name = top != NULL && top->is_object && top->expect_name;
+              TdJsonProblem *problem = scan_string (&scanner, is_name);
+
+              if (problem != NULL)
+                return problem;
+              if (is_name)
+                top->expect_name = FALSE;
+              if (top == NULL)
+                top_over = TRUE;
+              continue;
             }
-          else if (top != NULL)
-            top->index++;
-          break;
-        default:
-          break;
+          case '{':
+          case '[':
+            {
+              Frame frame = { c == '{', 0, NULL, c == '{' };
+
+              if (frames->len >= max_depth)
+                return problem_at (&scanner, scanner.position, FALSE,
+                                   "arrays and objects nest deeper than %u levels", max_depth);
+              g_array_append_val (frames, frame);
+              break;
+            }
+          case '}':
+          case ']':
+            if (frames->len > 0)
+              g_array_set_size (frames, frames->len - 1);
+            if (frames->len == 0)
+              top_over = TRUE;
+            break;
+          case ',':
+            if (top != NULL && top->is_object)
+              {
+                g_clear_pointer (&top->member, g_free);
+                top->expect_name = TRUE;
+              }
+            else if (top != NULL)
+              top->index++;
+            break;
+          default:
+            break;
         }
       scanner.position++;
     }

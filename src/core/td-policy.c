@@ -2200,9 +2200,9 @@ td_policy_load (const char *data, gssize length, GPtrArray **errors)
   problem = td_json_guard_check (data, length, TD_JSON_MAX_DEPTH);
   if (problem != NULL)
     {
-      g_autofree char *path = problem->field == NULL       ? g_strdup ("$")
-                              : problem->field[0] == '['   ? g_strconcat ("$", problem->field, NULL)
-                                                           : g_strconcat ("$.", problem->field, NULL);
+      g_autofree char *path = problem->field == NULL     ? g_strdup ("$")
+                              : problem->field[0] == '[' ? g_strconcat ("$", problem->field, NULL)
+                                                         : g_strconcat ("$.", problem->field, NULL);
 
       td_json_reader_error (reader, path, "%s (line %u, column %u)", problem->message,
                             problem->line, problem->column);

@@ -7,7 +7,7 @@
 TdApiError *
 td_api_error_new (guint status, const char *code, const char *field, const char *format, ...)
 {
-  TdApiError *error = g_new0 (TdApiError, 1);
+  TdApiError      *error = g_new0 (TdApiError, 1);
   g_autofree char *message = NULL;
   va_list          args;
 

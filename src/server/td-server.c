@@ -30,8 +30,8 @@ struct _TdServer
   gint64        notified_head;
   /* Remote address → GArray of the times (gint64) of its failed logins
    * within the window; workers share it under the lock. */
-  GHashTable   *failed_logins;
-  GMutex        failed_logins_lock;
+  GHashTable *failed_logins;
+  GMutex      failed_logins_lock;
 };
 
 G_DEFINE_FINAL_TYPE (TdServer, td_server, G_TYPE_OBJECT)
@@ -141,8 +141,9 @@ parse_body (Job *job, TdApiError **error)
     }
   if (problem != NULL)
     {
-      *error = td_api_error_new (400, "invalid_json", NULL, "invalid JSON at line %u, column %u: %s",
-                                 problem->line, problem->column, problem->message);
+      *error
+          = td_api_error_new (400, "invalid_json", NULL, "invalid JSON at line %u, column %u: %s",
+                              problem->line, problem->column, problem->message);
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, size, &parse_error))
@@ -1021,10 +1022,10 @@ refuse_unread (SoupServerMessage *msg, TdApiError *error)
   g_autoptr (GIOStream) stream = soup_server_message_steal_connection (msg);
   g_autoptr (JsonNode) node = td_api_error_to_json (error);
   g_autofree char *json = td_json_to_string (node, FALSE);
-  g_autofree char *answer
-      = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: application/json\r\nContent-Length: "
-                         "%zu\r\nConnection: close\r\n\r\n%s",
-                         error->status, soup_status_get_phrase (error->status), strlen (json), json);
+  g_autofree char *answer = g_strdup_printf (
+      "HTTP/1.1 %u %s\r\nContent-Type: application/json\r\nContent-Length: "
+      "%zu\r\nConnection: close\r\n\r\n%s",
+      error->status, soup_status_get_phrase (error->status), strlen (json), json);
 
   td_api_error_free (error);
   if (stream == NULL)
@@ -1070,16 +1071,16 @@ early_handler (SoupServer        *soup,
     {
       /* Read and dropped, so that the client, still sending, gets the 413. */
       soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
-      respond_now (msg, td_api_error_new (413, "payload_too_large", NULL,
-                                          "the body is %" G_GOFFSET_FORMAT
-                                          " bytes; the limit is %d",
-                                          length, TD_SERVER_MAX_BODY));
+      respond_now (msg,
+                   td_api_error_new (413, "payload_too_large", NULL,
+                                     "the body is %" G_GOFFSET_FORMAT " bytes; the limit is %d",
+                                     length, TD_SERVER_MAX_BODY));
     }
   else if (length > TD_SERVER_MAX_BODY)
-    refuse_unread (msg, td_api_error_new (413, "payload_too_large", NULL,
-                                          "the body is %" G_GOFFSET_FORMAT
-                                          " bytes; the limit is %d",
-                                          length, TD_SERVER_MAX_BODY));
+    refuse_unread (msg,
+                   td_api_error_new (413, "payload_too_large", NULL,
+                                     "the body is %" G_GOFFSET_FORMAT " bytes; the limit is %d",
+                                     length, TD_SERVER_MAX_BODY));
   else if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
     {
       ChunkedBody *body = g_new0 (ChunkedBody, 1);

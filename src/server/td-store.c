@@ -217,8 +217,8 @@ store_write_error (sqlite3 *db, const char *what)
                     : code == SQLITE_IOERR    ? "the server could not write to its disk"
                                               : "the store is busy";
 
-  return td_api_error_new (503, kind, NULL, "%s (%s): %s; nothing of it was kept, retry later",
-                           why, sqlite3_errmsg (db), what);
+  return td_api_error_new (503, kind, NULL, "%s (%s): %s; nothing of it was kept, retry later", why,
+                           sqlite3_errmsg (db), what);
 }
 
 static gboolean

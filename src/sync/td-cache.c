@@ -236,16 +236,16 @@ set_db_error (sqlite3 *db, GError **error, const char *message)
 
   if (code == SQLITE_FULL || system == ENOSPC)
     g_set_error_literal (error, TD_CACHE_ERROR, TD_CACHE_ERROR_DISK,
-                         _("The disk is full, so the change was not saved. Free some space and "
-                           "try again; everything saved before is intact."));
+                         _ ("The disk is full, so the change was not saved. Free some space and "
+                            "try again; everything saved before is intact."));
   else if (code == SQLITE_READONLY || system == EROFS)
     g_set_error_literal (error, TD_CACHE_ERROR, TD_CACHE_ERROR_DISK,
-                         _("The offline copy is on a read-only disk, so the change was not "
-                           "saved."));
+                         _ ("The offline copy is on a read-only disk, so the change was not "
+                            "saved."));
   else if (code == SQLITE_IOERR)
     g_set_error (error, TD_CACHE_ERROR, TD_CACHE_ERROR_DISK,
-                 _("The disk could not be written (%s), so the change was not saved; "
-                   "everything saved before is intact."),
+                 _ ("The disk could not be written (%s), so the change was not saved; "
+                    "everything saved before is intact."),
                  message);
   else
     g_set_error (error, TD_CACHE_ERROR, TD_CACHE_ERROR_SQLITE, "%s", message);

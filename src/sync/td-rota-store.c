@@ -215,7 +215,8 @@ load_rotation (TdRotaStore *self, JsonObject *row, GError **error)
        * wrong) says nothing usable: left out, like a slot the model refuses. */
       if (get_text (object, "uuid") == NULL || get_text (object, "position") == NULL)
         continue;
-      override = td_rota_override_new (get_text (object, "uuid"), get_text (object, "position"),
+      override
+          = td_rota_override_new (get_text (object, "uuid"), get_text (object, "position"),
                                   get_text (object, "person"), get_int (object, "starts_at", 0),
                                   get_int (object, "ends_at", 0), get_text (object, "reason"));
 
@@ -237,10 +238,10 @@ load_rotation (TdRotaStore *self, JsonObject *row, GError **error)
 
       if (get_text (object, "uuid") == NULL || get_text (object, "position") == NULL)
         continue;
-      swap = td_rota_swap_new (
-          get_text (object, "uuid"), get_text (object, "position"), get_text (object, "requester"),
-          get_text (object, "counterpart"), get_int (object, "give_starts_at", 0),
-          get_int (object, "give_ends_at", 0));
+      swap = td_rota_swap_new (get_text (object, "uuid"), get_text (object, "position"),
+                               get_text (object, "requester"), get_text (object, "counterpart"),
+                               get_int (object, "give_starts_at", 0),
+                               get_int (object, "give_ends_at", 0));
 
       if (json_object_has_member (object, "take_starts_at")
           && get_int (object, "take_starts_at", -1) >= 0

@@ -138,8 +138,8 @@ td_sync_parse_answer (const char *data, gsize length)
   if (problem != NULL)
     {
       g_debug ("the server's answer is not usable JSON at line %u, column %u: %s%s%s",
-                 problem->line, problem->column, problem->field != NULL ? problem->field : "",
-                 problem->field != NULL ? ": " : "", problem->message);
+               problem->line, problem->column, problem->field != NULL ? problem->field : "",
+               problem->field != NULL ? ": " : "", problem->message);
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, length, NULL)
@@ -239,7 +239,7 @@ td_sync_decode_results (JsonNode *json, GError **error)
       for (guint j = 0; j < 4; j++)
         {
           static const char *const objects[] = { "row", "ticket", "current", "first" };
-          JsonNode *value = json_object_get_member (result, objects[j]);
+          JsonNode                *value = json_object_get_member (result, objects[j]);
 
           if (value != NULL && !JSON_NODE_HOLDS_OBJECT (value))
             return malformed (error, "a result's row is not an object"), NULL;

@@ -15,8 +15,8 @@
 #include "td-policy.h"
 #include "td-store.h"
 
-static TdStore   *store;
-static TdAccount  admin = { 1, (char *) "admin", (char *) "administrator", NULL, FALSE, 0 };
+static TdStore  *store;
+static TdAccount admin = { 1, (char *) "admin", (char *) "administrator", NULL, FALSE, 0 };
 
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)

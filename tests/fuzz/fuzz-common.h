@@ -39,8 +39,8 @@ static inline JsonNode *
 fuzz_parse (const uint8_t *data, size_t size)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (TdJsonProblem) problem = td_json_guard_check ((const char *) data, size,
-                                                           TD_JSON_MAX_DEPTH);
+  g_autoptr (TdJsonProblem) problem
+      = td_json_guard_check ((const char *) data, size, TD_JSON_MAX_DEPTH);
 
   if (problem != NULL || size == 0)
     return NULL;

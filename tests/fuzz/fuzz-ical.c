@@ -92,11 +92,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
     for (guint i = 0; i < rotations->len; i++)
       {
-        TdRotation      *rotation = g_ptr_array_index (rotations, i);
+        TdRotation *rotation = g_ptr_array_index (rotations, i);
         g_autoptr (GError) error = NULL;
-        g_autofree char *text = td_rota_store_write_slot_ics (
-            store, td_rotation_get_id (rotation), slot, now - 15 * 86400, now + 15 * 86400, now,
-            &error);
+        g_autofree char *text
+            = td_rota_store_write_slot_ics (store, td_rotation_get_id (rotation), slot,
+                                            now - 15 * 86400, now + 15 * 86400, now, &error);
 
         check_feed (text);
       }

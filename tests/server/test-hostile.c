@@ -23,7 +23,7 @@ typedef struct
   char         *admin;
   TdPolicy     *policy;
   /* One account per role of the shipped policy, named after the role. */
-  GPtrArray    *roles;
+  GPtrArray *roles;
 } Fixture;
 
 static void
@@ -76,8 +76,8 @@ ticket_fields_json (void)
 static char *
 create_ticket (Fixture *fixture)
 {
-  g_autoptr (TdTestResponse) response
-      = td_test_request (fixture->server, "POST", "/tickets", fixture->admin, ticket_fields_json ());
+  g_autoptr (TdTestResponse) response = td_test_request (fixture->server, "POST", "/tickets",
+                                                         fixture->admin, ticket_fields_json ());
 
   g_assert_cmpuint (response->status, ==, 201);
   return g_strdup (json_object_get_string_member (td_test_object (response), "uuid"));
@@ -100,8 +100,8 @@ assert_alive (Fixture *fixture)
 {
   g_autoptr (TdTestResponse) health
       = td_test_request (fixture->server, "GET", "/health", NULL, NULL);
-  g_autoptr (TdTestResponse) me = td_test_request (fixture->server, "GET", "/me", fixture->admin,
-                                                   NULL);
+  g_autoptr (TdTestResponse) me
+      = td_test_request (fixture->server, "GET", "/me", fixture->admin, NULL);
 
   g_assert_cmpuint (health->status, ==, 200);
   g_assert_cmpuint (me->status, ==, 200);
@@ -134,8 +134,8 @@ raw_request (Fixture *fixture, const char *request, gsize length)
   gssize        n;
 
   g_socket_client_set_timeout (client, 30);
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", fixture->server->port, NULL,
-                                                &error);
+  connection
+      = g_socket_client_connect_to_host (client, "127.0.0.1", fixture->server->port, NULL, &error);
   g_assert_no_error (error);
   /* The server may refuse and close before reading all of it. */
   g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
@@ -213,7 +213,8 @@ test_no_token (Fixture *fixture, gconstpointer data)
 
   assert_all_refused (fixture, ticket, NULL, "no token:");
   assert_all_refused (fixture, ticket, "", "empty token:");
-  assert_all_refused (fixture, ticket, "0000000000000000000000000000000000000000000000000000000000000000",
+  assert_all_refused (fixture, ticket,
+                      "0000000000000000000000000000000000000000000000000000000000000000",
                       "unknown token:");
   assert_all_refused (fixture, ticket, "' OR '1'='1", "SQL in the token:");
 
@@ -266,8 +267,8 @@ test_expired_and_revoked (Fixture *fixture, gconstpointer data)
 
   /* A new password revokes every token of the account. */
   {
-    const char *argv[] = { g_getenv ("TD_TIERDESKD"), "user", "passwd", "--db",
-                           fixture->server->db, "service-desk-analyst", NULL };
+    const char *argv[] = { g_getenv ("TD_TIERDESKD"), "user", "passwd", "--db", fixture->server->db,
+                           "service-desk-analyst",    NULL };
     g_autoptr (GError) error = NULL;
     g_autoptr (GSubprocess) process = g_subprocess_newv (
         argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
@@ -333,77 +334,80 @@ matrix_request (Fixture *fixture, const char *token, MatrixCase id, const char *
   *code = NULL;
   switch (id)
     {
-    case CASE_CREATE_TICKET:
-      response = td_test_request (fixture->server, "POST", "/tickets", token, ticket_fields_json ());
-      break;
-    case CASE_UPDATE_TICKET:
-    case CASE_DELETE_TICKET:
-    case CASE_WRITE_PERSON:
-      {
-        g_autofree char *command_id = g_uuid_string_random ();
-        g_autofree char *entity_id = NULL;
-        JsonObject      *result;
-
-        if (id == CASE_WRITE_PERSON)
-          {
-            entity_id = g_uuid_string_random ();
-            body = g_strdup_printf (
-                "{\"commands\": [{\"id\": \"%s\", \"type\": \"create\", \"entity\": \"person\", "
-                "\"entity_id\": \"%s\", \"fields\": {\"name\": \"Robin Example\", \"role\": "
-                "\"engineer\", \"time_zone\": \"Europe/London\"}}]}",
-                command_id, entity_id);
-          }
-        else
-          {
-            entity_id = create_ticket (fixture);
-            body = g_strdup_printf (
-                "{\"commands\": [{\"id\": \"%s\", \"type\": \"%s\", \"entity\": \"ticket\", "
-                "\"entity_id\": \"%s\", \"base_rev\": %" G_GINT64_FORMAT "%s}]}",
-                command_id, id == CASE_UPDATE_TICKET ? "update" : "delete", entity_id,
-                ticket_rev (fixture, entity_id),
-                id == CASE_UPDATE_TICKET ? ", \"fields\": {\"title\": \"Quiz scores gone\"}" : "");
-          }
-        response = td_test_request (fixture->server, "POST", "/commands", token, body);
-        g_assert_cmpuint (response->status, ==, 200);
-        result = json_array_get_object_element (
-            json_object_get_array_member (td_test_object (response), "results"), 0);
-        if (g_str_equal (json_object_get_string_member (result, "status"), "applied"))
-          return 200;
-        *code = g_intern_string (json_object_get_string_member_with_default (result, "code", "?"));
-        return g_str_equal (*code, "forbidden") ? 403 : 422;
-      }
-    case CASE_COMMENT:
-    case CASE_ASSIGN:
-    case CASE_STATUS:
-    case CASE_ESCALATE:
-      ticket = create_ticket (fixture);
-      path = g_strdup_printf ("/tickets/%s/events", ticket);
-      body = g_strdup (
-          id == CASE_COMMENT  ? "{\"kind\": \"comment\", \"body\": \"Checked the quiz logs\"}"
-          : id == CASE_ASSIGN ? "{\"kind\": \"assign\", \"data\": {\"owner\": null}}"
-          : id == CASE_STATUS ? "{\"kind\": \"status\", \"data\": {\"status\": \"in_progress\"}}"
-                              : "{\"kind\": \"escalate\", \"body\": \"Scores lost in the sync\", "
-                                "\"data\": {\"to_tier\": 2, \"checklist\": [\"documented\", "
-                                "\"impact\", \"steps\", \"evidence\", \"troubleshooting\", "
-                                "\"user-notified\"]}}");
-      response = td_test_request (fixture->server, "POST", path, token, body);
-      break;
-    case CASE_CREATE_ROTATION:
-      response = td_test_request (fixture->server, "POST", "/rotations", token,
-                                  "{\"policy_id\": \"tier2-on-call\", \"time_zone\": "
-                                  "\"Europe/London\", \"start_date\": \"2027-01-04\", "
-                                  "\"handoff_time\": \"09:00\"}");
-      break;
-    case CASE_WRITE_POLICY:
-      {
-        g_autofree char *policy_text = td_test_shipped_text ();
-
-        response = td_test_request (fixture->server, "PUT", "/policy", token, policy_text);
+      case CASE_CREATE_TICKET:
+        response
+            = td_test_request (fixture->server, "POST", "/tickets", token, ticket_fields_json ());
         break;
-      }
-    case CASE_READ_AUDIT:
-      response = td_test_request (fixture->server, "GET", "/audit?limit=1", token, NULL);
-      break;
+      case CASE_UPDATE_TICKET:
+      case CASE_DELETE_TICKET:
+      case CASE_WRITE_PERSON:
+        {
+          g_autofree char *command_id = g_uuid_string_random ();
+          g_autofree char *entity_id = NULL;
+          JsonObject      *result;
+
+          if (id == CASE_WRITE_PERSON)
+            {
+              entity_id = g_uuid_string_random ();
+              body = g_strdup_printf (
+                  "{\"commands\": [{\"id\": \"%s\", \"type\": \"create\", \"entity\": \"person\", "
+                  "\"entity_id\": \"%s\", \"fields\": {\"name\": \"Robin Example\", \"role\": "
+                  "\"engineer\", \"time_zone\": \"Europe/London\"}}]}",
+                  command_id, entity_id);
+            }
+          else
+            {
+              entity_id = create_ticket (fixture);
+              body = g_strdup_printf (
+                  "{\"commands\": [{\"id\": \"%s\", \"type\": \"%s\", \"entity\": \"ticket\", "
+                  "\"entity_id\": \"%s\", \"base_rev\": %" G_GINT64_FORMAT "%s}]}",
+                  command_id, id == CASE_UPDATE_TICKET ? "update" : "delete", entity_id,
+                  ticket_rev (fixture, entity_id),
+                  id == CASE_UPDATE_TICKET ? ", \"fields\": {\"title\": \"Quiz scores gone\"}"
+                                           : "");
+            }
+          response = td_test_request (fixture->server, "POST", "/commands", token, body);
+          g_assert_cmpuint (response->status, ==, 200);
+          result = json_array_get_object_element (
+              json_object_get_array_member (td_test_object (response), "results"), 0);
+          if (g_str_equal (json_object_get_string_member (result, "status"), "applied"))
+            return 200;
+          *code
+              = g_intern_string (json_object_get_string_member_with_default (result, "code", "?"));
+          return g_str_equal (*code, "forbidden") ? 403 : 422;
+        }
+      case CASE_COMMENT:
+      case CASE_ASSIGN:
+      case CASE_STATUS:
+      case CASE_ESCALATE:
+        ticket = create_ticket (fixture);
+        path = g_strdup_printf ("/tickets/%s/events", ticket);
+        body = g_strdup (
+            id == CASE_COMMENT  ? "{\"kind\": \"comment\", \"body\": \"Checked the quiz logs\"}"
+            : id == CASE_ASSIGN ? "{\"kind\": \"assign\", \"data\": {\"owner\": null}}"
+            : id == CASE_STATUS ? "{\"kind\": \"status\", \"data\": {\"status\": \"in_progress\"}}"
+                                : "{\"kind\": \"escalate\", \"body\": \"Scores lost in the sync\", "
+                                  "\"data\": {\"to_tier\": 2, \"checklist\": [\"documented\", "
+                                  "\"impact\", \"steps\", \"evidence\", \"troubleshooting\", "
+                                  "\"user-notified\"]}}");
+        response = td_test_request (fixture->server, "POST", path, token, body);
+        break;
+      case CASE_CREATE_ROTATION:
+        response = td_test_request (fixture->server, "POST", "/rotations", token,
+                                    "{\"policy_id\": \"tier2-on-call\", \"time_zone\": "
+                                    "\"Europe/London\", \"start_date\": \"2027-01-04\", "
+                                    "\"handoff_time\": \"09:00\"}");
+        break;
+      case CASE_WRITE_POLICY:
+        {
+          g_autofree char *policy_text = td_test_shipped_text ();
+
+          response = td_test_request (fixture->server, "PUT", "/policy", token, policy_text);
+          break;
+        }
+      case CASE_READ_AUDIT:
+        response = td_test_request (fixture->server, "GET", "/audit?limit=1", token, NULL);
+        break;
     }
   if (response->status >= 400)
     *code = g_intern_string (td_test_error_code (response));
@@ -429,8 +433,9 @@ test_permission_matrix (Fixture *fixture, gconstpointer data)
 
       /* What every account may read. */
       {
-        static const char *const reads[] = { "/me", "/tickets?limit=1", "/changes?since=0&limit=1",
-                                             "/changes/open", "/policy", "/me/feed-key" };
+        static const char *const reads[]
+            = { "/me",           "/tickets?limit=1", "/changes?since=0&limit=1",
+                "/changes/open", "/policy",          "/me/feed-key" };
 
         for (guint r = 0; r < G_N_ELEMENTS (reads); r++)
           {
@@ -501,9 +506,9 @@ test_brute_force (Fixture *fixture, gconstpointer data)
       g_assert_cmpuint (login_status (fixture, name, "Winter2026!"), ==, 401);
     }
   {
-    g_autoptr (TdTestResponse) response = td_test_request (
-        fixture->server, "POST", "/login", NULL,
-        "{\"username\": \"engineer\", \"password\": \"" TD_TEST_PASSWORD "\"}");
+    g_autoptr (TdTestResponse) response
+        = td_test_request (fixture->server, "POST", "/login", NULL,
+                           "{\"username\": \"engineer\", \"password\": \"" TD_TEST_PASSWORD "\"}");
     const char *retry = soup_message_headers_get_one (response->headers, "Retry-After");
 
     g_assert_cmpuint (response->status, ==, 429);
@@ -626,8 +631,8 @@ test_hostile_headers (Fixture *fixture, gconstpointer data)
   }
   {
     /* Outside the API too. */
-    const char *request = "GET /index.html HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close"
-                          "\r\n\r\n";
+    const char      *request = "GET /index.html HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close"
+                               "\r\n\r\n";
     g_autofree char *answer = raw_request (fixture, request, strlen (request));
 
     g_assert_cmpuint (raw_status (answer), ==, 400);
@@ -690,9 +695,15 @@ test_hostile_headers (Fixture *fixture, gconstpointer data)
 static const char *const kept_texts[] = {
   "Robert'); DROP TABLE ticket;--",
   "\" OR \"\"=\" ; SELECT * FROM account; -- 100% _wild_ \\ back\\slash",
-  "\xe2\x80\xae" "evil.exe" "\xe2\x80\xac" " and \xe2\x80\x8f" "RTL mark \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d",
-  "fire \xf0\x9f\x94\xa5 extinguisher \xf0\x9f\xa7\xaf family \xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7",
-  "\xef\xbb\xbf" "BOM, zero\xe2\x80\x8bwidth, combining e\xcc\x81 and \xef\xbf\xbf noncharacter",
+  "\xe2\x80\xae"
+  "evil.exe"
+  "\xe2\x80\xac"
+  " and \xe2\x80\x8f"
+  "RTL mark \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d",
+  "fire \xf0\x9f\x94\xa5 extinguisher \xf0\x9f\xa7\xaf family "
+  "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7",
+  "\xef\xbb\xbf"
+  "BOM, zero\xe2\x80\x8bwidth, combining e\xcc\x81 and \xef\xbf\xbf noncharacter",
   "tab\tnew\nline\rreturn \x01\x1f control",
 };
 
@@ -708,8 +719,8 @@ json_string (const char *text)
 static void
 test_text_kept_verbatim (Fixture *fixture, gconstpointer data)
 {
-  static const char *const fields[] = { "title", "description", "affected_user_id", "contact",
-                                        "steps_to_reproduce", "error_message" };
+  static const char *const fields[] = { "title",   "description",        "affected_user_id",
+                                        "contact", "steps_to_reproduce", "error_message" };
 
   for (guint t = 0; t < G_N_ELEMENTS (kept_texts); t++)
     {
@@ -750,17 +761,28 @@ test_text_kept_verbatim (Fixture *fixture, gconstpointer data)
       g_assert_cmpuint (event->status, ==, 201);
       ticket = td_test_request (fixture->server, "GET", path, fixture->admin, NULL);
       events = json_object_get_array_member (td_test_object (ticket), "events");
-      g_assert_cmpstr (json_object_get_string_member (
-                           json_array_get_object_element (events, json_array_get_length (events) - 1),
-                           "body"),
-                       ==, kept_texts[t]);
+      g_assert_cmpstr (
+          json_object_get_string_member (
+              json_array_get_object_element (events, json_array_get_length (events) - 1), "body"),
+          ==, kept_texts[t]);
     }
 
   /* Search takes any text, FTS syntax and SQL included, and never fails. */
   {
     static const char *const queries[] = {
-      "%22", "%27", "*", "NEAR(", "AND%20OR%20NOT", "-", "%5E", "title:", "%22unterminated",
-      "Robert%27)%3B%20DROP%20TABLE%20ticket%3B--", "%F0%9F%94%A5", "%00", "%FF%FE",
+      "%22",
+      "%27",
+      "*",
+      "NEAR(",
+      "AND%20OR%20NOT",
+      "-",
+      "%5E",
+      "title:",
+      "%22unterminated",
+      "Robert%27)%3B%20DROP%20TABLE%20ticket%3B--",
+      "%F0%9F%94%A5",
+      "%00",
+      "%FF%FE",
     };
 
     for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
@@ -806,8 +828,8 @@ test_text_kept_verbatim (Fixture *fixture, gconstpointer data)
     g_autoptr (TdTestResponse) list
         = td_test_request (fixture->server, "GET", "/tickets?limit=100", fixture->admin, NULL);
     g_assert_cmpuint (
-        json_array_get_length (json_object_get_array_member (td_test_object (list), "tickets")),
-        ==, G_N_ELEMENTS (kept_texts));
+        json_array_get_length (json_object_get_array_member (td_test_object (list), "tickets")), ==,
+        G_N_ELEMENTS (kept_texts));
   }
   assert_alive (fixture);
 }
@@ -853,9 +875,8 @@ test_text_refused (Fixture *fixture, gconstpointer data)
           "\"entity_id\": \"%s\", \"fields\": {\"ticket\": \"%s\", \"kind\": \"comment\", "
           "\"body\": \"%s\"}}]}",
           command_id, event_id, ticket, refused[r].escaped);
-      g_autofree char *login
-          = g_strdup_printf ("{\"username\": \"admin\", \"password\": \"%s%s\"}", TD_TEST_PASSWORD,
-                             refused[r].escaped);
+      g_autofree char *login = g_strdup_printf ("{\"username\": \"admin\", \"password\": \"%s%s\"}",
+                                                TD_TEST_PASSWORD, refused[r].escaped);
       struct
       {
         const char *method;
@@ -870,9 +891,9 @@ test_text_refused (Fixture *fixture, gconstpointer data)
 
       for (guint a = 0; a < G_N_ELEMENTS (attempts); a++)
         {
-          g_autoptr (TdTestResponse) response = td_test_request (
-              fixture->server, attempts[a].method, attempts[a].path, fixture->admin,
-              attempts[a].body);
+          g_autoptr (TdTestResponse) response
+              = td_test_request (fixture->server, attempts[a].method, attempts[a].path,
+                                 fixture->admin, attempts[a].body);
           const char *message;
 
           g_test_message ("%s %s with %s", attempts[a].method, attempts[a].path, refused[r].words);

@@ -22,16 +22,16 @@ typedef enum
 
 struct _TdFaultProxy
 {
-  guint          target_port;
-  GSocket       *listener;
-  guint          port;
-  GThread       *acceptor;
-  GMutex         lock;
-  GRand         *rand;
-  TdFaults       faults;
-  TdFaultCounts  counts;
-  GPtrArray     *connections;
-  gboolean       stopping;
+  guint         target_port;
+  GSocket      *listener;
+  guint         port;
+  GThread      *acceptor;
+  GMutex        lock;
+  GRand        *rand;
+  TdFaults      faults;
+  TdFaultCounts counts;
+  GPtrArray    *connections;
+  gboolean      stopping;
 };
 
 typedef struct
@@ -41,12 +41,12 @@ typedef struct
   GSocket      *server;
   Fault         fault;
   /* For a cut: which direction (TRUE: the answer) and after how many bytes. */
-  gboolean      cut_answer;
-  gsize         cut_after;
-  guint         delay_ms;
-  GThread      *upstream;
-  GThread      *downstream;
-  gint          closed;
+  gboolean cut_answer;
+  gsize    cut_after;
+  guint    delay_ms;
+  GThread *upstream;
+  GThread *downstream;
+  gint     closed;
 } Connection;
 
 static void
@@ -90,7 +90,8 @@ pump (Connection *connection, GSocket *from, GSocket *to, gboolean is_answer)
         allowed = MIN ((gsize) n, connection->cut_after - MIN (forwarded, connection->cut_after));
       if (connection->fault == FAULT_DELAY)
         g_usleep (connection->delay_ms * 1000);
-      if (allowed > 0 && !g_socket_condition_timed_wait (to, G_IO_OUT, G_USEC_PER_SEC * 30, NULL, NULL))
+      if (allowed > 0
+          && !g_socket_condition_timed_wait (to, G_IO_OUT, G_USEC_PER_SEC * 30, NULL, NULL))
         break;
       for (gsize sent = 0; sent < allowed;)
         {
@@ -150,20 +151,20 @@ choose_fault (TdFaultProxy *self, Connection *connection)
   connection->delay_ms = g_rand_int_range (self->rand, 1, MAX (2, self->faults.max_delay_ms));
   switch (fault)
     {
-    case FAULT_DROP:
-      self->counts.dropped++;
-      break;
-    case FAULT_DELAY:
-      self->counts.delayed++;
-      break;
-    case FAULT_TRUNCATE:
-      self->counts.truncated++;
-      break;
-    case FAULT_RESET:
-      self->counts.reset++;
-      break;
-    case FAULT_NONE:
-      break;
+      case FAULT_DROP:
+        self->counts.dropped++;
+        break;
+      case FAULT_DELAY:
+        self->counts.delayed++;
+        break;
+      case FAULT_TRUNCATE:
+        self->counts.truncated++;
+        break;
+      case FAULT_RESET:
+        self->counts.reset++;
+        break;
+      case FAULT_NONE:
+        break;
     }
   self->counts.connections++;
   return fault;
@@ -220,8 +221,7 @@ accept_loop (gpointer data)
         }
       {
         g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-        g_autoptr (GSocketAddress) target
-            = g_inet_socket_address_new (loopback, self->target_port);
+        g_autoptr (GSocketAddress) target = g_inet_socket_address_new (loopback, self->target_port);
 
         connection->server = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
                                            G_SOCKET_PROTOCOL_TCP, NULL);
@@ -252,8 +252,8 @@ td_fault_proxy_new (guint target_port, guint32 seed)
   self->rand = g_rand_new_with_seed (seed);
   self->connections = g_ptr_array_new_with_free_func (connection_free);
   g_mutex_init (&self->lock);
-  self->listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                 G_SOCKET_PROTOCOL_TCP, &error);
+  self->listener
+      = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
   g_assert_no_error (error);
   g_socket_bind (self->listener, any_port, TRUE, &error);
   g_assert_no_error (error);

@@ -28,8 +28,11 @@
 #define LIBFAKETIME "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 
 static const char *const accounts[] = {
-  "lead:app-support-lead",     "analyst:service-desk-analyst", "manager:service-desk-manager",
-  "appsupport:app-support-analyst", NULL,
+  "lead:app-support-lead",
+  "analyst:service-desk-analyst",
+  "manager:service-desk-manager",
+  "appsupport:app-support-analyst",
+  NULL,
 };
 
 typedef struct
@@ -92,7 +95,7 @@ server_int (Fixture *fixture, const char *sql)
 static void
 assert_integrity (const char *path)
 {
-  sqlite3         *db = open_read_only (path);
+  sqlite3 *db = open_read_only (path);
   g_autoptr (Statement) stmt = NULL;
 
   g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL), ==,
@@ -117,7 +120,8 @@ assert_cache_equals_server (Fixture *fixture, const char *cache_path)
   for (guint t = 0; tables[t] != NULL; t++)
     {
       g_autoptr (GString) columns = g_string_new (NULL);
-      g_autofree char *info = g_strdup_printf ("SELECT name FROM pragma_table_info ('%s')", tables[t]);
+      g_autofree char *info
+          = g_strdup_printf ("SELECT name FROM pragma_table_info ('%s')", tables[t]);
       g_autoptr (Statement) stmt = NULL;
 
       g_assert_cmpint (sqlite3_prepare_v2 (db, info, -1, &stmt, NULL), ==, SQLITE_OK);
@@ -241,8 +245,8 @@ static void
 comment (Desktop *desktop, const char *ticket, const char *body)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *event = td_cache_append_event (desktop->cache, ticket, "comment", body, NULL,
-                                                  &error);
+  g_autofree char *event
+      = td_cache_append_event (desktop->cache, ticket, "comment", body, NULL, &error);
 
   g_assert_no_error (error);
 }
@@ -276,8 +280,14 @@ assert_bodies_once (Fixture *fixture, const char *prefix, gint64 expected)
 static GSubprocess *
 cli_spawn (Fixture *fixture, const char *cache_path, const char *user)
 {
-  const char *argv[] = { g_getenv ("TD_TIERDESK_SYNC"), "--cache", cache_path, "--server",
-                         fixture->url, "--user", user, NULL };
+  const char *argv[] = { g_getenv ("TD_TIERDESK_SYNC"),
+                         "--cache",
+                         cache_path,
+                         "--server",
+                         fixture->url,
+                         "--user",
+                         user,
+                         NULL };
   g_autoptr (GError) error = NULL;
   GSubprocess *process;
 
@@ -301,18 +311,18 @@ pending_in (const char *cache_path)
 
 /* 1. tierdeskd killed at random moments under four clients */
 
-#define KILL_CLIENTS     4
-#define KILL_PER_CLIENT  500
-#define KILL_TIMES       5
+#define KILL_CLIENTS    4
+#define KILL_PER_CLIENT 500
+#define KILL_TIMES      5
 
 static void
 test_kill_under_four_clients (Fixture *fixture, gconstpointer data)
 {
   static const char *const users[KILL_CLIENTS] = { "lead", "analyst", "manager", "appsupport" };
-  char  *paths[KILL_CLIENTS];
-  char  *tickets[KILL_CLIENTS];
-  gint64 before;
-  guint  kills = 0;
+  char                    *paths[KILL_CLIENTS];
+  char                    *tickets[KILL_CLIENTS];
+  gint64                   before;
+  guint                    kills = 0;
 
   for (guint c = 0; c < KILL_CLIENTS; c++)
     {
@@ -324,7 +334,8 @@ test_kill_under_four_clients (Fixture *fixture, gconstpointer data)
       tickets[c] = create_ticket (desktop, title);
       for (guint i = 1; i < KILL_PER_CLIENT; i++)
         {
-          g_autofree char *body = g_strdup_printf ("kill-c%u-%04u: checked the transcript job", c, i);
+          g_autofree char *body
+              = g_strdup_printf ("kill-c%u-%04u: checked the transcript job", c, i);
           comment (desktop, tickets[c], body);
         }
       g_assert_cmpuint (td_cache_count_pending (desktop->cache), ==, KILL_PER_CLIENT);
@@ -372,8 +383,8 @@ test_kill_under_four_clients (Fixture *fixture, gconstpointer data)
       for (int round = 0; round < 5 && td_cache_count_pending (desktop->cache) > 0; round++)
         sync_ok (desktop, NULL);
       g_assert_cmpuint (td_cache_count_pending (desktop->cache), ==, 0);
-      g_assert_cmpuint (
-          file_int (paths[c], "SELECT COUNT (*) FROM outbox WHERE state != 'done'"), ==, 0);
+      g_assert_cmpuint (file_int (paths[c], "SELECT COUNT (*) FROM outbox WHERE state != 'done'"),
+                        ==, 0);
     }
   /* A last pull each, so every cache has what the others pushed. */
   for (guint c = 0; c < KILL_CLIENTS; c++)
@@ -404,6 +415,35 @@ test_kill_under_four_clients (Fixture *fixture, gconstpointer data)
 
 /* 2. A network that drops, delays, cuts and resets */
 
+/* Cancels a sync round that has not finished by its deadline: the proxy
+ * must not be able to hang the test, and a round that needs cancelling is
+ * reported. */
+typedef struct
+{
+  GMutex        lock;
+  GCond         cond;
+  gboolean      done;
+  GCancellable *cancellable;
+  gint64        deadline;
+} Watchdog;
+
+static gpointer
+watchdog_run (gpointer data)
+{
+  Watchdog *watchdog = data;
+
+  g_mutex_lock (&watchdog->lock);
+  while (!watchdog->done)
+    if (!g_cond_wait_until (&watchdog->cond, &watchdog->lock, watchdog->deadline))
+      {
+        if (!watchdog->done)
+          g_cancellable_cancel (watchdog->cancellable);
+        break;
+      }
+  g_mutex_unlock (&watchdog->lock);
+  return NULL;
+}
+
 static void
 renew_session (Desktop *desktop, const char *url)
 {
@@ -421,15 +461,16 @@ static void
 test_fault_proxy (Fixture *fixture, gconstpointer data)
 {
   static const char *const users[PROXY_DESKTOPS] = { "lead", "analyst", "manager" };
-  g_autoptr (TdFaultProxy) proxy
-      = td_fault_proxy_new (fixture->server->port, g_test_rand_int ());
-  g_autofree char *proxy_url = g_strdup_printf ("http://127.0.0.1:%u", td_fault_proxy_get_port (proxy));
-  const TdFaults faults = { .drop = 10, .delay = 15, .truncate = 20, .reset = 15,
-                            .max_delay_ms = 150 };
+  g_autoptr (TdFaultProxy) proxy = td_fault_proxy_new (fixture->server->port, g_test_rand_int ());
+  g_autofree char *proxy_url
+      = g_strdup_printf ("http://127.0.0.1:%u", td_fault_proxy_get_port (proxy));
+  const TdFaults faults
+      = { .drop = 10, .delay = 15, .truncate = 20, .reset = 15, .max_delay_ms = 150 };
   const TdFaults none = { 0 };
   Desktop       *desktops[PROXY_DESKTOPS];
   char          *tickets[PROXY_DESKTOPS];
   guint          failures = 0;
+  guint          cancelled = 0;
   TdFaultCounts  counts;
 
   for (guint d = 0; d < PROXY_DESKTOPS; d++)
@@ -450,20 +491,45 @@ test_fault_proxy (Fixture *fixture, gconstpointer data)
     }
 
   td_fault_proxy_set_faults (proxy, &faults);
-  for (guint round = 0; round < 200; round++)
+  for (guint round = 0; round < 60; round++)
     {
       guint pending = 0;
 
       for (guint d = 0; d < PROXY_DESKTOPS; d++)
         {
           g_autoptr (GError) error = NULL;
+          g_autoptr (GCancellable) cancellable = g_cancellable_new ();
           TdSyncStats stats = { 0 };
+          Watchdog    watchdog = { .cancellable = cancellable,
+                                   .deadline = g_get_monotonic_time () + 45 * G_TIME_SPAN_SECOND };
+          GThread    *watcher;
+          gboolean    synced;
 
           /* A new session each round, so new connections meet new faults
            * (libsoup keeps a connection for every request it can). */
           renew_session (desktops[d], proxy_url);
-
-          if (!td_sync_run (desktops[d]->client, desktops[d]->cache, &stats, NULL, &error))
+          g_mutex_init (&watchdog.lock);
+          g_cond_init (&watchdog.cond);
+          watcher = g_thread_new ("watchdog", watchdog_run, &watchdog);
+          synced
+              = td_sync_run (desktops[d]->client, desktops[d]->cache, &stats, cancellable, &error);
+          g_mutex_lock (&watchdog.lock);
+          watchdog.done = TRUE;
+          g_cond_signal (&watchdog.cond);
+          g_mutex_unlock (&watchdog.lock);
+          g_thread_join (watcher);
+          g_mutex_clear (&watchdog.lock);
+          g_cond_clear (&watchdog.cond);
+          if (g_cancellable_is_cancelled (cancellable))
+            {
+              cancelled++;
+              g_printerr ("# a sync round through the proxy was still running after 45 s: "
+                          "cancelled (%s)\n",
+                          error != NULL ? error->message : "it finished as it was cancelled");
+            }
+          if (!synced && g_cancellable_is_cancelled (cancellable))
+            failures++;
+          else if (!synced)
             {
               failures++;
               /* Cut answers are "offline" or a malformed answer; never a
@@ -479,9 +545,9 @@ test_fault_proxy (Fixture *fixture, gconstpointer data)
     }
   counts = td_fault_proxy_get_counts (proxy);
   g_printerr ("# proxy: %u connections, %u dropped, %u delayed, %u truncated, %u reset; "
-              "%u failed syncs\n",
+              "%u failed syncs, %u cancelled\n",
               counts.connections, counts.dropped, counts.delayed, counts.truncated, counts.reset,
-              failures);
+              failures, cancelled);
   g_assert_cmpuint (counts.dropped + counts.truncated + counts.reset, >, 0);
   g_assert_cmpuint (failures, >, 0);
 
@@ -502,9 +568,8 @@ test_fault_proxy (Fixture *fixture, gconstpointer data)
           = g_strdup_printf ("SELECT COUNT (*) FROM ticket WHERE uuid = '%s'", tickets[d]);
 
       g_assert_cmpuint (td_cache_count_pending (desktops[d]->cache), ==, 0);
-      g_assert_cmpuint (file_int (desktops[d]->path,
-                                  "SELECT COUNT (*) FROM outbox WHERE state IN "
-                                  "('rejected', 'conflict')"),
+      g_assert_cmpuint (file_int (desktops[d]->path, "SELECT COUNT (*) FROM outbox WHERE state IN "
+                                                     "('rejected', 'conflict')"),
                         ==, 0);
       g_assert_cmpint (server_int (fixture, sql), ==, 1);
       assert_cache_equals_server (fixture, desktops[d]->path);
@@ -533,8 +598,8 @@ injection_start (GPid pid, const char *syscalls, const char *error_name, const c
   g_autofree char *pid_text = g_strdup_printf ("%d", (int) pid);
   g_autofree char *trace = g_strdup_printf ("trace=%s", syscalls);
   g_autofree char *inject = g_strdup_printf ("inject=%s:error=%s", syscalls, error_name);
-  const char *argv[] = { "strace", "-f", "-qq", "-p", pid_text, "-e", trace, "-e", inject,
-                         "-o", log, NULL };
+  const char      *argv[]
+      = { "strace", "-f", "-qq", "-p", pid_text, "-e", trace, "-e", inject, "-o", log, NULL };
   g_autoptr (GError) error = NULL;
   Injection injection;
   gint64    deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
@@ -609,19 +674,19 @@ test_server_disk_faults (Fixture *fixture, gconstpointer data)
       g_autofree char *title = g_strdup_printf ("Written after %s", faults[f].errno_name);
       g_autofree char *body = command_batch (command_id, ticket_id, title);
       g_autofree char *ticket_path = g_strdup_printf ("/tickets/%s", ticket_id);
-      g_autofree char *count_sql = g_strdup_printf (
-          "SELECT COUNT (*) FROM ticket WHERE uuid = '%s'", ticket_id);
+      g_autofree char *count_sql
+          = g_strdup_printf ("SELECT COUNT (*) FROM ticket WHERE uuid = '%s'", ticket_id);
       gint64    head_before = server_int (fixture, "SELECT value FROM meta WHERE key = 'head_rev'");
       Injection injection;
 
       g_test_message ("%s fails with %s", faults[f].syscalls, faults[f].errno_name);
-      injection = injection_start (fixture->server->pid, faults[f].syscalls,
-                                   faults[f].errno_name, strace_log);
+      injection = injection_start (fixture->server->pid, faults[f].syscalls, faults[f].errno_name,
+                                   strace_log);
       {
         g_autoptr (TdTestResponse) write
             = td_test_request (fixture->server, "POST", "/commands", lead, body);
-        g_autoptr (TdTestResponse) resource = td_test_request (fixture->server, "POST", "/tickets",
-                                                               lead, "{\"title\": \"x\"}");
+        g_autoptr (TdTestResponse) resource
+            = td_test_request (fixture->server, "POST", "/tickets", lead, "{\"title\": \"x\"}");
         g_autoptr (TdTestResponse) list
             = td_test_request (fixture->server, "GET", "/tickets?limit=5", lead, NULL);
         g_autoptr (TdTestResponse) changes
@@ -777,9 +842,9 @@ test_clock_faults (Fixture *fixture, gconstpointer data)
   const gint64 dst_change = 1774746000;
   g_autoptr (Desktop) desktop = NULL;
   g_autofree char *ticket = NULL;
-  TdSyncStats stats = { 0 };
-  gint64      created_at;
-  gint64      server_now;
+  TdSyncStats      stats = { 0 };
+  gint64           created_at;
+  gint64           server_now;
 
   if (!g_file_test (LIBFAKETIME, G_FILE_TEST_EXISTS))
     {
@@ -823,9 +888,9 @@ test_clock_faults (Fixture *fixture, gconstpointer data)
     g_autofree char *wrapper = faketime_wrapper ("+6h");
     g_autofree char *command = NULL;
     g_autoptr (TdTestResponse) health = NULL;
-    gint64      server_time;
-    gint64      late_created;
-    int         status = 0;
+    gint64 server_time;
+    gint64 late_created;
+    int    status = 0;
 
     g_clear_object (&ahead->cache);
     command = g_strdup_printf ("echo '%s' | %s '%s' --cache '%s' --server '%s' --user analyst "
@@ -875,7 +940,7 @@ test_month_offline (Fixture *fixture, gconstpointer data)
   td_test_server_stop (fixture->server);
   for (guint i = 0; i < 5; i++)
     {
-      const char *ticket = g_ptr_array_index (shared, i);
+      const char      *ticket = g_ptr_array_index (shared, i);
       g_autofree char *title = g_strdup_printf ("Shared ticket %u (seen on the road)", i);
 
       /* The same field the office will change: a conflict each. */
