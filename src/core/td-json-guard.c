@@ -143,7 +143,16 @@ scan_string (Scanner *scanner, gboolean is_name)
         }
       if (c == '\\' && scanner->position + 1 < scanner->length)
         {
-          if (data[scanner->position + 1] == 'u' && scanner->position + 6 <= scanner->length)
+          char next = data[scanner->position + 1];
+
+          /* json-glib 1.6 refuses a bad escape too, but leaks what it had
+           * built by then: refuse it first. */
+          if (strchr ("\"\\/bfnrtu", next) == NULL || next == '\0'
+              || (next == 'u'
+                  && (scanner->position + 6 > scanner->length
+                      || hex_value (data + scanner->position + 2) < 0)))
+            return problem_at (scanner, scanner->position, !is_name, "contains an invalid escape");
+          if (next == 'u')
             {
               gsize escape = scanner->position;
               int   unit = hex_value (data + scanner->position + 2);

@@ -81,13 +81,17 @@ test_refused_named (void)
     { "{\"title\": \"caf\xe9\"}", "title", "not valid UTF-8 (byte 0xE9)" },
     { "[\"ok\", \"\xc0\xaf\"]", "[1]", "not valid UTF-8 (byte 0xC0)" },
     { "{\"p\": \"\\ud83d\\u0041\"}", "p", "without its second half" },
+    { "{\"a\": \"\\q\"}", "a", "invalid escape" },
+    { "{\"a\": [\"\\u12g4\"]}", "a[0]", "invalid escape" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {
       g_autoptr (TdJsonProblem) problem = check (refused[i].text);
+      g_autofree char *shown = g_strescape (refused[i].text, NULL);
 
-      g_test_message ("%s", refused[i].text);
+      /* Escaped: TAP output must be UTF-8. */
+      g_test_message ("%s", shown);
       g_assert_nonnull (problem);
       g_assert_cmpstr (problem->field, ==, refused[i].field);
       g_assert_nonnull (strstr (problem->message, refused[i].words));
@@ -101,6 +105,18 @@ test_refused_named (void)
     g_assert_nonnull (problem);
     g_assert_cmpstr (problem->field, ==, "a");
   }
+}
+
+static void
+test_bad_escape_in_name (void)
+{
+  /* Found by fuzzing: json-glib leaked on it. A name is no field. */
+  g_autoptr (TdJsonProblem) problem = check ("{\"crron\\udffn\": 1}");
+
+  g_assert_nonnull (problem);
+  g_assert_null (problem->field);
+  g_assert_cmpstr (problem->message, ==, "contains an invalid escape");
+  g_assert_cmpuint (problem->column, ==, 8);
 }
 
 static void
@@ -143,6 +159,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/core/json-guard/accepts", test_accepts);
   g_test_add_func ("/core/json-guard/depth", test_depth);
   g_test_add_func ("/core/json-guard/refused-named", test_refused_named);
+  g_test_add_func ("/core/json-guard/bad-escape-in-name", test_bad_escape_in_name);
   g_test_add_func ("/core/json-guard/second-value", test_second_value);
   g_test_add_func ("/core/json-guard/to-string-strict", test_to_string_strict);
 

@@ -20,7 +20,7 @@ int LLVMFuzzerInitialize (int *argc, char ***argv);
 static inline GLogWriterOutput
 fuzz_log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer data)
 {
-  GLogWriterOutput output = g_log_writer_standard_streams (level, fields, n_fields, data);
+  GLogWriterOutput output = g_log_writer_default (level, fields, n_fields, data);
 
   if ((level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)) != 0)
     abort ();
