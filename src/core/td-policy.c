@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "td-json-guard.h"
 #include "td-json-reader.h"
 #include "td-policy.h"
 #include "td-time.h"
@@ -2276,6 +2277,7 @@ td_policy_load (const char *data, gssize length, GPtrArray **errors)
   g_autoptr (TdPolicy) policy = NULL;
   g_autoptr (GError) parse_error = NULL;
   g_autoptr (GPtrArray) refs = NULL;
+  g_autoptr (TdJsonProblem) problem = NULL;
   JsonNode *root;
   Loader    loader;
 
@@ -2287,6 +2289,18 @@ td_policy_load (const char *data, gssize length, GPtrArray **errors)
   if (length < 0)
     length = strlen (data);
 
+  /* json-glib parses recursively: refuse what would overflow the stack. */
+  problem = td_json_guard_check (data, length, TD_JSON_MAX_DEPTH);
+  if (problem != NULL)
+    {
+      g_autofree char *path = problem->field == NULL     ? g_strdup ("$")
+                              : problem->field[0] == '[' ? g_strconcat ("$", problem->field, NULL)
+                                                         : g_strconcat ("$.", problem->field, NULL);
+
+      td_json_reader_error (reader, path, "%s (line %u, column %u)", problem->message,
+                            problem->line, problem->column);
+      goto failed;
+    }
   if (!json_parser_load_from_data (parser, data, length, &parse_error))
     {
       /* json-glib says "<data>:LINE:COLUMN: …"; the line and column are

@@ -7,12 +7,16 @@
 TdApiError *
 td_api_error_new (guint status, const char *code, const char *field, const char *format, ...)
 {
-  TdApiError *error = g_new0 (TdApiError, 1);
-  va_list     args;
+  TdApiError      *error = g_new0 (TdApiError, 1);
+  g_autofree char *message = NULL;
+  va_list          args;
 
   va_start (args, format);
-  error->message = g_strdup_vprintf (format, args);
+  message = g_strdup_vprintf (format, args);
   va_end (args);
+  /* Messages quote what the client sent (a cursor, a path): bytes that are
+   * not UTF-8 would make the error itself invalid JSON. */
+  error->message = g_utf8_make_valid (message, -1);
   error->status = status;
   error->code = g_strdup (code);
   error->field = g_strdup (field);

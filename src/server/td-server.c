@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "td-json-guard.h"
 #include "td-server.h"
 #include "td-time.h"
 
@@ -27,6 +28,10 @@ struct _TdServer
   GMainContext *context;
   GPtrArray    *sockets;
   gint64        notified_head;
+  /* Remote address → GArray of the times (gint64) of its failed logins
+   * within the window; workers share it under the lock. */
+  GHashTable *failed_logins;
+  GMutex      failed_logins_lock;
 };
 
 G_DEFINE_FINAL_TYPE (TdServer, td_server, G_TYPE_OBJECT)
@@ -40,6 +45,7 @@ typedef struct
   GHashTable        *query;
   GBytes            *body;
   char              *token;
+  char              *remote;
   gint64             started;
 
   /* The answer, filled in on the worker. */
@@ -64,6 +70,7 @@ job_free (Job *job)
   g_clear_pointer (&job->query, g_hash_table_unref);
   g_clear_pointer (&job->body, g_bytes_unref);
   g_free (job->token);
+  g_free (job->remote);
   g_clear_pointer (&job->response, json_node_unref);
   g_free (job->text);
   g_free (job->user);
@@ -114,12 +121,29 @@ parse_body (Job *job, TdApiError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) parse_error = NULL;
+  g_autoptr (TdJsonProblem) problem = NULL;
   gsize       size = 0;
   const char *data = job->body != NULL ? g_bytes_get_data (job->body, &size) : NULL;
 
   if (size == 0)
     {
       *error = td_api_error_new (400, "invalid_json", NULL, "the request needs a JSON body");
+      return NULL;
+    }
+  /* Before json-glib sees it: deep nesting would overflow this thread's
+   * stack, and "\u0000" would cut a text short without a word. */
+  problem = td_json_guard_check (data, size, TD_JSON_MAX_DEPTH);
+  if (problem != NULL && problem->field != NULL)
+    {
+      *error = td_api_error_new (400, "bad_value", problem->field, "%s: %s", problem->field,
+                                 problem->message);
+      return NULL;
+    }
+  if (problem != NULL)
+    {
+      *error
+          = td_api_error_new (400, "invalid_json", NULL, "invalid JSON at line %u, column %u: %s",
+                              problem->line, problem->column, problem->message);
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, size, &parse_error))
@@ -228,6 +252,40 @@ route_health (Job *job)
   job_ok (job, 200, json_builder_get_root (builder));
 }
 
+/* How many failed logins @remote has within the window (forgetting older
+ * ones), and the oldest of them. With @record, counts one more now. */
+static guint
+address_failures (TdServer *self, const char *remote, gint64 now, gboolean record, gint64 *oldest)
+{
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->failed_logins_lock);
+  GArray *times;
+  guint   kept = 0;
+
+  if (remote == NULL)
+    return 0;
+  times = g_hash_table_lookup (self->failed_logins, remote);
+  if (times == NULL && !record)
+    return 0;
+  if (times == NULL)
+    {
+      times = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_hash_table_insert (self->failed_logins, g_strdup (remote), times);
+    }
+  for (guint i = 0; i < times->len; i++)
+    if (g_array_index (times, gint64, i) > now - TD_STORE_LOGIN_WINDOW)
+      g_array_index (times, gint64, kept++) = g_array_index (times, gint64, i);
+  g_array_set_size (times, kept);
+  if (record)
+    g_array_append_val (times, now);
+  if (times->len == 0)
+    {
+      g_hash_table_remove (self->failed_logins, remote);
+      return 0;
+    }
+  *oldest = g_array_index (times, gint64, 0);
+  return times->len;
+}
+
 static void
 route_login (Job *job)
 {
@@ -252,10 +310,29 @@ route_login (Job *job)
     }
 
   job->user = g_strdup (username);
+  {
+    gint64 now = td_time_now ();
+    gint64 oldest = 0;
+
+    if (address_failures (job->server, job->remote, now, FALSE, &oldest)
+        >= TD_SERVER_ADDRESS_LOGIN_LIMIT)
+      {
+        error = td_api_error_new (429, "too_many_requests", NULL,
+                                  "too many failed logins from %s; try again in a minute",
+                                  job->remote);
+        error->retry_after = (int) MAX (1, oldest + TD_STORE_LOGIN_WINDOW - now + 1);
+        job_error (job, error);
+        return;
+      }
+  }
   token = td_store_login (job->server->store, username, password, td_time_now (), &expires_at,
                           &account, &error);
   if (token == NULL)
     {
+      gint64 oldest = 0;
+
+      if (error->status == 401)
+        address_failures (job->server, job->remote, td_time_now (), TRUE, &oldest);
       job_error (job, error);
       return;
     }
@@ -828,7 +905,7 @@ finish_job (gpointer data)
   if (job->text != NULL && job->status == 200)
     text = g_steal_pointer (&job->text);
   else
-    text = json_to_string (job->response, FALSE);
+    text = td_json_to_string (job->response, FALSE);
   length = strlen (text);
   soup_server_message_set_status (job->msg, job->status, NULL);
   soup_server_message_set_response (
@@ -880,7 +957,7 @@ static void
 respond_now (SoupServerMessage *msg, TdApiError *error)
 {
   g_autoptr (JsonNode) node = td_api_error_to_json (error);
-  char *text = json_to_string (node, FALSE);
+  char *text = td_json_to_string (node, FALSE);
 
   soup_server_message_set_status (msg, error->status, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, strlen (text));
@@ -899,7 +976,76 @@ fallback_handler (SoupServer        *soup,
                                       "no resource %s (the API is under " API_PREFIX ")", path));
 }
 
-/* Refuses a body that is too large before reading it. */
+/* A request body without a length (chunked), kept by us rather than by
+ * libsoup, which would hold all of it however large: what goes beyond
+ * the limit is read off the wire and dropped. */
+typedef struct
+{
+  GByteArray *data;
+  gboolean    too_large;
+  goffset     length;
+} ChunkedBody;
+
+static void
+chunked_body_free (gpointer data)
+{
+  ChunkedBody *body = data;
+
+  g_byte_array_unref (body->data);
+  g_free (body);
+}
+
+static void
+got_chunk (SoupServerMessage *msg, GBytes *chunk, ChunkedBody *body)
+{
+  gsize size = g_bytes_get_size (chunk);
+
+  body->length += size;
+  if (body->too_large || body->data->len + size > TD_SERVER_MAX_BODY)
+    {
+      body->too_large = TRUE;
+      g_byte_array_set_size (body->data, 0);
+      return;
+    }
+  g_byte_array_append (body->data, g_bytes_get_data (chunk, NULL), size);
+}
+
+/* Beyond this, a body announced too large is not even read (and dropped):
+ * the answer goes out at once and the connection closes. */
+#define TD_SERVER_DRAIN_LIMIT (16 * 1024 * 1024)
+
+/* Answers at once and closes, without reading a body that was announced
+ * too large: libsoup would otherwise read all of it before answering. */
+static void
+refuse_unread (SoupServerMessage *msg, TdApiError *error)
+{
+  g_autoptr (GIOStream) stream = soup_server_message_steal_connection (msg);
+  g_autoptr (JsonNode) node = td_api_error_to_json (error);
+  g_autofree char *json = td_json_to_string (node, FALSE);
+  g_autofree char *answer = g_strdup_printf (
+      "HTTP/1.1 %u %s\r\nContent-Type: application/json\r\nContent-Length: "
+      "%zu\r\nConnection: close\r\n\r\n%s",
+      error->status, soup_status_get_phrase (error->status), strlen (json), json);
+
+  td_api_error_free (error);
+  if (stream == NULL)
+    return;
+  /* A few hundred bytes into a fresh socket's buffer: this does not block. */
+  g_output_stream_write_all (g_io_stream_get_output_stream (stream), answer, strlen (answer), NULL,
+                             NULL, NULL);
+  g_io_stream_close (stream, NULL, NULL);
+}
+
+static void
+count_host (const char *name, const char *value, gpointer data)
+{
+  if (g_ascii_strcasecmp (name, "Host") == 0)
+    (*(guint *) data)++;
+}
+
+/* Before the body is read: refuses a body that is too large, and a
+ * request with two Host headers (RFC 9112 §3.2 asks for a 400: proxies
+ * and servers may each believe a different one). */
 static void
 early_handler (SoupServer        *soup,
                SoupServerMessage *msg,
@@ -907,13 +1053,43 @@ early_handler (SoupServer        *soup,
                GHashTable        *query,
                gpointer           user_data)
 {
-  goffset length
-      = soup_message_headers_get_content_length (soup_server_message_get_request_headers (msg));
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset             length = soup_message_headers_get_content_length (headers);
+  guint               hosts = 0;
 
-  if (length > TD_SERVER_MAX_BODY)
-    respond_now (msg, td_api_error_new (413, "payload_too_large", NULL,
-                                        "the body is %" G_GOFFSET_FORMAT " bytes; the limit is %d",
-                                        length, TD_SERVER_MAX_BODY));
+  /* Every answer is a whole JSON document or calendar: a Range would
+   * only let a client multiply one small request into a large
+   * multipart answer (and libsoup's range code asserts on some). */
+  soup_message_headers_remove (headers, "Range");
+  soup_message_headers_remove (headers, "If-Range");
+
+  soup_message_headers_foreach (headers, count_host, &hosts);
+  if (hosts > 1)
+    respond_now (msg, td_api_error_new (400, "bad_request", "Host",
+                                        "the request has %u Host headers; send one", hosts));
+  else if (length > TD_SERVER_MAX_BODY && length <= TD_SERVER_DRAIN_LIMIT)
+    {
+      /* Read and dropped, so that the client, still sending, gets the 413. */
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      respond_now (msg,
+                   td_api_error_new (413, "payload_too_large", NULL,
+                                     "the body is %" G_GOFFSET_FORMAT " bytes; the limit is %d",
+                                     length, TD_SERVER_MAX_BODY));
+    }
+  else if (length > TD_SERVER_MAX_BODY)
+    refuse_unread (msg,
+                   td_api_error_new (413, "payload_too_large", NULL,
+                                     "the body is %" G_GOFFSET_FORMAT " bytes; the limit is %d",
+                                     length, TD_SERVER_MAX_BODY));
+  else if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
+    {
+      ChunkedBody *body = g_new0 (ChunkedBody, 1);
+
+      body->data = g_byte_array_new ();
+      g_object_set_data_full (G_OBJECT (msg), "td-chunked-body", body, chunked_body_free);
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk), body);
+    }
 }
 
 static void
@@ -925,16 +1101,18 @@ api_handler (SoupServer        *soup,
 {
   TdServer        *self = user_data;
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  ChunkedBody     *chunked = g_object_get_data (G_OBJECT (msg), "td-chunked-body");
+  goffset          length = chunked != NULL ? chunked->length : body->length;
   Job             *job;
 
   if (soup_server_message_get_status (msg) != 0)
     return;
-  if (body->length > TD_SERVER_MAX_BODY)
+  if ((chunked != NULL && chunked->too_large) || length > TD_SERVER_MAX_BODY)
     {
       respond_now (msg,
                    td_api_error_new (413, "payload_too_large", NULL,
                                      "the body is %" G_GOFFSET_FORMAT " bytes; the limit is %d",
-                                     body->length, TD_SERVER_MAX_BODY));
+                                     length, TD_SERVER_MAX_BODY));
       return;
     }
 
@@ -945,8 +1123,10 @@ api_handler (SoupServer        *soup,
   job->path = g_strdup (path);
   if (query != NULL)
     job->query = g_hash_table_ref (query);
-  job->body = soup_message_body_flatten (body);
+  job->body = chunked != NULL ? g_bytes_new (chunked->data->data, chunked->data->len)
+                              : soup_message_body_flatten (body);
   job->token = g_strdup (bearer_token (msg));
+  job->remote = g_strdup (soup_server_message_get_remote_host (msg));
   job->started = g_get_monotonic_time ();
 
   soup_server_message_pause (msg);
@@ -1002,6 +1182,8 @@ td_server_finalize (GObject *object)
 
   td_server_shutdown (self);
   g_clear_pointer (&self->sockets, g_ptr_array_unref);
+  g_clear_pointer (&self->failed_logins, g_hash_table_unref);
+  g_mutex_clear (&self->failed_logins_lock);
   g_clear_object (&self->soup);
   g_clear_object (&self->store);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -1019,6 +1201,9 @@ static void
 td_server_init (TdServer *self)
 {
   self->sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  self->failed_logins
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
+  g_mutex_init (&self->failed_logins_lock);
   self->context = g_main_context_ref_thread_default ();
 }
 
@@ -1073,7 +1258,9 @@ td_server_listen (TdServer *self, const char *address, GTlsCertificate *certific
 
   self->soup = soup_server_new ("server-header", "tierdeskd/" PACKAGE_VERSION, "tls-certificate",
                                 certificate, NULL);
+  /* A request meets only the early handler of its most specific path. */
   soup_server_add_early_handler (self->soup, API_PREFIX, early_handler, self, NULL);
+  soup_server_add_early_handler (self->soup, NULL, early_handler, self, NULL);
   soup_server_add_handler (self->soup, API_PREFIX, api_handler, self, NULL);
   soup_server_add_handler (self->soup, NULL, fallback_handler, self, NULL);
   soup_server_add_websocket_handler (self->soup, API_PREFIX "/stream", NULL, NULL, stream_handler,

@@ -12,6 +12,10 @@ G_BEGIN_DECLS
 
 /* Largest request body accepted, in bytes. */
 #define TD_SERVER_MAX_BODY (1024 * 1024)
+/* Failed logins from one address, for any usernames, within
+ * TD_STORE_LOGIN_WINDOW before it must wait: the per-user limit alone
+ * lets one client try a common password on every account. */
+#define TD_SERVER_ADDRESS_LOGIN_LIMIT 20
 
 #define TD_TYPE_SERVER (td_server_get_type ())
 G_DECLARE_FINAL_TYPE (TdServer, td_server, TD, SERVER, GObject)

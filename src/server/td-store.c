@@ -19,6 +19,7 @@
 #include "td-auth.h"
 #include "td-correction.h"
 #include "td-escalation.h"
+#include "td-json-guard.h"
 #include "td-json-reader.h"
 #include "td-knowledge.h"
 #include "td-pir.h"
@@ -293,6 +294,25 @@ set_sqlite_error (sqlite3 *db, GError **error, const char *what)
   return FALSE;
 }
 
+/* A write the database refused, as the API says it: 503, with what went
+ * wrong in words an operator acts on (a full disk is not "busy"). */
+static TdApiError *
+store_write_error (sqlite3 *db, const char *what)
+{
+  int         code = sqlite3_extended_errcode (db) & 0xff;
+  const char *kind = code == SQLITE_FULL       ? "storage_full"
+                     : code == SQLITE_READONLY ? "storage_read_only"
+                     : code == SQLITE_IOERR    ? "storage_error"
+                                               : "busy";
+  const char *why = code == SQLITE_FULL       ? "the server's disk is full"
+                    : code == SQLITE_READONLY ? "the server's database is read-only"
+                    : code == SQLITE_IOERR    ? "the server could not write to its disk"
+                                              : "the store is busy";
+
+  return td_api_error_new (503, kind, NULL, "%s (%s): %s; nothing of it was kept, retry later", why,
+                           sqlite3_errmsg (db), what);
+}
+
 static gboolean
 exec (sqlite3 *db, const char *sql, GError **error)
 {
@@ -438,10 +458,10 @@ node_to_string (JsonNode *node)
 {
   if (node == NULL)
     return NULL;
-  return json_to_string (node, FALSE);
+  return td_json_to_string (node, FALSE);
 }
 
-static void
+static gboolean
 audit (sqlite3    *db,
        gint64      now,
        const char *actor,
@@ -465,7 +485,11 @@ audit (sqlite3    *db,
   sqlite3_bind_text (stmt, 6, before_text, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, after_text, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
-    g_critical ("could not append to the audit log: %s", sqlite3_errmsg (db));
+    {
+      g_warning ("could not append to the audit log: %s", sqlite3_errmsg (db));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Opening */
@@ -810,19 +834,22 @@ td_store_set_policy (TdStore     *self,
   locker = g_mutex_locker_new (&self->lock);
   if (!exec (self->db, "BEGIN IMMEDIATE", NULL))
     {
-      *error = td_api_error_new (503, "busy", NULL, "the store is busy: %s",
-                                 sqlite3_errmsg (self->db));
+      *error = store_write_error (self->db, "the policy");
       return FALSE;
     }
   if (!insert_policy_version (self->db, json, actor, now, version))
     {
-      *error = td_api_error_new (500, "internal", NULL, "could not store the policy: %s",
-                                 sqlite3_errmsg (self->db));
+      *error = store_write_error (self->db, "the policy");
       exec (self->db, "ROLLBACK", NULL);
       return FALSE;
     }
   audit (self->db, now, actor, "set policy", "policy_version", NULL, NULL, NULL);
-  exec (self->db, "COMMIT", NULL);
+  if (!exec (self->db, "COMMIT", NULL))
+    {
+      *error = store_write_error (self->db, "the policy");
+      exec (self->db, "ROLLBACK", NULL);
+      return FALSE;
+    }
   g_set_object (&self->policy, policy);
   return TRUE;
 }
@@ -1053,7 +1080,12 @@ td_store_login (TdStore     *self,
     sqlite3_bind_int64 (insert, 2, account->id);
     sqlite3_bind_int64 (insert, 3, now);
     sqlite3_bind_int64 (insert, 4, now + TD_AUTH_TOKEN_LIFETIME);
-    sqlite3_step (insert);
+    /* A token the server did not keep would fail every request after. */
+    if (sqlite3_step (insert) != SQLITE_DONE)
+      {
+        *error = store_write_error (self->db, "the login");
+        return NULL;
+      }
   }
   audit (self->db, now, account->username, "login", "account", account->username, NULL, NULL);
 
@@ -1552,7 +1584,7 @@ columns_from_fields (GPtrArray *columns, const EntitySpec *entity, JsonObject *f
         columns_set_null (columns, spec->name);
       else if (spec->type == FIELD_JSON || spec->type == FIELD_STRINGS || spec->type == FIELD_ARRAY)
         {
-          g_autofree char *text = json_to_string (node, FALSE);
+          g_autofree char *text = td_json_to_string (node, FALSE);
           columns_set_text (columns, spec->name, text);
         }
       else if (spec->type == FIELD_INT)
@@ -2047,7 +2079,7 @@ apply_event (Command *command, Verdict *verdict)
   if (data != NULL)
     {
       g_autoptr (JsonNode) data_node = json_node_init_object (json_node_alloc (), data);
-      g_autofree char *text = json_to_string (data_node, FALSE);
+      g_autofree char *text = td_json_to_string (data_node, FALSE);
       columns_set_text (columns, "data", text);
     }
 
@@ -2266,7 +2298,7 @@ apply_rotation (Command *command, Verdict *verdict)
                 builder, ((TdPolicyItem *) g_ptr_array_index (rota_template->positions, i))->id);
           json_builder_end_array (builder);
           root = json_builder_get_root (builder);
-          text = json_to_string (root, FALSE);
+          text = td_json_to_string (root, FALSE);
           columns_set_text (columns, "positions", text);
         }
     }
@@ -2715,7 +2747,7 @@ columns_set_json (GPtrArray *columns, const char *name, JsonObject *object)
   g_autofree char *text = NULL;
 
   json_node_set_object (node, object);
-  text = json_to_string (node, FALSE);
+  text = td_json_to_string (node, FALSE);
   columns_set_text (columns, name, text);
 }
 
@@ -3073,7 +3105,7 @@ record_training_change (Command    *command,
                           after != NULL ? json_node_copy (after) : json_node_new (JSON_NODE_NULL));
   json_builder_end_object (builder);
   data = json_builder_get_root (builder);
-  text = json_to_string (data, FALSE);
+  text = td_json_to_string (data, FALSE);
 
   columns_set_text (columns, "record", command->entity_id);
   columns_set_text (columns, "person", row_text (row, "person"));
@@ -3292,7 +3324,7 @@ merged_json_text (GPtrArray *columns, JsonNode *current, const char *name)
     return NULL;
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     return g_strdup (json_node_get_string (node));
-  return json_to_string (node, FALSE);
+  return td_json_to_string (node, FALSE);
 }
 
 /* The field a core error names: "tiers[1]: …" → "tiers". */
@@ -3552,9 +3584,9 @@ create_pir_on_resolve (Command *command, const char *ticket_id, Verdict *verdict
       g_ptr_array_add (events, json_object_ref (json_node_get_object (event)));
     }
   timeline = td_pir_timeline_from_events (events);
-  timeline_text = json_to_string (timeline, FALSE);
+  timeline_text = td_json_to_string (timeline, FALSE);
   participants = pir_participants (command, ticket_id);
-  participants_text = json_to_string (participants, FALSE);
+  participants_text = td_json_to_string (participants, FALSE);
 
   columns_set_text (columns, "ticket", ticket_id);
   columns_set_text (columns, "status", "scheduled");
@@ -3869,6 +3901,7 @@ apply_one (Command *command)
   g_autoptr (JsonNode) before = NULL;
   g_autoptr (JsonNode) result = NULL;
   g_autofree char *action = NULL;
+  gboolean         remembered;
 
   if (!exec (command->db, "SAVEPOINT command", NULL))
     return NULL;
@@ -3921,7 +3954,7 @@ apply_one (Command *command)
     g_autoptr (Statement) remember
         = prepare (command->db, "INSERT INTO applied_command (command, rev, result, applied_at) "
                                 "VALUES (?, ?, ?, ?)");
-    g_autofree char *text = json_to_string (result, FALSE);
+    g_autofree char *text = td_json_to_string (result, FALSE);
 
     sqlite3_bind_text (remember, 1, command->id, -1, SQLITE_STATIC);
     if (verdict.outcome == OUTCOME_APPLIED)
@@ -3930,7 +3963,8 @@ apply_one (Command *command)
       sqlite3_bind_null (remember, 2);
     sqlite3_bind_text (remember, 3, text, -1, SQLITE_STATIC);
     sqlite3_bind_int64 (remember, 4, command->now);
-    sqlite3_step (remember);
+    /* Unremembered, a retry would apply it twice: the command fails whole. */
+    remembered = sqlite3_step (remember) == SQLITE_DONE;
   }
 
   if (verdict.outcome == OUTCOME_APPLIED && command->audit_action != NULL)
@@ -3938,10 +3972,11 @@ apply_one (Command *command)
   else
     action = g_strdup_printf ("%s %s%s", command->type, command->entity->name,
                               verdict.outcome == OUTCOME_REJECTED ? " (rejected)" : "");
-  audit (command->db, command->now, command->account->username, action, command->entity->name,
-         command->entity_id, before, command->row);
-
-  if (!exec (command->db, "RELEASE command", NULL))
+  /* Nor is anything written that the audit log does not record. */
+  if (!remembered
+      || !audit (command->db, command->now, command->account->username, action,
+                 command->entity->name, command->entity_id, before, command->row)
+      || !exec (command->db, "RELEASE command", NULL))
     {
       exec (command->db, "ROLLBACK TO command; RELEASE command", NULL);
       return NULL;
@@ -4088,11 +4123,17 @@ check_command (JsonNode *node, guint index, Command *command)
   command->entity = find_entity (json_object_get_string_member (object, "entity"));
 
   if (!g_uuid_string_is_valid (command->id))
-    return td_api_error_new (400, "bad_value", "commands.id", "%s.id: \"%s\" is not a UUID", path,
-                             command->id);
+    {
+      g_autofree char *field = g_strdup_printf ("%s.id", path);
+      return td_api_error_new (400, "bad_value", field, "%s: \"%s\" is not a UUID", field,
+                               command->id);
+    }
   if (!g_uuid_string_is_valid (command->entity_id))
-    return td_api_error_new (400, "bad_value", "commands.entity_id",
-                             "%s.entity_id: \"%s\" is not a UUID", path, command->entity_id);
+    {
+      g_autofree char *field = g_strdup_printf ("%s.entity_id", path);
+      return td_api_error_new (400, "bad_value", field, "%s: \"%s\" is not a UUID", field,
+                               command->entity_id);
+    }
   if (command->entity == NULL)
     {
       g_autofree char *field = g_strdup_printf ("%s.entity", path);
@@ -4239,8 +4280,7 @@ td_store_apply_commands (TdStore         *self,
    * is kept, and the client's retry (same ids) applies it exactly once. */
   if (!exec (self->db, "BEGIN IMMEDIATE", NULL))
     {
-      *error = td_api_error_new (503, "busy", NULL, "the store is busy: %s; retry the batch",
-                                 sqlite3_errmsg (self->db));
+      *error = store_write_error (self->db, "the batch");
       return NULL;
     }
   json_builder_begin_object (builder);
@@ -4254,10 +4294,9 @@ td_store_apply_commands (TdStore         *self,
       g_clear_pointer (&commands[i].ticket, json_node_unref);
       if (result == NULL)
         {
-          *error = td_api_error_new (503, "busy", NULL,
-                                     "the store could not apply command %u: %s; nothing of the "
-                                     "batch was kept, retry it",
-                                     i, sqlite3_errmsg (self->db));
+          g_autofree char *what = g_strdup_printf ("command %u of the batch", i);
+
+          *error = store_write_error (self->db, what);
           exec (self->db, "ROLLBACK", NULL);
           json_builder_end_array (builder);
           return NULL;
@@ -4267,10 +4306,7 @@ td_store_apply_commands (TdStore         *self,
   json_builder_end_array (builder);
   if (!exec (self->db, "COMMIT", NULL))
     {
-      *error = td_api_error_new (503, "busy", NULL,
-                                 "the store could not commit the batch: %s; nothing of it was "
-                                 "kept, retry it",
-                                 sqlite3_errmsg (self->db));
+      *error = store_write_error (self->db, "the batch");
       exec (self->db, "ROLLBACK", NULL);
       return NULL;
     }

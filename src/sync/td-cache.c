@@ -9,11 +9,14 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <sqlite3.h>
 #include <string.h>
 
 #include "td-cache.h"
 #include "td-knowledge.h"
+#include "td-json-guard.h"
 #include "td-schema.h"
 #include "td-time.h"
 #include "td-triage.h"
@@ -230,6 +233,31 @@ prepare (TdCache *self, const char *sql)
   return stmt;
 }
 
+/* What a person can act on when the disk refuses a write; otherwise
+ * SQLite's own words. */
+static void
+set_db_error (sqlite3 *db, GError **error, const char *message)
+{
+  int code = sqlite3_errcode (db);
+  int system = sqlite3_system_errno (db);
+
+  if (code == SQLITE_FULL || system == ENOSPC)
+    g_set_error_literal (error, TD_CACHE_ERROR, TD_CACHE_ERROR_DISK,
+                         _ ("The disk is full, so the change was not saved. Free some space and "
+                            "try again; everything saved before is intact."));
+  else if (code == SQLITE_READONLY || system == EROFS)
+    g_set_error_literal (error, TD_CACHE_ERROR, TD_CACHE_ERROR_DISK,
+                         _ ("The offline copy is on a read-only disk, so the change was not "
+                            "saved."));
+  else if (code == SQLITE_IOERR)
+    g_set_error (error, TD_CACHE_ERROR, TD_CACHE_ERROR_DISK,
+                 _ ("The disk could not be written (%s), so the change was not saved; "
+                    "everything saved before is intact."),
+                 message);
+  else
+    g_set_error (error, TD_CACHE_ERROR, TD_CACHE_ERROR_SQLITE, "%s", message);
+}
+
 static gboolean
 exec (sqlite3 *db, const char *sql, GError **error)
 {
@@ -237,7 +265,7 @@ exec (sqlite3 *db, const char *sql, GError **error)
 
   if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
     {
-      g_set_error (error, TD_CACHE_ERROR, TD_CACHE_ERROR_SQLITE, "%s", message);
+      set_db_error (db, error, message);
       sqlite3_free (message);
       return FALSE;
     }
@@ -247,8 +275,20 @@ exec (sqlite3 *db, const char *sql, GError **error)
 static gboolean
 sqlite_error (sqlite3 *db, GError **error)
 {
-  g_set_error (error, TD_CACHE_ERROR, TD_CACHE_ERROR_SQLITE, "%s", sqlite3_errmsg (db));
+  set_db_error (db, error, sqlite3_errmsg (db));
   exec (db, "ROLLBACK", NULL);
+  return FALSE;
+}
+
+/* A COMMIT the disk refused leaves the transaction open: roll it back, or
+ * the next write's COMMIT would save what the user was told was not. */
+static gboolean
+commit (sqlite3 *db, GError **error)
+{
+  if (exec (db, "COMMIT", error))
+    return TRUE;
+  if (!sqlite3_get_autocommit (db))
+    exec (db, "ROLLBACK", NULL);
   return FALSE;
 }
 
@@ -272,7 +312,7 @@ object_to_string (JsonObject *object)
   if (object == NULL)
     return NULL;
   node = json_node_init_object (json_node_alloc (), object);
-  return json_to_string (node, FALSE);
+  return td_json_to_string (node, FALSE);
 }
 
 static const char *const *
@@ -307,7 +347,7 @@ bind_node (sqlite3_stmt *stmt, int index, JsonNode *node)
     sqlite3_bind_null (stmt, index);
   else if (JSON_NODE_HOLDS_OBJECT (node) || JSON_NODE_HOLDS_ARRAY (node))
     {
-      g_autofree char *text = json_to_string (node, FALSE);
+      g_autofree char *text = td_json_to_string (node, FALSE);
       sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
     }
   else
@@ -807,7 +847,7 @@ td_cache_create (TdCache *self, const char *entity, JsonObject *fields, GError *
       sqlite_error (self->db, error);
       return NULL;
     }
-  if (!exec (self->db, "COMMIT", error))
+  if (!commit (self->db, error))
     return NULL;
   return g_steal_pointer (&uuid);
 }
@@ -858,7 +898,7 @@ td_cache_update (TdCache    *self,
                          json_object_get_int_member_with_default (current, "rev", 0), fields, base,
                          effects))
     return sqlite_error (self->db, error);
-  return exec (self->db, "COMMIT", error);
+  return commit (self->db, error);
 }
 
 gboolean
@@ -891,7 +931,7 @@ td_cache_delete (TdCache *self, const char *entity, const char *uuid, GError **e
                          json_object_get_int_member_with_default (current, "rev", 0), NULL, NULL,
                          effects))
     return sqlite_error (self->db, error);
-  return exec (self->db, "COMMIT", error);
+  return commit (self->db, error);
 }
 
 /* What an event does to its ticket, shown at once; the server checks it. */
@@ -990,7 +1030,7 @@ td_cache_append_event (TdCache    *self,
       sqlite_error (self->db, error);
       return NULL;
     }
-  if (!exec (self->db, "COMMIT", error))
+  if (!commit (self->db, error))
     return NULL;
   return g_steal_pointer (&uuid);
 }
@@ -1429,7 +1469,7 @@ td_cache_apply_result (TdCache *self, JsonObject *result, GPtrArray *changed, GE
 
   if (!ok)
     return sqlite_error (self->db, error);
-  return exec (self->db, "COMMIT", error);
+  return commit (self->db, error);
 }
 
 gboolean
@@ -1488,7 +1528,7 @@ td_cache_resolve_conflict (TdCache *self, gint64 conflict_id, gboolean keep_loca
 
   if (!ok)
     return sqlite_error (self->db, error);
-  return exec (self->db, "COMMIT", error);
+  return commit (self->db, error);
 }
 
 gboolean
@@ -1573,7 +1613,7 @@ page_tickets (JsonArray *changes)
   if (n == 0)
     return NULL;
   root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return td_json_to_string (root, FALSE);
 }
 
 /* Takes the tickets in @uuids (a JSON array) out of the full-text index
@@ -1670,7 +1710,7 @@ apply_page_locked (TdCache    *self,
    * before COMMIT means the page is pulled again, never skipped. */
   if (cursor != NULL && !state_set (self, "cursor", cursor))
     return sqlite_error (self->db, error);
-  return exec (self->db, "COMMIT", error);
+  return commit (self->db, error);
 }
 
 gboolean
@@ -1708,7 +1748,7 @@ td_cache_reset_for_resync (TdCache *self, GError **error)
       exec (self->db, "ROLLBACK", NULL);
       return FALSE;
     }
-  return exec (self->db, "COMMIT", error);
+  return commit (self->db, error);
 }
 
 gint64

@@ -18,6 +18,7 @@ typedef enum
   TD_CACHE_ERROR_NOT_FOUND,
   TD_CACHE_ERROR_INVALID,
   TD_CACHE_ERROR_SQLITE,
+  TD_CACHE_ERROR_DISK, /* the disk is full, read-only or failing: nothing was saved */
 } TdCacheError;
 
 /* How long an applied command is kept, to push again after the server is

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include "td-json-guard.h"
 #include "td-rota-store.h"
 
 struct _TdRotaStore
@@ -167,8 +168,11 @@ load_rotation (TdRotaStore *self, JsonObject *row, GError **error)
   if (positions != NULL && JSON_NODE_HOLDS_VALUE (positions))
     {
       g_autoptr (JsonParser) parser = json_parser_new ();
+      const char *text = json_node_get_string (positions);
+      g_autoptr (TdJsonProblem) problem
+          = text != NULL ? td_json_guard_check (text, strlen (text), TD_JSON_MAX_DEPTH) : NULL;
 
-      if (json_parser_load_from_data (parser, json_node_get_string (positions), -1, NULL))
+      if (text != NULL && problem == NULL && json_parser_load_from_data (parser, text, -1, NULL))
         positions = json_node_copy (json_parser_get_root (parser));
       else
         positions = NULL;
@@ -205,7 +209,13 @@ load_rotation (TdRotaStore *self, JsonObject *row, GError **error)
   for (guint i = 0; i < overrides->len; i++)
     {
       JsonObject *object = g_ptr_array_index (overrides, i);
-      g_autoptr (TdRotaOverride) override
+      g_autoptr (TdRotaOverride) override = NULL;
+
+      /* A row without its key or slot (a damaged cache, a server gone
+       * wrong) says nothing usable: left out, like a slot the model refuses. */
+      if (get_text (object, "uuid") == NULL || get_text (object, "position") == NULL)
+        continue;
+      override
           = td_rota_override_new (get_text (object, "uuid"), get_text (object, "position"),
                                   get_text (object, "person"), get_int (object, "starts_at", 0),
                                   get_int (object, "ends_at", 0), get_text (object, "reason"));
@@ -224,17 +234,22 @@ load_rotation (TdRotaStore *self, JsonObject *row, GError **error)
   for (guint i = 0; i < swaps->len; i++)
     {
       JsonObject *object = g_ptr_array_index (swaps, i);
-      g_autoptr (TdRotaSwap) swap = td_rota_swap_new (
-          get_text (object, "uuid"), get_text (object, "position"), get_text (object, "requester"),
-          get_text (object, "counterpart"), get_int (object, "give_starts_at", 0),
-          get_int (object, "give_ends_at", 0));
+      g_autoptr (TdRotaSwap) swap = NULL;
+
+      if (get_text (object, "uuid") == NULL || get_text (object, "position") == NULL)
+        continue;
+      swap = td_rota_swap_new (get_text (object, "uuid"), get_text (object, "position"),
+                               get_text (object, "requester"), get_text (object, "counterpart"),
+                               get_int (object, "give_starts_at", 0),
+                               get_int (object, "give_ends_at", 0));
 
       if (json_object_has_member (object, "take_starts_at")
           && get_int (object, "take_starts_at", -1) >= 0
           && get_int (object, "take_ends_at", -1) > get_int (object, "take_starts_at", 0))
         td_rota_swap_set_take (swap, get_int (object, "take_starts_at", 0),
                                get_int (object, "take_ends_at", 0));
-      if (!td_rota_swap_status_from_string (get_text (object, "status"), &swap->status))
+      if (get_text (object, "status") == NULL
+          || !td_rota_swap_status_from_string (get_text (object, "status"), &swap->status))
         swap->status = TD_ROTA_SWAP_PENDING;
       swap->note = g_strdup (get_text (object, "note"));
       swap->created_at = get_int (object, "created_at", 0);

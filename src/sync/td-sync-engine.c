@@ -10,6 +10,7 @@
 
 #include <libsoup/soup.h>
 
+#include "td-json-guard.h"
 #include "td-sync-engine.h"
 #include "td-time.h"
 
@@ -125,7 +126,7 @@ describe_value (JsonNode *node)
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     text = g_strdup (json_node_get_string (node));
   else
-    text = json_to_string (node, FALSE);
+    text = td_json_to_string (node, FALSE);
   if (g_utf8_strlen (text, -1) > 60)
     {
       g_autofree char *head = g_utf8_substring (text, 0, 59);

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "td-json-guard.h"
 #include "td-sync.h"
 #include "td-time.h"
 
@@ -74,7 +75,6 @@ request (TdSyncClient *self,
   g_autoptr (SoupMessage) msg = soup_message_new (method, url);
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (GError) local_error = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GDateTime) date = NULL;
   const char *date_header;
 
@@ -94,7 +94,7 @@ request (TdSyncClient *self,
   g_mutex_unlock (&self->lock);
   if (body != NULL)
     {
-      g_autofree char *text = json_to_string (body, FALSE);
+      g_autofree char *text = td_json_to_string (body, FALSE);
       gsize            length = strlen (text);
       g_autoptr (GBytes) request_body = g_bytes_new_take (g_steal_pointer (&text), length);
       soup_message_set_request_body_from_bytes (msg, "application/json", request_body);
@@ -115,16 +115,137 @@ request (TdSyncClient *self,
     }
 
   reply->status = soup_message_get_status (msg);
-  if (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                  NULL)
-      && json_parser_get_root (parser) != NULL)
-    reply->json = json_node_copy (json_parser_get_root (parser));
+  reply->json = td_sync_parse_answer (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
 
   /* The server's clock, for SLA countdowns on a desktop whose clock is off. */
   date_header = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Date");
   if (date_header != NULL && (date = soup_date_time_new_from_http_string (date_header)) != NULL)
     reply->server_time = g_date_time_to_unix (date);
   return TRUE;
+}
+
+JsonNode *
+td_sync_parse_answer (const char *data, gsize length)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (TdJsonProblem) problem = NULL;
+
+  if (data == NULL || length == 0)
+    return NULL;
+  /* json-glib parses recursively: a hostile answer must not overflow the
+   * stack of the sync thread. */
+  problem = td_json_guard_check (data, length, TD_JSON_MAX_DEPTH);
+  if (problem != NULL)
+    {
+      g_debug ("the server's answer is not usable JSON at line %u, column %u: %s%s%s",
+               problem->line, problem->column, problem->field != NULL ? problem->field : "",
+               problem->field != NULL ? ": " : "", problem->message);
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, data, length, NULL)
+      || json_parser_get_root (parser) == NULL)
+    return NULL;
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static gboolean
+malformed (GError **error, const char *what)
+{
+  g_set_error (error, TD_SYNC_ERROR, TD_SYNC_ERROR_SERVER,
+               "the server's answer is malformed: %s; nothing of it was kept", what);
+  return FALSE;
+}
+
+gboolean
+td_sync_decode_page (JsonNode *json, TdSyncPage *page, GError **error)
+{
+  JsonObject *object;
+  JsonNode   *member;
+
+  memset (page, 0, sizeof *page);
+  if (json == NULL || !JSON_NODE_HOLDS_OBJECT (json))
+    return malformed (error, "not a JSON object");
+  object = json_node_get_object (json);
+  member = json_object_get_member (object, "changes");
+  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+    return malformed (error, "changes is not an array");
+  page->changes = json_node_get_array (member);
+  for (guint i = 0; i < json_array_get_length (page->changes); i++)
+    {
+      JsonNode   *row = json_array_get_element (page->changes, i);
+      JsonObject *fields;
+      JsonNode   *entity;
+      JsonNode   *uuid;
+
+      if (!JSON_NODE_HOLDS_OBJECT (row))
+        return malformed (error, "a change is not an object");
+      fields = json_node_get_object (row);
+      entity = json_object_get_member (fields, "entity");
+      uuid = json_object_get_member (fields, "uuid");
+      if (entity == NULL || !JSON_NODE_HOLDS_VALUE (entity)
+          || json_node_get_value_type (entity) != G_TYPE_STRING || uuid == NULL
+          || !JSON_NODE_HOLDS_VALUE (uuid) || json_node_get_value_type (uuid) != G_TYPE_STRING)
+        return malformed (error, "a change has no entity or uuid");
+    }
+  member = json_object_get_member (object, "cursor");
+  if (member != NULL && !JSON_NODE_HOLDS_NULL (member))
+    {
+      if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
+        return malformed (error, "cursor is not a string");
+      page->cursor = json_node_get_string (member);
+    }
+  member = json_object_get_member (object, "more");
+  if (member != NULL && !JSON_NODE_HOLDS_NULL (member))
+    {
+      if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_BOOLEAN)
+        return malformed (error, "more is not true or false");
+      page->more = json_node_get_boolean (member);
+    }
+  /* More to come needs a cursor to ask for it with. */
+  if (page->more && page->cursor == NULL)
+    return malformed (error, "more without a cursor");
+  return TRUE;
+}
+
+JsonArray *
+td_sync_decode_results (JsonNode *json, GError **error)
+{
+  JsonNode  *member;
+  JsonArray *results;
+
+  if (json == NULL || !JSON_NODE_HOLDS_OBJECT (json))
+    return malformed (error, "not a JSON object"), NULL;
+  member = json_object_get_member (json_node_get_object (json), "results");
+  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+    return malformed (error, "results is not an array"), NULL;
+  results = json_node_get_array (member);
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonNode   *node = json_array_get_element (results, i);
+      JsonObject *result;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return malformed (error, "a result is not an object"), NULL;
+      result = json_node_get_object (node);
+      for (guint j = 0; j < 2; j++)
+        {
+          JsonNode *value = json_object_get_member (result, j == 0 ? "id" : "status");
+
+          if (value == NULL || !JSON_NODE_HOLDS_VALUE (value)
+              || json_node_get_value_type (value) != G_TYPE_STRING)
+            return malformed (error, "a result has no id or status"), NULL;
+        }
+      /* The cache reads these as objects. */
+      for (guint j = 0; j < 4; j++)
+        {
+          static const char *const objects[] = { "row", "ticket", "current", "first" };
+          JsonNode                *value = json_object_get_member (result, objects[j]);
+
+          if (value != NULL && !JSON_NODE_HOLDS_OBJECT (value))
+            return malformed (error, "a result's row is not an object"), NULL;
+        }
+    }
+  return results;
 }
 
 /* Every answer carries the server's clock; the last one seen wins. */
@@ -173,8 +294,18 @@ td_sync_client_login (TdSyncClient *self,
     return FALSE;
   if (reply.status != SOUP_STATUS_OK)
     return fail_on_status (&reply, error);
-  td_sync_client_set_token (
-      self, json_object_get_string_member (json_node_get_object (reply.json), "token"));
+  {
+    JsonObject *object = reply.json != NULL && JSON_NODE_HOLDS_OBJECT (reply.json)
+                             ? json_node_get_object (reply.json)
+                             : NULL;
+    const char *token = object != NULL
+                            ? json_object_get_string_member_with_default (object, "token", NULL)
+                            : NULL;
+
+    if (token == NULL)
+      return malformed (error, "the login answer has no token");
+    td_sync_client_set_token (self, token);
+  }
   return TRUE;
 }
 
@@ -274,7 +405,8 @@ push (TdSyncClient *self,
         return fail_on_status (&reply, error);
       note_server_time (stats, &reply);
 
-      results = json_object_get_array_member (json_node_get_object (reply.json), "results");
+      if ((results = td_sync_decode_results (reply.json, error)) == NULL)
+        return FALSE;
       for (guint i = 0; i < json_array_get_length (results); i++)
         {
           JsonObject *result = json_array_get_object_element (results, i);
@@ -382,13 +514,12 @@ pull (TdSyncClient *self,
 
       if (!request (self, "GET", "/changes/open", NULL, &reply, cancellable, error))
         return PULL_FAILED;
-      if (reply.status == SOUP_STATUS_OK && reply.json != NULL
-          && JSON_NODE_HOLDS_OBJECT (reply.json))
+      if (reply.status == SOUP_STATUS_OK)
         {
-          JsonObject *object = json_node_get_object (reply.json);
+          TdSyncPage page;
 
-          if (!td_cache_apply_page (cache, json_object_get_array_member (object, "changes"), NULL,
-                                    stats->changed, error))
+          if (!td_sync_decode_page (reply.json, &page, error)
+              || !td_cache_apply_page (cache, page.changes, NULL, stats->changed, error))
             return PULL_FAILED;
           if (stats->progress != NULL)
             stats->progress (stats, stats->progress_data);
@@ -401,9 +532,7 @@ pull (TdSyncClient *self,
   for (;;)
     {
       g_autoptr (Fetch) next = NULL;
-      JsonObject *object;
-      JsonArray  *changes;
-      gboolean    more;
+      TdSyncPage page;
 
       g_thread_join (g_steal_pointer (&current->thread));
       if (!current->ok)
@@ -417,19 +546,17 @@ pull (TdSyncClient *self,
       if (current->reply.status != SOUP_STATUS_OK)
         return fail_on_status (&current->reply, error), PULL_FAILED;
 
-      object = json_node_get_object (current->reply.json);
-      changes = json_object_get_array_member (object, "changes");
-      more = json_object_get_boolean_member (object, "more");
-      if (more)
-        next = fetch_start (self, json_object_get_string_member (object, "cursor"), cancellable);
-      if (!td_cache_apply_page (cache, changes, json_object_get_string_member (object, "cursor"),
-                                stats->changed, error))
+      if (!td_sync_decode_page (current->reply.json, &page, error))
         return PULL_FAILED;
-      stats->pulled += json_array_get_length (changes);
+      if (page.more)
+        next = fetch_start (self, page.cursor, cancellable);
+      if (!td_cache_apply_page (cache, page.changes, page.cursor, stats->changed, error))
+        return PULL_FAILED;
+      stats->pulled += json_array_get_length (page.changes);
       stats->pages++;
       if (stats->progress != NULL)
         stats->progress (stats, stats->progress_data);
-      if (!more)
+      if (!page.more)
         return PULL_OK;
       g_clear_pointer (&current, fetch_free);
       current = g_steal_pointer (&next);

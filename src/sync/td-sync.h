@@ -74,4 +74,22 @@ gboolean td_sync_run (TdSyncClient *self,
                       GCancellable *cancellable,
                       GError      **error);
 
+/* The server's answers, checked before anything of them reaches the cache:
+ * a proxy or a server gone wrong must not crash the desktop or write
+ * half a page. @json is a parsed answer (NULL when it was not JSON). */
+typedef struct
+{
+  JsonArray  *changes; /* of objects, each with a string entity and uuid */
+  const char *cursor;  /* NULL in the open snapshot */
+  gboolean    more;
+} TdSyncPage;
+
+gboolean td_sync_decode_page (JsonNode *json, TdSyncPage *page, GError **error);
+/* The results of POST /commands: an array of objects, each with an id and
+ * a status. */
+JsonArray *td_sync_decode_results (JsonNode *json, GError **error);
+/* Parses an answer's body as td_sync_run does (checked with
+ * td_json_guard_check first); NULL when it is not JSON. */
+JsonNode *td_sync_parse_answer (const char *data, gsize length);
+
 G_END_DECLS

@@ -97,9 +97,10 @@ td_test_server_start (TdTestServer *server)
   g_unlink (port_file);
   /* exec, so the PID we hold is tierdeskd's own. */
   /* The same port again after a restart, so clients find the server. */
-  command = g_strdup_printf ("exec '%s' serve --db '%s' --listen 127.0.0.1:%u --port-file '%s' "
+  command = g_strdup_printf ("exec %s '%s' serve --db '%s' --listen 127.0.0.1:%u --port-file '%s' "
                              "%s%s%s%s >/dev/null 2>>'%s'",
-                             tierdeskd_path (), server->db, server->port, port_file,
+                             server->wrapper != NULL ? server->wrapper : "", tierdeskd_path (),
+                             server->db, server->port, port_file,
                              server->tls_cert != NULL ? "--tls-cert " : "",
                              server->tls_cert != NULL ? server->tls_cert : "",
                              server->tls_key != NULL ? " --tls-key " : "",
@@ -199,6 +200,7 @@ td_test_server_free (TdTestServer *server)
   g_free (server->password_file);
   g_free (server->tls_cert);
   g_free (server->tls_key);
+  g_free (server->wrapper);
   g_free (server);
 }
 

@@ -21,6 +21,9 @@ typedef struct
   /* Set before starting to serve HTTPS. */
   char *tls_cert;
   char *tls_key;
+  /* Set before starting to run tierdeskd under a command that execs it,
+   * such as "env LD_PRELOAD=… FAKETIME=…" (a shell word list). */
+  char *wrapper;
 } TdTestServer;
 
 typedef struct

@@ -992,6 +992,7 @@ test_conflict_overlap_keep_local (Fixture *fixture, gconstpointer data)
   g_autofree char *result = conflict_result (command->id, 6, "Theirs", "base@example.com");
   g_autofree char *state = NULL;
   TdConflict      *conflict;
+  gint64           conflict_id;
 
   {
     g_autoptr (JsonObject) object = object_from (result);
@@ -1034,8 +1035,12 @@ test_conflict_overlap_keep_local (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (row_string (row, "contact"), ==, "me@example.com");
 
   /* Keep mine: the same command, pending again, based on the server's row. */
+  conflict_id = conflict->id;
   g_assert_true (td_cache_resolve_conflict (fixture->cache, conflict->id, TRUE, &error));
   g_assert_no_error (error);
+  /* conflict belonged to the list: only its id is used from here on
+   * (AddressSanitizer found the read after the free). */
+  conflict = NULL;
   g_clear_pointer (&conflicts, g_ptr_array_unref);
   conflicts = td_cache_list_conflicts (fixture->cache);
   g_assert_cmpuint (conflicts->len, ==, 0);
@@ -1049,7 +1054,7 @@ test_conflict_overlap_keep_local (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (row_string (row, "title"), ==, "Mine");
 
   /* A conflict resolved once cannot be resolved again. */
-  g_assert_false (td_cache_resolve_conflict (fixture->cache, conflict->id, TRUE, &error));
+  g_assert_false (td_cache_resolve_conflict (fixture->cache, conflict_id, TRUE, &error));
   g_assert_error (error, TD_CACHE_ERROR, TD_CACHE_ERROR_NOT_FOUND);
 }
 
