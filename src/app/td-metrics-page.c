@@ -606,7 +606,9 @@ reload_timeout (gpointer data)
 static void
 on_rows_changed (TdMetricsPage *self, const char *entity, GStrv ids)
 {
-  if (g_strcmp0 (entity, "ticket") != 0 && g_strcmp0 (entity, "ticket_event") != 0)
+  /* What TdMetricsSource reads: a review held changes PIR completion. */
+  if (g_strcmp0 (entity, "ticket") != 0 && g_strcmp0 (entity, "ticket_event") != 0
+      && g_strcmp0 (entity, "pir") != 0)
     return;
   /* A pull brings rows in pages: read once they have settled. */
   if (self->reload_id == 0)

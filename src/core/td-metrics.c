@@ -29,7 +29,10 @@
  * - ping_pong: bounces (down a tier and back up) of tickets opened in the
  *   period; none is the standard.
  * - pir_completion: of the tickets of the standard's severities resolved in
- *   the period, the share whose review is complete.
+ *   the period, the share whose review is complete: its pir row is held,
+ *   actions_open or closed (the review took place; follow-up actions may
+ *   still be open). A review still scheduled, or no pir row, is not
+ *   complete. Held after its due time still counts as complete.
  */
 #include "td-metrics.h"
 
@@ -375,7 +378,7 @@ measure_pir (const Context *context, const TdQualityStandard *standard, TdMetric
           || !needs_pir (context, standard, ticket->severity) || !ticket_counts (context, ticket))
         continue;
       result->samples++;
-      if (ticket->pir_status == TD_PIR_COMPLETE)
+      if (ticket->pir_status == TD_METRICS_PIR_COMPLETE)
         result->hits++;
     }
 }
@@ -630,6 +633,21 @@ td_metrics_find (GArray *results, const char *id)
         return result;
     }
   return NULL;
+}
+
+TdMetricsPirStatus
+td_metrics_pir_status (TdPirStatus review_status)
+{
+  switch (review_status)
+    {
+      case TD_PIR_HELD:
+      case TD_PIR_ACTIONS_OPEN:
+      case TD_PIR_CLOSED:
+        return TD_METRICS_PIR_COMPLETE;
+      case TD_PIR_SCHEDULED:
+      default:
+        return TD_METRICS_PIR_PENDING;
+    }
 }
 
 const char *

@@ -84,20 +84,20 @@ static const TdMetricsEvent events_g[] = {
 static const TdMetricsEvent events_h[] = { ACT (AT (14, 10, 5)) };
 
 static const TdMetricsTicket tickets[] = {
-  { "A", "SEV-3", 1, AT (0, 9, 0), AT (0, 9, 5), AT (0, 9, 5), all_fields, TD_PIR_NONE, events_a,
-    G_N_ELEMENTS (events_a) },
-  { "B", "SEV-3", 1, AT (0, 10, 0), AT (0, 10, 20), AT (0, 14, 0), no_steps, TD_PIR_NONE, events_b,
-    G_N_ELEMENTS (events_b) },
-  { "C", "SEV-1", 1, AT (1, 9, 0), AT (1, 9, 2), AT (1, 12, 0), all_fields, TD_PIR_COMPLETE,
+  { "A", "SEV-3", 1, AT (0, 9, 0), AT (0, 9, 5), AT (0, 9, 5), all_fields, TD_METRICS_PIR_NONE,
+    events_a, G_N_ELEMENTS (events_a) },
+  { "B", "SEV-3", 1, AT (0, 10, 0), AT (0, 10, 20), AT (0, 14, 0), no_steps, TD_METRICS_PIR_NONE,
+    events_b, G_N_ELEMENTS (events_b) },
+  { "C", "SEV-1", 1, AT (1, 9, 0), AT (1, 9, 2), AT (1, 12, 0), all_fields, TD_METRICS_PIR_COMPLETE,
     events_c, G_N_ELEMENTS (events_c) },
-  { "D", "SEV-2", 1, AT (2, 9, 0), AT (2, 9, 10), AT (2, 16, 0), all_fields, TD_PIR_NONE, events_d,
-    G_N_ELEMENTS (events_d) },
-  { "E", "SEV-3", 1, AT (3, 9, 0), 0, 0, all_fields, TD_PIR_NONE, NULL, 0 },
-  { "F", "SEV-1", 1, AT (7, 9, 0), AT (7, 9, 20), AT (7, 15, 0), all_fields, TD_PIR_PENDING,
+  { "D", "SEV-2", 1, AT (2, 9, 0), AT (2, 9, 10), AT (2, 16, 0), all_fields, TD_METRICS_PIR_NONE,
+    events_d, G_N_ELEMENTS (events_d) },
+  { "E", "SEV-3", 1, AT (3, 9, 0), 0, 0, all_fields, TD_METRICS_PIR_NONE, NULL, 0 },
+  { "F", "SEV-1", 1, AT (7, 9, 0), AT (7, 9, 20), AT (7, 15, 0), all_fields, TD_METRICS_PIR_PENDING,
     events_f, G_N_ELEMENTS (events_f) },
-  { "G", "SEV-3", 1, AT (-3, 9, 0), AT (-3, 9, 10), 0, all_fields, TD_PIR_NONE, events_g,
+  { "G", "SEV-3", 1, AT (-3, 9, 0), AT (-3, 9, 10), 0, all_fields, TD_METRICS_PIR_NONE, events_g,
     G_N_ELEMENTS (events_g) },
-  { "H", "SEV-3", 1, AT (14, 10, 0), AT (14, 10, 5), AT (14, 10, 5), no_steps, TD_PIR_NONE,
+  { "H", "SEV-3", 1, AT (14, 10, 0), AT (14, 10, 5), AT (14, 10, 5), no_steps, TD_METRICS_PIR_NONE,
     events_h, G_N_ELEMENTS (events_h) },
 };
 
@@ -108,7 +108,7 @@ static const TdMetricsChange changes[] = {
   { AT (8, 20, 0), 3, FALSE },
 };
 
-/* Reviews are recorded (TD_PIR_* above). */
+/* Reviews are recorded (TD_METRICS_PIR_* above). */
 static const TdMetricsInput input = {
   tickets, G_N_ELEMENTS (tickets), changes, G_N_ELEMENTS (changes), TRUE,
 };
@@ -280,8 +280,16 @@ test_business_hours (void)
     MOVE (AT (4, 16, 50), 1, 2),
     ACT (AT (7, 9, 20)),
   };
-  TdMetricsTicket ticket = { "W", "SEV-3",    1,           AT (4, 16, 30), AT (4, 16, 40),
-                             0,   all_fields, TD_PIR_NONE, events,         G_N_ELEMENTS (events) };
+  TdMetricsTicket ticket = { "W",
+                             "SEV-3",
+                             1,
+                             AT (4, 16, 30),
+                             AT (4, 16, 40),
+                             0,
+                             all_fields,
+                             TD_METRICS_PIR_NONE,
+                             events,
+                             G_N_ELEMENTS (events) };
   TdMetricsInput  weekend = { &ticket, 1, NULL, 0, TRUE };
   g_autoptr (GArray) results = td_metrics_compute (policy, &weekend, M, M + 14 * DAY, 2);
 
@@ -337,6 +345,67 @@ test_csv (void)
                    "Time,1,seconds,1200.00,900.00,<,fail,1,0");
 }
 
+/* The review's own statuses (td-pir.h) as PIR completion counts them. */
+static void
+test_pir_status (void)
+{
+  g_assert_cmpint (td_metrics_pir_status (TD_PIR_SCHEDULED), ==, TD_METRICS_PIR_PENDING);
+  g_assert_cmpint (td_metrics_pir_status (TD_PIR_HELD), ==, TD_METRICS_PIR_COMPLETE);
+  g_assert_cmpint (td_metrics_pir_status (TD_PIR_ACTIONS_OPEN), ==, TD_METRICS_PIR_COMPLETE);
+  g_assert_cmpint (td_metrics_pir_status (TD_PIR_CLOSED), ==, TD_METRICS_PIR_COMPLETE);
+}
+
+/* Reviews in each status of their workflow. All tickets opened and
+ * resolved at Tier 1 without a move:
+ * - P1 SEV-1, review scheduled (pending);
+ * - P2 SEV-1, held;
+ * - P3 SEV-2, held with actions open;
+ * - P4 SEV-2, closed;
+ * - P5 SEV-2, no review;
+ * - P6 SEV-3, closed review, but SEV-3 needs none: not a sample;
+ * - P7 SEV-1, closed review, resolved before the period: not a sample. */
+static void
+test_pir_completion (void)
+{
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
+#define PIR_TICKET(id, sev, day, review) \
+  { (id),                                \
+    (sev),                               \
+    1,                                   \
+    AT (day, 9, 0),                      \
+    AT (day, 9, 5),                      \
+    AT (day, 11, 0),                     \
+    all_fields,                          \
+    td_metrics_pir_status (review),      \
+    NULL,                                \
+    0 }
+  TdMetricsTicket reviewed[] = {
+    PIR_TICKET ("P1", "SEV-1", 0, TD_PIR_SCHEDULED),
+    PIR_TICKET ("P2", "SEV-1", 1, TD_PIR_HELD),
+    PIR_TICKET ("P3", "SEV-2", 2, TD_PIR_ACTIONS_OPEN),
+    PIR_TICKET ("P4", "SEV-2", 3, TD_PIR_CLOSED),
+    { "P5", "SEV-2", 1, AT (4, 9, 0), AT (4, 9, 5), AT (4, 11, 0), all_fields, TD_METRICS_PIR_NONE,
+      NULL, 0 },
+    PIR_TICKET ("P6", "SEV-3", 4, TD_PIR_CLOSED),
+    PIR_TICKET ("P7", "SEV-1", -3, TD_PIR_CLOSED),
+  };
+#undef PIR_TICKET
+  TdMetricsInput reviews = { reviewed, G_N_ELEMENTS (reviewed), NULL, 0, TRUE };
+  g_autoptr (GArray) results = td_metrics_compute (policy, &reviews, M, M + 7 * DAY, 0);
+  g_autoptr (GArray) all_held = NULL;
+
+  /* SEV-1/2 resolved in the week: P1–P5 (5); held, actions open or
+   * closed: P2, P3, P4 (3). 3/5 = 60% < 100%. */
+  assert_result (results, "pir-participation", 5, 3, 60, TD_METRIC_FAIL);
+
+  /* Once P1's review is held and P5 gets one that is closed: 5/5 = 100%,
+   * which meets "at least 100%". */
+  reviewed[0].pir_status = td_metrics_pir_status (TD_PIR_HELD);
+  reviewed[4].pir_status = td_metrics_pir_status (TD_PIR_CLOSED);
+  all_held = td_metrics_compute (policy, &reviews, M, M + 7 * DAY, 0);
+  assert_result (all_held, "pir-participation", 5, 5, 100, TD_METRIC_PASS);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -348,5 +417,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/metrics/business-hours", test_business_hours);
   g_test_add_func ("/core/metrics/empty", test_empty);
   g_test_add_func ("/core/metrics/csv", test_csv);
+  g_test_add_func ("/core/metrics/pir-status", test_pir_status);
+  g_test_add_func ("/core/metrics/pir-completion", test_pir_completion);
   return g_test_run ();
 }
