@@ -11,6 +11,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "td-app-test.h"
@@ -155,6 +156,37 @@ expected_results (Fixture *fixture, int tier)
   td_metrics_page_get_period (metrics_page (fixture), &from, &to);
   return td_metrics_compute (td_session_get_policy (session (fixture)),
                              td_metrics_source_get_input (source), from, to, tier);
+}
+
+/* A review still scheduled, of a SEV-1/2 ticket resolved in the page's
+ * period, from the server's database. */
+static char *
+scheduled_review (Fixture *fixture)
+{
+  sqlite3      *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char         *uuid = NULL;
+  TdInstant     from;
+  TdInstant     to;
+
+  td_metrics_page_get_period (metrics_page (fixture), &from, &to);
+  g_assert_cmpint (sqlite3_open_v2 (fixture->server->db, &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT pir.uuid FROM pir JOIN ticket ON ticket.uuid = "
+                                       "pir.ticket WHERE pir.deleted = 0 AND ticket.deleted = 0 "
+                                       "AND pir.status = 'scheduled' AND ticket.severity IN "
+                                       "('SEV-1', 'SEV-2') AND COALESCE (ticket.resolved_at, "
+                                       "ticket.closed_at) BETWEEN ?1 AND ?2 ORDER BY pir.uuid",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, from);
+  sqlite3_bind_int64 (stmt, 2, to - 1);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return uuid;
 }
 
 typedef struct
@@ -308,6 +340,29 @@ test_metrics_page (Fixture *fixture)
   }
   g_test_message ("%u figures miss their target", failing);
   td_app_test_screenshot (GTK_WIDGET (fixture->window), "metrics");
+
+  /* A review held in the app: the page reads the pir rows again, and once
+   * the edit is on the server it counts one more review held. */
+  {
+    guint            held = td_metrics_find (match.expected, "pir-participation")->hits;
+    g_autofree char *review = scheduled_review (fixture);
+    g_autoptr (JsonObject) fields = json_object_new ();
+    g_autoptr (GError) update_error = NULL;
+    TdInstant from;
+    TdInstant to;
+
+    td_metrics_page_get_period (metrics_page (fixture), &from, &to);
+    json_object_set_string_member (fields, "status", "held");
+    json_object_set_int_member (fields, "held_at", to - 3600);
+    json_object_set_string_member (fields, "root_cause", "A full disk on the report server");
+    g_assert_true (td_cache_update (td_session_get_cache (session (fixture)), "pir", review, fields,
+                                    &update_error));
+    g_assert_no_error (update_error);
+    td_sync_engine_local_change (engine (fixture), "pir", review);
+    g_assert_true (wait_until (fixture, is_idle, NULL));
+    g_assert_true (wait_until (fixture, page_matches, &match));
+    g_assert_cmpuint (td_metrics_find (match.expected, "pir-participation")->hits, ==, held + 1);
+  }
 
   /* Tier 2 alone: its three targets and the standards over its tickets. */
   team = GTK_DROP_DOWN (find_named (GTK_WIDGET (metrics_page (fixture)), "metrics-team-dropdown"));
