@@ -190,6 +190,11 @@ format_samples (const TdMetricResult *result)
         return g_strdup_printf (
             g_dngettext (GETTEXT_PACKAGE, "%u of %u review held", "%u of %u reviews held", n), k,
             n);
+      case TD_MEASURE_KNOWLEDGE_UPDATES:
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "%u of %u new issue documented in time",
+                                             "%u of %u new issues documented in time", n),
+                                k, n);
       case TD_MEASURE_NONE:
       default:
         return g_strdup (_ ("The support model names no measure"));

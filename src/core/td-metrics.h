@@ -51,6 +51,11 @@ typedef struct
   TdMetricsPirStatus    pir_status;
   const TdMetricsEvent *events;
   guint                 n_events;
+  /* The resolver flagged its issue as not documented yet, and when an
+   * article was linked to it (0: not yet): the 24-hour clock of
+   * td_knowledge_documentation_clock (). */
+  gboolean  new_issue;
+  TdInstant documented_at;
 } TdMetricsTicket;
 
 /* A production change [10.1 Change Success Rate]. No change records exist

@@ -14,6 +14,8 @@
  *   ticket the furthest along counts, with none it is TD_METRICS_PIR_NONE.
  *   A cache without the pir table (from before migration 6) leaves PIR
  *   completion not measured (pir_recorded FALSE);
+ * - the documentation clock: the ticket's new_issue and documented_at
+ *   (absent in a cache from before migration 6: no new issues);
  * - changes: no change records exist yet, so there are none.
  */
 #include "config.h"
@@ -86,6 +88,8 @@ read_tickets (TdMetricsSource *self,
   GPtrArray    *fields = td_policy_get_ticket_fields (policy);
   sqlite3_stmt *stmt = NULL;
   g_autoptr (GArray) field_columns = g_array_new (FALSE, FALSE, sizeof (int));
+  int new_issue_column;
+  int documented_column;
   int rc;
 
   if (sqlite3_prepare_v2 (db,
@@ -102,6 +106,9 @@ read_tickets (TdMetricsSource *self,
 
       g_array_append_val (field_columns, column);
     }
+
+  new_issue_column = find_column (stmt, "new_issue");
+  documented_column = find_column (stmt, "documented_at");
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -120,6 +127,9 @@ read_tickets (TdMetricsSource *self,
           = sqlite3_column_int64 (stmt, find_column (stmt, "first_response_at"));
       ticket.resolved_at = sqlite3_column_int64 (stmt, find_column (stmt, "td_done_at"));
       ticket.pir_status = TD_METRICS_PIR_NONE;
+      ticket.new_issue = new_issue_column >= 0 && sqlite3_column_int (stmt, new_issue_column) != 0;
+      ticket.documented_at
+          = documented_column >= 0 ? sqlite3_column_int64 (stmt, documented_column) : 0;
 
       for (guint i = 0; i < field_columns->len; i++)
         {

@@ -288,12 +288,12 @@ test_metrics_page (Fixture *fixture)
                    ==, "metrics");
   select_period (fixture, TD_METRICS_PERIOD_90_DAYS);
 
-  /* Nine targets [10.1] and three standards [10.2], equal to the same
+  /* Nine targets [10.1] and four standards [10.2], equal to the same
    * computation on the server's database. */
   match.tier = 0;
   match.span = 90 * 24 * 3600 + 1;
   g_assert_true (wait_until (fixture, page_matches, &match));
-  g_assert_cmpuint (match.expected->len, ==, 12);
+  g_assert_cmpuint (match.expected->len, ==, 13);
   td_app_test_spin (200);
 
   for (guint i = 0; i < match.expected->len; i++)
@@ -338,6 +338,18 @@ test_metrics_page (Fixture *fixture)
     g_assert_cmpstr (change, ==, "No change records yet");
     g_assert_cmpstr (pir, ==, pir_wanted);
   }
+  {
+    const TdMetricResult *updates = td_metrics_find (match.expected, "knowledge-updates");
+    g_autofree char      *text = card_text (fixture, "knowledge-updates", "samples");
+    g_autofree char      *wanted
+        = g_strdup_printf (updates->samples == 1 ? "%u of %u new issue documented in time"
+                                                 : "%u of %u new issues documented in time",
+                           updates->hits, updates->samples);
+
+    /* The demo data resolves new issues, so the clock has samples. */
+    g_assert_cmpuint (updates->samples, >, 0);
+    g_assert_cmpstr (text, ==, wanted);
+  }
   g_test_message ("%u figures miss their target", failing);
   td_app_test_screenshot (GTK_WIDGET (fixture->window), "metrics");
 
@@ -370,7 +382,7 @@ test_metrics_page (Fixture *fixture)
   gtk_drop_down_set_selected (team, 2);
   match.tier = 2;
   g_assert_true (wait_until (fixture, page_matches, &match));
-  g_assert_cmpuint (match.expected->len, ==, 6);
+  g_assert_cmpuint (match.expected->len, ==, 7);
   g_assert_null (find_named (GTK_WIDGET (metrics_page (fixture)), "t1-first-response"));
   g_assert_nonnull (find_named (GTK_WIDGET (metrics_page (fixture)), "t2-response"));
   td_app_test_spin (100);

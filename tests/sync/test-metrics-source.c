@@ -120,6 +120,10 @@ test_reviews (void)
             "('r3', 3, 'Three', 1, 'SEV-1', 'resolved', 300, 310, 3000, 0), "
             "('r4', 4, 'Four', 1, 'SEV-2', 'resolved', 400, 410, 4000, 0), "
             "('r5', 5, 'Gone', 1, 'SEV-1', 'resolved', 500, 510, 5000, 1);"
+            /* Two new issues: r1 documented half an hour after its
+         * resolution, r2 never. */
+            "UPDATE ticket SET new_issue = 1, documented_at = 2800 WHERE uuid = 'r1';"
+            "UPDATE ticket SET new_issue = 1 WHERE uuid = 'r2';"
             "INSERT INTO pir (uuid, rev, ticket, status, deleted) VALUES "
             "('p1', 6, 'r1', 'scheduled', 0), "
             "('p2', 7, 'r2', 'closed', 0), "
@@ -140,6 +144,11 @@ test_reviews (void)
   g_assert_cmpint (input->tickets[1].pir_status, ==, TD_METRICS_PIR_COMPLETE);
   g_assert_cmpint (input->tickets[2].pir_status, ==, TD_METRICS_PIR_NONE);
   g_assert_cmpint (input->tickets[3].pir_status, ==, TD_METRICS_PIR_COMPLETE);
+  g_assert_true (input->tickets[0].new_issue);
+  g_assert_cmpint (input->tickets[0].documented_at, ==, 2800);
+  g_assert_true (input->tickets[1].new_issue);
+  g_assert_cmpint (input->tickets[1].documented_at, ==, 0);
+  g_assert_false (input->tickets[2].new_issue);
 
   /* SEV-1/2 resolved in [0, 10000): r1–r4 (4); complete r2, r4 (2):
    * 2/4 = 50%, below the 100% the standard asks. */
@@ -150,6 +159,14 @@ test_reviews (void)
   g_assert_cmpuint (pir->hits, ==, 2);
   g_assert_cmpfloat_with_epsilon (pir->value, 50, 0.001);
   g_assert_cmpint (pir->verdict, ==, TD_METRIC_FAIL);
+
+  /* Knowledge updates over [0, 200000): r1 met (documented 1800 s after
+   * its resolution), r2's 24 h ended at 88400 undocumented: 1/2 = 50%. */
+  g_clear_pointer (&results, g_array_unref);
+  results = td_metrics_compute (policy, input, 0, 200000, 0);
+  g_assert_cmpuint (td_metrics_find (results, "knowledge-updates")->samples, ==, 2);
+  g_assert_cmpuint (td_metrics_find (results, "knowledge-updates")->hits, ==, 1);
+  g_assert_cmpint (td_metrics_find (results, "knowledge-updates")->verdict, ==, TD_METRIC_FAIL);
 
   g_unlink (path);
   g_rmdir (dir);
