@@ -190,6 +190,11 @@ format_samples (const TdMetricResult *result)
         return g_strdup_printf (
             g_dngettext (GETTEXT_PACKAGE, "%u of %u review held", "%u of %u reviews held", n), k,
             n);
+      case TD_MEASURE_KNOWLEDGE_UPDATES:
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "%u of %u new issue documented in time",
+                                             "%u of %u new issues documented in time", n),
+                                k, n);
       case TD_MEASURE_NONE:
       default:
         return g_strdup (_ ("The support model names no measure"));
@@ -606,7 +611,9 @@ reload_timeout (gpointer data)
 static void
 on_rows_changed (TdMetricsPage *self, const char *entity, GStrv ids)
 {
-  if (g_strcmp0 (entity, "ticket") != 0 && g_strcmp0 (entity, "ticket_event") != 0)
+  /* What TdMetricsSource reads: a review held changes PIR completion. */
+  if (g_strcmp0 (entity, "ticket") != 0 && g_strcmp0 (entity, "ticket_event") != 0
+      && g_strcmp0 (entity, "pir") != 0)
     return;
   /* A pull brings rows in pages: read once they have settled. */
   if (self->reload_id == 0)

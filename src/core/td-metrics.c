@@ -29,13 +29,22 @@
  * - ping_pong: bounces (down a tier and back up) of tickets opened in the
  *   period; none is the standard.
  * - pir_completion: of the tickets of the standard's severities resolved in
- *   the period, the share whose review is complete.
+ *   the period, the share whose review is complete: its pir row is held,
+ *   actions_open or closed (the review took place; follow-up actions may
+ *   still be open). A review still scheduled, or no pir row, is not
+ *   complete. Held after its due time still counts as complete.
+ * - knowledge_updates: of the tickets flagged as a new issue and resolved
+ *   in the period, the share documented (an article linked) within the
+ *   window of the standard (td_knowledge_documentation_clock ()). The clock
+ *   is read at the end of the period, with only what happened by then: a
+ *   clock still running then is not a sample.
  */
 #include "td-metrics.h"
 
 #include <string.h>
 
 #include "td-escalation.h"
+#include "td-knowledge.h"
 #include "td-time.h"
 
 typedef struct
@@ -375,7 +384,33 @@ measure_pir (const Context *context, const TdQualityStandard *standard, TdMetric
           || !needs_pir (context, standard, ticket->severity) || !ticket_counts (context, ticket))
         continue;
       result->samples++;
-      if (ticket->pir_status == TD_PIR_COMPLETE)
+      if (ticket->pir_status == TD_METRICS_PIR_COMPLETE)
+        result->hits++;
+    }
+}
+
+static void
+measure_knowledge_updates (const Context *context, TdMetricResult *result)
+{
+  for (guint t = 0; t < context->input->n_tickets; t++)
+    {
+      const TdMetricsTicket *ticket = &context->input->tickets[t];
+      TdInstant              documented = ticket->documented_at;
+      TdDocClock             clock;
+
+      if (!ticket->new_issue || ticket->resolved_at == 0
+          || !in_period (context, ticket->resolved_at) || !ticket_counts (context, ticket))
+        continue;
+      /* What was known at the end of the period, so a period's figure
+       * stays what it was. */
+      if (documented >= context->to)
+        documented = 0;
+      td_knowledge_documentation_clock (context->policy, TRUE, ticket->resolved_at, documented,
+                                        context->to - 1, &clock);
+      if (clock.state == TD_DOC_CLOCK_RUNNING || clock.state == TD_DOC_CLOCK_NONE)
+        continue;
+      result->samples++;
+      if (clock.state == TD_DOC_CLOCK_MET)
         result->hits++;
     }
 }
@@ -507,8 +542,14 @@ compute_standard (const Context *context, const TdQualityStandard *standard, GAr
         if (!context->input->pir_recorded)
           result.verdict = TD_METRIC_NOT_MEASURED;
         break;
+      case TD_MEASURE_KNOWLEDGE_UPDATES:
+        result.unit = TD_METRIC_UNIT_PERCENT;
+        result.comparison = TD_COMPARE_AT_LEAST;
+        result.target = 100;
+        measure_knowledge_updates (context, &result);
+        break;
       default:
-        /* Knowledge updates and user communication are not measured. */
+        /* User communication is not measured. */
         return;
     }
 
@@ -630,6 +671,21 @@ td_metrics_find (GArray *results, const char *id)
         return result;
     }
   return NULL;
+}
+
+TdMetricsPirStatus
+td_metrics_pir_status (TdPirStatus review_status)
+{
+  switch (review_status)
+    {
+      case TD_PIR_HELD:
+      case TD_PIR_ACTIONS_OPEN:
+      case TD_PIR_CLOSED:
+        return TD_METRICS_PIR_COMPLETE;
+      case TD_PIR_SCHEDULED:
+      default:
+        return TD_METRICS_PIR_PENDING;
+    }
 }
 
 const char *

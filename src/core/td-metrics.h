@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "td-pir.h"
 #include "td-policy.h"
 
 G_BEGIN_DECLS
@@ -20,15 +21,17 @@ typedef struct
   int       to_tier;
 } TdMetricsEvent;
 
-/* Whether a post-incident review was held. Filled from the PIR records
- * (being added on another branch); a ticket without one is TD_PIR_NONE,
- * which counts as not done. */
+/* Whether a ticket's post-incident review was held, from its pir row
+ * (td_metrics_pir_status ()). A ticket without one is
+ * TD_METRICS_PIR_NONE, which counts as not done. Not td-pir.h's
+ * TdPirStatus: that one is the review's own workflow. Ordered: a ticket
+ * with several reviews takes the furthest along. */
 typedef enum
 {
-  TD_PIR_NONE,
-  TD_PIR_PENDING,
-  TD_PIR_COMPLETE,
-} TdPirStatus;
+  TD_METRICS_PIR_NONE,
+  TD_METRICS_PIR_PENDING,
+  TD_METRICS_PIR_COMPLETE,
+} TdMetricsPirStatus;
 
 /* One ticket as the metrics need it: the ticket row's facts plus its
  * history. Instants are 0 when they have not happened. */
@@ -45,9 +48,14 @@ typedef struct
   TdInstant resolved_at;
   /* Ids of the policy's ticket fields that have a value, NULL-terminated. */
   const char *const    *filled_fields;
-  TdPirStatus           pir_status;
+  TdMetricsPirStatus    pir_status;
   const TdMetricsEvent *events;
   guint                 n_events;
+  /* The resolver flagged its issue as not documented yet, and when an
+   * article was linked to it (0: not yet): the 24-hour clock of
+   * td_knowledge_documentation_clock (). */
+  gboolean  new_issue;
+  TdInstant documented_at;
 } TdMetricsTicket;
 
 /* A production change [10.1 Change Success Rate]. No change records exist
@@ -65,8 +73,9 @@ typedef struct
   guint                  n_tickets;
   const TdMetricsChange *changes;
   guint                  n_changes;
-  /* FALSE while nothing records post-incident reviews: PIR completion is
-   * then not measured rather than 0%. */
+  /* FALSE when the input has no post-incident review records at all (a
+   * cache from before they existed): PIR completion is then not measured
+   * rather than 0%. */
   gboolean pir_recorded;
 } TdMetricsInput;
 
@@ -148,6 +157,10 @@ const TdMetricResult *td_metrics_find (GArray *results, const char *id);
  * (nullable). Instants in ISO 8601 UTC, durations in seconds, percentages
  * 0–100, so a spreadsheet can compute with them. */
 char *td_metrics_to_csv (GArray *results, TdInstant from, TdInstant to, GPtrArray *weeks);
+
+/* A review that is scheduled is pending; held, with actions open or closed
+ * it has taken place, which is what PIR completion counts. */
+TdMetricsPirStatus td_metrics_pir_status (TdPirStatus review_status);
 
 /* "pass", "fail", "no-data", "not-measured": for CSV and JSON. */
 const char *td_metric_verdict_to_string (TdMetricVerdict verdict);

@@ -1723,6 +1723,7 @@ static const char *const measure_names[] = {
   [TD_MEASURE_DOCUMENTATION] = "documentation",
   [TD_MEASURE_PING_PONG] = "ping_pong",
   [TD_MEASURE_PIR_COMPLETION] = "pir_completion",
+  [TD_MEASURE_KNOWLEDGE_UPDATES] = "knowledge_updates",
 };
 
 /* Reads the optional "measure" member; @first and @last bound the values
@@ -1836,7 +1837,7 @@ read_quality_standard (Loader     *loader,
   standard->severities = get_strv (loader, object, path, "severities", FALSE);
   want_strv (loader, REF_SEVERITY, path, "severities", standard->severities);
   standard->measure
-      = get_measure (loader, object, path, TD_MEASURE_DOCUMENTATION, TD_MEASURE_PIR_COMPLETION);
+      = get_measure (loader, object, path, TD_MEASURE_DOCUMENTATION, TD_MEASURE_KNOWLEDGE_UPDATES);
   if (standard->id == NULL)
     {
       quality_standard_free (standard);
@@ -2795,7 +2796,7 @@ td_policy_get_contact_card (TdPolicy *self)
 const char *
 td_measure_to_string (TdMeasure measure)
 {
-  g_return_val_if_fail (measure <= TD_MEASURE_PIR_COMPLETION, NULL);
+  g_return_val_if_fail (measure <= TD_MEASURE_KNOWLEDGE_UPDATES, NULL);
 
   return measure_names[measure];
 }

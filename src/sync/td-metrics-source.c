@@ -9,8 +9,13 @@
  *   moves (data.from_tier, data.to_tier), every other kind is activity;
  * - documentation: the policy's ticket fields, each read from the column
  *   of the same name (user_id from affected_user_id);
- * - the post-incident review: there are no PIR records yet, so every
- *   ticket is TD_PIR_NONE until they sync (td-metrics.h);
+ * - the post-incident review: the ticket's pir rows (not deleted), their
+ *   status mapped by td_metrics_pir_status (); with several rows for one
+ *   ticket the furthest along counts, with none it is TD_METRICS_PIR_NONE.
+ *   A cache without the pir table (from before migration 6) leaves PIR
+ *   completion not measured (pir_recorded FALSE);
+ * - the documentation clock: the ticket's new_issue and documented_at
+ *   (absent in a cache from before migration 6: no new issues);
  * - changes: no change records exist yet, so there are none.
  */
 #include "config.h"
@@ -83,6 +88,8 @@ read_tickets (TdMetricsSource *self,
   GPtrArray    *fields = td_policy_get_ticket_fields (policy);
   sqlite3_stmt *stmt = NULL;
   g_autoptr (GArray) field_columns = g_array_new (FALSE, FALSE, sizeof (int));
+  int new_issue_column;
+  int documented_column;
   int rc;
 
   if (sqlite3_prepare_v2 (db,
@@ -100,6 +107,9 @@ read_tickets (TdMetricsSource *self,
       g_array_append_val (field_columns, column);
     }
 
+  new_issue_column = find_column (stmt, "new_issue");
+  documented_column = find_column (stmt, "documented_at");
+
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       TdMetricsTicket ticket = { 0 };
@@ -116,7 +126,10 @@ read_tickets (TdMetricsSource *self,
       ticket.first_response_at
           = sqlite3_column_int64 (stmt, find_column (stmt, "first_response_at"));
       ticket.resolved_at = sqlite3_column_int64 (stmt, find_column (stmt, "td_done_at"));
-      ticket.pir_status = TD_PIR_NONE;
+      ticket.pir_status = TD_METRICS_PIR_NONE;
+      ticket.new_issue = new_issue_column >= 0 && sqlite3_column_int (stmt, new_issue_column) != 0;
+      ticket.documented_at
+          = documented_column >= 0 ? sqlite3_column_int64 (stmt, documented_column) : 0;
 
       for (guint i = 0; i < field_columns->len; i++)
         {
@@ -223,6 +236,71 @@ read_events (TdMetricsSource *self, sqlite3 *db, GHashTable *index, GError **err
   return TRUE;
 }
 
+static gboolean
+has_table (sqlite3 *db, const char *name, gboolean *out, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int           rc;
+
+  if (sqlite3_prepare_v2 (db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1,
+                          &stmt, NULL)
+      != SQLITE_OK)
+    return fail (db, error, "could not read the cache's tables");
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return fail (db, error, "could not read the cache's tables");
+  *out = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+static gboolean
+read_reviews (TdMetricsSource *self, sqlite3 *db, GHashTable *index, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean      recorded = FALSE;
+  int           rc;
+
+  if (!has_table (db, "pir", &recorded, error))
+    return FALSE;
+  self->input.pir_recorded = recorded;
+  if (!recorded)
+    return TRUE;
+
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT ticket, status FROM pir WHERE deleted = 0 AND ticket IS NOT NULL",
+                          -1, &stmt, NULL)
+      != SQLITE_OK)
+    return fail (db, error, "could not read the post-incident reviews");
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char        *ticket_id = (const char *) sqlite3_column_text (stmt, 0);
+      const char        *status_text = (const char *) sqlite3_column_text (stmt, 1);
+      TdPirStatus        review_status;
+      TdMetricsPirStatus status;
+      TdMetricsTicket   *ticket;
+      gpointer           found;
+
+      if (!g_hash_table_lookup_extended (index, ticket_id, NULL, &found))
+        continue;
+      /* The table's CHECK allows only the known statuses; anything else
+       * would be a newer server's: not counted as held. */
+      status = td_pir_status_from_string (status_text, &review_status)
+                   ? td_metrics_pir_status (review_status)
+                   : TD_METRICS_PIR_PENDING;
+      ticket = &g_array_index (self->tickets, TdMetricsTicket, GPOINTER_TO_UINT (found));
+      /* NONE < PENDING < COMPLETE: a held review is not undone by a
+       * second row still scheduled. */
+      ticket->pir_status = MAX (ticket->pir_status, status);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return fail (db, error, "could not read the post-incident reviews");
+  return TRUE;
+}
+
 static void
 td_metrics_source_finalize (GObject *object)
 {
@@ -275,7 +353,8 @@ td_metrics_source_load (const char *path, TdPolicy *policy, GError **error)
   self = g_object_new (TD_TYPE_METRICS_SOURCE, NULL);
   /* One read transaction, so the tickets and their history agree. */
   sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
-  ok = read_tickets (self, db, policy, index, error) && read_events (self, db, index, error);
+  ok = read_tickets (self, db, policy, index, error) && read_events (self, db, index, error)
+       && read_reviews (self, db, index, error);
   sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
   sqlite3_close (db);
   if (!ok)
@@ -285,8 +364,6 @@ td_metrics_source_load (const char *path, TdPolicy *policy, GError **error)
   self->input.n_tickets = self->tickets->len;
   self->input.changes = NULL;
   self->input.n_changes = 0;
-  /* No PIR records yet (see the top of this file). */
-  self->input.pir_recorded = FALSE;
   return g_steal_pointer (&self);
 }
 

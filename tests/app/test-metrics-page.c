@@ -11,6 +11,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "td-app-test.h"
@@ -157,6 +158,37 @@ expected_results (Fixture *fixture, int tier)
                              td_metrics_source_get_input (source), from, to, tier);
 }
 
+/* A review still scheduled, of a SEV-1/2 ticket resolved in the page's
+ * period, from the server's database. */
+static char *
+scheduled_review (Fixture *fixture)
+{
+  sqlite3      *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char         *uuid = NULL;
+  TdInstant     from;
+  TdInstant     to;
+
+  td_metrics_page_get_period (metrics_page (fixture), &from, &to);
+  g_assert_cmpint (sqlite3_open_v2 (fixture->server->db, &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT pir.uuid FROM pir JOIN ticket ON ticket.uuid = "
+                                       "pir.ticket WHERE pir.deleted = 0 AND ticket.deleted = 0 "
+                                       "AND pir.status = 'scheduled' AND ticket.severity IN "
+                                       "('SEV-1', 'SEV-2') AND COALESCE (ticket.resolved_at, "
+                                       "ticket.closed_at) BETWEEN ?1 AND ?2 ORDER BY pir.uuid",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, from);
+  sqlite3_bind_int64 (stmt, 2, to - 1);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return uuid;
+}
+
 typedef struct
 {
   int     tier;
@@ -256,12 +288,12 @@ test_metrics_page (Fixture *fixture)
                    ==, "metrics");
   select_period (fixture, TD_METRICS_PERIOD_90_DAYS);
 
-  /* Nine targets [10.1] and three standards [10.2], equal to the same
+  /* Nine targets [10.1] and four standards [10.2], equal to the same
    * computation on the server's database. */
   match.tier = 0;
   match.span = 90 * 24 * 3600 + 1;
   g_assert_true (wait_until (fixture, page_matches, &match));
-  g_assert_cmpuint (match.expected->len, ==, 12);
+  g_assert_cmpuint (match.expected->len, ==, 13);
   td_app_test_spin (200);
 
   for (guint i = 0; i < match.expected->len; i++)
@@ -283,25 +315,66 @@ test_metrics_page (Fixture *fixture)
       failing += result->verdict == TD_METRIC_FAIL;
     }
   /* The demo data's tickets answer and resolve, so most figures have
-   * samples; it records no changes and no reviews. */
+   * samples; it records no changes. Its SEV-1/2 tickets have reviews, some
+   * held and the recent ones still scheduled, so PIR completion is
+   * measured. */
   g_assert_cmpint (td_metrics_find (match.expected, "t3-change-success")->verdict, ==,
                    TD_METRIC_NO_DATA);
   g_assert_cmpuint (td_metrics_find (match.expected, "t1-first-response")->samples, >, 0);
   g_assert_cmpuint (td_metrics_find (match.expected, "pir-participation")->samples, >, 0);
-  g_assert_cmpint (td_metrics_find (match.expected, "pir-participation")->verdict, ==,
+  g_assert_cmpint (td_metrics_find (match.expected, "pir-participation")->verdict, !=,
                    TD_METRIC_NOT_MEASURED);
   {
-    g_autofree char *target = card_text (fixture, "t1-first-response", "target");
-    g_autofree char *change = card_text (fixture, "t3-change-success", "samples");
-    g_autofree char *pir = card_text (fixture, "pir-participation", "samples");
+    const TdMetricResult *reviews = td_metrics_find (match.expected, "pir-participation");
+    g_autofree char      *target = card_text (fixture, "t1-first-response", "target");
+    g_autofree char      *change = card_text (fixture, "t3-change-success", "samples");
+    g_autofree char      *pir = card_text (fixture, "pir-participation", "samples");
+    g_autofree char      *pir_wanted
+        = g_strdup_printf (reviews->samples == 1 ? "%u of %u review held" : "%u of %u reviews held",
+                           reviews->hits, reviews->samples);
 
     g_assert_cmpstr (target, ==, "Target: under 15 min");
     /* What is missing says why. */
     g_assert_cmpstr (change, ==, "No change records yet");
-    g_assert_cmpstr (pir, ==, "Post-incident reviews are not recorded in Tierdesk yet");
+    g_assert_cmpstr (pir, ==, pir_wanted);
+  }
+  {
+    const TdMetricResult *updates = td_metrics_find (match.expected, "knowledge-updates");
+    g_autofree char      *text = card_text (fixture, "knowledge-updates", "samples");
+    g_autofree char      *wanted
+        = g_strdup_printf (updates->samples == 1 ? "%u of %u new issue documented in time"
+                                                 : "%u of %u new issues documented in time",
+                           updates->hits, updates->samples);
+
+    /* The demo data resolves new issues, so the clock has samples. */
+    g_assert_cmpuint (updates->samples, >, 0);
+    g_assert_cmpstr (text, ==, wanted);
   }
   g_test_message ("%u figures miss their target", failing);
   td_app_test_screenshot (GTK_WIDGET (fixture->window), "metrics");
+
+  /* A review held in the app: the page reads the pir rows again, and once
+   * the edit is on the server it counts one more review held. */
+  {
+    guint            held = td_metrics_find (match.expected, "pir-participation")->hits;
+    g_autofree char *review = scheduled_review (fixture);
+    g_autoptr (JsonObject) fields = json_object_new ();
+    g_autoptr (GError) update_error = NULL;
+    TdInstant from;
+    TdInstant to;
+
+    td_metrics_page_get_period (metrics_page (fixture), &from, &to);
+    json_object_set_string_member (fields, "status", "held");
+    json_object_set_int_member (fields, "held_at", to - 3600);
+    json_object_set_string_member (fields, "root_cause", "A full disk on the report server");
+    g_assert_true (td_cache_update (td_session_get_cache (session (fixture)), "pir", review, fields,
+                                    &update_error));
+    g_assert_no_error (update_error);
+    td_sync_engine_local_change (engine (fixture), "pir", review);
+    g_assert_true (wait_until (fixture, is_idle, NULL));
+    g_assert_true (wait_until (fixture, page_matches, &match));
+    g_assert_cmpuint (td_metrics_find (match.expected, "pir-participation")->hits, ==, held + 1);
+  }
 
   /* Tier 2 alone: its three targets and the standards over its tickets. */
   team = GTK_DROP_DOWN (find_named (GTK_WIDGET (metrics_page (fixture)), "metrics-team-dropdown"));
@@ -309,7 +382,7 @@ test_metrics_page (Fixture *fixture)
   gtk_drop_down_set_selected (team, 2);
   match.tier = 2;
   g_assert_true (wait_until (fixture, page_matches, &match));
-  g_assert_cmpuint (match.expected->len, ==, 6);
+  g_assert_cmpuint (match.expected->len, ==, 7);
   g_assert_null (find_named (GTK_WIDGET (metrics_page (fixture)), "t1-first-response"));
   g_assert_nonnull (find_named (GTK_WIDGET (metrics_page (fixture)), "t2-response"));
   td_app_test_spin (100);

@@ -39,10 +39,12 @@ static const char *const no_steps[] = {
     (at), TRUE, (a), (b) \
   }
 
-/* A: SEV-3 at Tier 1, Mon 09:00, answered and closed at 09:05 (first contact). */
+/* A: SEV-3 at Tier 1, Mon 09:00, answered and closed at 09:05 (first contact).
+ * Flagged as a new issue; an article was linked at 15:00, within 24 h. */
 static const TdMetricsEvent events_a[] = { ACT (AT (0, 9, 5)) };
 /* B: SEV-3, Mon 10:00, answered 10:20, escalated 1→2 at 10:40, picked up at
- * 11:10, resolved 14:00 at Tier 2. Steps to reproduce missing. */
+ * 11:10, resolved 14:00 at Tier 2. Steps to reproduce missing. A new issue,
+ * documented on Tue at 15:00: 25 h, late. */
 static const TdMetricsEvent events_b[] = {
   ACT (AT (0, 10, 20)),
   MOVE (AT (0, 10, 40), 1, 2),
@@ -59,14 +61,16 @@ static const TdMetricsEvent events_c[] = {
 };
 /* D: SEV-2, Wed 09:00, answered 09:10, escalated 1→2 at 09:30, picked up
  * 10:30, sent back 2→1 at 11:00, worked on 11:05, escalated again at 12:00,
- * picked up 12:15, resolved 16:00. No review recorded. */
+ * picked up 12:15, resolved 16:00. No review recorded. A new issue never
+ * documented. */
 static const TdMetricsEvent events_d[] = {
   ACT (AT (2, 9, 10)), MOVE (AT (2, 9, 30), 1, 2), ACT (AT (2, 10, 30)), MOVE (AT (2, 11, 0), 2, 1),
   ACT (AT (2, 11, 5)), MOVE (AT (2, 12, 0), 1, 2), ACT (AT (2, 12, 15)), ACT (AT (2, 16, 0)),
 };
-/* E: SEV-3, Thu 09:00, nobody has answered. */
+/* E: SEV-3, Thu 09:00, nobody has answered (flagged new, but not resolved). */
 /* F: SEV-1, second week, Mon 9 March 09:00, answered 09:20, to Tier 3 at
- * 09:30, picked up 09:50, resolved 15:00; review pending. */
+ * 09:30, picked up 09:50, resolved 15:00; review pending. A new issue,
+ * documented Tue 10 March 10:00 (19 h). */
 static const TdMetricsEvent events_f[] = {
   ACT (AT (7, 9, 20)),
   MOVE (AT (7, 9, 30), 1, 3),
@@ -80,25 +84,25 @@ static const TdMetricsEvent events_g[] = {
   MOVE (AT (0, 9, 30), 1, 2),
   ACT (AT (0, 9, 40)),
 };
-/* H: after the period (Mon 16 March), answered and resolved. */
+/* H: after the period (Mon 16 March), answered and resolved; a new issue. */
 static const TdMetricsEvent events_h[] = { ACT (AT (14, 10, 5)) };
 
 static const TdMetricsTicket tickets[] = {
-  { "A", "SEV-3", 1, AT (0, 9, 0), AT (0, 9, 5), AT (0, 9, 5), all_fields, TD_PIR_NONE, events_a,
-    G_N_ELEMENTS (events_a) },
-  { "B", "SEV-3", 1, AT (0, 10, 0), AT (0, 10, 20), AT (0, 14, 0), no_steps, TD_PIR_NONE, events_b,
-    G_N_ELEMENTS (events_b) },
-  { "C", "SEV-1", 1, AT (1, 9, 0), AT (1, 9, 2), AT (1, 12, 0), all_fields, TD_PIR_COMPLETE,
-    events_c, G_N_ELEMENTS (events_c) },
-  { "D", "SEV-2", 1, AT (2, 9, 0), AT (2, 9, 10), AT (2, 16, 0), all_fields, TD_PIR_NONE, events_d,
-    G_N_ELEMENTS (events_d) },
-  { "E", "SEV-3", 1, AT (3, 9, 0), 0, 0, all_fields, TD_PIR_NONE, NULL, 0 },
-  { "F", "SEV-1", 1, AT (7, 9, 0), AT (7, 9, 20), AT (7, 15, 0), all_fields, TD_PIR_PENDING,
-    events_f, G_N_ELEMENTS (events_f) },
-  { "G", "SEV-3", 1, AT (-3, 9, 0), AT (-3, 9, 10), 0, all_fields, TD_PIR_NONE, events_g,
-    G_N_ELEMENTS (events_g) },
-  { "H", "SEV-3", 1, AT (14, 10, 0), AT (14, 10, 5), AT (14, 10, 5), no_steps, TD_PIR_NONE,
-    events_h, G_N_ELEMENTS (events_h) },
+  { "A", "SEV-3", 1, AT (0, 9, 0), AT (0, 9, 5), AT (0, 9, 5), all_fields, TD_METRICS_PIR_NONE,
+    events_a, G_N_ELEMENTS (events_a), TRUE, AT (0, 15, 0) },
+  { "B", "SEV-3", 1, AT (0, 10, 0), AT (0, 10, 20), AT (0, 14, 0), no_steps, TD_METRICS_PIR_NONE,
+    events_b, G_N_ELEMENTS (events_b), TRUE, AT (1, 15, 0) },
+  { "C", "SEV-1", 1, AT (1, 9, 0), AT (1, 9, 2), AT (1, 12, 0), all_fields, TD_METRICS_PIR_COMPLETE,
+    events_c, G_N_ELEMENTS (events_c), FALSE, 0 },
+  { "D", "SEV-2", 1, AT (2, 9, 0), AT (2, 9, 10), AT (2, 16, 0), all_fields, TD_METRICS_PIR_NONE,
+    events_d, G_N_ELEMENTS (events_d), TRUE, 0 },
+  { "E", "SEV-3", 1, AT (3, 9, 0), 0, 0, all_fields, TD_METRICS_PIR_NONE, NULL, 0, TRUE, 0 },
+  { "F", "SEV-1", 1, AT (7, 9, 0), AT (7, 9, 20), AT (7, 15, 0), all_fields, TD_METRICS_PIR_PENDING,
+    events_f, G_N_ELEMENTS (events_f), TRUE, AT (8, 10, 0) },
+  { "G", "SEV-3", 1, AT (-3, 9, 0), AT (-3, 9, 10), 0, all_fields, TD_METRICS_PIR_NONE, events_g,
+    G_N_ELEMENTS (events_g), FALSE, 0 },
+  { "H", "SEV-3", 1, AT (14, 10, 0), AT (14, 10, 5), AT (14, 10, 5), no_steps, TD_METRICS_PIR_NONE,
+    events_h, G_N_ELEMENTS (events_h), TRUE, 0 },
 };
 
 /* Tier 3 changes: one before the period, one good, one failed. */
@@ -108,7 +112,7 @@ static const TdMetricsChange changes[] = {
   { AT (8, 20, 0), 3, FALSE },
 };
 
-/* Reviews are recorded (TD_PIR_* above). */
+/* Reviews are recorded (TD_METRICS_PIR_* above). */
 static const TdMetricsInput input = {
   tickets, G_N_ELEMENTS (tickets), changes, G_N_ELEMENTS (changes), TRUE,
 };
@@ -146,8 +150,8 @@ test_whole_period (void)
   g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   g_autoptr (GArray) results = td_metrics_compute (policy, &input, M, M + 14 * DAY, 0);
 
-  /* Nine metrics [10.1], then the three measured standards [10.2]. */
-  g_assert_cmpuint (results->len, ==, 12);
+  /* Nine metrics [10.1], then the four measured standards [10.2]. */
+  g_assert_cmpuint (results->len, ==, 13);
 
   /* T1 first response (24x7): A 5, B 20, C 2, D 10, F 20 min, and D again
    * when it came back to Tier 1 at 11:00 and was worked on at 11:05: 5 min.
@@ -190,6 +194,10 @@ test_whole_period (void)
 
   /* Documentation: A–F opened in the period; B lacks steps. 5/6. */
   assert_result (results, "ticket-documentation", 6, 5, 500.0 / 6, TD_METRIC_FAIL);
+  /* Knowledge updates: new issues resolved in the period A, B, D, F (E is
+   * open, H after); at the period's end A (6 h) and F (19 h) were
+   * documented within 24 h, B late (25 h), D not at all. 2/4 = 50%. */
+  assert_result (results, "knowledge-updates", 4, 2, 50, TD_METRIC_FAIL);
   /* Ping-pong: D went 2→1 and back to 2: one bounce. */
   assert_result (results, "handoff-quality", 6, 1, 1, TD_METRIC_FAIL);
   /* PIR: SEV-1/2 resolved in the period: C (complete), D (none), F
@@ -206,8 +214,8 @@ test_whole_period (void)
     g_assert_cmpint (find (without, "pir-participation")->verdict, ==, TD_METRIC_NOT_MEASURED);
   }
 
-  /* Knowledge updates and user communication name no measure. */
-  g_assert_null (td_metrics_find (results, "knowledge-updates"));
+  /* User communication names no measure. */
+  g_assert_null (td_metrics_find (results, "user-communication"));
 }
 
 static void
@@ -216,8 +224,8 @@ test_tier_filter (void)
   g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   g_autoptr (GArray) results = td_metrics_compute (policy, &input, M, M + 14 * DAY, 2);
 
-  /* Tier 2's three metrics and the three standards. */
-  g_assert_cmpuint (results->len, ==, 6);
+  /* Tier 2's three metrics and the four standards. */
+  g_assert_cmpuint (results->len, ==, 7);
   g_assert_null (td_metrics_find (results, "t1-first-response"));
   assert_result (results, "t2-response", 4, 0, 1725, TD_METRIC_PASS);
 
@@ -226,6 +234,8 @@ test_tier_filter (void)
   assert_result (results, "ticket-documentation", 2, 1, 50, TD_METRIC_FAIL);
   assert_result (results, "handoff-quality", 2, 1, 1, TD_METRIC_FAIL);
   assert_result (results, "pir-participation", 1, 0, 0, TD_METRIC_FAIL);
+  /* New issues resolved among them: B (late) and D (never): 0/2. */
+  assert_result (results, "knowledge-updates", 2, 0, 0, TD_METRIC_FAIL);
 }
 
 static void
@@ -252,6 +262,10 @@ test_weekly (void)
   /* FCR: week 1 A of A–E (1/5); week 2 F is not (0/1). */
   assert_result (first->results, "t1-first-contact-resolution", 5, 1, 20, TD_METRIC_FAIL);
   assert_result (second->results, "t1-first-contact-resolution", 1, 0, 0, TD_METRIC_FAIL);
+  /* Knowledge updates: week 1 A met, B late, D past its 24 h by Monday:
+   * 1/3; week 2 F met: 1/1, which meets 100%. */
+  assert_result (first->results, "knowledge-updates", 3, 1, 100.0 / 3, TD_METRIC_FAIL);
+  assert_result (second->results, "knowledge-updates", 1, 1, 100, TD_METRIC_PASS);
   /* Week 2 has only F: SEV-1 resolution 6 h. */
   assert_result (second->results, "t3-sev1-resolution", 1, 0, 6 * HOUR, TD_METRIC_FAIL);
 
@@ -280,8 +294,16 @@ test_business_hours (void)
     MOVE (AT (4, 16, 50), 1, 2),
     ACT (AT (7, 9, 20)),
   };
-  TdMetricsTicket ticket = { "W", "SEV-3",    1,           AT (4, 16, 30), AT (4, 16, 40),
-                             0,   all_fields, TD_PIR_NONE, events,         G_N_ELEMENTS (events) };
+  TdMetricsTicket ticket = { "W",
+                             "SEV-3",
+                             1,
+                             AT (4, 16, 30),
+                             AT (4, 16, 40),
+                             0,
+                             all_fields,
+                             TD_METRICS_PIR_NONE,
+                             events,
+                             G_N_ELEMENTS (events) };
   TdMetricsInput  weekend = { &ticket, 1, NULL, 0, TRUE };
   g_autoptr (GArray) results = td_metrics_compute (policy, &weekend, M, M + 14 * DAY, 2);
 
@@ -311,9 +333,9 @@ test_csv (void)
   g_autofree char *csv = td_metrics_to_csv (results, M, M + 14 * DAY, weeks);
   g_auto (GStrv) lines = g_strsplit (csv, "\r\n", -1);
 
-  /* A header, 12 rows for the period, 12 for each of the two weeks, and
+  /* A header, 13 rows for the period, 13 for each of the two weeks, and
    * the empty string after the last line end. */
-  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 3 * 12 + 1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 3 * 13 + 1);
   g_assert_cmpstr (lines[0], ==,
                    "period_start,period_end,id,name,tier,unit,value,target,comparison,verdict,"
                    "samples,hits");
@@ -329,12 +351,89 @@ test_csv (void)
                    "2026-03-02T00:00:00Z,2026-03-16T00:00:00Z,t2-escalation-accuracy,Escalation "
                    "Accuracy,2,percent,,98.00,>,no-data,0,0");
   g_assert_cmpstr (lines[11], ==,
+                   "2026-03-02T00:00:00Z,2026-03-16T00:00:00Z,knowledge-updates,Knowledge updates,,"
+                   "percent,50.00,100.00,>=,fail,4,2");
+  g_assert_cmpstr (lines[12], ==,
                    "2026-03-02T00:00:00Z,2026-03-16T00:00:00Z,handoff-quality,Handoff quality,,"
                    "count,1.00,0.00,<=,fail,6,1");
   /* Week 2's first row. */
-  g_assert_cmpstr (lines[25], ==,
+  g_assert_cmpstr (lines[27], ==,
                    "2026-03-09T00:00:00Z,2026-03-16T00:00:00Z,t1-first-response,First Response "
                    "Time,1,seconds,1200.00,900.00,<,fail,1,0");
+}
+
+/* The documentation clock is read at the end of the period: until Monday
+ * 20:00, A was documented (15:00, within 24 h); B's article came after
+ * the period and its 24 h run until Tuesday 14:00, so at 20:00 its clock
+ * still runs and it is not a sample. 1/1 = 100%. */
+static void
+test_knowledge_clock_at_period_end (void)
+{
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
+  g_autoptr (GArray) results = td_metrics_compute (policy, &input, M, AT (0, 20, 0), 0);
+
+  assert_result (results, "knowledge-updates", 1, 1, 100, TD_METRIC_PASS);
+}
+
+/* The review's own statuses (td-pir.h) as PIR completion counts them. */
+static void
+test_pir_status (void)
+{
+  g_assert_cmpint (td_metrics_pir_status (TD_PIR_SCHEDULED), ==, TD_METRICS_PIR_PENDING);
+  g_assert_cmpint (td_metrics_pir_status (TD_PIR_HELD), ==, TD_METRICS_PIR_COMPLETE);
+  g_assert_cmpint (td_metrics_pir_status (TD_PIR_ACTIONS_OPEN), ==, TD_METRICS_PIR_COMPLETE);
+  g_assert_cmpint (td_metrics_pir_status (TD_PIR_CLOSED), ==, TD_METRICS_PIR_COMPLETE);
+}
+
+/* Reviews in each status of their workflow. All tickets opened and
+ * resolved at Tier 1 without a move:
+ * - P1 SEV-1, review scheduled (pending);
+ * - P2 SEV-1, held;
+ * - P3 SEV-2, held with actions open;
+ * - P4 SEV-2, closed;
+ * - P5 SEV-2, no review;
+ * - P6 SEV-3, closed review, but SEV-3 needs none: not a sample;
+ * - P7 SEV-1, closed review, resolved before the period: not a sample. */
+static void
+test_pir_completion (void)
+{
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
+#define PIR_TICKET(id, sev, day, review) \
+  { (id),                                \
+    (sev),                               \
+    1,                                   \
+    AT (day, 9, 0),                      \
+    AT (day, 9, 5),                      \
+    AT (day, 11, 0),                     \
+    all_fields,                          \
+    td_metrics_pir_status (review),      \
+    NULL,                                \
+    0 }
+  TdMetricsTicket reviewed[] = {
+    PIR_TICKET ("P1", "SEV-1", 0, TD_PIR_SCHEDULED),
+    PIR_TICKET ("P2", "SEV-1", 1, TD_PIR_HELD),
+    PIR_TICKET ("P3", "SEV-2", 2, TD_PIR_ACTIONS_OPEN),
+    PIR_TICKET ("P4", "SEV-2", 3, TD_PIR_CLOSED),
+    { "P5", "SEV-2", 1, AT (4, 9, 0), AT (4, 9, 5), AT (4, 11, 0), all_fields, TD_METRICS_PIR_NONE,
+      NULL, 0 },
+    PIR_TICKET ("P6", "SEV-3", 4, TD_PIR_CLOSED),
+    PIR_TICKET ("P7", "SEV-1", -3, TD_PIR_CLOSED),
+  };
+#undef PIR_TICKET
+  TdMetricsInput reviews = { reviewed, G_N_ELEMENTS (reviewed), NULL, 0, TRUE };
+  g_autoptr (GArray) results = td_metrics_compute (policy, &reviews, M, M + 7 * DAY, 0);
+  g_autoptr (GArray) all_held = NULL;
+
+  /* SEV-1/2 resolved in the week: P1–P5 (5); held, actions open or
+   * closed: P2, P3, P4 (3). 3/5 = 60% < 100%. */
+  assert_result (results, "pir-participation", 5, 3, 60, TD_METRIC_FAIL);
+
+  /* Once P1's review is held and P5 gets one that is closed: 5/5 = 100%,
+   * which meets "at least 100%". */
+  reviewed[0].pir_status = td_metrics_pir_status (TD_PIR_HELD);
+  reviewed[4].pir_status = td_metrics_pir_status (TD_PIR_CLOSED);
+  all_held = td_metrics_compute (policy, &reviews, M, M + 7 * DAY, 0);
+  assert_result (all_held, "pir-participation", 5, 5, 100, TD_METRIC_PASS);
 }
 
 int
@@ -348,5 +447,8 @@ main (int argc, char **argv)
   g_test_add_func ("/core/metrics/business-hours", test_business_hours);
   g_test_add_func ("/core/metrics/empty", test_empty);
   g_test_add_func ("/core/metrics/csv", test_csv);
+  g_test_add_func ("/core/metrics/knowledge-clock", test_knowledge_clock_at_period_end);
+  g_test_add_func ("/core/metrics/pir-status", test_pir_status);
+  g_test_add_func ("/core/metrics/pir-completion", test_pir_completion);
   return g_test_run ();
 }

@@ -272,6 +272,15 @@ test_shipped_rotas_tools_training (void)
     g_assert_cmpint (pir->measure, ==, TD_MEASURE_PIR_COMPLETION);
     g_assert_cmpstr (td_measure_to_string (pir->measure), ==, "pir_completion");
   }
+  {
+    /* [10.2] Knowledge updates: the 24-hour documentation clock. */
+    const TdQualityStandard *updates
+        = g_ptr_array_index (td_policy_get_quality_standards (policy), 1);
+
+    g_assert_cmpstr (updates->id, ==, "knowledge-updates");
+    g_assert_cmpint (updates->measure, ==, TD_MEASURE_KNOWLEDGE_UPDATES);
+    g_assert_cmpstr (td_measure_to_string (updates->measure), ==, "knowledge_updates");
+  }
   g_assert_cmpuint (td_policy_get_contact_card (policy)->len, ==, 5);
 
   /* [11.1]–[11.3]: onboarding hours per tier add up to the seed's tables. */
@@ -566,7 +575,8 @@ test_error_measure (void)
 {
   assert_mutation_error ("\"measure\": \"ping_pong\"", "\"measure\": \"pingpong\"",
                          "$.quality_standards[2].measure: unknown measure \"pingpong\" "
-                         "(expected documentation, ping_pong or pir_completion)");
+                         "(expected documentation, ping_pong, pir_completion or "
+                         "knowledge_updates)");
   /* A quality standard's measure is not a metric's. */
   assert_mutation_error ("\"measure\": \"change_success\"", "\"measure\": \"ping_pong\"",
                          "$.metrics[8].measure: unknown measure \"ping_pong\" (expected response, "

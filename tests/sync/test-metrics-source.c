@@ -68,7 +68,9 @@ test_cache (void)
   g_assert_cmpint (ticket->first_response_at, ==, 160);
   /* Closed without a resolved_at: closed_at counts. */
   g_assert_cmpint (ticket->resolved_at, ==, 900);
-  g_assert_cmpint (ticket->pir_status, ==, TD_PIR_NONE);
+  /* The cache has the pir table, but no review of this ticket. */
+  g_assert_true (input->pir_recorded);
+  g_assert_cmpint (ticket->pir_status, ==, TD_METRICS_PIR_NONE);
   g_assert_true (g_strv_contains (ticket->filled_fields, "user_id"));
   g_assert_true (g_strv_contains (ticket->filled_fields, "occurred_at"));
   g_assert_false (g_strv_contains (ticket->filled_fields, "browser_device"));
@@ -82,6 +84,129 @@ test_cache (void)
   g_assert_cmpint (ticket->events[1].from_tier, ==, 1);
   g_assert_cmpint (ticket->events[1].to_tier, ==, 2);
   g_assert_cmpint (ticket->events[2].at, ==, 400);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Post-incident reviews, read from the pir rows. Four SEV-1/2 tickets
+ * resolved at Tier 1:
+ * - r1 SEV-1, its review scheduled: pending;
+ * - r2 SEV-2, closed: complete;
+ * - r3 SEV-1, only a deleted (closed) review: none;
+ * - r4 SEV-2, a scheduled row and one with actions open: the furthest
+ *   along counts, complete;
+ * and a review of a deleted ticket, which is skipped. */
+static void
+test_reviews (void)
+{
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("td-metrics-source-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "cache.db", NULL);
+  g_autoptr (TdMetricsSource) source = NULL;
+  g_autoptr (GArray) results = NULL;
+  const TdMetricsInput *input;
+  const TdMetricResult *pir;
+  sqlite3              *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_true (td_schema_migrate (db, TD_SCHEMA_CLIENT, &error));
+  g_assert_no_error (error);
+  exec (db, "INSERT INTO ticket (uuid, rev, title, tier, severity, status, created_at, "
+            "first_response_at, resolved_at, deleted) VALUES "
+            "('r1', 1, 'One', 1, 'SEV-1', 'resolved', 100, 110, 1000, 0), "
+            "('r2', 2, 'Two', 1, 'SEV-2', 'resolved', 200, 210, 2000, 0), "
+            "('r3', 3, 'Three', 1, 'SEV-1', 'resolved', 300, 310, 3000, 0), "
+            "('r4', 4, 'Four', 1, 'SEV-2', 'resolved', 400, 410, 4000, 0), "
+            "('r5', 5, 'Gone', 1, 'SEV-1', 'resolved', 500, 510, 5000, 1);"
+            /* Two new issues: r1 documented half an hour after its
+         * resolution, r2 never. */
+            "UPDATE ticket SET new_issue = 1, documented_at = 2800 WHERE uuid = 'r1';"
+            "UPDATE ticket SET new_issue = 1 WHERE uuid = 'r2';"
+            "INSERT INTO pir (uuid, rev, ticket, status, deleted) VALUES "
+            "('p1', 6, 'r1', 'scheduled', 0), "
+            "('p2', 7, 'r2', 'closed', 0), "
+            "('p3', 8, 'r3', 'closed', 1), "
+            "('p4a', 9, 'r4', 'scheduled', 0), "
+            "('p4b', 10, 'r4', 'actions_open', 0), "
+            "('p5', 11, 'r5', 'held', 0);");
+  sqlite3_close (db);
+
+  source = td_metrics_source_load (path, policy, &error);
+  g_assert_no_error (error);
+  input = td_metrics_source_get_input (source);
+  g_assert_true (input->pir_recorded);
+  g_assert_cmpuint (input->n_tickets, ==, 4);
+  /* By created_at: r1–r4. */
+  g_assert_cmpstr (input->tickets[0].id, ==, "r1");
+  g_assert_cmpint (input->tickets[0].pir_status, ==, TD_METRICS_PIR_PENDING);
+  g_assert_cmpint (input->tickets[1].pir_status, ==, TD_METRICS_PIR_COMPLETE);
+  g_assert_cmpint (input->tickets[2].pir_status, ==, TD_METRICS_PIR_NONE);
+  g_assert_cmpint (input->tickets[3].pir_status, ==, TD_METRICS_PIR_COMPLETE);
+  g_assert_true (input->tickets[0].new_issue);
+  g_assert_cmpint (input->tickets[0].documented_at, ==, 2800);
+  g_assert_true (input->tickets[1].new_issue);
+  g_assert_cmpint (input->tickets[1].documented_at, ==, 0);
+  g_assert_false (input->tickets[2].new_issue);
+
+  /* SEV-1/2 resolved in [0, 10000): r1–r4 (4); complete r2, r4 (2):
+   * 2/4 = 50%, below the 100% the standard asks. */
+  results = td_metrics_compute (policy, input, 0, 10000, 0);
+  pir = td_metrics_find (results, "pir-participation");
+  g_assert_nonnull (pir);
+  g_assert_cmpuint (pir->samples, ==, 4);
+  g_assert_cmpuint (pir->hits, ==, 2);
+  g_assert_cmpfloat_with_epsilon (pir->value, 50, 0.001);
+  g_assert_cmpint (pir->verdict, ==, TD_METRIC_FAIL);
+
+  /* Knowledge updates over [0, 200000): r1 met (documented 1800 s after
+   * its resolution), r2's 24 h ended at 88400 undocumented: 1/2 = 50%. */
+  g_clear_pointer (&results, g_array_unref);
+  results = td_metrics_compute (policy, input, 0, 200000, 0);
+  g_assert_cmpuint (td_metrics_find (results, "knowledge-updates")->samples, ==, 2);
+  g_assert_cmpuint (td_metrics_find (results, "knowledge-updates")->hits, ==, 1);
+  g_assert_cmpint (td_metrics_find (results, "knowledge-updates")->verdict, ==, TD_METRIC_FAIL);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A cache from before the reviews (no pir table): PIR completion is not
+ * measured, rather than 0%. Only the tables the source reads. */
+static void
+test_no_review_table (void)
+{
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("td-metrics-source-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "cache.db", NULL);
+  g_autoptr (TdMetricsSource) source = NULL;
+  g_autoptr (GArray) results = NULL;
+  const TdMetricsInput *input;
+  sqlite3              *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  exec (db, "CREATE TABLE ticket (uuid TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0, "
+            "tier INTEGER, severity TEXT, created_at INTEGER, first_response_at INTEGER, "
+            "resolved_at INTEGER, closed_at INTEGER);"
+            "CREATE TABLE ticket_event (uuid TEXT PRIMARY KEY, deleted INTEGER NOT NULL DEFAULT 0, "
+            "ticket TEXT, kind TEXT, at INTEGER, data TEXT);"
+            "INSERT INTO ticket (uuid, tier, severity, created_at, first_response_at, resolved_at) "
+            "VALUES ('old', 1, 'SEV-1', 100, 110, 1000);");
+  sqlite3_close (db);
+
+  source = td_metrics_source_load (path, policy, &error);
+  g_assert_no_error (error);
+  input = td_metrics_source_get_input (source);
+  g_assert_false (input->pir_recorded);
+  g_assert_cmpuint (input->n_tickets, ==, 1);
+  g_assert_cmpint (input->tickets[0].pir_status, ==, TD_METRICS_PIR_NONE);
+  results = td_metrics_compute (policy, input, 0, 10000, 0);
+  /* One SEV-1 resolved in the period, counted but not judged. */
+  g_assert_cmpuint (td_metrics_find (results, "pir-participation")->samples, ==, 1);
+  g_assert_cmpint (td_metrics_find (results, "pir-participation")->verdict, ==,
+                   TD_METRIC_NOT_MEASURED);
 
   g_unlink (path);
   g_rmdir (dir);
@@ -156,11 +281,18 @@ test_demo_data (void)
       const TdMetricResult *result = &g_array_index (results, TdMetricResult, i);
 
       g_test_message ("%s: %u samples, %g", result->id, result->samples, result->value);
-      /* No change records and no reviews exist yet. Everything else is there. */
+      /* No change records exist yet. Everything else is there, the
+       * reviews of the SEV-1/2 tickets too: some held, the recent ones
+       * scheduled. */
       if (result->measure == TD_MEASURE_CHANGE_SUCCESS)
         g_assert_cmpint (result->verdict, ==, TD_METRIC_NO_DATA);
       else if (result->measure == TD_MEASURE_PIR_COMPLETION)
-        g_assert_cmpint (result->verdict, ==, TD_METRIC_NOT_MEASURED);
+        {
+          g_assert_true (input->pir_recorded);
+          g_assert_cmpuint (result->samples, >, 0);
+          g_assert_cmpuint (result->hits, >, 0);
+          g_assert_cmpint (result->verdict, !=, TD_METRIC_NOT_MEASURED);
+        }
       else
         g_assert_cmpuint (result->samples, >, 0);
     }
@@ -296,6 +428,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/sync/metrics-source/cache", test_cache);
+  g_test_add_func ("/sync/metrics-source/reviews", test_reviews);
+  g_test_add_func ("/sync/metrics-source/no-review-table", test_no_review_table);
   g_test_add_func ("/sync/metrics-source/missing-file", test_missing_file);
   g_test_add_func ("/sync/metrics-source/demo-data", test_demo_data);
   g_test_add_func ("/sync/handoff-source/demo-data", test_handoff_demo);
