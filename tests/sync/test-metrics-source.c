@@ -253,7 +253,7 @@ test_demo_data (void)
     const char *init[] = { tierdeskd,         "init",   "--db", path, "--admin", "admin",
                            "--password-file", password, NULL };
     const char *demo[]
-        = { tierdeskd, "demo-data", "--db", path, "--tickets", "400", "--seed", "7", NULL };
+        = { tierdeskd, "demo-data", "--db", path, "--tickets", "3000", "--seed", "7", NULL };
 
     g_assert_true (g_spawn_sync (NULL, (char **) init, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
                                  NULL, NULL, &status, &error));
@@ -292,6 +292,16 @@ test_demo_data (void)
           g_assert_cmpuint (result->samples, >, 0);
           g_assert_cmpuint (result->hits, >, 0);
           g_assert_cmpint (result->verdict, !=, TD_METRIC_NOT_MEASURED);
+        }
+      else if (result->measure == TD_MEASURE_KNOWLEDGE_UPDATES)
+        {
+          /* Only new issues whose 24 hours are over by the period's end
+           * count; the demo's are few, so a period may have none, and
+           * then the card says so rather than passing or failing. */
+          if (result->samples == 0)
+            g_assert_cmpint (result->verdict, ==, TD_METRIC_NO_DATA);
+          else
+            g_assert_cmpint (result->verdict, !=, TD_METRIC_NOT_MEASURED);
         }
       else
         g_assert_cmpuint (result->samples, >, 0);
