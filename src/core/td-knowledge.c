@@ -29,8 +29,12 @@ parse_json (const char *json)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
 
+  /* json_node_init_array() takes a reference of its own. */
   if (json == NULL || *json == '\0')
-    return json_node_init_array (json_node_alloc (), json_array_new ());
+    {
+      g_autoptr (JsonArray) empty = json_array_new ();
+      return json_node_init_array (json_node_alloc (), empty);
+    }
   if (!json_parser_load_from_data (parser, json, -1, NULL))
     return NULL;
   return json_node_copy (json_parser_get_root (parser));
