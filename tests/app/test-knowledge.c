@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "td-app-test.h"
+#include "td-pir.h"
 #include "td-application.h"
 #include "td-follow-ups.h"
 #include "td-knowledge-page.h"
@@ -140,6 +141,23 @@ assert_server_has (Fixture *fixture, const char *sql)
         = td_cache_list_conflicts (td_session_get_cache (session (fixture)));
     g_printerr ("# %u conflicts, %u pending\n", conflicts->len,
                 td_cache_count_pending (td_session_get_cache (session (fixture))));
+  }
+  {
+    sqlite3      *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    /* What the server has instead, for the reviews. */
+    if (sqlite3_open_v2 (fixture->server->db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
+        && sqlite3_prepare_v2 (
+               db, "SELECT ticket, rev, held_at, actions FROM pir ORDER BY rev DESC LIMIT 2", -1,
+               &stmt, NULL)
+               == SQLITE_OK)
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        g_printerr ("# pir %s rev %lld held %lld actions %s\n", sqlite3_column_text (stmt, 0),
+                    (long long) sqlite3_column_int64 (stmt, 1),
+                    (long long) sqlite3_column_int64 (stmt, 2), sqlite3_column_text (stmt, 3));
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
   }
   g_error ("the server has no row for: %s", sql);
 }
@@ -654,7 +672,15 @@ test_review (Fixture *fixture)
   gtk_widget_activate_action (root, "pir.save", NULL);
   td_app_test_spin (100);
   g_assert_true (gtk_widget_has_css_class (find_named (root, "pir-held"), "error"));
-  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "pir-held")), "2026-11-20 14:00");
+  {
+    /* Held a few minutes ago: after the incident (the demo data's times are
+     * relative to now) and not in the future. */
+    g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+    g_autoptr (GDateTime) held = g_date_time_add_minutes (now, -5);
+    g_autofree char *text = g_date_time_format (held, "%Y-%m-%d %H:%M");
+
+    gtk_editable_set_text (GTK_EDITABLE (find_named (root, "pir-held")), text);
+  }
   gtk_text_buffer_set_text (
       gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_named (root, "pir-root-cause"))),
       "Two approvals of one employee locked rows in opposite orders.", -1);
@@ -666,6 +692,10 @@ test_review (Fixture *fixture)
   gtk_widget_activate_action (root, "pir.add-action", NULL);
   td_app_test_spin (100);
   assert_shows (fixture, root, "pir-actions", "Add the approval deadlock to the load test");
+  /* A new open action means actions are open, whatever the demo review's
+   * status was (a closed review with an open action is refused). */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (td_app_test_find_row (root, "Status")),
+                              TD_PIR_ACTIONS_OPEN);
   gtk_widget_activate_action (root, "pir.save", NULL);
   g_free (sql);
   sql = g_strdup_printf ("SELECT count(*) FROM pir WHERE ticket = '%s' AND json_array_length "
