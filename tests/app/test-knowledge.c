@@ -102,24 +102,10 @@ engine (Fixture *fixture)
   return td_session_get_engine (session (fixture));
 }
 
-static gint64
-server_int (Fixture *fixture, const char *sql)
-{
-  sqlite3 *db = NULL;
-  gint64   value;
-
-  g_assert_cmpint (sqlite3_open_v2 (fixture->server->db, &db, SQLITE_OPEN_READONLY, NULL), ==,
-                   SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  value = td_test_query_int (db, sql);
-  sqlite3_close (db);
-  return value;
-}
-
 static gboolean
 server_has (Fixture *fixture, gconstpointer sql)
 {
-  return server_int (fixture, sql) > 0;
+  return td_test_server_query_int (fixture->server, sql) > 0;
 }
 
 /* When the server did not take a change, the test log says why. */
@@ -296,8 +282,9 @@ test_page (Fixture *fixture)
   /* The kind filter. */
   gtk_editable_set_text (GTK_EDITABLE (search), "");
   gtk_drop_down_set_selected (GTK_DROP_DOWN (find_named (root, "knowledge-kind")), 3);
-  assert_lists (
-      fixture, (guint) server_int (fixture, "SELECT count(*) FROM article WHERE kind = 'runbook'"));
+  assert_lists (fixture,
+                (guint) td_test_server_query_int (
+                    fixture->server, "SELECT count(*) FROM article WHERE kind = 'runbook'"));
   gtk_drop_down_set_selected (GTK_DROP_DOWN (find_named (root, "knowledge-kind")), 0);
 
   /* A new article: the editor refuses a missing body, naming it. */
@@ -308,8 +295,9 @@ test_page (Fixture *fixture)
   gtk_widget_activate_action (root, "knowledge.save", "s", "published");
   td_app_test_spin (100);
   g_assert_true (gtk_widget_has_css_class (find_named (root, "editor-body"), "error"));
-  g_assert_cmpint (server_int (fixture, "SELECT count(*) FROM article WHERE title LIKE "
-                                        "'Leave balance shows 0%'"),
+  g_assert_cmpint (td_test_server_query_int (fixture->server,
+                                             "SELECT count(*) FROM article WHERE title LIKE "
+                                             "'Leave balance shows 0%'"),
                    ==, 0);
 
   adw_combo_row_set_selected (ADW_COMBO_ROW (find_named (root, "editor-kind")), 1);
@@ -620,9 +608,9 @@ test_review (Fixture *fixture)
   follow_ups = TD_FOLLOW_UPS (
       gtk_widget_get_parent (find_named (GTK_WIDGET (fixture->window), "follow-ups")));
   /* The feed's last pages (the reviews come last) may land after sign-in. */
-  expected_reviews
-      = server_int (fixture, "SELECT count(*) FROM pir WHERE status = 'actions_open' OR "
-                             "(status = 'scheduled' AND due_at < strftime ('%s', 'now'))");
+  expected_reviews = td_test_server_query_int (
+      fixture->server, "SELECT count(*) FROM pir WHERE status = 'actions_open' OR "
+                       "(status = 'scheduled' AND due_at < strftime ('%s', 'now'))");
   if (!wait_until (fixture, has_reviews, GUINT_TO_POINTER ((guint) expected_reviews)))
     g_error ("the queue's follow-ups list %u reviews, the server has %" G_GINT64_FORMAT,
              td_follow_ups_get_n_reviews (follow_ups), expected_reviews);
@@ -647,10 +635,10 @@ test_review (Fixture *fixture)
   g_free (sql);
   sql = g_strdup_printf ("SELECT json_array_length (timeline) FROM pir WHERE ticket = '%s'",
                          ticket);
-  n_timeline = server_int (fixture, sql);
+  n_timeline = td_test_server_query_int (fixture->server, sql);
   g_free (sql);
   sql = g_strdup_printf ("SELECT count(*) FROM ticket_event WHERE ticket = '%s'", ticket);
-  g_assert_cmpint (n_timeline, ==, server_int (fixture, sql));
+  g_assert_cmpint (n_timeline, ==, td_test_server_query_int (fixture->server, sql));
   {
     guint rows = 0;
     for (GtkWidget *row = gtk_widget_get_first_child (find_named (root, "pir-timeline"));
@@ -660,7 +648,7 @@ test_review (Fixture *fixture)
   }
   g_free (sql);
   sql = g_strdup_printf ("SELECT json_array_length (actions) FROM pir WHERE ticket = '%s'", ticket);
-  n_actions = server_int (fixture, sql);
+  n_actions = td_test_server_query_int (fixture->server, sql);
   if (n_actions > 0)
     assert_shows (fixture, root, "pir-actions", "due");
   else

@@ -67,20 +67,6 @@ engine (Fixture *fixture)
   return td_session_get_engine (session (fixture));
 }
 
-static gint64
-server_int (Fixture *fixture, const char *sql)
-{
-  sqlite3 *db = NULL;
-  gint64   value;
-
-  g_assert_cmpint (sqlite3_open_v2 (fixture->server->db, &db, SQLITE_OPEN_READONLY, NULL), ==,
-                   SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  value = td_test_query_int (db, sql);
-  sqlite3_close (db);
-  return value;
-}
-
 /* Set-up */
 
 static void
@@ -155,7 +141,7 @@ has_drafts (Fixture *fixture, gconstpointer count)
 static gboolean
 server_has (Fixture *fixture, gconstpointer sql)
 {
-  return server_int (fixture, sql) > 0;
+  return td_test_server_query_int (fixture->server, sql) > 0;
 }
 
 typedef struct
@@ -363,7 +349,7 @@ test_assign_and_override (Fixture *fixture)
   sql = g_strdup_printf ("SELECT COUNT (*) FROM rotation_member WHERE rotation = '%s' AND "
                          "position = 'primary' AND person = '%s'",
                          td_rotation_get_id (tier2), assigned);
-  g_assert_cmpint (server_int (fixture, sql), ==, 0);
+  g_assert_cmpint (td_test_server_query_int (fixture->server, sql), ==, 0);
   publish (fixture);
   g_assert_true (wait_until (fixture, server_has, sql));
 

@@ -119,20 +119,6 @@ engine (Fixture *fixture)
 /* The server's database, read-only, as an auditor would read it */
 
 static gint64
-server_int (Fixture *fixture, const char *sql)
-{
-  sqlite3 *db = NULL;
-  gint64   value;
-
-  g_assert_cmpint (sqlite3_open_v2 (fixture->server->db, &db, SQLITE_OPEN_READONLY, NULL), ==,
-                   SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  value = td_test_query_int (db, sql);
-  sqlite3_close (db);
-  return value;
-}
-
-static gint64
 cache_int (Fixture *fixture, const char *sql)
 {
   sqlite3 *db = NULL;
@@ -324,7 +310,7 @@ ticket_synced (Fixture *fixture, gconstpointer title)
   g_autofree char *sql
       = g_strdup_printf ("SELECT COUNT (*) FROM ticket WHERE title = '%s'", (const char *) title);
 
-  return is_idle (fixture, NULL) && server_int (fixture, sql) == 1;
+  return is_idle (fixture, NULL) && td_test_server_query_int (fixture->server, sql) == 1;
 }
 
 static void
@@ -379,7 +365,8 @@ test_create_ticket (Fixture *fixture)
   /* In the queue at once, then on the server with its triage. */
   g_assert_cmpuint (g_list_model_get_n_items (queue_model (fixture)), ==, 1);
   g_assert_true (wait_until (fixture, ticket_synced, "Payslip PDF will not open"));
-  g_assert_cmpint (server_int (fixture, "SELECT COUNT (*) FROM ticket WHERE priority = 'P4' AND "
+  g_assert_cmpint (td_test_server_query_int (
+                       fixture->server, "SELECT COUNT (*) FROM ticket WHERE priority = 'P4' AND "
                                         "severity = 'SEV-4' AND contact LIKE 'ana.silva%'"),
                    ==, 1);
   {
@@ -555,7 +542,7 @@ open_ticket (Fixture *fixture, const char *uuid)
 static gboolean
 server_has (Fixture *fixture, gconstpointer sql)
 {
-  return server_int (fixture, sql) > 0;
+  return td_test_server_query_int (fixture->server, sql) > 0;
 }
 
 /* When the server did not take a change, the test log says why. */
@@ -656,7 +643,8 @@ test_update_and_escalate (Fixture *fixture)
   if (!wait_until (fixture, server_has, escalated))
     log_refusals (fixture);
   g_assert_true (server_has (fixture, escalated));
-  g_assert_cmpint (server_int (fixture, "SELECT COUNT (*) FROM ticket_event WHERE kind = "
+  g_assert_cmpint (td_test_server_query_int (
+                       fixture->server, "SELECT COUNT (*) FROM ticket_event WHERE kind = "
                                         "'escalate' AND json_extract (data, '$.path') = 't1-t2'"),
                    ==, 1);
   /* The server has it; the window shows it once the answer is back. */
@@ -703,7 +691,7 @@ test_offline_and_back (Fixture *fixture)
   commented = g_strdup_printf ("SELECT COUNT (*) FROM ticket_event WHERE ticket = '%s' AND kind = "
                                "'comment' AND body LIKE 'Finance approver%%'",
                                uuid);
-  g_assert_cmpint (server_int (fixture, commented), ==, 1);
+  g_assert_cmpint (td_test_server_query_int (fixture->server, commented), ==, 1);
   {
     g_autofree char *text = td_app_test_widget_text (GTK_WIDGET (view));
     g_assert_null (strstr (text, "Not sent yet\n"));
@@ -752,7 +740,7 @@ test_notifications (Fixture *fixture)
 
   /* The demo data made the lead someone in the directory: give them the
    * SEV-1 ticket. */
-  g_assert_cmpint (server_int (fixture, person_sql), >, 0);
+  g_assert_cmpint (td_test_server_query_int (fixture->server, person_sql), >, 0);
   {
     sqlite3         *db = NULL;
     g_autofree char *person = NULL;
@@ -860,7 +848,8 @@ test_untrusted_certificate (Fixture *fixture)
   td_app_test_screenshot (GTK_WIDGET (fixture->window), "connect-untrusted-certificate");
   g_assert_false (td_session_is_connected (session (fixture)));
   /* The password was not sent anywhere: nobody logged in. */
-  g_assert_cmpint (server_int (fixture, "SELECT COUNT (*) FROM token"), ==, 0);
+  g_assert_cmpint (td_test_server_query_int (fixture->server, "SELECT COUNT (*) FROM token"), ==,
+                   0);
 }
 
 static gboolean
@@ -1027,7 +1016,7 @@ test_permissions (Fixture *fixture)
         = g_strdup_printf ("SELECT COUNT (*) FROM ticket_event WHERE ticket = '%s' "
                            "AND kind = 'comment'",
                            uuid);
-    g_assert_cmpint (server_int (fixture, sql), ==, 1);
+    g_assert_cmpint (td_test_server_query_int (fixture->server, sql), ==, 1);
   }
   gtk_window_destroy (GTK_WINDOW (view));
 

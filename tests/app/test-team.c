@@ -128,24 +128,10 @@ server_text (Fixture *fixture, const char *sql)
   return value;
 }
 
-static gint64
-server_int (Fixture *fixture, const char *sql)
-{
-  sqlite3 *db = NULL;
-  gint64   value;
-
-  g_assert_cmpint (sqlite3_open_v2 (fixture->server->db, &db, SQLITE_OPEN_READONLY, NULL), ==,
-                   SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  value = td_test_query_int (db, sql);
-  sqlite3_close (db);
-  return value;
-}
-
 static gboolean
 server_has (Fixture *fixture, gconstpointer sql)
 {
-  return server_int (fixture, sql) > 0;
+  return td_test_server_query_int (fixture->server, sql) > 0;
 }
 
 /* Set-up */
@@ -366,8 +352,9 @@ test_people_and_card (Fixture *fixture)
   sql = g_strdup_printf ("SELECT name FROM person WHERE uuid = '%s'", lead);
   lead_name = server_text (fixture, sql);
   g_assert_nonnull (lead_name);
-  g_assert_cmpint (visible_people (fixture), ==,
-                   server_int (fixture, "SELECT COUNT (*) FROM person WHERE deleted = 0"));
+  g_assert_cmpint (
+      visible_people (fixture), ==,
+      td_test_server_query_int (fixture->server, "SELECT COUNT (*) FROM person WHERE deleted = 0"));
   td_app_test_screenshot (GTK_WIDGET (fixture->window), "team");
 
   /* A person's details. */
@@ -472,7 +459,7 @@ test_people_and_card (Fixture *fixture)
           "'%s' AND person.uuid IN (SELECT person FROM rotation_member WHERE rotation = "
           "rotation.uuid UNION SELECT person FROM rota_override WHERE rotation = rotation.uuid)",
           tier, person);
-      g_assert_cmpint (server_int (fixture, query), >, 0);
+      g_assert_cmpint (td_test_server_query_int (fixture->server, query), >, 0);
     }
   on_call = td_team_page_dup_card_text (page (fixture));
   g_assert_cmpstr (clipboard, ==, on_call);
@@ -708,7 +695,7 @@ test_file_and_approve (Fixture *fixture)
   sql = g_strdup_printf ("SELECT COUNT (*) FROM audit_log WHERE entity_id = '%s' AND action = "
                          "'approve correction_request' AND actor = 'lead'",
                          uuid);
-  g_assert_cmpint (server_int (fixture, sql), ==, 1);
+  g_assert_cmpint (td_test_server_query_int (fixture->server, sql), ==, 1);
   /* Decided: no Approve any more; a lead may also carry it out [4.5]. */
   {
     g_autofree char *apply = g_strdup_printf ("apply-%s", uuid);

@@ -72,20 +72,6 @@ engine (Fixture *fixture)
   return td_session_get_engine (session (fixture));
 }
 
-static gint64
-server_int (Fixture *fixture, const char *sql)
-{
-  sqlite3 *db = NULL;
-  gint64   value;
-
-  g_assert_cmpint (sqlite3_open_v2 (fixture->server->db, &db, SQLITE_OPEN_READONLY, NULL), ==,
-                   SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  value = td_test_query_int (db, sql);
-  sqlite3_close (db);
-  return value;
-}
-
 static void
 server_exec (Fixture *fixture, const char *sql)
 {
@@ -307,7 +293,7 @@ static gboolean
 server_counts (Fixture *fixture, gconstpointer data)
 {
   const Count *count = data;
-  return server_int (fixture, count->sql) == count->expected;
+  return td_test_server_query_int (fixture->server, count->sql) == count->expected;
 }
 
 static gboolean
@@ -408,7 +394,7 @@ test_record_session (Fixture *fixture)
                                 "signed_off_by = (SELECT person FROM account WHERE username = "
                                 "'trainer')",
                                 topic_id, date, first, second);
-  g_assert_cmpint (server_int (fixture, signed_sql), ==, 2);
+  g_assert_cmpint (td_test_server_query_int (fixture->server, signed_sql), ==, 2);
 
   /* And the page says so: the status changed for both. */
   g_assert_true (wait_until (fixture, is_idle, NULL));
@@ -538,7 +524,7 @@ test_edit_and_delete (Fixture *fixture)
   sql = g_strdup_printf ("SELECT count(*) FROM training_change WHERE record = '%s' AND kind IN "
                          "('edited', 'deleted')",
                          record);
-  g_assert_cmpint (server_int (fixture, sql), ==, 2);
+  g_assert_cmpint (td_test_server_query_int (fixture->server, sql), ==, 2);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sync-now", NULL);
   g_assert_true (wait_until (fixture, is_idle, NULL));
   td_app_test_spin (400);

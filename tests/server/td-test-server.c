@@ -8,7 +8,10 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include <sqlite3.h>
+
 #include "td-test-server.h"
+#include "td-test-util.h"
 
 static const char *
 tierdeskd_path (void)
@@ -293,4 +296,17 @@ td_test_login (TdTestServer *server, const char *username)
 
   g_assert_cmpuint (response->status, ==, 200);
   return g_strdup (json_object_get_string_member (td_test_object (response), "token"));
+}
+
+gint64
+td_test_server_query_int (TdTestServer *server, const char *sql)
+{
+  sqlite3 *db = NULL;
+  gint64   value;
+
+  g_assert_cmpint (sqlite3_open_v2 (server->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  value = td_test_query_int (db, sql);
+  sqlite3_close (db);
+  return value;
 }

@@ -53,10 +53,13 @@ TdTestResponse *td_test_request (TdTestServer *server,
                                  const char   *token,
                                  const char   *body);
 char           *td_test_login (TdTestServer *server, const char *username);
-void            td_test_response_free (TdTestResponse *response);
-const char     *td_test_error_code (TdTestResponse *response);
-const char     *td_test_error_field (TdTestResponse *response);
-JsonObject     *td_test_object (TdTestResponse *response);
+/* One integer from the server's database, read on a connection of its own
+ * (waiting up to 5 s for the server's writer): what the server has now. */
+gint64      td_test_server_query_int (TdTestServer *server, const char *sql);
+void        td_test_response_free (TdTestResponse *response);
+const char *td_test_error_code (TdTestResponse *response);
+const char *td_test_error_field (TdTestResponse *response);
+JsonObject *td_test_object (TdTestResponse *response);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdTestServer, td_test_server_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TdTestResponse, td_test_response_free)
