@@ -37,6 +37,7 @@ struct _TdPolicy
   GPtrArray *shift_handoff;
   GPtrArray *rota_templates;
   GPtrArray *tools;
+  GPtrArray *change_kinds;
   GPtrArray *permissions;
   GPtrArray *access_provisioning;
   GPtrArray *corrections;
@@ -296,6 +297,16 @@ rota_template_free (gpointer data)
   g_clear_pointer (&rota->positions, g_ptr_array_unref);
   g_clear_pointer (&rota->slots, g_ptr_array_unref);
   g_free (rota);
+}
+
+static void
+change_kind_free (gpointer data)
+{
+  TdChangeKind *kind = data;
+
+  g_free (kind->id);
+  g_free (kind->name);
+  g_free (kind);
 }
 
 static void
@@ -1605,6 +1616,30 @@ read_tool (Loader *loader, JsonObject *object, const char *path, guint index, gp
 }
 
 static void
+read_change_kind (Loader     *loader,
+                  JsonObject *object,
+                  const char *path,
+                  guint       index,
+                  gpointer    user_data)
+{
+  static const char *const allowed[] = { "id", "name", "from_tier", NULL };
+  GHashTable              *seen = user_data;
+  TdChangeKind            *kind = g_new0 (TdChangeKind, 1);
+
+  check_members (loader, object, path, allowed);
+  kind->id = get_string (loader, object, path, "id", TRUE);
+  kind->name = get_string (loader, object, path, "name", TRUE);
+  kind->from_tier = get_tier_ref (loader, object, path, "from_tier", TRUE);
+  check_unique (loader, seen, path, "id", kind->id);
+  if (kind->id == NULL)
+    {
+      change_kind_free (kind);
+      return;
+    }
+  g_ptr_array_add (loader->policy->change_kinds, kind);
+}
+
+static void
 read_permission (Loader     *loader,
                  JsonObject *object,
                  const char *path,
@@ -2105,6 +2140,7 @@ read_root (Loader *loader, JsonObject *root)
                                          "handoffs",
                                          "on_call",
                                          "tools",
+                                         "change_kinds",
                                          "access_provisioning",
                                          "data_corrections",
                                          "metrics",
@@ -2123,6 +2159,7 @@ read_root (Loader *loader, JsonObject *root)
   g_autoptr (GHashTable) seen_fields = seen_new ();
   g_autoptr (GHashTable) seen_rotas = seen_new ();
   g_autoptr (GHashTable) seen_tools = seen_new ();
+  g_autoptr (GHashTable) seen_change_kinds = seen_new ();
   g_autoptr (GHashTable) seen_corrections = seen_new ();
   g_autoptr (GHashTable) seen_metrics = seen_new ();
   g_autoptr (GHashTable) seen_standards = seen_new ();
@@ -2158,6 +2195,7 @@ read_root (Loader *loader, JsonObject *root)
   for_each_object (loader, root, "$", "on_call", FALSE, read_rota_template, seen_rotas);
   for_each_object (loader, root, "$", "permissions", TRUE, read_permission, seen_permissions);
   for_each_object (loader, root, "$", "tools", FALSE, read_tool, seen_tools);
+  for_each_object (loader, root, "$", "change_kinds", FALSE, read_change_kind, seen_change_kinds);
   for_each_object (loader, root, "$", "access_provisioning", FALSE, read_access_provisioning, NULL);
   for_each_object (loader, root, "$", "data_corrections", FALSE, read_correction, seen_corrections);
   for_each_object (loader, root, "$", "metrics", FALSE, read_metric, seen_metrics);
@@ -2219,6 +2257,7 @@ td_policy_finalize (GObject *object)
   g_clear_pointer (&self->shift_handoff, g_ptr_array_unref);
   g_clear_pointer (&self->rota_templates, g_ptr_array_unref);
   g_clear_pointer (&self->tools, g_ptr_array_unref);
+  g_clear_pointer (&self->change_kinds, g_ptr_array_unref);
   g_clear_pointer (&self->permissions, g_ptr_array_unref);
   g_clear_pointer (&self->access_provisioning, g_ptr_array_unref);
   g_clear_pointer (&self->corrections, g_ptr_array_unref);
@@ -2257,6 +2296,7 @@ td_policy_init (TdPolicy *self)
   self->shift_handoff = g_ptr_array_new_with_free_func (policy_item_free);
   self->rota_templates = g_ptr_array_new_with_free_func (rota_template_free);
   self->tools = g_ptr_array_new_with_free_func (tool_free);
+  self->change_kinds = g_ptr_array_new_with_free_func (change_kind_free);
   self->permissions = g_ptr_array_new_with_free_func (permission_free);
   self->access_provisioning = g_ptr_array_new_with_free_func (access_provisioning_free);
   self->corrections = g_ptr_array_new_with_free_func (correction_rule_free);
@@ -2654,6 +2694,27 @@ td_policy_get_tools (TdPolicy *self)
 {
   g_return_val_if_fail (TD_IS_POLICY (self), NULL);
   return self->tools;
+}
+
+GPtrArray *
+td_policy_get_change_kinds (TdPolicy *self)
+{
+  g_return_val_if_fail (TD_IS_POLICY (self), NULL);
+  return self->change_kinds;
+}
+
+const TdChangeKind *
+td_policy_get_change_kind (TdPolicy *self, const char *id)
+{
+  g_return_val_if_fail (TD_IS_POLICY (self), NULL);
+
+  for (guint i = 0; id != NULL && i < self->change_kinds->len; i++)
+    {
+      const TdChangeKind *kind = g_ptr_array_index (self->change_kinds, i);
+      if (g_str_equal (kind->id, id))
+        return kind;
+    }
+  return NULL;
 }
 
 GPtrArray *

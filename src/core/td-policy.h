@@ -218,6 +218,16 @@ typedef struct
   GPtrArray *access; /* TdToolAccess */
 } TdTool;
 
+/* A kind of production change [4.3, 5.3, 10.1 Change Success Rate] and the
+ * lowest tier whose people make it: configuration from Tier 2, code,
+ * database and infrastructure from Tier 3. */
+typedef struct
+{
+  char *id;
+  char *name;
+  int   from_tier;
+} TdChangeKind;
+
 /* Who may perform one kind of write; anything not listed is refused. */
 typedef struct
 {
@@ -372,6 +382,9 @@ const TdChecklist *td_policy_get_checklist (TdPolicy *self, const char *id);
 GPtrArray         *td_policy_get_shift_handoff (TdPolicy *self);
 GPtrArray         *td_policy_get_rota_templates (TdPolicy *self);
 GPtrArray         *td_policy_get_tools (TdPolicy *self);
+/* TdChangeKind, in the file's order; empty when the policy lists none. */
+GPtrArray          *td_policy_get_change_kinds (TdPolicy *self);
+const TdChangeKind *td_policy_get_change_kind (TdPolicy *self, const char *id);
 GPtrArray         *td_policy_get_permissions (TdPolicy *self);
 /* "change the support model": the action as the policy describes it, for
  * refusals a person reads. */

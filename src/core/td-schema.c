@@ -680,6 +680,33 @@ static const char shared_7[] =
   "ALTER TABLE shift_handoff ADD COLUMN acknowledged_at INTEGER;\n"
   "CREATE INDEX shift_handoff_tier_idx ON shift_handoff (tier, created_at);\n";
 
+/* Migration 8, both kinds: production changes [10.1 Change Success Rate].
+ * kind is one of the policy's change_kinds; tier is the tier that made the
+ * change; status moves from planned to succeeded, failed or rolled_back,
+ * and only those three count. ticket is the ticket the change is for
+ * (nullable), implementer a person. author and created_at are the
+ * server's. The index serves the metrics' period scan. */
+static const char shared_8[] =
+  "CREATE TABLE change_record (\n"
+  SYNCED_COLUMNS
+  "  title         TEXT NOT NULL DEFAULT '',\n"
+  "  kind          TEXT NOT NULL DEFAULT '',\n"
+  "  tier          INTEGER CHECK (tier >= 1),\n"
+  "  status        TEXT NOT NULL DEFAULT 'planned'\n"
+  "                CHECK (status IN ('planned', 'succeeded', 'failed', 'rolled_back')),\n"
+  "  ticket        TEXT,\n"
+  "  implementer   TEXT,\n"
+  "  planned_for   INTEGER,\n"
+  "  performed_at  INTEGER,\n"
+  "  description   TEXT,\n"
+  "  rollback_plan TEXT,\n"
+  "  outcome_note  TEXT,\n"
+  "  author        TEXT,\n"
+  "  created_at    INTEGER NOT NULL DEFAULT 0\n"
+  ");\n"
+  "CREATE INDEX change_record_rev_idx ON change_record (rev);\n"
+  "CREATE INDEX change_record_performed_idx ON change_record (performed_at);\n";
+
 /* Append here, never edit a released entry (docs/schema.md). */
 static const TdMigration server_migrations[] = {
   { shared_1, server_1 },
@@ -689,6 +716,7 @@ static const TdMigration server_migrations[] = {
   { shared_5, NULL },
   { shared_6, server_6 },
   { shared_7, NULL },
+  { shared_8, NULL },
 };
 
 static const TdMigration client_migrations[] = {
@@ -699,6 +727,7 @@ static const TdMigration client_migrations[] = {
   { shared_5, NULL },
   { shared_6, client_6 },
   { shared_7, NULL },
+  { shared_8, NULL },
 };
 
 static const char *const synced_tables[] = {
@@ -720,6 +749,7 @@ static const char *const synced_tables[] = {
   "article_link",
   "article_revision",
   "pir",
+  "change_record",
   NULL,
 };
 

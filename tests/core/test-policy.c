@@ -349,7 +349,12 @@ test_shipped_permissions (void)
 {
   g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
 
-  g_assert_cmpuint (td_policy_get_permissions (policy)->len, ==, 18);
+  g_assert_cmpuint (td_policy_get_permissions (policy)->len, ==, 20);
+  /* Tier 2 and 3 record changes; only their leads delete one [10.1]. */
+  g_assert_true (td_policy_role_may (policy, "app-support-analyst", "change.write"));
+  g_assert_false (td_policy_role_may (policy, "service-desk-analyst", "change.write"));
+  g_assert_false (td_policy_role_may (policy, "engineer", "change.delete"));
+  g_assert_true (td_policy_role_may (policy, "engineering-manager", "change.delete"));
   /* Anyone in support drafts articles; leads and managers publish [9.1]. */
   g_assert_true (td_policy_role_may (policy, "service-desk-analyst", "knowledge.write"));
   g_assert_false (td_policy_role_may (policy, "service-desk-analyst", "knowledge.publish"));
@@ -486,6 +491,15 @@ test_error_unknown_role (void)
   assert_mutation_error ("\"approver\": \"app-support-lead\"", "\"approver\": \"app-support-boss\"",
                          "$.access_provisioning[1].approver: unknown role \"app-support-boss\" "
                          "(not defined in $.roles)");
+}
+
+static void
+test_error_change_kind_tier (void)
+{
+  assert_mutation_error ("\"id\": \"database\", \"name\": \"Database schema change\", \"from_tier\": 3",
+                         "\"id\": \"database\", \"name\": \"Database schema change\", \"from_tier\": 6",
+                         "$.change_kinds[2].from_tier: unknown tier 6 "
+                         "(the policy defines tiers 1, 2, 3, 4)");
 }
 
 static void
@@ -655,6 +669,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/core/policy/error/negative-duration", test_error_negative_duration);
   g_test_add_func ("/core/policy/error/unknown-tier", test_error_unknown_tier);
   g_test_add_func ("/core/policy/error/unknown-role", test_error_unknown_role);
+  g_test_add_func ("/core/policy/error/change-kind-tier", test_error_change_kind_tier);
   g_test_add_func ("/core/policy/error/duplicate-id", test_error_duplicate_id);
   g_test_add_func ("/core/policy/error/unknown-calendar", test_error_unknown_calendar);
   g_test_add_func ("/core/policy/error/unknown-time-zone", test_error_unknown_time_zone);

@@ -40,6 +40,7 @@ static const char *const synced_tables[] = {
   "article_link",
   "article_revision",
   "pir",
+  "change_record",
   NULL,
 };
 
@@ -401,12 +402,13 @@ test_upgrade_from_2 (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (object_exists (fixture->db, "table", "feed_key"), ==, kind == TD_SCHEMA_SERVER);
 }
 
-/* Migrations 4 to 7 on a database of version 3: requests filed before
+/* Migrations 4 to 8 on a database of version 3: requests filed before
  * them keep everything, with no evidence and no routed approver for access
  * until someone decides them; tickets keep their rows, with no
  * documentation clock; the knowledge tables are there, and in a client
  * cache an article is found by words of its body; a handoff stored before
- * stays, unacknowledged. */
+ * stays, unacknowledged; production changes can be recorded, and only
+ * with a status the metrics know. */
 static void
 test_upgrade_from_3 (Fixture *fixture, gconstpointer user_data)
 {
@@ -468,6 +470,16 @@ test_upgrade_from_3 (Fixture *fixture, gconstpointer user_data)
                                       " AND notes = 'Quiet night' FROM shift_handoff"),
                    ==, 1);
   g_assert_true (object_exists (fixture->db, "index", "shift_handoff_tier_idx"));
+  exec_ok (fixture->db, "INSERT INTO change_record (uuid, title, kind, tier, ticket)"
+                        " VALUES ('c-1', 'Raise the sync timeout', 'configuration', 2, 't-1');");
+  g_assert_cmpint (td_test_query_int (fixture->db, "SELECT status = 'planned' AND performed_at IS"
+                                                   " NULL FROM change_record WHERE uuid = 'c-1'"),
+                   ==, 1);
+  g_assert_cmpint (sqlite3_exec (fixture->db, "UPDATE change_record SET status = 'done'", NULL,
+                                 NULL, &message),
+                   ==, SQLITE_CONSTRAINT);
+  sqlite3_free (message);
+  g_assert_true (object_exists (fixture->db, "index", "change_record_performed_idx"));
 }
 
 static void
