@@ -17,6 +17,7 @@
 
 #include "td-access.h"
 #include "td-auth.h"
+#include "td-change.h"
 #include "td-correction.h"
 #include "td-escalation.h"
 #include "td-json-guard.h"
@@ -224,6 +225,17 @@ static const FieldSpec shift_handoff_fields[] = { { "tier", FIELD_INT, TRUE, FAL
                                                   { "acknowledged_by", FIELD_TEXT, FALSE, TRUE },
                                                   { NULL } };
 
+/* A production change [10.1]: anyone who makes changes records one and
+ * its outcome; author and created_at are the server's. */
+static const FieldSpec change_record_fields[] = {
+  { "title", FIELD_TEXT, TRUE, TRUE },         { "kind", FIELD_TEXT, TRUE, TRUE },
+  { "tier", FIELD_INT, TRUE, TRUE },           { "status", FIELD_TEXT, TRUE, TRUE },
+  { "ticket", FIELD_TEXT, TRUE, TRUE },        { "implementer", FIELD_TEXT, TRUE, TRUE },
+  { "planned_for", FIELD_INSTANT, TRUE, TRUE }, { "performed_at", FIELD_INSTANT, TRUE, TRUE },
+  { "description", FIELD_TEXT, TRUE, TRUE },   { "rollback_plan", FIELD_TEXT, TRUE, TRUE },
+  { "outcome_note", FIELD_TEXT, TRUE, TRUE },  { NULL }
+};
+
 static const EntitySpec entities[] = {
   { "ticket", ticket_fields, "ticket.create", "ticket.update", "ticket.delete", FALSE },
   { "ticket_event", ticket_event_fields, NULL, NULL, NULL, TRUE },
@@ -249,6 +261,7 @@ static const EntitySpec entities[] = {
   { "article_link", article_link_fields, "knowledge.write", NULL, "knowledge.write", FALSE },
   { "pir", pir_fields, NULL, "pir.write", "pir.write", FALSE },
   { "shift_handoff", shift_handoff_fields, "handoff.write", "handoff.write", NULL, FALSE },
+  { "change_record", change_record_fields, "change.write", "change.write", "change.delete", FALSE },
 };
 
 /* Account */
@@ -3764,6 +3777,56 @@ apply_shift_handoff (Command *command, Verdict *verdict)
 }
 
 static gboolean
+apply_change_record (Command *command, Verdict *verdict)
+{
+  g_autoptr (GPtrArray) columns = columns_new ();
+  g_autoptr (JsonNode) current = NULL;
+  g_autofree char *explanation = NULL;
+  gboolean         create = g_str_equal (command->type, "create");
+  const char      *ticket;
+  const char      *field = NULL;
+  TdChangeFields   change = { 0 };
+  gint64           tier = 0;
+  gint64           performed_at = 0;
+
+  if (!require_permission (command, "change.write", verdict))
+    return FALSE;
+  if (!create && (current = current_row (command, verdict)) == NULL)
+    return FALSE;
+  columns_from_fields (columns, command->entity, command->fields);
+
+  merged_int (columns, current, "tier", &tier);
+  merged_int (columns, current, "performed_at", &performed_at);
+  change.title = merged_text (columns, current, "title");
+  change.kind = merged_text (columns, current, "kind");
+  change.tier = (int) CLAMP (tier, G_MININT, G_MAXINT);
+  change.status = merged_text (columns, current, "status");
+  change.performed_at = performed_at;
+  change.outcome_note = merged_text (columns, current, "outcome_note");
+  if (td_change_check (command->policy, &change, command->now, &field, &explanation)
+      != TD_CHANGE_CHECK_OK)
+    return reject (verdict, "invalid", field, "%s", explanation);
+
+  ticket = merged_text (columns, current, "ticket");
+  if (ticket != NULL)
+    {
+      g_autoptr (JsonNode) row = live_row (command, "ticket", ticket);
+      if (row == NULL)
+        return reject (verdict, "not_found", "ticket", "ticket: no ticket %s", ticket);
+    }
+  if (!check_person_field (command, "implementer", merged_text (columns, current, "implementer"),
+                           verdict))
+    return FALSE;
+
+  if (create)
+    {
+      columns_set_text (columns, "author", actor_id (command));
+      columns_set_int (columns, "created_at", command->now);
+    }
+  return store_row (command, create, columns, verdict);
+}
+
+static gboolean
 dispatch (Command *command, Verdict *verdict)
 {
   const char *entity = command->entity->name;
@@ -3839,6 +3902,8 @@ dispatch (Command *command, Verdict *verdict)
     return apply_pir (command, verdict);
   if (g_str_equal (entity, "shift_handoff"))
     return apply_shift_handoff (command, verdict);
+  if (g_str_equal (entity, "change_record"))
+    return apply_change_record (command, verdict);
   return apply_swap_request (command, verdict);
 }
 

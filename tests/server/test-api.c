@@ -1620,6 +1620,132 @@ test_shift_handoff (Fixture *fixture, gconstpointer data)
   }
 }
 
+/* A production change [10.1]: recorded by those who make changes, of a
+ * kind the tier may make [4.3], with an outcome that says when and, for a
+ * failure, why; deleted only by a lead; every write audited. */
+static void
+test_change_record (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *analyst = td_test_login (fixture->server, "analyst");
+  g_autofree char *appsupport = td_test_login (fixture->server, "appsupport");
+  g_autofree char *engineer = td_test_login (fixture->server, "engineer");
+  g_autofree char *engmanager = td_test_login (fixture->server, "engmanager");
+  g_autofree char *ticket = create_ticket (fixture, appsupport);
+  g_autofree char *change = g_uuid_string_random ();
+  g_autofree char *other = g_uuid_string_random ();
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) hour_ago = g_date_time_add_hours (now, -1);
+  g_autoptr (GDateTime) tomorrow = g_date_time_add_days (now, 1);
+  g_autofree char *performed = g_date_time_format_iso8601 (hour_ago);
+  g_autofree char *later = g_date_time_format_iso8601 (tomorrow);
+  g_autofree char *fields = g_strdup_printf (
+      "{\"title\": \"Raise the payroll sync timeout to 120 s\", \"kind\": \"configuration\", "
+      "\"tier\": 2, \"status\": \"succeeded\", \"performed_at\": \"%s\", \"ticket\": \"%s\", "
+      "\"implementer\": \"%s\", \"rollback_plan\": \"Set it back to 60 s\"}",
+      performed, ticket, BOB);
+  g_autofree char *future = g_strdup_printf (
+      "{\"title\": \"Timeout\", \"kind\": \"configuration\", \"tier\": 2, \"status\": "
+      "\"succeeded\", \"performed_at\": \"%s\"}",
+      later);
+  g_autofree char *unknown_ticket
+      = g_strdup_printf ("{\"title\": \"Timeout\", \"kind\": \"configuration\", \"tier\": 2, "
+                         "\"ticket\": \"%s\"}",
+                         other);
+  g_autofree char *sql = NULL;
+  JsonObject      *row;
+  gint64           rev;
+
+  make_people (fixture, fixture->admin);
+  link_account (fixture, "appsupport", BOB);
+
+  {
+    g_autoptr (JsonObject) refused = apply (fixture, analyst, "create", "change_record", change,
+                                            -1, fields);
+    g_autoptr (JsonObject) schema_at_tier2 = apply (
+        fixture, appsupport, "create", "change_record", other, -1,
+        "{\"title\": \"Add an index\", \"kind\": \"database\", \"tier\": 2}");
+    g_autoptr (JsonObject) no_time = apply (
+        fixture, appsupport, "create", "change_record", other, -1,
+        "{\"title\": \"Timeout\", \"kind\": \"configuration\", \"tier\": 2, "
+        "\"status\": \"succeeded\"}");
+    g_autoptr (JsonObject) in_future
+        = apply (fixture, appsupport, "create", "change_record", other, -1, future);
+    g_autoptr (JsonObject) no_such_ticket
+        = apply (fixture, appsupport, "create", "change_record", other, -1, unknown_ticket);
+    g_autoptr (JsonObject) bad_status = apply (
+        fixture, appsupport, "create", "change_record", other, -1,
+        "{\"title\": \"Timeout\", \"kind\": \"configuration\", \"tier\": 2, \"status\": \"ok\"}");
+
+    assert_rejected (refused, "forbidden", NULL);
+    g_assert_nonnull (strstr (json_object_get_string_member (refused, "reason"), "change.write"));
+    assert_rejected (schema_at_tier2, "invalid", "kind");
+    g_assert_cmpstr (json_object_get_string_member (schema_at_tier2, "reason"), ==,
+                     "kind: a Database schema change is made from Tier 3 up, not at Tier 2");
+    assert_rejected (no_time, "invalid", "performed_at");
+    assert_rejected (in_future, "invalid", "performed_at");
+    assert_rejected (no_such_ticket, "not_found", "ticket");
+    assert_rejected (bad_status, "invalid", "status");
+    g_assert_cmpint (td_test_server_query_int (fixture->server,
+                                               "SELECT count(*) FROM change_record"),
+                     ==, 0);
+  }
+
+  {
+    g_autoptr (JsonObject) created
+        = apply (fixture, appsupport, "create", "change_record", change, -1, fields);
+
+    assert_applied (created);
+    row = json_object_get_object_member (created, "row");
+    /* The server signs it, whatever the client says. */
+    g_assert_cmpstr (json_object_get_string_member (row, "author"), ==, BOB);
+    g_assert_cmpint (json_object_get_int_member (row, "created_at"), >, 0);
+    g_assert_cmpstr (json_object_get_string_member (row, "status"), ==, "succeeded");
+    g_assert_cmpstr (json_object_get_string_member (row, "ticket"), ==, ticket);
+    rev = json_object_get_int_member (row, "rev");
+  }
+
+  {
+    g_autoptr (JsonObject) no_reason = apply (fixture, engineer, "update", "change_record",
+                                              change, rev, "{\"status\": \"rolled_back\"}");
+    g_autoptr (JsonObject) rolled_back = NULL;
+
+    assert_rejected (no_reason, "invalid", "outcome_note");
+    rolled_back = apply (fixture, engineer, "update", "change_record", change, rev,
+                         "{\"status\": \"rolled_back\", \"outcome_note\": "
+                         "\"Exports timed out at month end\"}");
+    assert_applied (rolled_back);
+    row = json_object_get_object_member (rolled_back, "row");
+    g_assert_cmpstr (json_object_get_string_member (row, "status"), ==, "rolled_back");
+    /* An edit keeps who recorded it. */
+    g_assert_cmpstr (json_object_get_string_member (row, "author"), ==, BOB);
+    rev = json_object_get_int_member (row, "rev");
+  }
+
+  {
+    g_autoptr (JsonObject) by_engineer
+        = apply (fixture, engineer, "delete", "change_record", change, rev, "{}");
+    g_autoptr (JsonObject) by_manager = NULL;
+
+    assert_rejected (by_engineer, "forbidden", NULL);
+    g_assert_nonnull (
+        strstr (json_object_get_string_member (by_engineer, "reason"), "change.delete"));
+    by_manager = apply (fixture, engmanager, "delete", "change_record", change, rev, "{}");
+    assert_applied (by_manager);
+  }
+
+  sql = g_strdup_printf ("SELECT deleted FROM change_record WHERE uuid = '%s'", change);
+  g_assert_cmpint (td_test_server_query_int (fixture->server, sql), ==, 1);
+  g_clear_pointer (&sql, g_free);
+  /* Applied and refused alike: three of each for this change. */
+  sql = g_strdup_printf ("SELECT group_concat (action, '; ') = 'create change_record (rejected); "
+                         "create change_record; update change_record (rejected); update "
+                         "change_record; delete change_record (rejected); delete change_record'"
+                         " FROM (SELECT action FROM audit_log WHERE entity = 'change_record'"
+                         " AND entity_id = '%s' ORDER BY id)",
+                         change);
+  g_assert_cmpint (td_test_server_query_int (fixture->server, sql), ==, 1);
+}
+
 static void
 test_rota_swaps (Fixture *fixture, gconstpointer data)
 {
@@ -1990,6 +2116,7 @@ main (int argc, char *argv[])
   ADD ("/server/api/rota/validation", test_rota_validation);
   ADD ("/server/api/rota/swaps", test_rota_swaps);
   ADD ("/server/api/shift-handoff", test_shift_handoff);
+  ADD ("/server/api/change-record", test_change_record);
   ADD ("/server/api/oncall/feeds", test_oncall_feeds);
   ADD ("/server/cli/init-refuses-overwrite", test_cli_init_refuses_overwrite);
   g_test_add_func ("/server/api/tls", test_tls);
