@@ -1,10 +1,11 @@
-/* td-demo-knowledge.c — the demo data's knowledge base and post-incident reviews
+/* td-demo-knowledge.c — the demo data's knowledge base, post-incident reviews and changes
  *
  * Real support content for the Leave Management System the demo tickets are
  * about, so a new user sees the Knowledge page, the documentation clock and
  * the reviews working: FAQ for Tier 1 [3.2], known issues with their
- * workarounds [3.3], runbooks for Tier 2 and 3, and reviews of resolved
- * SEV-1/2 incidents in each status [10.2].
+ * workarounds [3.3], runbooks for Tier 2 and 3, reviews of resolved
+ * SEV-1/2 incidents in each status [10.2], and the production changes
+ * behind the Change Success Rate [10.1].
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,6 +16,7 @@
 
 #include "td-demo-data.h"
 #include "td-demo-knowledge.h"
+#include "td-change.h"
 #include "td-pir.h"
 
 #define DAY (24 * 60 * 60)
@@ -677,6 +679,232 @@ insert_reviews (Writer *writer, GError **error)
   return TRUE;
 }
 
+/* Production changes [10.1 Change Success Rate] */
+
+#define WEEK (7 * DAY)
+
+/* The person of @sub_team (or, for NULL, of @role) at @index, wrapping
+ * round; NULL when there is none. */
+static char *
+implementer_for (Writer *writer, const char *sub_team, const char *role, guint index)
+{
+  g_autoptr (Statement) stmt = NULL;
+  g_autoptr (GPtrArray) people = g_ptr_array_new_with_free_func (g_free);
+
+  if (sqlite3_prepare_v2 (writer->db,
+                          "SELECT uuid FROM person WHERE deleted = 0 AND (sub_team = ?1 OR "
+                          "(?1 IS NULL AND role = ?2)) ORDER BY name, uuid",
+                          -1, &stmt, NULL)
+      != SQLITE_OK)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, sub_team, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, role, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (people, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  if (people->len == 0)
+    return NULL;
+  return g_strdup (g_ptr_array_index (people, index % people->len));
+}
+
+/* @prefix and the ticket's title, cut to the longest title a change may
+ * have. */
+static char *
+change_title (const char *prefix, const char *ticket_title)
+{
+  g_autofree char *title = g_strconcat (prefix, ticket_title, NULL);
+  g_autofree char *cut = NULL;
+
+  if (g_utf8_strlen (title, -1) <= TD_CHANGE_TITLE_MAX)
+    return g_steal_pointer (&title);
+  cut = g_utf8_substring (title, 0, TD_CHANGE_TITLE_MAX - 1);
+  return g_strconcat (cut, "…", NULL);
+}
+
+typedef struct
+{
+  const char *title;
+  const char *kind;
+  int         tier;
+  const char *status;
+  const char *ticket; /* uuid, or NULL */
+  const char *implementer;
+  gint64      planned_for;
+  gint64      performed_at; /* 0: not yet */
+  const char *description;
+  const char *rollback_plan;
+  const char *outcome_note;
+} DemoChange;
+
+static gboolean
+insert_change (Writer *writer, Statement *stmt, const DemoChange *change, GError **error)
+{
+  g_autofree char *seed = g_strdup_printf ("%s@%" G_GINT64_FORMAT, change->title,
+                                           change->planned_for);
+  g_autofree char *uuid = stable_uuid ("change", seed);
+  gint64           created_at = MIN (change->planned_for - 2 * DAY, writer->now);
+
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, next_rev (writer));
+  sqlite3_bind_text (stmt, 3, change->title, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, change->kind, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 5, change->tier);
+  sqlite3_bind_text (stmt, 6, change->status, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, change->ticket, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, change->implementer, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 9, change->planned_for);
+  if (change->performed_at > 0)
+    sqlite3_bind_int64 (stmt, 10, change->performed_at);
+  sqlite3_bind_text (stmt, 11, change->description, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 12, change->rollback_plan, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 13, change->outcome_note, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 14, change->implementer, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 15, created_at);
+  return run (writer, stmt, "could not insert a production change", error);
+}
+
+/* Twelve weeks of changes and the next week's plan: a release every
+ * Tuesday evening, infrastructure patching every other Thursday, database
+ * maintenance every four weeks, a hotfix for each of the latest Tier 3
+ * tickets and the configuration change each Tier 2 configuration ticket
+ * asked for. One release was rolled back and one patch failed, so the
+ * Change Success Rate shows a miss against its 99% in the weeks they fell
+ * in. */
+static gboolean
+insert_changes (Writer *writer, GError **error)
+{
+  g_autoptr (Statement) stmt = NULL;
+  g_autoptr (Statement) tickets = NULL;
+  /* Tuesday 18:00 UTC of the week twelve weeks ago (1970-01-01 was a
+   * Thursday, so Tuesdays are 5 days past a multiple of 7 days). */
+  gint64 first_tuesday = ((writer->now - 12 * WEEK - 5 * DAY) / WEEK) * WEEK + 5 * DAY + 18 * 3600;
+  guint  n = 0;
+
+  if (!prepare (writer,
+                "INSERT INTO change_record (uuid, rev, title, kind, tier, status, ticket, "
+                "implementer, planned_for, performed_at, description, rollback_plan, "
+                "outcome_note, author, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                "?10, ?11, ?12, ?13, ?14, ?15)",
+                &stmt, error))
+    return FALSE;
+
+  for (int week = 0; week <= 13; week++)
+    {
+      gint64           tuesday = first_tuesday + week * WEEK;
+      gboolean         done = tuesday + 3600 < writer->now;
+      gboolean         rolled_back = week == 7;
+      g_autofree char *title = g_strdup_printf ("LMS release 4.%d", 10 + week);
+      g_autofree char *developer
+          = implementer_for (writer, week % 2 == 0 ? "backend" : "frontend", NULL, week);
+      g_autofree char *sre = implementer_for (writer, "devops-sre", NULL, week);
+      g_autofree char *dba = implementer_for (writer, "dba", NULL, week);
+      DemoChange       release = {
+        title,
+        "code",
+        3,
+        !done ? "planned" : rolled_back ? "rolled_back" : "succeeded",
+        NULL,
+        developer,
+        tuesday,
+        done ? tuesday + 40 * 60 : 0,
+        "The week's fixes and features, deployed by the pipeline with a blue-green switch.",
+        "Switch the load balancer back to the previous colour; the database is "
+        "backward-compatible for one release.",
+        rolled_back ? "The approval screen failed to load for delegated approvers; switched back "
+                      "after 12 minutes and fixed in the next release."
+                    : NULL,
+      };
+
+      if (!insert_change (writer, stmt, &release, error))
+        return FALSE;
+      if (week % 2 == 1)
+        {
+          gint64     thursday = tuesday + 2 * DAY + 3 * 3600;
+          gboolean   failed = week == 3;
+          DemoChange patching = {
+            "Operating system patches on the application servers",
+            "infrastructure",
+            3,
+            thursday + 3600 >= writer->now ? "planned"
+            : failed                       ? "failed"
+                                           : "succeeded",
+            NULL,
+            sre,
+            thursday,
+            thursday + 3600 < writer->now ? thursday + 90 * 60 : 0,
+            "Rolling restart, one node at a time behind the load balancer.",
+            "Boot the previous kernel from the boot menu.",
+            failed ? "The second node did not come back after the reboot (a full /boot); the "
+                     "cluster ran on two nodes for 3 hours until it was rebuilt."
+                   : NULL,
+          };
+          if (!insert_change (writer, stmt, &patching, error))
+            return FALSE;
+        }
+      if (week % 4 == 2)
+        {
+          gint64     sunday = tuesday + 5 * DAY - 12 * 3600;
+          DemoChange maintenance = {
+            "Database index maintenance and statistics refresh",
+            "database",
+            3,
+            sunday + 3600 < writer->now ? "succeeded" : "planned",
+            NULL,
+            dba,
+            sunday,
+            sunday + 3600 < writer->now ? sunday + 45 * 60 : 0,
+            "Rebuild the fragmented indexes of leave_request and accrual_entry; refresh the "
+            "planner statistics.",
+            "Nothing to undo: the old indexes stay until the new ones are built.",
+            NULL,
+          };
+          if (!insert_change (writer, stmt, &maintenance, error))
+            return FALSE;
+        }
+    }
+
+  /* The changes tickets asked for, each done when its ticket was resolved. */
+  if (!prepare (writer,
+                "SELECT uuid, title, tier, resolved_at FROM ticket WHERE deleted = 0 AND "
+                "resolved_at > ?1 AND ((tier = 3 AND severity IN ('SEV-1', 'SEV-2', 'SEV-3')) "
+                "OR (tier = 2 AND issue_type = 'configuration-change')) "
+                "ORDER BY resolved_at DESC, uuid LIMIT 40",
+                &tickets, error))
+    return FALSE;
+  sqlite3_bind_int64 (tickets, 1, writer->now - 12 * WEEK);
+  while (sqlite3_step (tickets) == SQLITE_ROW)
+    {
+      const char      *ticket = (const char *) sqlite3_column_text (tickets, 0);
+      const char      *ticket_title = (const char *) sqlite3_column_text (tickets, 1);
+      int              tier = sqlite3_column_int (tickets, 2);
+      gint64           resolved_at = sqlite3_column_int64 (tickets, 3);
+      g_autofree char *title = change_title (tier == 3 ? "Hotfix: " : "Configure: ", ticket_title);
+      g_autofree char *implementer
+          = tier == 3 ? implementer_for (writer, n % 2 == 0 ? "backend" : "frontend", NULL, n)
+                      : implementer_for (writer, NULL, "app-support-analyst", n);
+      DemoChange       change = {
+        title,
+        tier == 3 ? "code" : "configuration",
+        tier,
+        "succeeded",
+        ticket,
+        implementer,
+        resolved_at - 3600,
+        resolved_at - 30 * 60,
+        tier == 3 ? "Fix deployed outside the weekly release because the ticket could not wait."
+                  : "Changed in the LMS Admin Console as the ticket asked; checked with the "
+                    "requester.",
+        tier == 3 ? "Redeploy the previous build." : "Put the previous values back; they are in "
+                                                     "the ticket.",
+        NULL,
+      };
+
+      if (!insert_change (writer, stmt, &change, error))
+        return FALSE;
+      n++;
+    }
+  return TRUE;
+}
+
 gboolean
 td_demo_knowledge_insert (sqlite3 *db, TdPolicy *policy, gint64 now, gint64 *rev, GError **error)
 {
@@ -685,5 +913,5 @@ td_demo_knowledge_insert (sqlite3 *db, TdPolicy *policy, gint64 now, gint64 *rev
   g_return_val_if_fail (db != NULL && rev != NULL, FALSE);
 
   return insert_articles (&writer, error) && flag_new_issues (&writer, error)
-         && insert_reviews (&writer, error);
+         && insert_reviews (&writer, error) && insert_changes (&writer, error);
 }

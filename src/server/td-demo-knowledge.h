@@ -1,4 +1,4 @@
-/* td-demo-knowledge.h — the demo data's knowledge base and post-incident reviews
+/* td-demo-knowledge.h — the demo data's knowledge base, post-incident reviews and changes
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,7 +13,9 @@ G_BEGIN_DECLS
 /* Adds articles (FAQ, known issues with workarounds, runbooks) with their
  * history, links them to the demo tickets they answer, classes those
  * tickets' resolutions, flags a few as new issues, and writes the reviews
- * of resolved SEV-1/2 tickets. Runs inside the demo data's transaction,
+ * of resolved SEV-1/2 tickets, and twelve weeks of production changes
+ * (releases, patching, database maintenance, the changes tickets asked
+ * for) with next week's plan. Runs inside the demo data's transaction,
  * after the tickets; *@rev is the last revision handed out. Deterministic:
  * uuids come from the content and the tickets'. */
 gboolean td_demo_knowledge_insert (sqlite3  *db,
