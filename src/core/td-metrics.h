@@ -58,8 +58,9 @@ typedef struct
   TdInstant documented_at;
 } TdMetricsTicket;
 
-/* A production change [10.1 Change Success Rate]. No change records exist
- * yet; whatever records deployments fills this. */
+/* A performed production change [10.1 Change Success Rate]: a
+ * change_record row (td-change.h) that succeeded, failed or was rolled
+ * back. */
 typedef struct
 {
   TdInstant at;

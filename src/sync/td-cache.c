@@ -158,7 +158,8 @@ static const char *const writable_entities[] = { "ticket",          "ticket_even
                                                  "training_topic",  "correction_request",
                                                  "access_request",  "article",
                                                  "article_link",    "pir",
-                                                 "shift_handoff",   NULL };
+                                                 "shift_handoff",   "change_record",
+                                                 NULL };
 /* Columns holding JSON, which the API sends as JSON values. */
 static const char *const json_columns[]
     = { "data", "positions", "authority", "approval", "report", NULL };
@@ -679,8 +680,8 @@ check_entity (const char *entity, GError **error)
   g_set_error (error, TD_CACHE_ERROR, TD_CACHE_ERROR_INVALID,
                "unknown entity \"%s\" (expected ticket, ticket_event, person, rotation, "
                "rotation_member, rota_override, swap_request, training_record, "
-               "training_topic, correction_request, access_request, article, article_link, pir "
-               "or shift_handoff)",
+               "training_topic, correction_request, access_request, article, article_link, pir, "
+               "shift_handoff or change_record)",
                entity != NULL ? entity : "");
   return FALSE;
 }

@@ -16,12 +16,16 @@
  *   completion not measured (pir_recorded FALSE);
  * - the documentation clock: the ticket's new_issue and documented_at
  *   (absent in a cache from before migration 6: no new issues);
- * - changes: no change records exist yet, so there are none.
+ * - changes: the change_record rows (not deleted) that were performed
+ *   (succeeded, failed, rolled_back), at performed_at, for their tier; a
+ *   rollback is a failure. A cache without the table (from before
+ *   migration 8) has none.
  */
 #include "config.h"
 
 #include <sqlite3.h>
 
+#include "td-change.h"
 #include "td-metrics-source.h"
 
 struct _TdMetricsSource
@@ -30,6 +34,7 @@ struct _TdMetricsSource
 
   GArray       *tickets; /* TdMetricsTicket */
   GArray       *events;  /* TdMetricsEvent, grouped by ticket */
+  GArray       *changes; /* TdMetricsChange */
   GStringChunk *strings;
   /* NULL-terminated field lists, one per ticket. */
   GPtrArray     *field_lists;
@@ -301,6 +306,44 @@ read_reviews (TdMetricsSource *self, sqlite3 *db, GHashTable *index, GError **er
   return TRUE;
 }
 
+static gboolean
+read_changes (TdMetricsSource *self, sqlite3 *db, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean      recorded = FALSE;
+  int           rc;
+
+  if (!has_table (db, "change_record", &recorded, error))
+    return FALSE;
+  if (!recorded)
+    return TRUE;
+
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT performed_at, tier, status FROM change_record WHERE deleted = 0 "
+                          "AND performed_at IS NOT NULL AND status <> 'planned'",
+                          -1, &stmt, NULL)
+      != SQLITE_OK)
+    return fail (db, error, "could not read the production changes");
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TdChangeStatus  status;
+      TdMetricsChange change = { 0 };
+
+      /* A status from a newer server is not one this program can count. */
+      if (!td_change_status_from_string ((const char *) sqlite3_column_text (stmt, 2), &status)
+          || !td_change_status_is_performed (status))
+        continue;
+      change.at = sqlite3_column_int64 (stmt, 0);
+      change.tier = sqlite3_column_int (stmt, 1);
+      change.succeeded = status == TD_CHANGE_SUCCEEDED;
+      g_array_append_val (self->changes, change);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return fail (db, error, "could not read the production changes");
+  return TRUE;
+}
+
 static void
 td_metrics_source_finalize (GObject *object)
 {
@@ -308,6 +351,7 @@ td_metrics_source_finalize (GObject *object)
 
   g_clear_pointer (&self->tickets, g_array_unref);
   g_clear_pointer (&self->events, g_array_unref);
+  g_clear_pointer (&self->changes, g_array_unref);
   g_clear_pointer (&self->field_lists, g_ptr_array_unref);
   g_clear_pointer (&self->strings, g_string_chunk_free);
 
@@ -325,6 +369,7 @@ td_metrics_source_init (TdMetricsSource *self)
 {
   self->tickets = g_array_new (FALSE, TRUE, sizeof (TdMetricsTicket));
   self->events = g_array_new (FALSE, TRUE, sizeof (TdMetricsEvent));
+  self->changes = g_array_new (FALSE, TRUE, sizeof (TdMetricsChange));
   self->strings = g_string_chunk_new (4096);
   self->field_lists = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
 }
@@ -354,7 +399,7 @@ td_metrics_source_load (const char *path, TdPolicy *policy, GError **error)
   /* One read transaction, so the tickets and their history agree. */
   sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
   ok = read_tickets (self, db, policy, index, error) && read_events (self, db, index, error)
-       && read_reviews (self, db, index, error);
+       && read_reviews (self, db, index, error) && read_changes (self, db, error);
   sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
   sqlite3_close (db);
   if (!ok)
@@ -362,8 +407,8 @@ td_metrics_source_load (const char *path, TdPolicy *policy, GError **error)
 
   self->input.tickets = (const TdMetricsTicket *) self->tickets->data;
   self->input.n_tickets = self->tickets->len;
-  self->input.changes = NULL;
-  self->input.n_changes = 0;
+  self->input.changes = (const TdMetricsChange *) self->changes->data;
+  self->input.n_changes = self->changes->len;
   return g_steal_pointer (&self);
 }
 

@@ -89,6 +89,66 @@ test_cache (void)
   g_rmdir (dir);
 }
 
+/* Production changes, read from the change_record rows: planned and
+ * deleted ones do not count, a rollback is a failure, each counts for its
+ * own tier. */
+static void
+test_changes (void)
+{
+  g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("td-metrics-source-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "cache.db", NULL);
+  g_autoptr (TdMetricsSource) source = NULL;
+  g_autoptr (GArray) results = NULL;
+  const TdMetricsInput *input;
+  const TdMetricResult *rate;
+  guint                 tier3 = 0;
+  sqlite3              *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_true (td_schema_migrate (db, TD_SCHEMA_CLIENT, &error));
+  g_assert_no_error (error);
+  exec (db, "INSERT INTO change_record (uuid, rev, title, kind, tier, status, performed_at, "
+            "deleted) VALUES "
+            "('c1', 1, 'Release 4.10', 'code', 3, 'succeeded', 1000, 0), "
+            "('c2', 2, 'Release 4.11', 'code', 3, 'rolled_back', 2000, 0), "
+            "('c3', 3, 'Patching', 'infrastructure', 3, 'succeeded', 3000, 0), "
+            "('c4', 4, 'Release 4.12', 'code', 3, 'planned', NULL, 0), "
+            "('c5', 5, 'Typo', 'code', 3, 'failed', 4000, 1), "
+            "('c6', 6, 'Carry-over cap', 'configuration', 2, 'failed', 5000, 0), "
+            "('c7', 7, 'Next year', 'code', 3, 'succeeded', 20000, 0);");
+  sqlite3_close (db);
+
+  source = td_metrics_source_load (path, policy, &error);
+  g_assert_no_error (error);
+  input = td_metrics_source_get_input (source);
+  g_assert_cmpuint (input->n_changes, ==, 5);
+  for (guint i = 0; i < input->n_changes; i++)
+    {
+      const TdMetricsChange *change = &input->changes[i];
+
+      if (change->at == 2000)
+        g_assert_false (change->succeeded);
+      if (change->at == 5000)
+        g_assert_cmpint (change->tier, ==, 2);
+      tier3 += change->tier == 3;
+    }
+  g_assert_cmpuint (tier3, ==, 4);
+
+  /* Tier 3 in [0, 10000): c1, c2, c3; c2 rolled back: 2/3, below 99%. */
+  results = td_metrics_compute (policy, input, 0, 10000, 0);
+  rate = td_metrics_find (results, "t3-change-success");
+  g_assert_nonnull (rate);
+  g_assert_cmpuint (rate->samples, ==, 3);
+  g_assert_cmpuint (rate->hits, ==, 2);
+  g_assert_cmpfloat_with_epsilon (rate->value, 200.0 / 3, 0.001);
+  g_assert_cmpint (rate->verdict, ==, TD_METRIC_FAIL);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Post-incident reviews, read from the pir rows. Four SEV-1/2 tickets
  * resolved at Tier 1:
  * - r1 SEV-1, its review scheduled: pending;
@@ -271,7 +331,6 @@ test_demo_data (void)
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (input->n_tickets, ==, td_test_query_int (db, "SELECT COUNT (*) FROM ticket"));
-  sqlite3_close (db);
 
   for (guint i = 0; i < input->n_tickets; i++)
     latest = MAX (latest, input->tickets[i].created_at);
@@ -281,11 +340,22 @@ test_demo_data (void)
       const TdMetricResult *result = &g_array_index (results, TdMetricResult, i);
 
       g_test_message ("%s: %u samples, %g", result->id, result->samples, result->value);
-      /* No change records exist yet. Everything else is there, the
-       * reviews of the SEV-1/2 tickets too: some held, the recent ones
-       * scheduled. */
+      /* Everything is there, the reviews of the SEV-1/2 tickets too:
+       * some held, the recent ones scheduled; and the changes, counted
+       * as the database has them. */
       if (result->measure == TD_MEASURE_CHANGE_SUCCESS)
-        g_assert_cmpint (result->verdict, ==, TD_METRIC_NO_DATA);
+        {
+          g_autofree char *performed = g_strdup_printf (
+              "SELECT count(*) FROM change_record WHERE deleted = 0 AND tier = %d AND status <> "
+              "'planned' AND performed_at >= %" G_GINT64_FORMAT " AND performed_at < %" G_GINT64_FORMAT,
+              result->tier, latest - 90 * 24 * 3600, latest + 1);
+          g_autofree char *succeeded = g_strdup_printf ("%s AND status = 'succeeded'", performed);
+
+          g_assert_cmpuint (result->samples, >, 0);
+          g_assert_cmpint (result->samples, ==, td_test_query_int (db, performed));
+          g_assert_cmpint (result->hits, ==, td_test_query_int (db, succeeded));
+          g_assert_cmpuint (result->hits, <, result->samples);
+        }
       else if (result->measure == TD_MEASURE_PIR_COMPLETION)
         {
           g_assert_true (input->pir_recorded);
@@ -306,6 +376,7 @@ test_demo_data (void)
       else
         g_assert_cmpuint (result->samples, >, 0);
     }
+  sqlite3_close (db);
 
   g_unlink (path);
   g_unlink (password);
@@ -439,6 +510,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/sync/metrics-source/cache", test_cache);
   g_test_add_func ("/sync/metrics-source/reviews", test_reviews);
+  g_test_add_func ("/sync/metrics-source/changes", test_changes);
   g_test_add_func ("/sync/metrics-source/no-review-table", test_no_review_table);
   g_test_add_func ("/sync/metrics-source/missing-file", test_missing_file);
   g_test_add_func ("/sync/metrics-source/demo-data", test_demo_data);
