@@ -693,21 +693,9 @@ on_rows_changed (TdEscalationPage *self, const char *entity, const char *const *
 static gboolean
 parse_start (const char *text, gint64 *out)
 {
-  int  year, month, day, hour, minute;
-  char separator, end;
-  g_autoptr (GDateTime) local = NULL;
+  g_autoptr (GTimeZone) local = g_time_zone_new_local ();
 
-  if (sscanf (text, "%4d-%2d-%2d%c%2d:%2d%c", &year, &month, &day, &separator, &hour, &minute, &end)
-      != 6)
-    return FALSE;
-  if ((separator != ' ' && separator != 'T') || !g_date_valid_dmy (day, month, year) || hour < 0
-      || hour > 23 || minute < 0 || minute > 59)
-    return FALSE;
-  local = g_date_time_new_local (year, month, day, hour, minute, 0);
-  if (local == NULL)
-    return FALSE;
-  *out = g_date_time_to_unix (local);
-  return TRUE;
+  return td_time_parse_wall_clock (text, local, out);
 }
 
 static void

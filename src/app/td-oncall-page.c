@@ -1375,18 +1375,8 @@ static gboolean
 parse_local (TdRotation *rotation, const char *text, gint64 *out)
 {
   g_autoptr (GTimeZone) zone = g_time_zone_new_identifier (td_rotation_get_time_zone (rotation));
-  g_autoptr (GDateTime) at = NULL;
-  int  year, month, day, hour, minute;
-  char end;
 
-  if (zone == NULL || text == NULL
-      || sscanf (text, "%4d-%2d-%2d %2d:%2d%c", &year, &month, &day, &hour, &minute, &end) != 5)
-    return FALSE;
-  at = g_date_time_new (zone, year, month, day, hour, minute, 0);
-  if (at == NULL)
-    return FALSE;
-  *out = g_date_time_to_unix (at);
-  return TRUE;
+  return zone != NULL && td_time_parse_wall_clock (text, zone, out);
 }
 
 static void

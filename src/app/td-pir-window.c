@@ -80,12 +80,11 @@ cache (TdPirWindow *self)
 static char *
 format_local (gint64 when)
 {
-  g_autoptr (GDateTime) local = NULL;
+  g_autoptr (GTimeZone) local = g_time_zone_new_local ();
 
   if (when <= 0)
     return g_strdup ("");
-  local = g_date_time_new_from_unix_local (when);
-  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+  return td_time_format_wall_clock (when, local);
 }
 
 /* "YYYY-MM-DD HH:MM" in local time; 0 for an empty field, -1 for one
@@ -93,16 +92,12 @@ format_local (gint64 when)
 static gint64
 parse_local (const char *text)
 {
-  int  year, month, day, hour, minute;
-  char end;
-  g_autoptr (GDateTime) local = NULL;
+  g_autoptr (GTimeZone) local = g_time_zone_new_local ();
+  TdInstant at = 0;
 
   if (text == NULL || *text == '\0')
     return 0;
-  if (sscanf (text, "%4d-%2d-%2d %2d:%2d%c", &year, &month, &day, &hour, &minute, &end) != 5)
-    return -1;
-  local = g_date_time_new_local (year, month, day, hour, minute, 0);
-  return local != NULL ? g_date_time_to_unix (local) : -1;
+  return td_time_parse_wall_clock (text, local, &at) ? at : -1;
 }
 
 static const char *

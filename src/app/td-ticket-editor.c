@@ -140,17 +140,15 @@ parse_timestamp (const char *text)
 {
   g_autoptr (GTimeZone) local = g_time_zone_new_local ();
   GDateTime *parsed;
-  int        year, month, day, hour = 0, minute = 0, end = 0;
+  TdInstant  at = 0;
 
   if (text == NULL)
     return NULL;
   parsed = g_date_time_new_from_iso8601 (text, local);
   if (parsed != NULL)
     return parsed;
-  /* g_date_time_new () checks the ranges (month 13, 25:00…). */
-  if (sscanf (text, "%4d-%2d-%2d %2d:%2d%n", &year, &month, &day, &hour, &minute, &end) == 5
-      && text[end] == '\0')
-    return g_date_time_new (local, year, month, day, hour, minute, 0);
+  if (td_time_parse_wall_clock (text, local, &at))
+    return g_date_time_new_from_unix_local (at);
   return NULL;
 }
 

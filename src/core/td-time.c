@@ -99,6 +99,49 @@ td_time_parse_clock (const char *text, int *minutes)
   return TRUE;
 }
 
+gboolean
+td_time_parse_wall_clock (const char *text, GTimeZone *zone, TdInstant *out)
+{
+  g_autofree char *trimmed = NULL;
+  g_autoptr (GDateTime) at = NULL;
+  int  year, month, day, hour, minute;
+  char separator;
+  int  end = 0;
+
+  g_return_val_if_fail (zone != NULL, FALSE);
+
+  if (text == NULL)
+    return FALSE;
+  trimmed = g_strstrip (g_strdup (text));
+  if (strlen (trimmed) != 16
+      || sscanf (trimmed, "%4d-%2d-%2d%c%2d:%2d%n", &year, &month, &day, &separator, &hour,
+                 &minute, &end)
+             != 6
+      || end != 16 || (separator != ' ' && separator != 'T'))
+    return FALSE;
+  /* g_date_time_new () refuses month 13, 30 February, 25:00. */
+  at = g_date_time_new (zone, year, month, day, hour, minute, 0);
+  if (at == NULL)
+    return FALSE;
+  if (out != NULL)
+    *out = g_date_time_to_unix (at);
+  return TRUE;
+}
+
+char *
+td_time_format_wall_clock (TdInstant instant, GTimeZone *zone)
+{
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (instant);
+  g_autoptr (GDateTime) local = NULL;
+
+  g_return_val_if_fail (zone != NULL, NULL);
+
+  if (utc == NULL)
+    return NULL;
+  local = g_date_time_to_timezone (utc, zone);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
 TdInstant
 td_time_now (void)
 {
