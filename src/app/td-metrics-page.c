@@ -150,7 +150,7 @@ format_samples (const TdMetricResult *result)
   if (result->measure == TD_MEASURE_PIR_COMPLETION && result->verdict == TD_METRIC_NOT_MEASURED)
     return g_strdup (_ ("Post-incident reviews are not recorded in Tierdesk yet"));
   if (n == 0 && result->measure == TD_MEASURE_CHANGE_SUCCESS)
-    return g_strdup (_ ("No change records yet"));
+    return g_strdup (_ ("No changes performed in this period"));
   if (n == 0 && result->measure != TD_MEASURE_NONE)
     return g_strdup (_ ("Nothing to measure in this period"));
 
@@ -611,9 +611,10 @@ reload_timeout (gpointer data)
 static void
 on_rows_changed (TdMetricsPage *self, const char *entity, GStrv ids)
 {
-  /* What TdMetricsSource reads: a review held changes PIR completion. */
+  /* What TdMetricsSource reads: a review held changes PIR completion, a
+   * change's outcome the Change Success Rate. */
   if (g_strcmp0 (entity, "ticket") != 0 && g_strcmp0 (entity, "ticket_event") != 0
-      && g_strcmp0 (entity, "pir") != 0)
+      && g_strcmp0 (entity, "pir") != 0 && g_strcmp0 (entity, "change_record") != 0)
     return;
   /* A pull brings rows in pages: read once they have settled. */
   if (self->reload_id == 0)

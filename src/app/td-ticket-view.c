@@ -17,6 +17,8 @@
 #include "td-a11y.h"
 #include "td-escalation.h"
 #include "td-format.h"
+#include "td-change-dialog.h"
+#include "td-change-row.h"
 #include "td-pir-window.h"
 #include "td-pir.h"
 #include "td-sla.h"
@@ -46,6 +48,8 @@ struct _TdTicketView
   GtkLabel            *escalate_missing_label;
   GtkWidget           *escalate_button;
   AdwPreferencesGroup *details_group;
+  AdwPreferencesGroup *changes_group;
+  GtkListBox          *changes_list;
   GtkListBox          *history_list;
   TdTicketKnowledge   *knowledge_group;
 
@@ -768,6 +772,59 @@ show_review (TdTicketView *self)
   adw_action_row_set_subtitle (self->pir_row, subtitle);
 }
 
+/* Changes [10.1] */
+
+static void
+on_change_saved (TdTicketView *self, const char *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+open_change (TdTicketView *self, const char *change)
+{
+  TdChangeDialog *dialog
+      = td_change_dialog_new (GTK_WINDOW (self), self->session, change, self->uuid);
+
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_change_saved), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+record_change_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  open_change (TD_TICKET_VIEW (widget), NULL);
+}
+
+static void
+on_change_activated (GtkListBox *list, GtkListBoxRow *row, TdTicketView *self)
+{
+  const char *change = td_change_row_get_uuid (row);
+
+  if (change != NULL)
+    open_change (self, change);
+}
+
+static void
+show_changes (TdTicketView *self)
+{
+  g_autoptr (GPtrArray) changes = td_cache_list (td_session_get_cache (self->session),
+                                                 "change_record", "ticket", self->uuid,
+                                                 "created_at");
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->changes_list))) != NULL)
+    gtk_list_box_remove (self->changes_list, child);
+  for (guint i = 0; i < changes->len; i++)
+    gtk_list_box_append (self->changes_list,
+                         td_change_row_new (self->session, g_ptr_array_index (changes, i), NULL));
+  gtk_widget_set_visible (GTK_WIDGET (self->changes_list), changes->len > 0);
+  adw_preferences_group_set_description (
+      self->changes_group,
+      changes->len > 0 ? NULL : _ ("No production change has been recorded for this ticket."));
+}
+
 static void
 open_review_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -805,6 +862,7 @@ load (TdTicketView *self)
                           td_escalation_pir_required (td_session_get_policy (self->session),
                                                       row_text (self->row, "severity")));
   show_review (self);
+  show_changes (self);
   show_sla (self);
   show_owner (self);
   show_status (self);
@@ -835,6 +893,8 @@ show_permissions (TdTicketView *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->status_buttons), may_status);
   gtk_widget_set_sensitive (GTK_WIDGET (self->resolution_row), may_status);
   gtk_widget_set_sensitive (GTK_WIDGET (self->owner_row), may_assign);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "ticket.record-change",
+                                 td_session_may (self->session, "change.write", 0));
   gtk_widget_set_sensitive (GTK_WIDGET (self->note_row), may_comment);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "ticket.comment", may_comment);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "ticket.update", may_comment);
@@ -877,6 +937,8 @@ on_rows_changed (TdTicketView *self, const char *entity, const char *const *ids)
     }
   else if (g_str_equal (entity, "pir") && self->row != NULL)
     show_review (self);
+  else if (g_str_equal (entity, "change_record") && self->row != NULL)
+    show_changes (self);
   else if ((g_str_equal (entity, "article_link") || g_str_equal (entity, "article"))
            && self->row != NULL)
     td_ticket_knowledge_show (self->knowledge_group, self->session, self->row);
@@ -1015,6 +1077,9 @@ td_ticket_view_class_init (TdTicketViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TdTicketView, escalate_missing_label);
   gtk_widget_class_bind_template_child (widget_class, TdTicketView, escalate_button);
   gtk_widget_class_bind_template_child (widget_class, TdTicketView, details_group);
+  gtk_widget_class_bind_template_child (widget_class, TdTicketView, changes_group);
+  gtk_widget_class_bind_template_child (widget_class, TdTicketView, changes_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_change_activated);
   gtk_widget_class_bind_template_child (widget_class, TdTicketView, history_list);
   gtk_widget_class_bind_template_child (widget_class, TdTicketView, knowledge_group);
 
@@ -1025,6 +1090,8 @@ td_ticket_view_class_init (TdTicketViewClass *klass)
                                    show_escalation_action);
   gtk_widget_class_install_action (widget_class, "ticket.toast", "s", toast_action);
   gtk_widget_class_install_action (widget_class, "ticket.open-review", NULL, open_review_action);
+  gtk_widget_class_install_action (widget_class, "ticket.record-change", NULL,
+                                   record_change_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

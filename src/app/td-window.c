@@ -12,6 +12,7 @@
 #include "td-connect-view.h"
 #include "td-escalation-page.h"
 #include "td-knowledge-page.h"
+#include "td-changes-window.h"
 #include "td-handoff-window.h"
 #include "td-metrics-page.h"
 #include "td-queue-page.h"
@@ -267,6 +268,18 @@ shift_handoff_action (GtkWidget *widget, const char *action_name, GVariant *para
 }
 
 static void
+show_changes_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdWindow        *self = TD_WINDOW (widget);
+  TdChangesWindow *window;
+
+  if (self->session == NULL || !td_session_is_connected (self->session))
+    return;
+  window = td_changes_window_new (GTK_WINDOW (self), self->session);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
 show_page_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   TdWindow   *self = TD_WINDOW (widget);
@@ -344,6 +357,9 @@ td_window_class_init (TdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.shift-handoff", NULL, shift_handoff_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.shift-handoff", NULL);
+  gtk_widget_class_install_action (widget_class, "win.show-changes", NULL, show_changes_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.show-changes", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.sync-now",

@@ -438,6 +438,22 @@ upsert (TdCache *self, const char *table, const char *uuid, JsonObject *values)
   return sqlite3_step (stmt) == SQLITE_DONE;
 }
 
+const char *
+td_cache_row_text (JsonObject *row, const char *name)
+{
+  JsonNode *node = row != NULL ? json_object_get_member (row, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
+}
+
+gint64
+td_cache_row_int (JsonObject *row, const char *name)
+{
+  JsonNode *node = row != NULL ? json_object_get_member (row, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_int (node) : 0;
+}
+
 JsonObject *
 td_cache_row_from_statement (sqlite3_stmt *stmt)
 {

@@ -143,4 +143,9 @@ void     td_cache_set_last_sync (TdCache *self, gint64 when);
  * for readers with a connection of their own, such as TdQueueModel. */
 JsonObject *td_cache_row_from_statement (sqlite3_stmt *stmt);
 
+/* A column of a row the cache gave: its text, NULL when missing or null;
+ * its integer, 0 when missing or null. @row may be NULL. */
+const char *td_cache_row_text (JsonObject *row, const char *name);
+gint64      td_cache_row_int (JsonObject *row, const char *name);
+
 G_END_DECLS

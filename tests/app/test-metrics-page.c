@@ -16,6 +16,8 @@
 
 #include "td-app-test.h"
 #include "td-application.h"
+#include "td-change-dialog.h"
+#include "td-changes-window.h"
 #include "td-format.h"
 #include "td-handoff-print.h"
 #include "td-handoff-report.h"
@@ -24,6 +26,7 @@
 #include "td-metrics-source.h"
 #include "td-test-server.h"
 #include "td-test-util.h"
+#include "td-ticket-view.h"
 #include "td-window.h"
 
 typedef struct
@@ -315,11 +318,10 @@ test_metrics_page (Fixture *fixture)
       failing += result->verdict == TD_METRIC_FAIL;
     }
   /* The demo data's tickets answer and resolve, so most figures have
-   * samples; it records no changes. Its SEV-1/2 tickets have reviews, some
-   * held and the recent ones still scheduled, so PIR completion is
-   * measured. */
-  g_assert_cmpint (td_metrics_find (match.expected, "t3-change-success")->verdict, ==,
-                   TD_METRIC_NO_DATA);
+   * samples; its weekly releases, patching and hotfixes are Tier 3
+   * changes. Its SEV-1/2 tickets have reviews, some held and the recent
+   * ones still scheduled, so PIR completion is measured. */
+  g_assert_cmpuint (td_metrics_find (match.expected, "t3-change-success")->samples, >, 0);
   g_assert_cmpuint (td_metrics_find (match.expected, "t1-first-response")->samples, >, 0);
   g_assert_cmpuint (td_metrics_find (match.expected, "pir-participation")->samples, >, 0);
   g_assert_cmpint (td_metrics_find (match.expected, "pir-participation")->verdict, !=,
@@ -329,13 +331,16 @@ test_metrics_page (Fixture *fixture)
     g_autofree char      *target = card_text (fixture, "t1-first-response", "target");
     g_autofree char      *change = card_text (fixture, "t3-change-success", "samples");
     g_autofree char      *pir = card_text (fixture, "pir-participation", "samples");
+    const TdMetricResult *changes = td_metrics_find (match.expected, "t3-change-success");
     g_autofree char      *pir_wanted
         = g_strdup_printf (reviews->samples == 1 ? "%u of %u review held" : "%u of %u reviews held",
                            reviews->hits, reviews->samples);
+    g_autofree char *change_wanted = g_strdup_printf (
+        changes->samples == 1 ? "%u of %u change succeeded" : "%u of %u changes succeeded",
+        changes->hits, changes->samples);
 
     g_assert_cmpstr (target, ==, "Target: under 15 min");
-    /* What is missing says why. */
-    g_assert_cmpstr (change, ==, "No change records yet");
+    g_assert_cmpstr (change, ==, change_wanted);
     g_assert_cmpstr (pir, ==, pir_wanted);
   }
   {
@@ -721,6 +726,308 @@ test_shift_handoff (Fixture *fixture)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Production changes [10.1] */
+
+static void
+select_combo (GtkWidget *widget, const char *text)
+{
+  AdwComboRow *row = ADW_COMBO_ROW (widget);
+  GListModel  *model = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_equal (gtk_string_object_get_string (item), text))
+        {
+          adw_combo_row_set_selected (row, i);
+          return;
+        }
+    }
+  g_error ("%s offers no \"%s\"", gtk_widget_get_name (widget), text);
+}
+
+static char *
+combo_text (GtkWidget *widget)
+{
+  GObject *item = adw_combo_row_get_selected_item (ADW_COMBO_ROW (widget));
+
+  return g_strdup (item != NULL ? gtk_string_object_get_string (GTK_STRING_OBJECT (item)) : NULL);
+}
+
+static gboolean
+toplevel_gone (Fixture *fixture, gconstpointer data)
+{
+  return td_app_test_find_toplevel (GPOINTER_TO_SIZE (data), NULL) == NULL;
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *name;
+} Named;
+
+static gboolean
+named_shown (Fixture *fixture, gconstpointer data)
+{
+  const Named *where = data;
+  GtkWidget   *found = td_app_test_find_named (where->root, where->name);
+
+  return found != NULL && gtk_widget_get_mapped (found);
+}
+
+static GtkWidget *
+open_change_dialog (GtkWidget *from, const char *action)
+{
+  GtkWidget *dialog;
+
+  gtk_widget_activate_action (from, action, NULL);
+  td_app_test_spin (100);
+  dialog = td_app_test_find_toplevel (TD_TYPE_CHANGE_DIALOG, NULL);
+  g_assert_nonnull (dialog);
+  return dialog;
+}
+
+static char *
+error_text (GtkWidget *dialog)
+{
+  GtkWidget *label = td_app_test_find_named (dialog, "change-error");
+
+  g_assert_nonnull (label);
+  return gtk_widget_get_visible (label) ? g_strdup (gtk_label_get_text (GTK_LABEL (label))) : NULL;
+}
+
+static guint
+count_children (GtkWidget *widget)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n++;
+  return n;
+}
+
+static gboolean
+change_counted (Fixture *fixture, gconstpointer data)
+{
+  const TdMetricResult *before = data;
+  Match                 match = { .tier = 0, .span = 90 * 24 * 3600 + 1 };
+  const TdMetricResult *now;
+  gboolean              counted;
+
+  if (!page_matches (fixture, &match))
+    {
+      g_clear_pointer (&match.expected, g_array_unref);
+      return FALSE;
+    }
+  now = td_metrics_find (match.expected, "t3-change-success");
+  counted = now->samples == before->samples + 1 && now->hits == before->hits;
+  g_clear_pointer (&match.expected, g_array_unref);
+  return counted;
+}
+
+/* A Tier 2 lead records a schema change that had to be rolled back, is
+ * told what is missing on the way, sees the Change Success Rate count it,
+ * then corrects its outcome; records a change for a ticket from the
+ * ticket's window and deletes it again. */
+static void
+test_changes (Fixture *fixture)
+{
+  Match match = { .tier = 0, .span = 90 * 24 * 3600 + 1 };
+  g_autofree char *lead = server_text (fixture, "SELECT person FROM account WHERE username = 'lead'");
+  g_autofree char *planned = NULL;
+  g_autofree char *performed = NULL;
+  g_autofree char *failed = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *window_text = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *ticket = NULL;
+  g_autofree char *ticket_title = NULL;
+  g_autofree char *row_name = NULL;
+  g_autofree char *text = NULL;
+  TdMetricResult   before;
+  GtkWidget       *changes;
+  GtkWidget       *dialog;
+  GtkWidget       *view;
+  Named            where;
+
+  sign_in (fixture, "lead");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "metrics");
+  select_period (fixture, TD_METRICS_PERIOD_90_DAYS);
+  g_assert_true (wait_until (fixture, page_matches, &match));
+  before = *td_metrics_find (match.expected, "t3-change-success");
+  g_clear_pointer (&match.expected, g_array_unref);
+  g_assert_cmpuint (before.samples, >, 0);
+
+  /* The window lists what the server has. */
+  gtk_widget_activate_action (td_app_test_find_named (GTK_WIDGET (metrics_page (fixture)),
+                                                      "metrics-changes"),
+                              "win.show-changes", NULL);
+  td_app_test_spin (100);
+  changes = td_app_test_find_toplevel (TD_TYPE_CHANGES_WINDOW, NULL);
+  g_assert_nonnull (changes);
+  planned = server_text (fixture, "SELECT count(*) FROM change_record WHERE deleted = 0"
+                                  " AND status = 'planned'");
+  performed = server_text (fixture, "SELECT count(*) FROM change_record WHERE deleted = 0"
+                                    " AND status <> 'planned'");
+  failed = server_text (fixture, "SELECT count(*) FROM change_record WHERE deleted = 0"
+                                 " AND status IN ('failed', 'rolled_back')");
+  summary = g_strdup_printf ("%s planned · %s performed, %s failed or rolled back", planned,
+                             performed, failed);
+  window_text = td_app_test_widget_text (changes);
+  if (strstr (window_text, summary) == NULL)
+    g_error ("the changes window does not say \"%s\":\n%s", summary, window_text);
+  g_assert_cmpuint (count_children (td_app_test_find_named (changes, "changes-planned")), ==,
+                    g_ascii_strtoull (planned, NULL, 10));
+  g_assert_cmpuint (count_children (td_app_test_find_named (changes, "changes-performed")), ==,
+                    g_ascii_strtoull (performed, NULL, 10));
+  td_app_test_screenshot (changes, "changes-window");
+
+  /* Record a schema change that was rolled back. */
+  dialog = open_change_dialog (changes, "changes.record");
+  gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (dialog, "change-title")),
+                         "Partition the leave_request table");
+  /* A lead of Tier 2 starts at Tier 2; a schema change is Tier 3's [4.3]. */
+  text = combo_text (td_app_test_find_named (dialog, "change-tier"));
+  g_assert_true (g_str_has_prefix (text, "Tier 2"));
+  g_clear_pointer (&text, g_free);
+  select_combo (td_app_test_find_named (dialog, "change-kind"), "Database schema change");
+  text = combo_text (td_app_test_find_named (dialog, "change-tier"));
+  g_assert_true (g_str_has_prefix (text, "Tier 3"));
+  g_clear_pointer (&text, g_free);
+  select_combo (td_app_test_find_named (dialog, "change-tier"), "Tier 2 · Application Support");
+  select_combo (td_app_test_find_named (dialog, "change-status"), "Rolled Back");
+  /* Given an outcome, it was performed: now, unless said otherwise. */
+  g_assert_cmpstr (
+      gtk_editable_get_text (GTK_EDITABLE (td_app_test_find_named (dialog, "change-performed"))),
+      !=, "");
+  gtk_widget_activate_action (dialog, "change.save", NULL);
+  text = error_text (dialog);
+  g_assert_cmpstr (text, ==, "Tier: a Database schema change is made from Tier 3 up, not at Tier 2.");
+  g_clear_pointer (&text, g_free);
+  select_combo (td_app_test_find_named (dialog, "change-tier"), "Tier 3 · Engineering");
+  gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (dialog, "change-performed")),
+                         "2026-02-30 18:00");
+  gtk_widget_activate_action (dialog, "change.save", NULL);
+  text = error_text (dialog);
+  g_assert_cmpstr (text, ==, "Performed: “2026-02-30 18:00” is not a time; write it as "
+                             "YYYY-MM-DD HH:MM.");
+  g_clear_pointer (&text, g_free);
+  gtk_widget_activate_action (dialog, "change.now", NULL);
+  gtk_widget_activate_action (dialog, "change.save", NULL);
+  text = error_text (dialog);
+  g_assert_cmpstr (text, ==, "What Went Wrong: say what went wrong, for the review.");
+  g_clear_pointer (&text, g_free);
+  td_app_test_screenshot (dialog, "change-dialog-error");
+  /* Nothing was written while the form was wrong. */
+  g_assert_null (server_text (fixture, "SELECT uuid FROM change_record WHERE title ="
+                                       " 'Partition the leave_request table'"));
+  gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (dialog, "change-outcome")),
+                         "The migration held a lock for 20 minutes; rolled back.");
+  gtk_widget_activate_action (dialog, "change.save", NULL);
+  g_assert_true (wait_until (fixture, toplevel_gone, GSIZE_TO_POINTER (TD_TYPE_CHANGE_DIALOG)));
+  sql = g_strdup_printf ("SELECT uuid FROM change_record WHERE title = 'Partition the "
+                         "leave_request table' AND kind = 'database' AND tier = 3 AND status = "
+                         "'rolled_back' AND performed_at > 0 AND author = '%s' AND implementer = "
+                         "'%s' AND outcome_note LIKE 'The migration held a lock%%'",
+                         lead, lead);
+  g_assert_true (wait_until (fixture, server_has, sql));
+  uuid = server_text (fixture, sql);
+
+  /* The Metrics page counts it: one change more, no success more. */
+  g_assert_true (wait_until (fixture, change_counted, &before));
+
+  /* It was the wrong outcome: opened from the list, it succeeded after all. */
+  row_name = g_strdup_printf ("change-%s", uuid);
+  where.root = changes;
+  where.name = row_name;
+  g_assert_true (wait_until (fixture, named_shown, &where));
+  g_signal_emit_by_name (td_app_test_find_named (changes, "changes-performed"), "row-activated",
+                         td_app_test_find_named (changes, row_name));
+  td_app_test_spin (100);
+  dialog = td_app_test_find_toplevel (TD_TYPE_CHANGE_DIALOG, NULL);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (
+      gtk_editable_get_text (GTK_EDITABLE (td_app_test_find_named (dialog, "change-title"))), ==,
+      "Partition the leave_request table");
+  select_combo (td_app_test_find_named (dialog, "change-status"), "Succeeded");
+  gtk_widget_activate_action (dialog, "change.save", NULL);
+  g_assert_true (wait_until (fixture, toplevel_gone, GSIZE_TO_POINTER (TD_TYPE_CHANGE_DIALOG)));
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT uuid FROM change_record WHERE uuid = '%s' AND status = "
+                         "'succeeded'",
+                         uuid);
+  g_assert_true (wait_until (fixture, server_has, sql));
+  td_app_test_screenshot (changes, "changes-window-after");
+  gtk_window_destroy (GTK_WINDOW (changes));
+
+  /* From a ticket: the change names it, and the ticket lists it. */
+  ticket = server_text (fixture, "SELECT uuid FROM ticket WHERE deleted = 0 AND tier = 2 AND "
+                                 "status NOT IN ('resolved', 'closed') ORDER BY uuid LIMIT 1");
+  g_assert_nonnull (ticket);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT title FROM ticket WHERE uuid = '%s'", ticket);
+  ticket_title = server_text (fixture, sql);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-ticket", "s", ticket);
+  td_app_test_spin (100);
+  view = td_app_test_find_toplevel (TD_TYPE_TICKET_VIEW, NULL);
+  g_assert_nonnull (view);
+  dialog = open_change_dialog (view, "ticket.record-change");
+  g_clear_pointer (&text, g_free);
+  text = td_app_test_widget_text (td_app_test_find_named (dialog, "change-ticket"));
+  g_assert_nonnull (strstr (text, ticket_title));
+  gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (dialog, "change-title")),
+                         "Raise the approval reminder interval");
+  select_combo (td_app_test_find_named (dialog, "change-kind"), "Configuration change");
+  gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (dialog, "change-planned")),
+                         "2030-01-15 20:00");
+  gtk_widget_activate_action (dialog, "change.save", NULL);
+  g_assert_true (wait_until (fixture, toplevel_gone, GSIZE_TO_POINTER (TD_TYPE_CHANGE_DIALOG)));
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT uuid FROM change_record WHERE ticket = '%s' AND status = "
+                         "'planned' AND tier = 2 AND kind = 'configuration' AND planned_for > 0 "
+                         "AND performed_at IS NULL AND deleted = 0",
+                         ticket);
+  g_assert_true (wait_until (fixture, server_has, sql));
+  g_free (uuid);
+  uuid = server_text (fixture, sql);
+  g_free (row_name);
+  row_name = g_strdup_printf ("change-%s", uuid);
+  where.root = view;
+  where.name = row_name;
+  g_assert_true (wait_until (fixture, named_shown, &where));
+  /* Scrolled to, for the picture. */
+  gtk_widget_grab_focus (td_app_test_find_named (view, row_name));
+  td_app_test_spin (200);
+  td_app_test_screenshot (view, "ticket-changes");
+
+  /* Recorded in error: the lead deletes it, after saying so. */
+  g_signal_emit_by_name (td_app_test_find_named (view, "ticket-changes"), "row-activated",
+                         td_app_test_find_named (view, row_name));
+  td_app_test_spin (100);
+  dialog = td_app_test_find_toplevel (TD_TYPE_CHANGE_DIALOG, NULL);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_widget_get_visible (td_app_test_find_named (dialog, "change-delete")));
+  gtk_widget_activate_action (dialog, "change.delete", NULL);
+  td_app_test_spin (100);
+  {
+    GtkWidget *confirm = td_app_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL);
+
+    g_assert_nonnull (confirm);
+    g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (confirm)), ==,
+                     "Delete “Raise the approval reminder interval”?");
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "delete");
+  }
+  g_assert_true (wait_until (fixture, toplevel_gone, GSIZE_TO_POINTER (TD_TYPE_CHANGE_DIALOG)));
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT uuid FROM change_record WHERE uuid = '%s' AND deleted = 1", uuid);
+  g_assert_true (wait_until (fixture, server_has, sql));
+  g_assert_false (named_shown (fixture, &where));
+  gtk_window_destroy (GTK_WINDOW (view));
+}
+
 static void
 run_isolated (gconstpointer data)
 {
@@ -746,5 +1053,6 @@ main (int argc, char *argv[])
 
   g_test_add_data_func ("/app/metrics/page", test_metrics_page, run_isolated);
   g_test_add_data_func ("/app/metrics/shift-handoff", test_shift_handoff, run_isolated);
+  g_test_add_data_func ("/app/metrics/changes", test_changes, run_isolated);
   return g_test_run ();
 }
