@@ -55,7 +55,8 @@ struct _TdTeamPage
   gboolean           rebuilding;  /* the list is being refilled: keep the selection */
   TdRotaStore       *rotas;
   TdContactCard     *card;
-  GtkPrintOperation *printing; /* while its dialog is open */
+  GtkPrintOperation *printing;       /* while its dialog is open, or it prints */
+  GtkPrintSettings  *print_settings; /* preset: what the print dialog opens with */
 };
 
 G_DEFINE_FINAL_TYPE (TdTeamPage, td_team_page, GTK_TYPE_WIDGET)
@@ -1394,6 +1395,8 @@ print_card_action (GtkWidget *widget, const char *action_name, GVariant *paramet
   if (self->card == NULL || self->printing != NULL)
     return;
   self->printing = gtk_print_operation_new ();
+  if (self->print_settings != NULL)
+    gtk_print_operation_set_print_settings (self->printing, self->print_settings);
   gtk_print_operation_set_n_pages (self->printing, 1);
   gtk_print_operation_set_job_name (self->printing, self->card->title);
   gtk_print_operation_set_embed_page_setup (self->printing, TRUE);
@@ -2549,6 +2552,7 @@ td_team_page_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->printing, self);
       g_clear_object (&self->printing);
     }
+  g_clear_object (&self->print_settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), TD_TYPE_TEAM_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -2678,4 +2682,21 @@ td_team_page_dup_card_text (TdTeamPage *self)
   if (self->card == NULL)
     rebuild_card (self);
   return self->card != NULL ? td_contact_card_to_text (self->card, _ ("not set")) : NULL;
+}
+
+void
+td_team_page_set_print_settings (TdTeamPage *self, GtkPrintSettings *settings)
+{
+  g_return_if_fail (TD_IS_TEAM_PAGE (self));
+  g_return_if_fail (settings == NULL || GTK_IS_PRINT_SETTINGS (settings));
+
+  g_set_object (&self->print_settings, settings);
+}
+
+gboolean
+td_team_page_is_printing (TdTeamPage *self)
+{
+  g_return_val_if_fail (TD_IS_TEAM_PAGE (self), FALSE);
+
+  return self->printing != NULL;
 }

@@ -308,24 +308,53 @@ on_clipboard_text (GObject *source, GAsyncResult *result, gpointer user_data)
 static GtkWidget *
 find_print_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
+  return td_app_test_find_print_dialog ();
+}
 
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      /* By name: its header is in gtk4-unix-print, which the app does not need. */
-      if (g_str_equal (G_OBJECT_TYPE_NAME (window), "GtkPrintUnixDialog")
-          && gtk_widget_get_visible (window))
-        return window;
-    }
-  return NULL;
+static gboolean
+print_dialog_chose_file (Fixture *fixture, gconstpointer unused)
+{
+  return td_app_test_print_dialog_chose_file (find_print_dialog ());
 }
 
 static gboolean
 print_dialog_open (Fixture *fixture, gconstpointer open)
 {
   return (find_print_dialog () != NULL) == GPOINTER_TO_INT (open);
+}
+
+static gboolean
+not_printing (Fixture *fixture, gconstpointer unused)
+{
+  return !td_team_page_is_printing (page (fixture));
+}
+
+/* The print is done and its PDF whole, with the card's title in it. */
+static gboolean
+printed (Fixture *fixture, gconstpointer path)
+{
+  g_autofree char *text = NULL;
+
+  if (td_team_page_is_printing (page (fixture)))
+    return FALSE;
+  text = td_app_test_pdf_text (path);
+  return text != NULL && strstr (text, "LMS Support Contact Card") != NULL;
+}
+
+/* With TD_SCREENSHOTS, a copy of the PDF beside the screenshots. */
+static void
+save_for_a_person (const char *path)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *copy = NULL;
+  g_autoptr (GFile) source = g_file_new_for_path (path);
+  g_autoptr (GFile) target = NULL;
+
+  if (g_getenv ("TD_SCREENSHOTS") == NULL)
+    return;
+  copy = g_build_filename (g_getenv ("TD_SCREENSHOTS"), name, NULL);
+  target = g_file_new_for_path (copy);
+  g_assert_true (g_file_copy (source, target, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL));
 }
 
 static gboolean
@@ -344,6 +373,7 @@ test_people_and_card (Fixture *fixture)
   g_autofree char *sql = NULL;
   g_autofree char *clipboard = NULL;
   g_autofree char *on_call = NULL;
+  g_autoptr (GPtrArray) on_call_names = g_ptr_array_new_with_free_func (g_free);
   GtkWidget       *form;
   gint64           deadline;
 
@@ -460,6 +490,7 @@ test_people_and_card (Fixture *fixture)
           "rotation.uuid UNION SELECT person FROM rota_override WHERE rotation = rotation.uuid)",
           tier, person);
       g_assert_cmpint (td_test_server_query_int (fixture->server, query), >, 0);
+      g_ptr_array_add (on_call_names, g_steal_pointer (&person));
     }
   on_call = td_team_page_dup_card_text (page (fixture));
   g_assert_cmpstr (clipboard, ==, on_call);
@@ -469,6 +500,42 @@ test_people_and_card (Fixture *fixture)
   g_assert_true (wait_until (fixture, print_dialog_open, GINT_TO_POINTER (TRUE)));
   gtk_dialog_response (GTK_DIALOG (find_print_dialog ()), GTK_RESPONSE_CANCEL);
   g_assert_true (wait_until (fixture, print_dialog_open, GINT_TO_POINTER (FALSE)));
+  g_assert_true (wait_until (fixture, not_printing, NULL));
+
+  /* Printing for real, as a person does: the dialog opens with GTK's
+   * "Print to File" printer (the file print backend) and a PDF to write,
+   * preset; Print in the dialog prints. The PDF has every line of the
+   * card, and Tier 2's and Tier 3's people on call as the server's rota
+   * has them. */
+  {
+    g_autofree char *pdf = g_build_filename (fixture->home, "contact-card.pdf", NULL);
+    g_autoptr (GtkPrintSettings) settings = td_app_test_print_to_file (pdf);
+    g_auto (GStrv) lines = g_strsplit (on_call, "\n", -1);
+    g_autofree char *text = NULL;
+    g_autofree char *squeezed = NULL;
+
+    td_team_page_set_print_settings (page (fixture), settings);
+    gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "team.print-card", NULL);
+    g_assert_true (wait_until (fixture, print_dialog_chose_file, NULL));
+    td_app_test_screenshot (find_print_dialog (), "team-card-print");
+    gtk_dialog_response (GTK_DIALOG (find_print_dialog ()), GTK_RESPONSE_OK);
+    g_assert_true (wait_until (fixture, printed, pdf));
+    g_assert_null (find_print_dialog ());
+    text = td_app_test_pdf_text (pdf);
+    squeezed = td_app_test_squeeze (text);
+    save_for_a_person (pdf);
+    for (guint i = 0; lines[i] != NULL; i++)
+      {
+        g_autofree char *line = td_app_test_squeeze (lines[i]);
+
+        if (*line != '\0' && strstr (squeezed, line) == NULL)
+          g_error ("the printed card lacks \"%s\":\n%s", line, text);
+      }
+    g_assert_cmpuint (on_call_names->len, ==, 2);
+    for (guint i = 0; i < on_call_names->len; i++)
+      g_assert_nonnull (strstr (squeezed, g_ptr_array_index (on_call_names, i)));
+    td_team_page_set_print_settings (page (fixture), NULL);
+  }
 }
 
 /* An empty directory: the support model's positions to fill [4.6] */
