@@ -2389,6 +2389,9 @@ open_request_form (TdTeamPage *self, gboolean correction)
       gtk_widget_set_name (GTK_WIDGET (form->kind), "request-kind");
       form->level = combo_row (ADW_PREFERENCES_GROUP (group), _ ("Access"), level_names, 0);
       gtk_widget_set_name (GTK_WIDGET (form->level), "request-level");
+      /* "Database Client — Data queries" does not fit beside its title. */
+      adw_combo_row_set_use_subtitle (form->kind, TRUE);
+      adw_combo_row_set_use_subtitle (form->level, TRUE);
       form->reason = entry_row (ADW_PREFERENCES_GROUP (group), _ ("Why you need it"), NULL,
                                 "request-reason");
       on_request_person_changed (form);
