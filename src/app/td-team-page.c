@@ -1897,7 +1897,7 @@ revoke_form_free (gpointer data)
 static void
 on_revoke_reason_changed (RevokeForm *form)
 {
-  gboolean blank = is_blank (gtk_editable_get_text (form->reason));
+  gboolean   blank = is_blank (gtk_editable_get_text (form->reason));
   GtkWidget *dialog = gtk_widget_get_ancestor (GTK_WIDGET (form->reason), ADW_TYPE_MESSAGE_DIALOG);
 
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "revoke", !blank);
@@ -1963,8 +1963,8 @@ revoke_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   form->page = g_object_ref (self);
   form->uuid = g_strdup (uuid);
   /* TRANSLATORS: e.g. "Revoke Ana Ruiz’s Access to Database Client?" */
-  heading = g_strdup_printf (_ ("Revoke %s’s Access to %s?"), who (self, text_member (row, "person")),
-                             tool_name);
+  heading = g_strdup_printf (_ ("Revoke %s’s Access to %s?"),
+                             who (self, text_member (row, "person")), tool_name);
   body = g_strdup_printf (
       _ ("%s loses %s to %s. The reason is required: it is kept with the request and in the "
          "audit log."),
@@ -2006,22 +2006,22 @@ revoke_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
 typedef struct
 {
-  TdTeamPage  *page;
-  GtkWindow   *window;
-  gboolean     correction;
-  AdwComboRow *kind;  /* correction type or tool */
-  AdwComboRow *level; /* access only */
-  GtkDropDown *person; /* access only: who it is for */
+  TdTeamPage          *page;
+  GtkWindow           *window;
+  gboolean             correction;
+  AdwComboRow         *kind;   /* correction type or tool */
+  AdwComboRow         *level;  /* access only */
+  GtkDropDown         *person; /* access only: who it is for */
   AdwPreferencesGroup *group;
-  AdwEntryRow *users;
-  AdwEntryRow *description;
-  AdwEntryRow *evidence;
-  AdwEntryRow *reason;
-  GtkLabel    *verdict;
-  GtkWidget   *action;
-  GPtrArray   *ids;        /* correction types or tools, parallel to kind */
-  GPtrArray   *person_ids; /* person uuids, parallel to person */
-  gboolean     reason_edited;
+  AdwEntryRow         *users;
+  AdwEntryRow         *description;
+  AdwEntryRow         *evidence;
+  AdwEntryRow         *reason;
+  GtkLabel            *verdict;
+  GtkWidget           *action;
+  GPtrArray           *ids;        /* correction types or tools, parallel to kind */
+  GPtrArray           *person_ids; /* person uuids, parallel to person */
+  gboolean             reason_edited;
 } RequestForm;
 
 static void
@@ -2092,8 +2092,8 @@ access_verdict (RequestForm *form, const char *tool, char **verdict)
       return FALSE;
     }
   check = td_access_check_request (policy (self), tool, request_tier (form),
-                                   level < G_N_ELEMENTS (levels) ? levels[level] : NULL, NULL,
-                                   NULL, &explanation);
+                                   level < G_N_ELEMENTS (levels) ? levels[level] : NULL, NULL, NULL,
+                                   &explanation);
   switch (check)
     {
       case TD_ACCESS_REQUEST_OK:
@@ -2137,7 +2137,8 @@ on_request_person_changed (RequestForm *form)
     GtkWidget       *row = gtk_widget_get_ancestor (GTK_WIDGET (form->person), ADW_TYPE_ACTION_ROW);
     JsonObject      *picked = find_person (self, person);
     const char      *role = role_name (self, picked != NULL ? text_member (picked, "role")
-                                                           : for_me ? my_role (self) : NULL);
+                                             : for_me       ? my_role (self)
+                                                            : NULL);
     g_autofree char *subtitle = NULL;
 
     if (!gtk_widget_get_sensitive (GTK_WIDGET (form->person)))

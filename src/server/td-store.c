@@ -2783,7 +2783,8 @@ check_decision (Command    *command,
                    "decision_note: a rejection needs a reason");
   /* A revocation gives its own reason: the approval's note, still in
    * the row, does not explain taking the access away. */
-  if (g_str_equal (status, "revoked") && text_is_blank (merged_text (columns, NULL, "decision_note")))
+  if (g_str_equal (status, "revoked")
+      && text_is_blank (merged_text (columns, NULL, "decision_note")))
     return reject (verdict, "missing_fields", "decision_note",
                    "decision_note: a revocation needs a reason");
   return TRUE;

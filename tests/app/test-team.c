@@ -374,8 +374,8 @@ test_people_and_card (Fixture *fixture)
   g_autofree char *clipboard = NULL;
   g_autofree char *on_call = NULL;
   g_autoptr (GPtrArray) on_call_names = g_ptr_array_new_with_free_func (g_free);
-  GtkWidget       *form;
-  gint64           deadline;
+  GtkWidget *form;
+  gint64     deadline;
 
   sign_in_as (fixture, "lead");
   lead = server_text (fixture, "SELECT person FROM account WHERE username = 'lead'");
@@ -835,8 +835,8 @@ pick_person (GtkWidget *form, const char *name)
 static gboolean
 has_revoke_button (GtkWidget *root)
 {
-  if (g_str_has_prefix (gtk_widget_get_name (root), "revoke-")
-      && GTK_IS_BUTTON (root) && gtk_widget_get_visible (root))
+  if (g_str_has_prefix (gtk_widget_get_name (root), "revoke-") && GTK_IS_BUTTON (root)
+      && gtk_widget_get_visible (root))
     return TRUE;
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
@@ -861,10 +861,9 @@ has_widget (Fixture *fixture, gconstpointer name)
 static void
 scroll_to_end (Fixture *fixture)
 {
-  GtkWidget *widget = find_named (GTK_WIDGET (page (fixture)), "approvals-granted");
-  GtkWidget *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
-  GtkAdjustment *adjustment
-      = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  GtkWidget     *widget = find_named (GTK_WIDGET (page (fixture)), "approvals-granted");
+  GtkWidget     *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
 
   td_app_test_spin (200);
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
@@ -885,7 +884,8 @@ test_access_for_others (Fixture *fixture)
 {
   g_autofree char *analyst
       = server_text (fixture, "SELECT person FROM account WHERE username = 'appsupport'");
-  g_autofree char *lead = server_text (fixture, "SELECT person FROM account WHERE username = 'lead'");
+  g_autofree char *lead
+      = server_text (fixture, "SELECT person FROM account WHERE username = 'lead'");
   g_autofree char *manager
       = server_text (fixture, "SELECT person FROM account WHERE username = 'deskmanager'");
   g_autofree char *analyst_name = NULL;
@@ -934,7 +934,8 @@ test_access_for_others (Fixture *fixture)
 
   /* For oneself at Tier 1 the database is not offered; the verdict names the field. */
   select_combo (form, "request-kind", "Database Client — Data queries");
-  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (verdict)), "Tool: Database Client "));
+  g_assert_true (
+      g_str_has_prefix (gtk_label_get_text (GTK_LABEL (verdict)), "Tool: Database Client "));
   g_assert_true (gtk_widget_has_css_class (verdict, "error"));
 
   /* For the analyst, at Tier 2: read access, approved by the app support lead. */
@@ -951,9 +952,9 @@ test_access_for_others (Fixture *fixture)
         adw_action_row_get_subtitle (ADW_ACTION_ROW (find_named (form, "request-person-row"))), ==,
         "Application Support Analyst · Tier 2");
   }
-  g_assert_cmpstr (adw_preferences_row_get_title (
-                       ADW_PREFERENCES_ROW (find_named (form, "request-reason"))),
-                   ==, "Why they need it");
+  g_assert_cmpstr (
+      adw_preferences_row_get_title (ADW_PREFERENCES_ROW (find_named (form, "request-reason"))), ==,
+      "Why they need it");
   /* Full access is more than Tier 2 may have: the Access field is named. */
   select_combo (form, "request-level", "Full");
   g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (verdict)), "Access: "));
@@ -1005,10 +1006,9 @@ test_access_for_others (Fixture *fixture)
     g_assert_true (wait_until (fixture, shows, &shown));
     g_assert_nonnull (gtk_widget_get_ancestor (find_named (GTK_WIDGET (page (fixture)), row),
                                                ADW_TYPE_PREFERENCES_GROUP));
-    g_assert_true (
-        gtk_widget_get_ancestor (find_named (GTK_WIDGET (page (fixture)), row),
-                                 ADW_TYPE_PREFERENCES_GROUP)
-        == find_named (GTK_WIDGET (page (fixture)), "approvals-mine"));
+    g_assert_true (gtk_widget_get_ancestor (find_named (GTK_WIDGET (page (fixture)), row),
+                                            ADW_TYPE_PREFERENCES_GROUP)
+                   == find_named (GTK_WIDGET (page (fixture)), "approvals-mine"));
   }
   g_assert_false (has_revoke_button (GTK_WIDGET (page (fixture))));
   gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "team.revoke", "(ss)", "access_request",
@@ -1045,8 +1045,8 @@ test_access_for_others (Fixture *fixture)
 
     g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, heading);
   }
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
-                            "The reason is required"));
+  g_assert_nonnull (
+      strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "The reason is required"));
   required = find_named (dialog, "revoke-required");
   g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "revoke"));
   g_assert_true (gtk_widget_get_visible (required));
@@ -1076,7 +1076,7 @@ test_access_for_others (Fixture *fixture)
   {
     g_autofree char *by = g_strdup_printf ("Revoked · requested by %s · revoked by %s on ",
                                            manager_name, lead_name);
-    Shows granted = { "approvals-granted", by };
+    Shows            granted = { "approvals-granted", by };
 
     g_assert_true (wait_until (fixture, shows, &granted));
     granted.text = "Reason given: Moved to the service desk";

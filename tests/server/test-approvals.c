@@ -544,7 +544,7 @@ test_access_deciding (Fixture *fixture, gconstpointer data)
   g_autoptr (JsonObject) revoke_by_holder = NULL;
   g_autoptr (JsonObject) revoke_no_reason = NULL;
   g_autoptr (JsonObject) revoke_blank = NULL;
-  gboolean revoke_audited = FALSE;
+  gboolean         revoke_audited = FALSE;
   g_autofree char *uuid = file_access (fixture, "appsupport", NULL, "apm", NULL, &filed);
   g_autofree char *own_uuid = file_access (fixture, "lead", NULL, "apm", NULL, &own_filed);
   g_autoptr (TdTestResponse) audit = NULL;
