@@ -1697,9 +1697,13 @@ rebuild_approvals (TdTeamPage *self)
           }
         else if (is_mine (self, row))
           {
+            /* Only the requester withdraws, not the person someone else asked for. */
+            gboolean withdraw
+                = pending && g_strcmp0 (text_member (row, "requested_by"), me (self)) == 0;
+
             adw_preferences_group_add (
                 ADW_PREFERENCES_GROUP (mine),
-                request_row (self, kinds[k], row, pending ? ROW_WITHDRAW : ROW_READ_ONLY));
+                request_row (self, kinds[k], row, withdraw ? ROW_WITHDRAW : ROW_READ_ONLY));
             n_mine++;
           }
         else if (pending)

@@ -984,6 +984,23 @@ test_access_for_others (Fixture *fixture)
   approve = g_strdup_printf ("approve-%s", uuid);
   revoke = g_strdup_printf ("revoke-%s", uuid);
 
+  /* The analyst sees it among their requests, but neither withdraws it
+   * (the manager asked) nor decides it. */
+  switch_user (fixture, "appsupport");
+  {
+    g_autofree char *row = g_strdup_printf ("request-%s", uuid);
+    g_autofree char *withdraw = g_strdup_printf ("withdraw-%s", uuid);
+    g_autofree char *pending = g_strdup_printf ("Pending · requested by %s", manager_name);
+    Shows            shown = { row, pending };
+
+    g_assert_true (wait_until (fixture, shows, &shown));
+    g_assert_true (gtk_widget_get_ancestor (find_named (GTK_WIDGET (page (fixture)), row),
+                                            ADW_TYPE_PREFERENCES_GROUP)
+                   == find_named (GTK_WIDGET (page (fixture)), "approvals-mine"));
+    g_assert_null (find_named (GTK_WIDGET (page (fixture)), withdraw));
+    g_assert_null (find_named (GTK_WIDGET (page (fixture)), approve));
+  }
+
   /* The approver the table names approves it. */
   switch_user (fixture, "lead");
   g_assert_true (wait_until (fixture, has_widget, approve));
