@@ -438,6 +438,7 @@ static gboolean
 run_operation (GPtrArray              *blocks,
                GtkWindow              *parent,
                GtkPrintOperationAction action,
+               GtkPrintSettings       *settings,
                const char             *export_path,
                GError                **error)
 {
@@ -453,6 +454,8 @@ run_operation (GPtrArray              *blocks,
   g_signal_connect (operation, "begin-print", G_CALLBACK (on_begin_print), job);
   g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page), job);
   g_object_set_data_full (G_OBJECT (operation), "td-print-job", job, print_job_free);
+  if (settings != NULL)
+    gtk_print_operation_set_print_settings (operation, settings);
   if (export_path != NULL)
     gtk_print_operation_set_export_filename (operation, export_path);
   gtk_print_operation_set_allow_async (operation,
@@ -468,11 +471,15 @@ run_operation (GPtrArray              *blocks,
 }
 
 gboolean
-td_handoff_print_run (GPtrArray *blocks, GtkWindow *parent, GError **error)
+td_handoff_print_run (GPtrArray        *blocks,
+                      GtkWindow        *parent,
+                      GtkPrintSettings *settings,
+                      GError          **error)
 {
   g_return_val_if_fail (blocks != NULL, FALSE);
 
-  return run_operation (blocks, parent, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, NULL, error);
+  return run_operation (blocks, parent, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, settings, NULL,
+                        error);
 }
 
 gboolean
@@ -480,5 +487,5 @@ td_handoff_print_export (GPtrArray *blocks, const char *path, GError **error)
 {
   g_return_val_if_fail (blocks != NULL && path != NULL, FALSE);
 
-  return run_operation (blocks, NULL, GTK_PRINT_OPERATION_ACTION_EXPORT, path, error);
+  return run_operation (blocks, NULL, GTK_PRINT_OPERATION_ACTION_EXPORT, NULL, path, error);
 }

@@ -12,8 +12,12 @@ G_BEGIN_DECLS
  * an A4 PDF, page after page. */
 gboolean td_handoff_print_write_pdf (GPtrArray *blocks, const char *path, GError **error);
 
-/* Opens the print dialog for @blocks over @parent. */
-gboolean td_handoff_print_run (GPtrArray *blocks, GtkWindow *parent, GError **error);
+/* Opens the print dialog for @blocks over @parent, set up with @settings
+ * (nullable: GTK's defaults). */
+gboolean td_handoff_print_run (GPtrArray        *blocks,
+                               GtkWindow        *parent,
+                               GtkPrintSettings *settings,
+                               GError          **error);
 
 /* What Print sends, through the same GtkPrintOperation, written to a PDF
  * at @path without a dialog: for tests and scripts. */

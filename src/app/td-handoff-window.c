@@ -58,6 +58,8 @@ struct _TdHandoffWindow
   char *pinned;
   /* The incoming drop-down lists the team (a draft), not a stored choice. */
   gboolean incoming_filled;
+  /* Preset: what the print dialog opens with (tests pick "Print to File"). */
+  GtkPrintSettings *print_settings;
 };
 
 G_DEFINE_FINAL_TYPE (TdHandoffWindow, td_handoff_window, ADW_TYPE_WINDOW)
@@ -670,7 +672,8 @@ print_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   TdHandoffWindow *self = TD_HANDOFF_WINDOW (widget);
   g_autoptr (GError) error = NULL;
 
-  if (self->blocks != NULL && !td_handoff_print_run (self->blocks, GTK_WINDOW (self), &error))
+  if (self->blocks != NULL
+      && !td_handoff_print_run (self->blocks, GTK_WINDOW (self), self->print_settings, &error))
     toast (self, error->message);
 }
 
@@ -687,6 +690,7 @@ td_handoff_window_dispose (GObject *object)
     g_signal_handler_disconnect (td_session_get_engine (self->session), self->rows_changed_id);
   self->rows_changed_id = 0;
   g_clear_object (&self->session);
+  g_clear_object (&self->print_settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), TD_TYPE_HANDOFF_WINDOW);
 
   G_OBJECT_CLASS (td_handoff_window_parent_class)->dispose (object);
@@ -834,6 +838,15 @@ td_handoff_window_write_pdf (TdHandoffWindow *self, GFile *file, GError **error)
       return FALSE;
     }
   return td_handoff_print_write_pdf (self->blocks, path, error);
+}
+
+void
+td_handoff_window_set_print_settings (TdHandoffWindow *self, GtkPrintSettings *settings)
+{
+  g_return_if_fail (TD_IS_HANDOFF_WINDOW (self));
+  g_return_if_fail (settings == NULL || GTK_IS_PRINT_SETTINGS (settings));
+
+  g_set_object (&self->print_settings, settings);
 }
 
 gboolean

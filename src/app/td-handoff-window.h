@@ -21,5 +21,9 @@ GPtrArray *td_handoff_window_get_blocks (TdHandoffWindow *self);
 const char *td_handoff_window_get_handoff (TdHandoffWindow *self);
 gboolean    td_handoff_window_write_pdf (TdHandoffWindow *self, GFile *file, GError **error);
 gboolean    td_handoff_window_write_markdown (TdHandoffWindow *self, GFile *file, GError **error);
+/* What Print (handoff.print) opens the print dialog with: a printer, an
+ * output file… (nullable: GTK's defaults). For tests, which pick GTK's
+ * "Print to File" printer and a PDF to write. */
+void td_handoff_window_set_print_settings (TdHandoffWindow *self, GtkPrintSettings *settings);
 
 G_END_DECLS

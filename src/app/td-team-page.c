@@ -55,7 +55,8 @@ struct _TdTeamPage
   gboolean           rebuilding;  /* the list is being refilled: keep the selection */
   TdRotaStore       *rotas;
   TdContactCard     *card;
-  GtkPrintOperation *printing; /* while its dialog is open */
+  GtkPrintOperation *printing;       /* while its dialog is open, or it prints */
+  GtkPrintSettings  *print_settings; /* preset: what the print dialog opens with */
 };
 
 G_DEFINE_FINAL_TYPE (TdTeamPage, td_team_page, GTK_TYPE_WIDGET)
@@ -1394,6 +1395,8 @@ print_card_action (GtkWidget *widget, const char *action_name, GVariant *paramet
   if (self->card == NULL || self->printing != NULL)
     return;
   self->printing = gtk_print_operation_new ();
+  if (self->print_settings != NULL)
+    gtk_print_operation_set_print_settings (self->printing, self->print_settings);
   gtk_print_operation_set_n_pages (self->printing, 1);
   gtk_print_operation_set_job_name (self->printing, self->card->title);
   gtk_print_operation_set_embed_page_setup (self->printing, TRUE);
@@ -1527,6 +1530,15 @@ request_subtitle (TdTeamPage *self, const char *entity, JsonObject *row)
   if (g_strcmp0 (status, "pending") == 0)
     g_string_append_printf (text, _ (" · waiting for the %s"),
                             role_name (self, text_member (row, "approver_role")));
+  else if (g_strcmp0 (status, "revoked") == 0 && int_member (row, "revoked_at") > 0)
+    {
+      g_autofree char *when
+          = format_local (int_member (row, "revoked_at"), NULL, "%a %-d %b %Y %H:%M");
+
+      /* TRANSLATORS: e.g. " · revoked by Lee Park on Fri 27 Nov 2026 10:42" */
+      g_string_append_printf (text, _ (" · revoked by %s on %s"),
+                              who (self, text_member (row, "decided_by")), when);
+    }
   else if (text_member (row, "decided_by") != NULL)
     g_string_append_printf (text, _ (" · decided by %s"),
                             who (self, text_member (row, "decided_by")));
@@ -1545,6 +1557,7 @@ typedef enum
   ROW_DECIDE,   /* Reject… and Approve */
   ROW_APPLY,    /* an approved correction, for its performer */
   ROW_WITHDRAW, /* the requester's own pending request */
+  ROW_REVOKE,   /* granted tool access, for its approver */
 } RowActions;
 
 static GtkWidget *
@@ -1595,6 +1608,11 @@ request_row (TdTeamPage *self, const char *entity, JsonObject *row, RowActions a
             ADW_ACTION_ROW (widget),
             row_button (_ ("_Withdraw"), "withdraw", "team.withdraw", entity, uuid));
         break;
+      case ROW_REVOKE:
+        button = row_button (_ ("Re_voke…"), "revoke", "team.revoke", entity, uuid);
+        gtk_widget_set_tooltip_text (button, _ ("End this access, giving a reason"));
+        adw_action_row_add_suffix (ADW_ACTION_ROW (widget), button);
+        break;
       case ROW_READ_ONLY:
       default:
         break;
@@ -1611,13 +1629,34 @@ may_apply (TdTeamPage *self, const char *entity, JsonObject *row)
          && array_contains (json_array_member (row, "authority", "roles"), my_role (self));
 }
 
+/* Whether I may revoke @row, granted tool access: what the server checks [9.2]. */
+static gboolean
+may_revoke (TdTeamPage *self, const char *entity, JsonObject *row)
+{
+  return g_str_equal (entity, "access_request") && my_role (self) != NULL
+         && g_strcmp0 (text_member (row, "status"), "approved") == 0
+         && g_strcmp0 (text_member (row, "approver_role"), my_role (self)) == 0
+         && g_strcmp0 (text_member (row, "requested_by"), me (self)) != 0
+         && g_strcmp0 (text_member (row, "person"), td_session_get_person (self->session)) != 0;
+}
+
+static gboolean
+is_mine (TdTeamPage *self, JsonObject *row)
+{
+  return g_strcmp0 (text_member (row, "requested_by"), me (self)) == 0
+         || (td_session_get_person (self->session) != NULL
+             && g_strcmp0 (text_member (row, "person"), td_session_get_person (self->session))
+                    == 0);
+}
+
 static void
 rebuild_approvals (TdTeamPage *self)
 {
   GtkWidget  *waiting;
   GtkWidget  *mine;
   GtkWidget  *others;
-  guint       n_waiting = 0, n_mine = 0, n_others = 0;
+  GtkWidget  *granted;
+  guint       n_waiting = 0, n_mine = 0, n_others = 0, n_granted = 0;
   const char *kinds[] = { "correction_request", "access_request" };
   GPtrArray  *lists[] = { self->corrections, self->accesses };
 
@@ -1635,6 +1674,10 @@ rebuild_approvals (TdTeamPage *self)
          "for you to carry out."));
   mine = group_new (_ ("Your Requests"), NULL);
   others = group_new (_ ("Other Open Requests"), NULL);
+  granted = group_new (_ ("Tool Access Granted"),
+                       _ ("Access that was approved, and access that was revoked, with who ended "
+                          "it and why [9.2]."));
+  gtk_widget_set_name (granted, "approvals-granted");
   gtk_widget_set_name (waiting, "approvals-waiting");
   gtk_widget_set_name (mine, "approvals-mine");
   gtk_widget_set_name (others, "approvals-others");
@@ -1652,11 +1695,15 @@ rebuild_approvals (TdTeamPage *self)
                 request_row (self, kinds[k], row, pending ? ROW_DECIDE : ROW_APPLY));
             n_waiting++;
           }
-        else if (g_strcmp0 (text_member (row, "requested_by"), me (self)) == 0)
+        else if (is_mine (self, row))
           {
+            /* Only the requester withdraws, not the person someone else asked for. */
+            gboolean withdraw
+                = pending && g_strcmp0 (text_member (row, "requested_by"), me (self)) == 0;
+
             adw_preferences_group_add (
                 ADW_PREFERENCES_GROUP (mine),
-                request_row (self, kinds[k], row, pending ? ROW_WITHDRAW : ROW_READ_ONLY));
+                request_row (self, kinds[k], row, withdraw ? ROW_WITHDRAW : ROW_READ_ONLY));
             n_mine++;
           }
         else if (pending)
@@ -1664,6 +1711,16 @@ rebuild_approvals (TdTeamPage *self)
             adw_preferences_group_add (ADW_PREFERENCES_GROUP (others),
                                        request_row (self, kinds[k], row, ROW_READ_ONLY));
             n_others++;
+          }
+        else if (g_str_equal (kinds[k], "access_request")
+                 && (g_strcmp0 (text_member (row, "status"), "approved") == 0
+                     || g_strcmp0 (text_member (row, "status"), "revoked") == 0))
+          {
+            adw_preferences_group_add (
+                ADW_PREFERENCES_GROUP (granted),
+                request_row (self, kinds[k], row,
+                             may_revoke (self, kinds[k], row) ? ROW_REVOKE : ROW_READ_ONLY));
+            n_granted++;
           }
       }
   if (n_waiting == 0)
@@ -1673,12 +1730,16 @@ rebuild_approvals (TdTeamPage *self)
   /* Groups left empty are dropped. */
   g_object_ref_sink (mine);
   g_object_ref_sink (others);
+  g_object_ref_sink (granted);
   if (n_mine > 0)
     gtk_box_append (self->approvals_box, mine);
   if (n_others > 0)
     gtk_box_append (self->approvals_box, others);
+  if (n_granted > 0)
+    gtk_box_append (self->approvals_box, granted);
   g_object_unref (mine);
   g_object_unref (others);
+  g_object_unref (granted);
 }
 
 static JsonObject *
@@ -1712,6 +1773,8 @@ decide (TdTeamPage *self,
     toast (self, _ ("Rejected"));
   else if (g_str_equal (status, "applied"))
     toast (self, _ ("Marked as applied"));
+  else if (g_str_equal (status, "revoked"))
+    toast (self, _ ("Access revoked"));
   else
     toast (self, _ ("Request withdrawn"));
 }
@@ -1813,22 +1876,156 @@ reject_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   gtk_widget_grab_focus (GTK_WIDGET (form->reason));
 }
 
-/* Filing a request: the form says before sending what the server will say. */
+/* Revoking granted access [9.2]: a confirmation that names the person and
+ * the tool, and will not send without a reason. */
 
 typedef struct
 {
   TdTeamPage  *page;
-  GtkWindow   *window;
-  gboolean     correction;
-  AdwComboRow *kind;  /* correction type or tool */
-  AdwComboRow *level; /* access only */
-  AdwEntryRow *users;
-  AdwEntryRow *description;
-  AdwEntryRow *evidence;
-  AdwEntryRow *reason;
-  GtkLabel    *verdict;
-  GtkWidget   *action;
-  GPtrArray   *ids; /* correction types or tools, parallel to kind */
+  char        *uuid;
+  GtkEditable *reason;
+  GtkLabel    *required;
+  gboolean     edited;
+} RevokeForm;
+
+static void
+revoke_form_free (gpointer data)
+{
+  RevokeForm *form = data;
+
+  g_object_unref (form->page);
+  g_free (form->uuid);
+  g_free (form);
+}
+
+static void
+on_revoke_reason_changed (RevokeForm *form)
+{
+  gboolean   blank = is_blank (gtk_editable_get_text (form->reason));
+  GtkWidget *dialog = gtk_widget_get_ancestor (GTK_WIDGET (form->reason), ADW_TYPE_MESSAGE_DIALOG);
+
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "revoke", !blank);
+  gtk_widget_set_visible (GTK_WIDGET (form->required), blank);
+  /* A hint until something was typed and cleared again; then an error. */
+  if (blank && form->edited)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (form->required), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (form->required), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (form->reason), "error");
+    }
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (form->reason), "error");
+}
+
+static void
+on_revoke_reason_edited (RevokeForm *form)
+{
+  form->edited = TRUE;
+  on_revoke_reason_changed (form);
+}
+
+static void
+on_revoke_response (AdwMessageDialog *dialog, const char *response, RevokeForm *form)
+{
+  g_autofree char *reason = NULL;
+
+  if (g_strcmp0 (response, "revoke") != 0)
+    return;
+  reason = g_strstrip (g_strdup (gtk_editable_get_text (form->reason)));
+  if (*reason == '\0')
+    return;
+  decide (form->page, "access_request", form->uuid, "revoked", reason);
+}
+
+static void
+revoke_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdTeamPage      *self = TD_TEAM_PAGE (widget);
+  const char      *entity, *uuid;
+  JsonObject      *row;
+  RevokeForm      *form;
+  GtkWidget       *dialog;
+  GtkWidget       *box;
+  GtkWidget       *entry;
+  GtkWidget       *required;
+  GPtrArray       *tools;
+  const char      *tool_name;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+
+  g_variant_get (parameter, "(&s&s)", &entity, &uuid);
+  row = find_request (self, entity, uuid);
+  if (row == NULL || !may_revoke (self, entity, row))
+    return;
+  tools = td_policy_get_tools (policy (self));
+  tool_name = text_member (row, "tool");
+  for (guint i = 0; i < tools->len; i++)
+    if (g_strcmp0 (((TdTool *) g_ptr_array_index (tools, i))->id, tool_name) == 0)
+      tool_name = ((TdTool *) g_ptr_array_index (tools, i))->name;
+
+  form = g_new0 (RevokeForm, 1);
+  form->page = g_object_ref (self);
+  form->uuid = g_strdup (uuid);
+  /* TRANSLATORS: e.g. "Revoke Ana Ruiz’s Access to Database Client?" */
+  heading = g_strdup_printf (_ ("Revoke %s’s Access to %s?"),
+                             who (self, text_member (row, "person")), tool_name);
+  body = g_strdup_printf (
+      _ ("%s loses %s to %s. The reason is required: it is kept with the request and in the "
+         "audit log."),
+      who (self, text_member (row, "person")), level_text (text_member (row, "level")), tool_name);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading, body);
+  gtk_widget_set_name (dialog, "revoke-dialog");
+  g_object_set_data_full (G_OBJECT (dialog), "form", form, revoke_form_free);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _ ("Reason"));
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_widget_set_name (entry, "revoke-reason");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Reason"), -1);
+  /* TRANSLATORS: the revoke dialog's "Reason" field, left empty */
+  required = label_new (_ ("Reason: required"), "dim-label");
+  gtk_widget_set_name (required, "revoke-required");
+  gtk_box_append (GTK_BOX (box), entry);
+  gtk_box_append (GTK_BOX (box), required);
+  form->reason = GTK_EDITABLE (entry);
+  form->required = GTK_LABEL (required);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "revoke",
+                                    _ ("_Revoke"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "revoke",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "revoke");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_revoke_response), form);
+  g_signal_connect_swapped (entry, "changed", G_CALLBACK (on_revoke_reason_edited), form);
+  on_revoke_reason_changed (form);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+/* Filing a request: the form says before sending what the server will say. */
+
+typedef struct
+{
+  TdTeamPage          *page;
+  GtkWindow           *window;
+  gboolean             correction;
+  AdwComboRow         *kind;   /* correction type or tool */
+  AdwComboRow         *level;  /* access only */
+  GtkDropDown         *person; /* access only: who it is for */
+  AdwPreferencesGroup *group;
+  AdwEntryRow         *users;
+  AdwEntryRow         *description;
+  AdwEntryRow         *evidence;
+  AdwEntryRow         *reason;
+  GtkLabel            *verdict;
+  GtkWidget           *action;
+  GPtrArray           *ids;        /* correction types or tools, parallel to kind */
+  GPtrArray           *person_ids; /* person uuids, parallel to person */
+  gboolean             reason_edited;
 } RequestForm;
 
 static void
@@ -1838,6 +2035,7 @@ request_form_free (gpointer data)
 
   g_object_unref (form->page);
   g_ptr_array_unref (form->ids);
+  g_clear_pointer (&form->person_ids, g_ptr_array_unref);
   g_free (form);
 }
 
@@ -1853,6 +2051,109 @@ my_tier (TdTeamPage *self)
   if (person != NULL && person_tier (self, person) > 0)
     return person_tier (self, person);
   return role != NULL ? role->tier : 0;
+}
+
+/* Whom a tool-access request is for: the picked person, the signed-in one by default. */
+static const char *
+request_person (RequestForm *form)
+{
+  guint picked = form->person != NULL ? gtk_drop_down_get_selected (form->person)
+                                      : GTK_INVALID_LIST_POSITION;
+
+  if (form->person_ids != NULL && picked < form->person_ids->len)
+    return g_ptr_array_index (form->person_ids, picked);
+  return td_session_get_person (form->page->session);
+}
+
+/* The tier the server decides by [9.2]: the person's, else their role's;
+ * for oneself, the account's role as a last resort. */
+static int
+request_tier (RequestForm *form)
+{
+  const char *person = request_person (form);
+
+  if (g_strcmp0 (person, td_session_get_person (form->page->session)) == 0)
+    return my_tier (form->page);
+  return person_tier (form->page, find_person (form->page, person));
+}
+
+/* Tool access: the verdict names the field it is about, and who approves. */
+static gboolean
+access_verdict (RequestForm *form, const char *tool, char **verdict)
+{
+  TdTeamPage          *self = form->page;
+  guint                level = adw_combo_row_get_selected (form->level);
+  const char          *person = request_person (form);
+  g_autofree char     *explanation = NULL;
+  TdAccessRequestCheck check;
+
+  if (person == NULL
+      || (g_strcmp0 (person, td_session_get_person (self->session)) != 0
+          && find_person (self, person) == NULL))
+    {
+      /* TRANSLATORS: the request form's "For" field */
+      *verdict = g_strdup (_ ("For: pick someone in the directory"));
+      return FALSE;
+    }
+  check = td_access_check_request (policy (self), tool, request_tier (form),
+                                   level < G_N_ELEMENTS (levels) ? levels[level] : NULL, NULL, NULL,
+                                   &explanation);
+  switch (check)
+    {
+      case TD_ACCESS_REQUEST_OK:
+        *verdict = g_steal_pointer (&explanation);
+        return TRUE;
+      case TD_ACCESS_REQUEST_UNKNOWN_LEVEL:
+      case TD_ACCESS_REQUEST_LEVEL_TOO_HIGH:
+        /* TRANSLATORS: the request form's "Access" field, then why it is refused */
+        *verdict = g_strdup_printf (_ ("Access: %s"), explanation);
+        return FALSE;
+      case TD_ACCESS_REQUEST_UNKNOWN_TOOL:
+      case TD_ACCESS_REQUEST_NOT_FOR_TIER:
+      case TD_ACCESS_REQUEST_NO_APPROVER:
+      default:
+        /* TRANSLATORS: the request form's "Tool" field, then why it is refused */
+        *verdict = g_strdup_printf (_ ("Tool: %s"), explanation);
+        return FALSE;
+    }
+}
+
+static void
+on_request_person_changed (RequestForm *form)
+{
+  TdTeamPage      *self = form->page;
+  const char      *person = request_person (form);
+  gboolean         for_me = g_strcmp0 (person, td_session_get_person (self->session)) == 0;
+  g_autofree char *description = NULL;
+
+  if (for_me)
+    description = g_strdup_printf (_ ("For you, at Tier %d: the tools of your tier [9.1], "
+                                      "approved as access provisioning says [9.2]."),
+                                   MAX (request_tier (form), 1));
+  else
+    /* TRANSLATORS: e.g. "For Ana Ruiz, at Tier 2: …" */
+    description = g_strdup_printf (_ ("For %s, at Tier %d: the tools of their tier [9.1], "
+                                      "approved as access provisioning says [9.2]."),
+                                   who (self, person), MAX (request_tier (form), 1));
+  adw_preferences_group_set_description (form->group, description);
+  /* Who the picked person is; for someone who may only ask for themselves, why. */
+  {
+    GtkWidget       *row = gtk_widget_get_ancestor (GTK_WIDGET (form->person), ADW_TYPE_ACTION_ROW);
+    JsonObject      *picked = find_person (self, person);
+    const char      *role = role_name (self, picked != NULL ? text_member (picked, "role")
+                                             : for_me       ? my_role (self)
+                                                            : NULL);
+    g_autofree char *subtitle = NULL;
+
+    if (!gtk_widget_get_sensitive (GTK_WIDGET (form->person)))
+      subtitle = g_strdup (_ ("Only those who keep the directory ask for someone else"));
+    else if (role != NULL)
+      /* TRANSLATORS: the picked person's role and tier, e.g. "Application Support Analyst · Tier 2" */
+      subtitle = g_strdup_printf (_ ("%s · Tier %d"), role, MAX (request_tier (form), 1));
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle != NULL ? subtitle : "");
+  }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (form->reason),
+                                 for_me ? _ ("Why you need it") : _ ("Why they need it"));
 }
 
 /* What the server will answer, worked out with the same core rules. */
@@ -1885,13 +2186,19 @@ on_request_changed (RequestForm *form)
     }
   else
     {
-      guint level = adw_combo_row_get_selected (form->level);
-
-      allowed = td_access_check_request (policy (self), id, my_tier (self),
-                                         level < G_N_ELEMENTS (levels) ? levels[level] : NULL, NULL,
-                                         NULL, &explanation)
-                == TD_ACCESS_REQUEST_OK;
+      allowed = access_verdict (form, id, &explanation);
       complete = !is_blank (entry_text (form->reason));
+      /* Once the reason has been typed and cleared, the form says it is
+       * missing rather than leaving Send greyed out without a word. */
+      if (allowed && !complete && form->reason_edited)
+        {
+          g_free (explanation);
+          /* TRANSLATORS: a field's title, e.g. "Why you need it: required" */
+          explanation = g_strdup_printf (
+              _ ("%s: required"),
+              adw_preferences_row_get_title (ADW_PREFERENCES_ROW (form->reason)));
+          allowed = FALSE;
+        }
     }
   gtk_label_set_text (form->verdict, explanation);
   if (allowed)
@@ -1905,6 +2212,87 @@ on_request_changed (RequestForm *form)
       gtk_widget_add_css_class (GTK_WIDGET (form->verdict), "error");
     }
   gtk_widget_set_sensitive (form->action, allowed && complete);
+}
+
+static void
+on_request_reason_changed (RequestForm *form)
+{
+  form->reason_edited = TRUE;
+  on_request_changed (form);
+}
+
+static void
+on_request_picked (RequestForm *form)
+{
+  on_request_person_changed (form);
+  on_request_changed (form);
+}
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  const char *left = text_member (*(JsonObject **) a, "name");
+  const char *right = text_member (*(JsonObject **) b, "name");
+
+  return g_utf8_collate (left != NULL ? left : "", right != NULL ? right : "");
+}
+
+/* "For": the signed-in person first; everyone else in the directory only
+ * for a role that may file for others (person.write, as the server checks). */
+static GtkWidget *
+request_person_row (RequestForm *form)
+{
+  TdTeamPage    *self = form->page;
+  GtkWidget     *row = adw_action_row_new ();
+  GtkStringList *names = gtk_string_list_new (NULL);
+  GtkWidget     *dropdown;
+  const char    *mine = td_session_get_person (self->session);
+  gboolean       for_others = may (self, "person.write");
+
+  form->person_ids = g_ptr_array_new_with_free_func (g_free);
+  {
+    g_autofree char *label = g_strdup_printf (_ ("%s (you)"), who (self, mine));
+
+    gtk_string_list_append (names, label);
+    g_ptr_array_add (form->person_ids, g_strdup (mine));
+  }
+  if (for_others)
+    {
+      /* A view of the directory, sorted by name: the page keeps the rows. */
+      g_autoptr (GPtrArray) people = g_ptr_array_new_full (self->people->len, NULL);
+
+      for (guint i = 0; i < self->people->len; i++)
+        g_ptr_array_add (people, g_ptr_array_index (self->people, i));
+
+      g_ptr_array_sort (people, compare_names);
+      for (guint i = 0; i < people->len; i++)
+        {
+          JsonObject *person = g_ptr_array_index (people, i);
+
+          if (g_strcmp0 (text_member (person, "uuid"), mine) == 0
+              || text_member (person, "name") == NULL)
+            continue;
+          gtk_string_list_append (names, text_member (person, "name"));
+          g_ptr_array_add (form->person_ids, g_strdup (text_member (person, "uuid")));
+        }
+    }
+  dropdown = gtk_drop_down_new (G_LIST_MODEL (names), NULL);
+  gtk_drop_down_set_expression (
+      GTK_DROP_DOWN (dropdown),
+      gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string"));
+  gtk_drop_down_set_enable_search (GTK_DROP_DOWN (dropdown), TRUE);
+  gtk_widget_set_valign (dropdown, GTK_ALIGN_CENTER);
+  gtk_widget_set_name (dropdown, "request-person");
+  gtk_widget_set_sensitive (dropdown, for_others);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                  row, NULL, -1);
+  gtk_widget_add_css_class (dropdown, "flat");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ ("For"));
+  gtk_widget_set_name (row, "request-person-row");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), dropdown);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), dropdown);
+  form->person = GTK_DROP_DOWN (dropdown);
+  return row;
 }
 
 static void
@@ -1934,7 +2322,7 @@ on_request_send (RequestForm *form)
       g_autofree char *reason = g_strstrip (g_strdup (entry_text (form->reason)));
 
       json_object_set_string_member (fields, "tool", id);
-      json_object_set_string_member (fields, "person", td_session_get_person (form->page->session));
+      json_object_set_string_member (fields, "person", request_person (form));
       if (level > 0 && level < G_N_ELEMENTS (levels))
         json_object_set_string_member (fields, "level", levels[level]);
       json_object_set_string_member (fields, "reason", reason);
@@ -1996,25 +2384,28 @@ open_request_form (TdTeamPage *self, gboolean correction)
           gtk_string_list_append (names, name);
           g_ptr_array_add (form->ids, g_strdup (tool->id));
         }
-      gtk_string_list_append (level_names, _ ("As much as my tier may have"));
+      gtk_string_list_append (level_names, _ ("As much as the tier may have"));
       gtk_string_list_append (level_names, _ ("Full"));
       gtk_string_list_append (level_names, _ ("Read only"));
       gtk_string_list_append (level_names, _ ("Limited"));
-      {
-        g_autofree char *description = g_strdup_printf (
-            _ ("For you, at Tier %d: the tools of your tier [9.1], approved as access "
-               "provisioning says [9.2]."),
-            MAX (my_tier (self), 1));
-        adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
-      }
+      form->group = ADW_PREFERENCES_GROUP (group);
+      adw_preferences_group_add (form->group, request_person_row (form));
       form->kind = combo_row (ADW_PREFERENCES_GROUP (group), _ ("Tool"), names, 0);
       gtk_widget_set_name (GTK_WIDGET (form->kind), "request-kind");
       form->level = combo_row (ADW_PREFERENCES_GROUP (group), _ ("Access"), level_names, 0);
+      gtk_widget_set_name (GTK_WIDGET (form->level), "request-level");
+      /* "Database Client — Data queries" does not fit beside its title. */
+      adw_combo_row_set_use_subtitle (form->kind, TRUE);
+      adw_combo_row_set_use_subtitle (form->level, TRUE);
       form->reason = entry_row (ADW_PREFERENCES_GROUP (group), _ ("Why you need it"), NULL,
                                 "request-reason");
+      on_request_person_changed (form);
       g_signal_connect_swapped (form->level, "notify::selected", G_CALLBACK (on_request_changed),
                                 form);
-      g_signal_connect_swapped (form->reason, "changed", G_CALLBACK (on_request_changed), form);
+      g_signal_connect_swapped (form->reason, "changed", G_CALLBACK (on_request_reason_changed),
+                                form);
+      g_signal_connect_swapped (form->person, "notify::selected", G_CALLBACK (on_request_picked),
+                                form);
     }
   g_signal_connect_swapped (form->kind, "notify::selected", G_CALLBACK (on_request_changed), form);
   gtk_box_append (GTK_BOX (box), group);
@@ -2025,6 +2416,9 @@ open_request_form (TdTeamPage *self, gboolean correction)
       self, correction ? _ ("Request a Data Correction") : _ ("Request Tool Access"), _ ("_Send"),
       box, G_CALLBACK (on_request_send), form, request_form_free, &form->action);
   gtk_widget_set_name (GTK_WIDGET (form->window), "request-form");
+  /* Room for the verdict's two lines under the access form's four rows. */
+  if (!correction)
+    gtk_window_set_default_size (form->window, 580, 460);
   on_request_changed (form);
   gtk_window_present (form->window);
 }
@@ -2166,6 +2560,7 @@ td_team_page_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->printing, self);
       g_clear_object (&self->printing);
     }
+  g_clear_object (&self->print_settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), TD_TYPE_TEAM_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -2234,6 +2629,7 @@ td_team_page_class_init (TdTeamPageClass *klass)
   gtk_widget_class_install_action (widget_class, "team.reject", "(ss)", reject_action);
   gtk_widget_class_install_action (widget_class, "team.mark-applied", "(ss)", mark_applied_action);
   gtk_widget_class_install_action (widget_class, "team.withdraw", "(ss)", withdraw_action);
+  gtk_widget_class_install_action (widget_class, "team.revoke", "(ss)", revoke_action);
   gtk_widget_class_install_action (widget_class, "team.new-correction", NULL,
                                    new_correction_action);
   gtk_widget_class_install_action (widget_class, "team.new-access", NULL, new_access_action);
@@ -2294,4 +2690,21 @@ td_team_page_dup_card_text (TdTeamPage *self)
   if (self->card == NULL)
     rebuild_card (self);
   return self->card != NULL ? td_contact_card_to_text (self->card, _ ("not set")) : NULL;
+}
+
+void
+td_team_page_set_print_settings (TdTeamPage *self, GtkPrintSettings *settings)
+{
+  g_return_if_fail (TD_IS_TEAM_PAGE (self));
+  g_return_if_fail (settings == NULL || GTK_IS_PRINT_SETTINGS (settings));
+
+  g_set_object (&self->print_settings, settings);
+}
+
+gboolean
+td_team_page_is_printing (TdTeamPage *self)
+{
+  g_return_val_if_fail (TD_IS_TEAM_PAGE (self), FALSE);
+
+  return self->printing != NULL;
 }

@@ -2794,6 +2794,12 @@ check_decision (Command    *command,
   if (g_str_equal (status, "rejected") && text_is_blank (note))
     return reject (verdict, "missing_fields", "decision_note",
                    "decision_note: a rejection needs a reason");
+  /* A revocation gives its own reason: the approval's note, still in
+   * the row, does not explain taking the access away. */
+  if (g_str_equal (status, "revoked")
+      && text_is_blank (merged_text (columns, NULL, "decision_note")))
+    return reject (verdict, "missing_fields", "decision_note",
+                   "decision_note: a revocation needs a reason");
   return TRUE;
 }
 

@@ -97,6 +97,90 @@ td_app_test_isolate (GSubprocess **bus)
   return home;
 }
 
+GtkPrintSettings *
+td_app_test_print_to_file (const char *path)
+{
+  GtkPrintSettings *settings = gtk_print_settings_new ();
+  g_autofree char  *uri = g_filename_to_uri (path, NULL, NULL);
+
+  g_assert_nonnull (uri);
+  /* Only the file backend: no CUPS server is asked. GTK 4 reads its
+   * backends from this setting only (GTK_PRINT_BACKENDS, the environment
+   * variable of GTK 2 and 3, is not read any more); it is read when the
+   * first print operation starts its backends. */
+  g_object_set (gtk_settings_get_default (), "gtk-print-backends", "file", NULL);
+  /* The file backend's printer, as GTK names it (the tests run in English). */
+  gtk_print_settings_set_printer (settings, "Print to File");
+  gtk_print_settings_set (settings, GTK_PRINT_SETTINGS_OUTPUT_URI, uri);
+  gtk_print_settings_set (settings, GTK_PRINT_SETTINGS_OUTPUT_FILE_FORMAT, "pdf");
+  return settings;
+}
+
+GtkWidget *
+td_app_test_find_print_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      /* By name: its header is in gtk4-unix-print, which the app does not need. */
+      if (g_str_equal (G_OBJECT_TYPE_NAME (window), "GtkPrintUnixDialog")
+          && gtk_widget_get_visible (window))
+        return window;
+    }
+  return NULL;
+}
+
+gboolean
+td_app_test_print_dialog_chose_file (GtkWidget *dialog)
+{
+  g_autoptr (GObject) printer = NULL;
+  g_autofree char *name = NULL;
+
+  if (dialog == NULL)
+    return FALSE;
+  /* The printer list arrives after the dialog opens; the dialog then
+   * selects the printer the settings name. */
+  g_object_get (dialog, "selected-printer", &printer, NULL);
+  if (printer == NULL)
+    return FALSE;
+  g_object_get (printer, "name", &name, NULL);
+  return g_strcmp0 (name, "Print to File") == 0;
+}
+
+char *
+td_app_test_pdf_text (const char *path)
+{
+  const char *argv[] = { "pdftotext", path, "-", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *text = NULL;
+  gsize            length = 0;
+  int              exit_status;
+
+  if (!g_file_get_contents (path, &head, &length, NULL) || length < 5
+      || !g_str_has_prefix (head, "%PDF-"))
+    return NULL;
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &text, NULL, &exit_status, &error))
+    g_error ("pdftotext (package poppler-utils) could not run: %s", error->message);
+  /* A PDF still being written has no trailer yet: pdftotext fails on it. */
+  if (!g_spawn_check_wait_status (exit_status, NULL))
+    return NULL;
+  return g_steal_pointer (&text);
+}
+
+char *
+td_app_test_squeeze (const char *text)
+{
+  g_autoptr (GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
+  g_autofree char *squeezed = g_regex_replace_literal (spaces, text, -1, 0, " ", 0, NULL);
+
+  return g_strdup (g_strstrip (squeezed));
+}
+
 TdApplication *
 td_app_test_start_app (void)
 {

@@ -34,6 +34,25 @@ gboolean td_app_test_tolerate_notifications (const char    *domain,
                                              const char    *message,
                                              gpointer       user_data);
 
+/* Print settings for GTK's "Print to File" printer (the file print
+ * backend, which this makes the only one of the process), writing a PDF
+ * at @path. Preset on a print operation, its print dialog opens with that
+ * printer selected; accepting the dialog prints for real into the file.
+ * (Printing without the dialog cannot reach that printer: GTK 4's printer
+ * lookup for GTK_PRINT_OPERATION_ACTION_PRINT skips virtual printers, and
+ * "Print to File" is one.) */
+GtkPrintSettings *td_app_test_print_to_file (const char *path);
+/* The open print dialog (GtkPrintUnixDialog), or NULL. */
+GtkWidget *td_app_test_find_print_dialog (void);
+/* Whether @dialog (nullable) has "Print to File" selected, so that OK prints. */
+gboolean td_app_test_print_dialog_chose_file (GtkWidget *dialog);
+/* The text of the PDF at @path (pdftotext), or NULL while it is missing or
+ * not yet a whole PDF. */
+char *td_app_test_pdf_text (const char *path);
+/* @text with every run of white space as one space: a PDF wraps lines
+ * where the screen does not. */
+char *td_app_test_squeeze (const char *text);
+
 /* The first widget named @name (gtk_widget_set_name) under @root, or NULL. */
 GtkWidget *td_app_test_find_named (GtkWidget *root, const char *name);
 /* A visible toplevel of @type (and @title, if not NULL), or NULL. */

@@ -568,6 +568,29 @@ pdf_to_text (const char *path)
   return text;
 }
 
+static gboolean
+print_dialog_chose_file (Fixture *fixture, gconstpointer unused)
+{
+  return td_app_test_print_dialog_chose_file (td_app_test_find_print_dialog ());
+}
+
+typedef struct
+{
+  const char *path;
+  const char *text;
+} Printed;
+
+/* The printed PDF is whole (the file backend writes it after the print
+ * operation is done) and has @text. */
+static gboolean
+printed_pdf_has (Fixture *fixture, gconstpointer data)
+{
+  const Printed   *printed = data;
+  g_autofree char *text = td_app_test_pdf_text (printed->path);
+
+  return text != NULL && strstr (text, printed->text) != NULL;
+}
+
 static void
 test_shift_handoff (Fixture *fixture)
 {
@@ -670,6 +693,44 @@ test_shift_handoff (Fixture *fixture)
         g_assert_nonnull (strstr (printed_squeezed, title));
       }
     g_assert_nonnull (strstr (printed_squeezed, "Payroll connector is flaky after 17:00"));
+  }
+
+  /* Printing as a person does: Print (Ctrl+P) opens the print dialog, here
+   * preset to GTK's "Print to File" printer (the file print backend) and a
+   * PDF; Print in the dialog prints. The PDF has every open ticket of the
+   * tier as the server's database has it, the notes and the incoming lead. */
+  {
+    g_autofree char *printed_path = g_build_filename (fixture->home, "handoff-printed.pdf", NULL);
+    g_autoptr (GtkPrintSettings) settings = td_app_test_print_to_file (printed_path);
+    g_autofree char *printed = NULL;
+    g_autofree char *printed_squeezed = NULL;
+    Printed          wanted = { printed_path, "Shift Handoff Report" };
+
+    td_handoff_window_set_print_settings (window, settings);
+    gtk_widget_activate_action (GTK_WIDGET (window), "handoff.print", NULL);
+    g_assert_true (wait_until (fixture, print_dialog_chose_file, NULL));
+    gtk_dialog_response (GTK_DIALOG (td_app_test_find_print_dialog ()), GTK_RESPONSE_OK);
+    g_assert_true (wait_until (fixture, printed_pdf_has, &wanted));
+    g_assert_null (td_app_test_find_print_dialog ());
+    printed = td_app_test_pdf_text (printed_path);
+    printed_squeezed = td_app_test_squeeze (printed);
+    for (guint i = 0; i < titles->len; i++)
+      {
+        g_autofree char *title = td_app_test_squeeze (g_ptr_array_index (titles, i));
+        if (strstr (printed_squeezed, title) == NULL)
+          g_error ("the printed report lacks the open ticket \"%s\":\n%s", title, printed);
+      }
+    g_assert_nonnull (strstr (printed_squeezed, "Payroll connector is flaky after 17:00"));
+    g_assert_nonnull (strstr (printed_squeezed, incoming_name));
+    if (g_getenv ("TD_SCREENSHOTS") != NULL)
+      {
+        g_autofree char *copy
+            = g_build_filename (g_getenv ("TD_SCREENSHOTS"), "handoff-printed.pdf", NULL);
+        g_autoptr (GFile) source = g_file_new_for_path (printed_path);
+        g_autoptr (GFile) target = g_file_new_for_path (copy);
+        g_assert_true (g_file_copy (source, target, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL));
+      }
+    td_handoff_window_set_print_settings (window, NULL);
   }
 
   /* The Markdown: each open ticket a row of the table, as it is now. */

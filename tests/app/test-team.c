@@ -28,8 +28,8 @@ typedef struct
   TdWindow      *window;
 } Fixture;
 
-static const char *const accounts[]
-    = { "lead:app-support-lead", "appsupport:app-support-analyst", NULL };
+static const char *const accounts[] = { "lead:app-support-lead", "appsupport:app-support-analyst",
+                                        "deskmanager:service-desk-manager", NULL };
 
 typedef gboolean (*Predicate) (Fixture *fixture, gconstpointer data);
 
@@ -308,24 +308,53 @@ on_clipboard_text (GObject *source, GAsyncResult *result, gpointer user_data)
 static GtkWidget *
 find_print_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
+  return td_app_test_find_print_dialog ();
+}
 
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      /* By name: its header is in gtk4-unix-print, which the app does not need. */
-      if (g_str_equal (G_OBJECT_TYPE_NAME (window), "GtkPrintUnixDialog")
-          && gtk_widget_get_visible (window))
-        return window;
-    }
-  return NULL;
+static gboolean
+print_dialog_chose_file (Fixture *fixture, gconstpointer unused)
+{
+  return td_app_test_print_dialog_chose_file (find_print_dialog ());
 }
 
 static gboolean
 print_dialog_open (Fixture *fixture, gconstpointer open)
 {
   return (find_print_dialog () != NULL) == GPOINTER_TO_INT (open);
+}
+
+static gboolean
+not_printing (Fixture *fixture, gconstpointer unused)
+{
+  return !td_team_page_is_printing (page (fixture));
+}
+
+/* The print is done and its PDF whole, with the card's title in it. */
+static gboolean
+printed (Fixture *fixture, gconstpointer path)
+{
+  g_autofree char *text = NULL;
+
+  if (td_team_page_is_printing (page (fixture)))
+    return FALSE;
+  text = td_app_test_pdf_text (path);
+  return text != NULL && strstr (text, "LMS Support Contact Card") != NULL;
+}
+
+/* With TD_SCREENSHOTS, a copy of the PDF beside the screenshots. */
+static void
+save_for_a_person (const char *path)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *copy = NULL;
+  g_autoptr (GFile) source = g_file_new_for_path (path);
+  g_autoptr (GFile) target = NULL;
+
+  if (g_getenv ("TD_SCREENSHOTS") == NULL)
+    return;
+  copy = g_build_filename (g_getenv ("TD_SCREENSHOTS"), name, NULL);
+  target = g_file_new_for_path (copy);
+  g_assert_true (g_file_copy (source, target, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL));
 }
 
 static gboolean
@@ -344,8 +373,9 @@ test_people_and_card (Fixture *fixture)
   g_autofree char *sql = NULL;
   g_autofree char *clipboard = NULL;
   g_autofree char *on_call = NULL;
-  GtkWidget       *form;
-  gint64           deadline;
+  g_autoptr (GPtrArray) on_call_names = g_ptr_array_new_with_free_func (g_free);
+  GtkWidget *form;
+  gint64     deadline;
 
   sign_in_as (fixture, "lead");
   lead = server_text (fixture, "SELECT person FROM account WHERE username = 'lead'");
@@ -460,6 +490,7 @@ test_people_and_card (Fixture *fixture)
           "rotation.uuid UNION SELECT person FROM rota_override WHERE rotation = rotation.uuid)",
           tier, person);
       g_assert_cmpint (td_test_server_query_int (fixture->server, query), >, 0);
+      g_ptr_array_add (on_call_names, g_steal_pointer (&person));
     }
   on_call = td_team_page_dup_card_text (page (fixture));
   g_assert_cmpstr (clipboard, ==, on_call);
@@ -469,6 +500,42 @@ test_people_and_card (Fixture *fixture)
   g_assert_true (wait_until (fixture, print_dialog_open, GINT_TO_POINTER (TRUE)));
   gtk_dialog_response (GTK_DIALOG (find_print_dialog ()), GTK_RESPONSE_CANCEL);
   g_assert_true (wait_until (fixture, print_dialog_open, GINT_TO_POINTER (FALSE)));
+  g_assert_true (wait_until (fixture, not_printing, NULL));
+
+  /* Printing for real, as a person does: the dialog opens with GTK's
+   * "Print to File" printer (the file print backend) and a PDF to write,
+   * preset; Print in the dialog prints. The PDF has every line of the
+   * card, and Tier 2's and Tier 3's people on call as the server's rota
+   * has them. */
+  {
+    g_autofree char *pdf = g_build_filename (fixture->home, "contact-card.pdf", NULL);
+    g_autoptr (GtkPrintSettings) settings = td_app_test_print_to_file (pdf);
+    g_auto (GStrv) lines = g_strsplit (on_call, "\n", -1);
+    g_autofree char *text = NULL;
+    g_autofree char *squeezed = NULL;
+
+    td_team_page_set_print_settings (page (fixture), settings);
+    gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "team.print-card", NULL);
+    g_assert_true (wait_until (fixture, print_dialog_chose_file, NULL));
+    td_app_test_screenshot (find_print_dialog (), "team-card-print");
+    gtk_dialog_response (GTK_DIALOG (find_print_dialog ()), GTK_RESPONSE_OK);
+    g_assert_true (wait_until (fixture, printed, pdf));
+    g_assert_null (find_print_dialog ());
+    text = td_app_test_pdf_text (pdf);
+    squeezed = td_app_test_squeeze (text);
+    save_for_a_person (pdf);
+    for (guint i = 0; lines[i] != NULL; i++)
+      {
+        g_autofree char *line = td_app_test_squeeze (lines[i]);
+
+        if (*line != '\0' && strstr (squeezed, line) == NULL)
+          g_error ("the printed card lacks \"%s\":\n%s", line, text);
+      }
+    g_assert_cmpuint (on_call_names->len, ==, 2);
+    for (guint i = 0; i < on_call_names->len; i++)
+      g_assert_nonnull (strstr (squeezed, g_ptr_array_index (on_call_names, i)));
+    td_team_page_set_print_settings (page (fixture), NULL);
+  }
 }
 
 /* An empty directory: the support model's positions to fill [4.6] */
@@ -633,7 +700,7 @@ test_file_and_approve (Fixture *fixture)
   select_combo (form, "request-kind", "CI/CD Pipeline — Deployment");
   set_entry (form, "request-reason", "Deploy the payroll hotfix");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (verdict)), ==,
-                   "CI/CD Pipeline is for Tier 3, not Tier 2");
+                   "Tool: CI/CD Pipeline is for Tier 3, not Tier 2");
   g_assert_false (gtk_widget_get_sensitive (find_named (form, "form-action")));
   select_combo (form, "request-kind", "Database Client — Data queries");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (verdict)), ==,
@@ -726,6 +793,316 @@ test_file_and_approve (Fixture *fixture)
   }
 }
 
+/* Tool access for someone else, granted and revoked [9.2] */
+
+/* The person picker's entries, one per line. */
+static char *
+picker_items (GtkWidget *form)
+{
+  GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (find_named (form, "request-person")));
+  GString    *items = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
+
+      g_string_append_printf (items, "%s\n", gtk_string_object_get_string (item));
+    }
+  return g_string_free (items, FALSE);
+}
+
+static void
+pick_person (GtkWidget *form, const char *name)
+{
+  GtkDropDown *dropdown = GTK_DROP_DOWN (find_named (form, "request-person"));
+  GListModel  *model = gtk_drop_down_get_model (dropdown);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_equal (gtk_string_object_get_string (item), name))
+        {
+          gtk_drop_down_set_selected (dropdown, i);
+          td_app_test_spin (50);
+          return;
+        }
+    }
+  g_error ("%s is not offered in:\n%s", name, picker_items (form));
+}
+
+/* Any Revoke… button under @root (they are named revoke-UUID). */
+static gboolean
+has_revoke_button (GtkWidget *root)
+{
+  if (g_str_has_prefix (gtk_widget_get_name (root), "revoke-") && GTK_IS_BUTTON (root)
+      && gtk_widget_get_visible (root))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_revoke_button (child))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+form_open (Fixture *fixture, gconstpointer name)
+{
+  return find_form (name) != NULL;
+}
+
+static gboolean
+has_widget (Fixture *fixture, gconstpointer name)
+{
+  return find_named (GTK_WIDGET (page (fixture)), name) != NULL;
+}
+
+/* Scrolls the approvals to their end (the granted access), for a screenshot. */
+static void
+scroll_to_end (Fixture *fixture)
+{
+  GtkWidget     *widget = find_named (GTK_WIDGET (page (fixture)), "approvals-granted");
+  GtkWidget     *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+  td_app_test_spin (200);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  td_app_test_spin (200);
+}
+
+static void
+switch_user (Fixture *fixture, const char *user)
+{
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.log-out", NULL);
+  td_app_test_spin (100);
+  sign_in_as (fixture, user);
+  show_section (fixture, "approvals");
+}
+
+static void
+test_access_for_others (Fixture *fixture)
+{
+  g_autofree char *analyst
+      = server_text (fixture, "SELECT person FROM account WHERE username = 'appsupport'");
+  g_autofree char *lead
+      = server_text (fixture, "SELECT person FROM account WHERE username = 'lead'");
+  g_autofree char *manager
+      = server_text (fixture, "SELECT person FROM account WHERE username = 'deskmanager'");
+  g_autofree char *analyst_name = NULL;
+  g_autofree char *lead_name = NULL;
+  g_autofree char *manager_name = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *items = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *approve = NULL;
+  g_autofree char *revoke = NULL;
+  GtkWidget       *form;
+  GtkWidget       *verdict;
+  GtkWidget       *dialog;
+  GtkWidget       *required;
+
+  g_assert_nonnull (analyst);
+  g_assert_nonnull (lead);
+  g_assert_nonnull (manager);
+  sql = g_strdup_printf ("SELECT name FROM person WHERE uuid = '%s'", analyst);
+  analyst_name = server_text (fixture, sql);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT name FROM person WHERE uuid = '%s'", lead);
+  lead_name = server_text (fixture, sql);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT name FROM person WHERE uuid = '%s'", manager);
+  manager_name = server_text (fixture, sql);
+  /* Tier 2 (the analyst) and Tier 1 (the service desk manager), as the
+   * verdicts below assume. */
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT COUNT (*) FROM person WHERE uuid = '%s' AND tier = 2", analyst);
+  g_assert_cmpint (td_test_server_query_int (fixture->server, sql), ==, 1);
+
+  /* The service desk manager keeps the directory, so files for others. */
+  sign_in_as (fixture, "deskmanager");
+  show_section (fixture, "approvals");
+  gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "team.new-access", NULL);
+  td_app_test_spin (200);
+  form = find_form ("request-form");
+  g_assert_nonnull (form);
+  verdict = find_named (form, "request-verdict");
+  items = picker_items (form);
+  expected = g_strdup_printf ("%s (you)\n", manager_name);
+  g_assert_true (g_str_has_prefix (items, expected));
+  g_assert_true (gtk_widget_get_sensitive (find_named (form, "request-person")));
+
+  /* For oneself at Tier 1 the database is not offered; the verdict names the field. */
+  select_combo (form, "request-kind", "Database Client — Data queries");
+  g_assert_true (
+      g_str_has_prefix (gtk_label_get_text (GTK_LABEL (verdict)), "Tool: Database Client "));
+  g_assert_true (gtk_widget_has_css_class (verdict, "error"));
+
+  /* For the analyst, at Tier 2: read access, approved by the app support lead. */
+  pick_person (form, analyst_name);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (verdict)), ==,
+                   "Database Client (read access) for Tier 2 is approved by the Application "
+                   "Support Lead");
+  {
+    g_autofree char *text = td_app_test_widget_text (form);
+    g_autofree char *for_whom = g_strdup_printf ("For %s, at Tier 2", analyst_name);
+
+    g_assert_nonnull (strstr (text, for_whom));
+    g_assert_cmpstr (
+        adw_action_row_get_subtitle (ADW_ACTION_ROW (find_named (form, "request-person-row"))), ==,
+        "Application Support Analyst · Tier 2");
+  }
+  g_assert_cmpstr (
+      adw_preferences_row_get_title (ADW_PREFERENCES_ROW (find_named (form, "request-reason"))), ==,
+      "Why they need it");
+  /* Full access is more than Tier 2 may have: the Access field is named. */
+  select_combo (form, "request-level", "Full");
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (verdict)), "Access: "));
+  g_assert_false (gtk_widget_get_sensitive (find_named (form, "form-action")));
+  select_combo (form, "request-level", "As much as the tier may have");
+  /* A reason typed and cleared: the form says it is required. */
+  set_entry (form, "request-reason", "x");
+  set_entry (form, "request-reason", "");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (verdict)), ==, "Why they need it: required");
+  g_assert_false (gtk_widget_get_sensitive (find_named (form, "form-action")));
+  set_entry (form, "request-reason", "Investigates payroll balance tickets from next week");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (verdict)), ==,
+                   "Database Client (read access) for Tier 2 is approved by the Application "
+                   "Support Lead");
+  td_app_test_screenshot (form, "team-access-for-other");
+  click_form_action (form);
+  g_assert_true (wait_until (fixture, form_closed, "request-form"));
+  g_free (sql);
+  sql = g_strdup_printf (
+      "SELECT COUNT (*) FROM access_request WHERE person = '%s' AND requested_by = '%s' AND "
+      "tool = 'database-client' AND level = 'read' AND approver_role = 'app-support-lead' AND "
+      "status = 'pending' AND reason = 'Investigates payroll balance tickets from next week'",
+      analyst, manager);
+  g_assert_true (wait_until (fixture, server_has, sql));
+  uuid = server_text (fixture, "SELECT uuid FROM access_request WHERE reason = 'Investigates "
+                               "payroll balance tickets from next week'");
+  approve = g_strdup_printf ("approve-%s", uuid);
+  revoke = g_strdup_printf ("revoke-%s", uuid);
+
+  /* The analyst sees it among their requests, but neither withdraws it
+   * (the manager asked) nor decides it. */
+  switch_user (fixture, "appsupport");
+  {
+    g_autofree char *row = g_strdup_printf ("request-%s", uuid);
+    g_autofree char *withdraw = g_strdup_printf ("withdraw-%s", uuid);
+    g_autofree char *pending = g_strdup_printf ("Pending · requested by %s", manager_name);
+    Shows            shown = { row, pending };
+
+    g_assert_true (wait_until (fixture, shows, &shown));
+    g_assert_true (gtk_widget_get_ancestor (find_named (GTK_WIDGET (page (fixture)), row),
+                                            ADW_TYPE_PREFERENCES_GROUP)
+                   == find_named (GTK_WIDGET (page (fixture)), "approvals-mine"));
+    g_assert_null (find_named (GTK_WIDGET (page (fixture)), withdraw));
+    g_assert_null (find_named (GTK_WIDGET (page (fixture)), approve));
+  }
+
+  /* The approver the table names approves it. */
+  switch_user (fixture, "lead");
+  g_assert_true (wait_until (fixture, has_widget, approve));
+  g_signal_emit_by_name (find_named (GTK_WIDGET (page (fixture)), approve), "clicked");
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT COUNT (*) FROM access_request WHERE uuid = '%s' AND status = "
+                         "'approved' AND decided_by = '%s' AND granted_at > 0",
+                         uuid, lead);
+  g_assert_true (wait_until (fixture, server_has, sql));
+  g_assert_true (wait_until (fixture, has_widget, revoke));
+
+  /* The analyst sees the access granted to them, and may neither revoke
+   * it nor file for anyone else. */
+  switch_user (fixture, "appsupport");
+  {
+    g_autofree char *row = g_strdup_printf ("request-%s", uuid);
+    g_autofree char *approved = g_strdup_printf ("Approved · requested by %s", manager_name);
+    Shows            shown = { row, approved };
+
+    g_assert_true (wait_until (fixture, shows, &shown));
+    g_assert_nonnull (gtk_widget_get_ancestor (find_named (GTK_WIDGET (page (fixture)), row),
+                                               ADW_TYPE_PREFERENCES_GROUP));
+    g_assert_true (gtk_widget_get_ancestor (find_named (GTK_WIDGET (page (fixture)), row),
+                                            ADW_TYPE_PREFERENCES_GROUP)
+                   == find_named (GTK_WIDGET (page (fixture)), "approvals-mine"));
+  }
+  g_assert_false (has_revoke_button (GTK_WIDGET (page (fixture))));
+  gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "team.revoke", "(ss)", "access_request",
+                              uuid);
+  td_app_test_spin (200);
+  g_assert_null (find_form ("revoke-dialog"));
+  gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "team.new-access", NULL);
+  td_app_test_spin (200);
+  form = find_form ("request-form");
+  g_assert_nonnull (form);
+  g_free (items);
+  g_free (expected);
+  items = picker_items (form);
+  expected = g_strdup_printf ("%s (you)\n", analyst_name);
+  g_assert_cmpstr (items, ==, expected);
+  g_assert_false (gtk_widget_get_sensitive (find_named (form, "request-person")));
+  g_assert_cmpstr (
+      adw_action_row_get_subtitle (ADW_ACTION_ROW (find_named (form, "request-person-row"))), ==,
+      "Only those who keep the directory ask for someone else");
+  td_app_test_screenshot (form, "team-access-analyst");
+  gtk_window_destroy (GTK_WINDOW (form));
+
+  /* The lead revokes it: the dialog names the person and the tool, and
+   * will not revoke without a reason. */
+  switch_user (fixture, "lead");
+  g_assert_true (wait_until (fixture, has_widget, revoke));
+  g_signal_emit_by_name (find_named (GTK_WIDGET (page (fixture)), revoke), "clicked");
+  g_assert_true (wait_until (fixture, form_open, "revoke-dialog"));
+  dialog = find_form ("revoke-dialog");
+  g_assert_nonnull (dialog);
+  {
+    g_autofree char *heading
+        = g_strdup_printf ("Revoke %s’s Access to Database Client?", analyst_name);
+
+    g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, heading);
+  }
+  g_assert_nonnull (
+      strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "The reason is required"));
+  required = find_named (dialog, "revoke-required");
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "revoke"));
+  g_assert_true (gtk_widget_get_visible (required));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (required)), ==, "Reason: required");
+  set_entry (dialog, "revoke-reason", "   ");
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "revoke"));
+  g_assert_true (gtk_widget_has_css_class (required, "error"));
+  td_app_test_screenshot (dialog, "team-revoke-empty");
+  set_entry (dialog, "revoke-reason", "Moved to the service desk");
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "revoke"));
+  g_assert_false (gtk_widget_get_visible (required));
+  td_app_test_screenshot (dialog, "team-revoke");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "revoke");
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT COUNT (*) FROM access_request WHERE uuid = '%s' AND status = "
+                         "'revoked' AND decided_by = '%s' AND revoked_at >= granted_at AND "
+                         "decision_note = 'Moved to the service desk'",
+                         uuid, lead);
+  g_assert_true (wait_until (fixture, server_has, sql));
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT COUNT (*) FROM audit_log WHERE entity_id = '%s' AND action = "
+                         "'revoke access_request' AND actor = 'lead'",
+                         uuid);
+  g_assert_cmpint (td_test_server_query_int (fixture->server, sql), ==, 1);
+  /* The row says Revoked, by whom, and why; nothing is left to revoke. */
+  g_assert_true (wait_until (fixture, lacks_widget, revoke));
+  {
+    g_autofree char *by = g_strdup_printf ("Revoked · requested by %s · revoked by %s on ",
+                                           manager_name, lead_name);
+    Shows            granted = { "approvals-granted", by };
+
+    g_assert_true (wait_until (fixture, shows, &granted));
+    granted.text = "Reason given: Moved to the service desk";
+    g_assert_true (shows (fixture, &granted));
+  }
+  scroll_to_end (fixture);
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "team-revoked");
+}
+
 typedef struct
 {
   void (*func) (Fixture *fixture);
@@ -757,11 +1134,13 @@ main (int argc, char *argv[])
   static const TestCase people_and_card = { test_people_and_card, TRUE };
   static const TestCase file_and_approve = { test_file_and_approve, TRUE };
   static const TestCase fill_position = { test_fill_position, FALSE };
+  static const TestCase access_for_others = { test_access_for_others, TRUE };
 
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_data_func ("/app/team/people-and-card", &people_and_card, run_isolated);
   g_test_add_data_func ("/app/team/file-and-approve", &file_and_approve, run_isolated);
   g_test_add_data_func ("/app/team/fill-position", &fill_position, run_isolated);
+  g_test_add_data_func ("/app/team/access-for-others", &access_for_others, run_isolated);
   return g_test_run ();
 }

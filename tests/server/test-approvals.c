@@ -539,6 +539,12 @@ test_access_deciding (Fixture *fixture, gconstpointer data)
   g_autoptr (JsonObject) approved = NULL;
   g_autoptr (JsonObject) own = NULL;
   g_autoptr (JsonObject) revoked = NULL;
+  g_autoptr (JsonObject) early_revoke = NULL;
+  g_autoptr (JsonObject) revoke_wrong_role = NULL;
+  g_autoptr (JsonObject) revoke_by_holder = NULL;
+  g_autoptr (JsonObject) revoke_no_reason = NULL;
+  g_autoptr (JsonObject) revoke_blank = NULL;
+  gboolean         revoke_audited = FALSE;
   g_autofree char *uuid = file_access (fixture, "appsupport", NULL, "apm", NULL, &filed);
   g_autofree char *own_uuid = file_access (fixture, "lead", NULL, "apm", NULL, &own_filed);
   g_autoptr (TdTestResponse) audit = NULL;
@@ -554,8 +560,13 @@ test_access_deciding (Fixture *fixture, gconstpointer data)
                     "{\"status\": \"rejected\"}");
   assert_result (no_reason,
                  "missing_fields decision_note: decision_note: a rejection needs a reason");
+  /* Nothing granted yet, so nothing to revoke. */
+  early_revoke = send (fixture, "lead", "update", "access_request", uuid, result_rev (filed),
+                       "{\"status\": \"revoked\", \"decision_note\": \"Too early\"}");
+  assert_result (early_revoke,
+                 "rule status: status: a request that is pending cannot become revoked");
   approved = send (fixture, "lead", "update", "access_request", uuid, result_rev (filed),
-                   "{\"status\": \"approved\"}");
+                   "{\"status\": \"approved\", \"decision_note\": \"For the APM rollout\"}");
   assert_result (approved, "applied");
   {
     g_autofree char *actor = actor_of ("lead");
@@ -564,9 +575,36 @@ test_access_deciding (Fixture *fixture, gconstpointer data)
   g_assert_true (
       json_object_get_int_member (json_object_get_object_member (approved, "row"), "granted_at")
       > 0);
+  /* Revoking: only the approver the request was routed to, and with a
+   * reason of its own (the approval's note does not count). */
+  revoke_wrong_role
+      = send (fixture, "engmanager", "update", "access_request", uuid, result_rev (approved),
+              "{\"status\": \"revoked\", \"decision_note\": \"Moved to Tier 1\"}");
+  assert_result (revoke_wrong_role,
+                 "forbidden status: status: this access request is decided by the Application "
+                 "Support Lead [9.2], not by the Engineering Manager");
+  revoke_by_holder
+      = send (fixture, "appsupport", "update", "access_request", uuid, result_rev (approved),
+              "{\"status\": \"revoked\", \"decision_note\": \"I no longer need it\"}");
+  assert_result (revoke_by_holder,
+                 "forbidden status: status: this access request is decided by the Application "
+                 "Support Lead [9.2], not by the Application Support Analyst");
+  revoke_no_reason = send (fixture, "lead", "update", "access_request", uuid, result_rev (approved),
+                           "{\"status\": \"revoked\"}");
+  assert_result (revoke_no_reason,
+                 "missing_fields decision_note: decision_note: a revocation needs a reason");
+  revoke_blank = send (fixture, "lead", "update", "access_request", uuid, result_rev (approved),
+                       "{\"status\": \"revoked\", \"decision_note\": \"  \"}");
+  assert_result (revoke_blank,
+                 "missing_fields decision_note: decision_note: a revocation needs a reason");
   revoked = send (fixture, "lead", "update", "access_request", uuid, result_rev (approved),
                   "{\"status\": \"revoked\", \"decision_note\": \"Moved to Tier 1\"}");
   assert_result (revoked, "applied");
+  g_assert_cmpstr (result_row_text (revoked, "status"), ==, "revoked");
+  g_assert_cmpstr (result_row_text (revoked, "decision_note"), ==, "Moved to Tier 1");
+  g_assert_true (
+      json_object_get_int_member (json_object_get_object_member (revoked, "row"), "revoked_at")
+      > 0);
 
   /* The lead's own request waits for another lead. */
   g_assert_nonnull (own_uuid);
@@ -588,8 +626,15 @@ test_access_deciding (Fixture *fixture, gconstpointer data)
           found = TRUE;
           g_assert_cmpstr (json_object_get_string_member (row, "actor"), ==, "lead");
         }
+      if (g_strcmp0 (json_object_get_string_member_with_default (row, "entity_id", NULL), uuid) == 0
+          && g_str_equal (json_object_get_string_member (row, "action"), "revoke access_request"))
+        {
+          revoke_audited = TRUE;
+          g_assert_cmpstr (json_object_get_string_member (row, "actor"), ==, "lead");
+        }
     }
   g_assert_true (found);
+  g_assert_true (revoke_audited);
 }
 
 int
