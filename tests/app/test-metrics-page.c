@@ -837,6 +837,23 @@ named_shown (Fixture *fixture, gconstpointer data)
   return found != NULL && gtk_widget_get_mapped (found);
 }
 
+typedef struct
+{
+  GtkWidget  *root;
+  const char *name;
+  const char *text;
+} NamedText;
+
+static gboolean
+named_says (Fixture *fixture, gconstpointer data)
+{
+  const NamedText *where = data;
+  GtkWidget       *found = td_app_test_find_named (where->root, where->name);
+  g_autofree char *text = found != NULL ? td_app_test_widget_text (found) : NULL;
+
+  return text != NULL && strstr (text, where->text) != NULL;
+}
+
 static GtkWidget *
 open_change_dialog (GtkWidget *from, const char *action)
 {
@@ -913,6 +930,7 @@ test_changes (Fixture *fixture)
   GtkWidget       *dialog;
   GtkWidget       *view;
   Named            where;
+  NamedText        row_text;
 
   sign_in (fixture, "lead");
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "metrics");
@@ -1021,6 +1039,11 @@ test_changes (Fixture *fixture)
                          "'succeeded'",
                          uuid);
   g_assert_true (wait_until (fixture, server_has, sql));
+  /* The window follows. */
+  row_text.root = changes;
+  row_text.name = row_name;
+  row_text.text = "Succeeded";
+  g_assert_true (wait_until (fixture, named_says, &row_text));
   td_app_test_screenshot (changes, "changes-window-after");
   gtk_window_destroy (GTK_WINDOW (changes));
 
