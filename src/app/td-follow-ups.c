@@ -120,9 +120,8 @@ reload (TdFollowUps *self)
   rows = td_cache_list (cache, "pir", NULL, NULL, "due_at");
   reviews = td_pir_list_follow_ups (rows, self->now);
   for (guint i = 0; i < reviews->len; i++)
-    gtk_list_box_append (self->reviews_list,
-                         td_follow_ups_review_row_new (cache, g_ptr_array_index (reviews, i),
-                                                       self->now));
+    gtk_list_box_append (self->reviews_list, td_follow_ups_review_row_new (
+                                                 cache, g_ptr_array_index (reviews, i), self->now));
   self->n_reviews = reviews->len;
 
   flagged = td_cache_list (cache, "ticket", "new_issue", "1", "resolved_at");

@@ -313,8 +313,7 @@ show_history (TdKnowledgePage *self)
                                                                       : _ ("Draft by %s, %s"),
           row_text (revision, "author") != NULL ? row_text (revision, "author") : "?", when);
 
-      g_autofree char *name
-          = g_strdup_printf ("revision-%d", (int) row_int (revision, "number"));
+      g_autofree char *name = g_strdup_printf ("revision-%d", (int) row_int (revision, "number"));
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
@@ -453,8 +452,7 @@ show_revision (TdKnowledgePage *self)
     {
       g_clear_pointer (&self->revision, g_free);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "knowledge.restore", FALSE);
-      gtk_stack_set_visible_child_name (self->content_stack,
-                                        article != NULL ? "article" : "empty");
+      gtk_stack_set_visible_child_name (self->content_stack, article != NULL ? "article" : "empty");
       return;
     }
 
@@ -498,17 +496,18 @@ show_revision (TdKnowledgePage *self)
     }
 
   /* As for editing: a published article is changed by publishers only. */
-  allowed = may (self, g_strcmp0 (row_text (article, "status"), "published") == 0
-                           ? "knowledge.publish"
-                           : "knowledge.write");
+  allowed
+      = may (self, g_strcmp0 (row_text (article, "status"), "published") == 0 ? "knowledge.publish"
+                                                                              : "knowledge.write");
   gtk_widget_set_visible (self->restore_button, may (self, "knowledge.write"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "knowledge.restore",
                                  allowed && row_int (revision, "number") < newest);
   gtk_widget_set_tooltip_text (
       self->restore_button,
-      !allowed                                 ? _ ("Only a role that may publish changes a published article")
-      : row_int (revision, "number") == newest ? _ ("This is the current version")
-                                               : _ ("Save this version as the newest one; the history keeps every version"));
+      !allowed ? _ ("Only a role that may publish changes a published article")
+      : row_int (revision, "number") == newest
+          ? _ ("This is the current version")
+          : _ ("Save this version as the newest one; the history keeps every version"));
 }
 
 static void
@@ -934,8 +933,8 @@ restore_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 static void
 on_delete_response (AdwMessageDialog *dialog, const char *response, TdKnowledgePage *self)
 {
-  const char      *uuid = g_object_get_data (G_OBJECT (dialog), "uuid");
-  const char      *title = g_object_get_data (G_OBJECT (dialog), "title");
+  const char *uuid = g_object_get_data (G_OBJECT (dialog), "uuid");
+  const char *title = g_object_get_data (G_OBJECT (dialog), "title");
   g_autoptr (GError) error = NULL;
   g_autofree char *message = NULL;
 

@@ -617,10 +617,10 @@ participation_group (TdTeamPage *self, const char *person)
                                info_row (_ ("Not required at any review held so far"), NULL));
   else
     {
-      g_autofree char *title = g_strdup_printf (
-          g_dngettext (GETTEXT_PACKAGE, "Attended %u of %u required review",
-                       "Attended %u of %u required reviews", required),
-          required - missed->len, required);
+      g_autofree char *title
+          = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Attended %u of %u required review",
+                                          "Attended %u of %u required reviews", required),
+                             required - missed->len, required);
       g_autofree char *subtitle
           = missed->len == 0
                 ? g_strdup (_ ("None missed"))
@@ -634,18 +634,18 @@ participation_group (TdTeamPage *self, const char *person)
     }
   for (guint i = 0; i < missed->len; i++)
     {
-      const TdPir     *pir = g_ptr_array_index (missed, i);
+      const TdPir *pir = g_ptr_array_index (missed, i);
       g_autoptr (JsonObject) ticket = td_cache_get_row (cache, "ticket", pir->ticket);
       g_autoptr (GDateTime) held = g_date_time_new_from_unix_local (pir->held_at);
       g_autofree char *date = g_date_time_format (held, "%Y-%m-%d");
       const char      *severity = ticket != NULL ? text_member (ticket, "severity") : NULL;
       /* TRANSLATORS: a review someone missed: "Missed · SEV-2 · held 2026-11-20" */
-      g_autofree char *subtitle = g_strdup_printf (_ ("Missed · %s · held %s"),
-                                                   severity != NULL ? severity : "—", date);
-      GtkWidget       *row = info_row (ticket != NULL && text_member (ticket, "title") != NULL
-                                           ? text_member (ticket, "title")
-                                           : pir->ticket,
-                                       subtitle);
+      g_autofree char *subtitle
+          = g_strdup_printf (_ ("Missed · %s · held %s"), severity != NULL ? severity : "—", date);
+      GtkWidget *row = info_row (ticket != NULL && text_member (ticket, "title") != NULL
+                                     ? text_member (ticket, "title")
+                                     : pir->ticket,
+                                 subtitle);
 
       gtk_widget_add_css_class (row, "error");
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
@@ -712,8 +712,7 @@ rebuild_details (TdTeamPage *self)
             ADW_PREFERENCES_GROUP (group),
             value_row (_ ("Engage when"), text_member (person, "engage_when")));
       gtk_box_append (self->details_box, group);
-      gtk_box_append (self->details_box,
-                      participation_group (self, text_member (person, "uuid")));
+      gtk_box_append (self->details_box, participation_group (self, text_member (person, "uuid")));
     }
   else if (self->session != NULL && open->len > 0)
     /* The open positions below are what there is to do: a line, not a
@@ -2195,10 +2194,9 @@ reload_idle (gpointer data)
 static void
 on_rows_changed (TdTeamPage *self, const char *entity, GStrv ids)
 {
-  static const char *const watched[]
-      = { "person",       "rotation",           "rotation_member", "rota_override",
-          "swap_request", "correction_request", "access_request",  "pir",
-          NULL };
+  static const char *const watched[] = { "person",         "rotation",     "rotation_member",
+                                         "rota_override",  "swap_request", "correction_request",
+                                         "access_request", "pir",          NULL };
 
   if (entity == NULL || !g_strv_contains (watched, entity))
     return;

@@ -804,7 +804,8 @@ test_history_and_delete (Fixture *fixture)
   sql = g_strdup_printf (
       "SELECT count(*) FROM article a JOIN article_revision r ON r.article = a.uuid WHERE a.uuid = "
       "'%s' AND a.title = 'Calendar export misses half-day leave' AND a.body = 'The iCal export "
-      "leaves out **half-day** requests (case 77316).' AND a.status = 'published' AND r.number = 3 AND r.title "
+      "leaves out **half-day** requests (case 77316).' AND a.status = 'published' AND r.number = 3 "
+      "AND r.title "
       "= a.title AND r.body = a.body AND r.author = 'lead'",
       uuid);
   assert_server_has (fixture, sql);
@@ -829,8 +830,8 @@ test_history_and_delete (Fixture *fixture)
   ticket = open_ticket_id (fixture, 0);
   json_object_set_string_member (link, "article", uuid);
   json_object_set_string_member (link, "ticket", ticket);
-  link_uuid = td_cache_create (td_session_get_cache (session (fixture)), "article_link", link,
-                               &error);
+  link_uuid
+      = td_cache_create (td_session_get_cache (session (fixture)), "article_link", link, &error);
   g_assert_no_error (error);
   td_sync_engine_local_change (engine (fixture), "article_link", link_uuid);
   g_free (sql);
@@ -843,8 +844,8 @@ test_history_and_delete (Fixture *fixture)
   dialog = td_app_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL);
   heading = g_strdup (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)));
   g_assert_cmpstr (heading, ==, "Delete “Calendar export misses half-day leave”?");
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
-                            "1 ticket links to it"));
+  g_assert_nonnull (
+      strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "1 ticket links to it"));
   td_app_test_spin (200);
   td_app_test_screenshot (dialog, "knowledge-delete");
   /* Cancel keeps it. A click on a response emits it and closes the dialog. */
@@ -934,8 +935,7 @@ main (int argc, char *argv[])
   g_test_add_data_func ("/app/knowledge/link-and-resolve", test_link_and_resolve, run_isolated);
   g_test_add_data_func ("/app/knowledge/new-ticket", test_new_ticket, run_isolated);
   g_test_add_data_func ("/app/knowledge/review", test_review, run_isolated);
-  g_test_add_data_func ("/app/knowledge/history-and-delete", test_history_and_delete,
-                        run_isolated);
+  g_test_add_data_func ("/app/knowledge/history-and-delete", test_history_and_delete, run_isolated);
   g_test_add_data_func ("/app/knowledge/reader-may-not-delete", test_reader_may_not_delete,
                         run_isolated);
   return g_test_run ();

@@ -727,10 +727,9 @@ test_shift_handoff (Fixture *fixture)
 /* What needs someone, counted on the server's database in SQL (not with
  * the core rules the page uses): still scheduled after its due time, or
  * held with an action not done. */
-#define OVERDUE_SQL                                                                                \
-  "(status = 'scheduled' AND due_at > 0 AND due_at < strftime ('%s', 'now'))"
-#define OPEN_ACTIONS_SQL                                                                           \
-  "(status IN ('held', 'actions_open') AND EXISTS (SELECT 1 FROM json_each (pir.actions) WHERE "  \
+#define OVERDUE_SQL "(status = 'scheduled' AND due_at > 0 AND due_at < strftime ('%s', 'now'))"
+#define OPEN_ACTIONS_SQL                                                                         \
+  "(status IN ('held', 'actions_open') AND EXISTS (SELECT 1 FROM json_each (pir.actions) WHERE " \
   "coalesce (json_extract (value, '$.done'), 0) = 0))"
 
 static guint
@@ -841,11 +840,11 @@ test_pir_follow_ups (Fixture *fixture)
   list = td_app_test_find_named (GTK_WIDGET (metrics_page (fixture)), "metrics-pir-follow-ups");
   g_assert_nonnull (list);
 
-  expected = td_test_server_query_int (fixture->server, "SELECT count(*) FROM pir WHERE deleted = "
-                                                        "0 AND (" OVERDUE_SQL
-                                                        " OR " OPEN_ACTIONS_SQL ")");
-  overdue = td_test_server_query_int (fixture->server,
-                                      "SELECT count(*) FROM pir WHERE deleted = 0 AND " OVERDUE_SQL);
+  expected = td_test_server_query_int (fixture->server,
+                                       "SELECT count(*) FROM pir WHERE deleted = "
+                                       "0 AND (" OVERDUE_SQL " OR " OPEN_ACTIONS_SQL ")");
+  overdue = td_test_server_query_int (
+      fixture->server, "SELECT count(*) FROM pir WHERE deleted = 0 AND " OVERDUE_SQL);
   g_assert_cmpint (expected, >=, 1);
   if (!wait_until (fixture, lists_reviews, GUINT_TO_POINTER ((guint) expected)))
     g_error ("the Metrics page lists %u reviews to follow up, the server has %" G_GINT64_FORMAT,

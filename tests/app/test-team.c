@@ -772,11 +772,10 @@ test_pir_participation (Fixture *fixture)
   g_assert_nonnull (person);
   attended_fields = review_fields (held_iso, person, TRUE);
   missed_fields = review_fields (held_iso, person, FALSE);
-  attended_ticket = td_test_server_add_review (fixture->server, "lead",
-                                               "Balance export lists leavers twice", attended_fields);
-  missed_ticket = td_test_server_add_review (fixture->server, "lead",
-                                             "Leave reports time out for every manager",
-                                             missed_fields);
+  attended_ticket = td_test_server_add_review (
+      fixture->server, "lead", "Balance export lists leavers twice", attended_fields);
+  missed_ticket = td_test_server_add_review (
+      fixture->server, "lead", "Leave reports time out for every manager", missed_fields);
 
   /* The person's numbers, counted in SQL on the server's database. */
   sql = g_strdup_printf ("SELECT count(*) FROM pir, json_each (pir.participants) p WHERE "
@@ -797,8 +796,7 @@ test_pir_participation (Fixture *fixture)
 
   sign_in_as (fixture, "lead");
   select_person (fixture, person);
-  line = g_strdup_printf ("Attended %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
-                          " required reviews",
+  line = g_strdup_printf ("Attended %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " required reviews",
                           required - missed, required);
   missed_line = g_strdup_printf ("Missed · SEV-2 · held %s", held_day);
   {

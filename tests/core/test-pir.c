@@ -284,8 +284,8 @@ test_follow_ups (void)
   g_assert_cmpstr (((TdPir *) g_ptr_array_index (after, 0))->uuid, ==, "late");
   g_assert_cmpstr (((TdPir *) g_ptr_array_index (after, 1))->uuid, ==, "open");
 
-  overdue_text = td_pir_describe_follow_up (g_ptr_array_index (after, 0), "SEV-2",
-                                            due + 3 * 24 * HOUR);
+  overdue_text
+      = td_pir_describe_follow_up (g_ptr_array_index (after, 0), "SEV-2", due + 3 * 24 * HOUR);
   g_assert_cmpstr (overdue_text, ==, "SEV-2 · review overdue by 3 d");
   open_text = td_pir_describe_follow_up (g_ptr_array_index (after, 1), "SEV-1", due);
   g_assert_cmpstr (open_text, ==, "SEV-1 · 2 actions open");

@@ -378,9 +378,9 @@ td_test_server_add_review (TdTestServer *server,
   /* The review the server opened in the resolving transaction. */
   g_assert_cmpint (sqlite3_open_v2 (server->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT uuid, rev FROM pir WHERE ticket = ?", -1, &stmt,
-                                       NULL),
-                   ==, SQLITE_OK);
+  g_assert_cmpint (
+      sqlite3_prepare_v2 (db, "SELECT uuid, rev FROM pir WHERE ticket = ?", -1, &stmt, NULL), ==,
+      SQLITE_OK);
   sqlite3_bind_text (stmt, 1, ticket, -1, SQLITE_STATIC);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   pir = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
