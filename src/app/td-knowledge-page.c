@@ -460,18 +460,15 @@ show_revision (TdKnowledgePage *self)
   for (guint i = 0; i < revisions->len; i++)
     newest = MAX (newest, row_int (g_ptr_array_index (revisions, i), "number"));
 
-  heading = g_strdup_printf (_ ("Version %d"), (int) row_int (revision, "number"));
+  heading = row_int (revision, "number") == newest
+                /* TRANSLATORS: the heading of the newest version in the history */
+                ? g_strdup_printf (_ ("Version %d · Current"), (int) row_int (revision, "number"))
+                : g_strdup_printf (_ ("Version %d"), (int) row_int (revision, "number"));
   when = format_date (row_int (revision, "at"));
   byline = g_strdup_printf (
       g_strcmp0 (row_text (revision, "status"), "published") == 0 ? _ ("Published by %s, %s")
                                                                   : _ ("Draft by %s, %s"),
       row_text (revision, "author") != NULL ? row_text (revision, "author") : "?", when);
-  if (row_int (revision, "number") == newest)
-    {
-      g_autofree char *current = g_strdup_printf (_ ("%s · the current version"), byline);
-      g_free (byline);
-      byline = g_steal_pointer (&current);
-    }
   gtk_label_set_text (self->revision_heading, heading);
   gtk_label_set_text (self->revision_byline, byline);
 

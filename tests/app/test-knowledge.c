@@ -821,7 +821,7 @@ test_history_and_delete (Fixture *fixture)
   /* The newest version is the current one: nothing to restore. */
   g_signal_emit_by_name (find_named (root, "revision-3"), "activated");
   td_app_test_spin (100);
-  assert_shows (fixture, root, "revision-byline", "the current version");
+  assert_shows (fixture, root, "revision-heading", "Version 3 · Current");
   g_assert_false (gtk_widget_is_sensitive (find_named (root, "revision-restore")));
   gtk_widget_activate_action (root, "knowledge.back", NULL);
   td_app_test_spin (100);
@@ -884,12 +884,20 @@ test_reader_may_not_delete (Fixture *fixture)
   g_autofree char *uuid = NULL;
   GtkWidget       *first_version;
 
-  sign_in_as (fixture, "analyst");
-  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "knowledge");
-  g_assert_true (wait_until (fixture, has_articles, GUINT_TO_POINTER (1)));
   uuid = server_text (fixture, "SELECT uuid FROM article WHERE status = 'published' AND deleted "
                                "= 0 ORDER BY title LIMIT 1");
   g_assert_nonnull (uuid);
+  /* A publisher saves it again, so version 1 is an older one. */
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT rev FROM article WHERE uuid = '%s'", uuid);
+    g_autoptr (JsonObject) saved = td_test_server_apply (
+        fixture->server, "lead", "update", "article", uuid,
+        td_test_server_query_int (fixture->server, sql), "{\"reviewed_on\": \"2026-11-02\"}");
+  }
+
+  sign_in_as (fixture, "analyst");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "knowledge");
+  g_assert_true (wait_until (fixture, has_articles, GUINT_TO_POINTER (1)));
   td_knowledge_page_show_article (page (fixture), uuid);
   assert_shows (fixture, root, "article-history", "Version 1");
   g_assert_false (gtk_widget_get_visible (find_named (root, "article-delete")));
@@ -903,7 +911,13 @@ test_reader_may_not_delete (Fixture *fixture)
   g_signal_emit_by_name (first_version, "activated");
   td_app_test_spin (100);
   assert_shows (fixture, root, "revision-heading", "Version 1");
+  g_assert_false (g_str_has_suffix (
+      gtk_label_get_text (GTK_LABEL (find_named (root, "revision-heading"))), "Current"));
+  /* An analyst may write drafts, so the button is there, but off, saying why. */
+  g_assert_true (gtk_widget_get_visible (find_named (root, "revision-restore")));
   g_assert_false (gtk_widget_is_sensitive (find_named (root, "revision-restore")));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (find_named (root, "revision-restore")), ==,
+                   "Only a role that may publish changes a published article");
   td_app_test_screenshot (GTK_WIDGET (fixture->window), "knowledge-revision-reader");
 }
 
