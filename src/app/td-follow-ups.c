@@ -78,12 +78,32 @@ make_row (const char *title, const char *subtitle, const char *ticket, gboolean 
   return row;
 }
 
+GtkWidget *
+td_follow_ups_review_row_new (TdCache *cache, const TdPir *pir, gint64 now)
+{
+  g_autoptr (JsonObject) ticket = td_cache_get_row (cache, "ticket", pir->ticket);
+  g_autofree char *subtitle = td_pir_describe_follow_up (pir, row_text (ticket, "severity"), now);
+
+  return make_row (row_text (ticket, "title"), subtitle, pir->ticket, td_pir_is_overdue (pir, now));
+}
+
+void
+td_follow_ups_open_review (GtkWidget *from, TdSession *session, GtkListBoxRow *row)
+{
+  TdPirWindow *window = td_pir_window_new (GTK_WINDOW (gtk_widget_get_root (from)), session,
+                                           g_object_get_data (G_OBJECT (row), "ticket"));
+
+  if (window != NULL)
+    gtk_window_present (GTK_WINDOW (window));
+}
+
 static void
 reload (TdFollowUps *self)
 {
   TdCache  *cache = self->session != NULL ? td_session_get_cache (self->session) : NULL;
   TdPolicy *policy = self->session != NULL ? td_session_get_policy (self->session) : NULL;
-  g_autoptr (GPtrArray) pirs = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autoptr (GPtrArray) reviews = NULL;
   g_autoptr (GPtrArray) flagged = NULL;
   g_autoptr (GString) summary = g_string_new (NULL);
 
@@ -97,36 +117,12 @@ reload (TdFollowUps *self)
       return;
     }
 
-  pirs = td_cache_list (cache, "pir", NULL, NULL, "due_at");
-  for (guint i = 0; i < pirs->len; i++)
-    {
-      g_autoptr (TdPir) pir = td_pir_new_from_row (g_ptr_array_index (pirs, i), NULL);
-      g_autoptr (JsonObject) ticket = NULL;
-      g_autofree char *subtitle = NULL;
-      gboolean         overdue;
-
-      if (pir == NULL || !td_pir_needs_attention (pir, self->now))
-        continue;
-      ticket = td_cache_get_row (cache, "ticket", pir->ticket);
-      overdue = td_pir_is_overdue (pir, self->now);
-      if (overdue)
-        {
-          g_autofree char *late = td_format_age (pir->due_at, self->now);
-          /* TRANSLATORS: "SEV-2 · review overdue by 3 d" */
-          subtitle = g_strdup_printf (
-              _ ("%s · review overdue by %s"),
-              row_text (ticket, "severity") != NULL ? row_text (ticket, "severity") : "—", late);
-        }
-      else
-        subtitle = g_strdup_printf (
-            g_dngettext (GETTEXT_PACKAGE, "%s · %u action open", "%s · %u actions open",
-                         td_pir_count_open_actions (pir)),
-            row_text (ticket, "severity") != NULL ? row_text (ticket, "severity") : "—",
-            td_pir_count_open_actions (pir));
-      gtk_list_box_append (self->reviews_list,
-                           make_row (row_text (ticket, "title"), subtitle, pir->ticket, overdue));
-      self->n_reviews++;
-    }
+  rows = td_cache_list (cache, "pir", NULL, NULL, "due_at");
+  reviews = td_pir_list_follow_ups (rows, self->now);
+  for (guint i = 0; i < reviews->len; i++)
+    gtk_list_box_append (self->reviews_list, td_follow_ups_review_row_new (
+                                                 cache, g_ptr_array_index (reviews, i), self->now));
+  self->n_reviews = reviews->len;
 
   flagged = td_cache_list (cache, "ticket", "new_issue", "1", "resolved_at");
   for (guint i = 0; i < flagged->len; i++)
@@ -199,13 +195,8 @@ on_rows_changed (TdFollowUps *self, const char *entity, GStrv ids)
 static void
 on_review_activated (TdFollowUps *self, GtkListBoxRow *row)
 {
-  TdPirWindow *window;
-
   gtk_menu_button_popdown (GTK_MENU_BUTTON (self->button));
-  window = td_pir_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), self->session,
-                              g_object_get_data (G_OBJECT (row), "ticket"));
-  if (window != NULL)
-    gtk_window_present (GTK_WINDOW (window));
+  td_follow_ups_open_review (GTK_WIDGET (self), self->session, row);
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include <gtk/gtk.h>
 
+#include "td-pir.h"
 #include "td-session.h"
 
 G_BEGIN_DECLS
@@ -21,5 +22,12 @@ void td_follow_ups_tick (TdFollowUps *self, gint64 now);
 const char *td_follow_ups_get_summary (TdFollowUps *self);
 guint       td_follow_ups_get_n_reviews (TdFollowUps *self);
 guint       td_follow_ups_get_n_undocumented (TdFollowUps *self);
+
+/* A row for a review td_pir_list_follow_ups () returned: its ticket's
+ * title, why it needs someone, red when overdue. Shared with the Metrics
+ * page, so both say the same. */
+GtkWidget *td_follow_ups_review_row_new (TdCache *cache, const TdPir *pir, gint64 now);
+/* Opens the review window of such a row, transient for @from's window. */
+void td_follow_ups_open_review (GtkWidget *from, TdSession *session, GtkListBoxRow *row);
 
 G_END_DECLS

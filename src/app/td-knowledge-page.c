@@ -40,6 +40,15 @@ struct _TdKnowledgePage
   GtkListBox          *history_list;
   GtkWidget           *publish_button;
   GtkWidget           *edit_button;
+  GtkWidget           *delete_button;
+  GtkLabel            *revision_heading;
+  GtkLabel            *revision_byline;
+  GtkWidget           *restore_button;
+  GtkLabel            *revision_title_label;
+  GtkLabel            *revision_meta_label;
+  GtkLabel            *revision_body_label;
+  AdwPreferencesGroup *revision_workaround_group;
+  GtkLabel            *revision_workaround_label;
   AdwEntryRow         *title_row;
   AdwComboRow         *kind_row;
   AdwEntryRow         *tags_row;
@@ -55,6 +64,7 @@ struct _TdKnowledgePage
   guint      reload_id;
   char      *article;   /* shown, or NULL */
   char      *editing;   /* the article in the editor; NULL for a new one */
+  char      *revision;  /* the old version read, or NULL */
   gboolean   selecting; /* list selection changed by code */
   guint      n_results;
   GPtrArray *tier_checks; /* GtkCheckButton per policy tier, in order */
@@ -271,6 +281,17 @@ show_links (TdKnowledgePage *self)
                           gtk_widget_get_first_child (GTK_WIDGET (self->links_list)) != NULL);
 }
 
+static void show_revision (TdKnowledgePage *self);
+
+static void
+on_revision_activated (AdwActionRow *row, TdKnowledgePage *self)
+{
+  g_free (self->revision);
+  self->revision = g_strdup (g_object_get_data (G_OBJECT (row), "revision"));
+  gtk_stack_set_visible_child_name (self->content_stack, "revision");
+  show_revision (self);
+}
+
 static void
 show_history (TdKnowledgePage *self)
 {
@@ -292,8 +313,18 @@ show_history (TdKnowledgePage *self)
                                                                       : _ ("Draft by %s, %s"),
           row_text (revision, "author") != NULL ? row_text (revision, "author") : "?", when);
 
+      g_autofree char *name = g_strdup_printf ("revision-%d", (int) row_int (revision, "number"));
+
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_widget_set_name (row, name);
+      gtk_widget_set_tooltip_text (row, _ ("Read this version"));
+      g_object_set_data_full (G_OBJECT (row), "revision", g_strdup (row_text (revision, "uuid")),
+                              g_free);
+      g_signal_connect (row, "activated", G_CALLBACK (on_revision_activated), self);
       gtk_list_box_append (self->history_list, row);
     }
   if (revisions->len == 0)
@@ -326,8 +357,13 @@ show_article (TdKnowledgePage *self)
       g_clear_pointer (&self->article, g_free);
       if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "editor") != 0)
         gtk_stack_set_visible_child_name (self->content_stack, "empty");
+      g_clear_pointer (&self->revision, g_free);
+      if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "editor") != 0)
+        gtk_stack_set_visible_child_name (self->content_stack, "empty");
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "knowledge.edit", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "knowledge.publish", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "knowledge.delete", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "knowledge.restore", FALSE);
       return;
     }
 
@@ -377,8 +413,98 @@ show_article (TdKnowledgePage *self)
       self->edit_button, may (self, published ? "knowledge.publish" : "knowledge.write")
                              ? NULL
                              : _ ("Only a role that may publish changes a published article"));
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "editor") != 0)
+  /* The server lets only publishers delete (the policy's knowledge.publish):
+   * the others do not see the button. */
+  gtk_widget_set_visible (self->delete_button, may (self, "knowledge.publish"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "knowledge.delete",
+                                 may (self, "knowledge.publish"));
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "revision") == 0
+      && self->revision != NULL)
+    show_revision (self);
+  else if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "editor") != 0)
     gtk_stack_set_visible_child_name (self->content_stack, "article");
+}
+
+/* An old version, read-only; restoring it saves it as a new version. */
+static void
+show_revision (TdKnowledgePage *self)
+{
+  g_autoptr (JsonObject) revision = NULL;
+  g_autoptr (JsonObject) article = NULL;
+  g_autoptr (GPtrArray) revisions = NULL;
+  g_autoptr (GString) meta = g_string_new (NULL);
+  g_autofree char *heading = NULL;
+  g_autofree char *byline = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *tags = NULL;
+  g_autofree char *tiers = NULL;
+  const char      *workaround;
+  gint64           newest = 0;
+  gboolean         allowed;
+
+  if (self->revision != NULL && cache (self) != NULL)
+    revision = td_cache_get_row (cache (self), "article_revision", self->revision);
+  if (self->article != NULL && cache (self) != NULL)
+    article = td_cache_get_row (cache (self), "article", self->article);
+  if (revision == NULL || article == NULL
+      || g_strcmp0 (row_text (revision, "article"), self->article) != 0)
+    {
+      g_clear_pointer (&self->revision, g_free);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "knowledge.restore", FALSE);
+      gtk_stack_set_visible_child_name (self->content_stack, article != NULL ? "article" : "empty");
+      return;
+    }
+
+  revisions = td_cache_list (cache (self), "article_revision", "article", self->article, "number");
+  for (guint i = 0; i < revisions->len; i++)
+    newest = MAX (newest, row_int (g_ptr_array_index (revisions, i), "number"));
+
+  heading = row_int (revision, "number") == newest
+                /* TRANSLATORS: the heading of the newest version in the history */
+                ? g_strdup_printf (_ ("Version %d · Current"), (int) row_int (revision, "number"))
+                : g_strdup_printf (_ ("Version %d"), (int) row_int (revision, "number"));
+  when = format_date (row_int (revision, "at"));
+  byline = g_strdup_printf (
+      g_strcmp0 (row_text (revision, "status"), "published") == 0 ? _ ("Published by %s, %s")
+                                                                  : _ ("Draft by %s, %s"),
+      row_text (revision, "author") != NULL ? row_text (revision, "author") : "?", when);
+  gtk_label_set_text (self->revision_heading, heading);
+  gtk_label_set_text (self->revision_byline, byline);
+
+  gtk_label_set_text (self->revision_title_label, row_text (revision, "title"));
+  tags = tags_text (row_text (revision, "tags"));
+  tiers = tiers_text (row_text (revision, "tiers"));
+  g_string_append (meta, kind_label (row_text (revision, "kind")));
+  if (*tiers != '\0')
+    g_string_append_printf (meta, " · %s %s", _ ("Tiers"), tiers);
+  if (*tags != '\0')
+    g_string_append_printf (meta, " · %s", tags);
+  gtk_label_set_text (self->revision_meta_label, meta->str);
+  body = td_knowledge_body_to_markup (row_text (revision, "body"));
+  gtk_label_set_markup (self->revision_body_label, body);
+  workaround = row_text (revision, "workaround");
+  gtk_widget_set_visible (GTK_WIDGET (self->revision_workaround_group),
+                          workaround != NULL && *workaround != '\0');
+  if (workaround != NULL)
+    {
+      g_autofree char *markup = td_knowledge_body_to_markup (workaround);
+      gtk_label_set_markup (self->revision_workaround_label, markup);
+    }
+
+  /* As for editing: a published article is changed by publishers only. */
+  allowed
+      = may (self, g_strcmp0 (row_text (article, "status"), "published") == 0 ? "knowledge.publish"
+                                                                              : "knowledge.write");
+  gtk_widget_set_visible (self->restore_button, may (self, "knowledge.write"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "knowledge.restore",
+                                 allowed && row_int (revision, "number") < newest);
+  gtk_widget_set_tooltip_text (
+      self->restore_button,
+      !allowed ? _ ("Only a role that may publish changes a published article")
+      : row_int (revision, "number") == newest
+          ? _ ("This is the current version")
+          : _ ("Save this version as the newest one; the history keeps every version"));
 }
 
 static void
@@ -436,6 +562,7 @@ on_row_selected (TdKnowledgePage *self, GtkListBoxRow *row)
     return;
   g_free (self->article);
   self->article = g_strdup (g_object_get_data (G_OBJECT (row), "uuid"));
+  g_clear_pointer (&self->revision, g_free);
   gtk_stack_set_visible_child_name (self->content_stack, "article");
   show_article (self);
 }
@@ -734,6 +861,144 @@ publish_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static void
+back_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdKnowledgePage *self = TD_KNOWLEDGE_PAGE (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "revision") != 0)
+    return;
+  g_clear_pointer (&self->revision, g_free);
+  gtk_stack_set_visible_child_name (self->content_stack, "article");
+  show_article (self);
+}
+
+/* The stored JSON text of a list, as a node for the command. */
+static JsonNode *
+json_list (const char *text)
+{
+  JsonNode *node = text != NULL ? json_from_string (text, NULL) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_clear_pointer (&node, json_node_unref);
+      node = json_node_init_array (json_node_alloc (), json_array_new ());
+    }
+  return node;
+}
+
+/* Never rewrites the history: the old text is saved as a new version, and
+ * the article keeps its status (published stays published). */
+static void
+restore_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdKnowledgePage *self = TD_KNOWLEDGE_PAGE (widget);
+  g_autoptr (JsonObject) revision = NULL;
+  g_autoptr (JsonObject) fields = json_object_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+  const char      *workaround;
+
+  if (self->revision == NULL || self->article == NULL || cache (self) == NULL)
+    return;
+  revision = td_cache_get_row (cache (self), "article_revision", self->revision);
+  if (revision == NULL)
+    return;
+  json_object_set_string_member (fields, "title", row_text (revision, "title"));
+  json_object_set_string_member (fields, "kind", row_text (revision, "kind"));
+  json_object_set_string_member (fields, "body", row_text (revision, "body"));
+  workaround = row_text (revision, "workaround");
+  if (workaround != NULL && *workaround != '\0')
+    json_object_set_string_member (fields, "workaround", workaround);
+  else
+    json_object_set_null_member (fields, "workaround");
+  json_object_set_member (fields, "tags", json_list (row_text (revision, "tags")));
+  json_object_set_member (fields, "tiers", json_list (row_text (revision, "tiers")));
+  if (!td_cache_update (cache (self), "article", self->article, fields, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  td_sync_engine_local_change (td_session_get_engine (self->session), "article", self->article);
+  message = g_strdup_printf (_ ("Version %d restored as the newest version"),
+                             (int) row_int (revision, "number"));
+  g_clear_pointer (&self->revision, g_free);
+  gtk_stack_set_visible_child_name (self->content_stack, "article");
+  reload (self);
+  toast (self, message);
+}
+
+static void
+on_delete_response (AdwMessageDialog *dialog, const char *response, TdKnowledgePage *self)
+{
+  const char *uuid = g_object_get_data (G_OBJECT (dialog), "uuid");
+  const char *title = g_object_get_data (G_OBJECT (dialog), "title");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (g_strcmp0 (response, "delete") != 0 || cache (self) == NULL)
+    return;
+  if (!td_cache_delete (cache (self), "article", uuid, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  td_sync_engine_local_change (td_session_get_engine (self->session), "article", uuid);
+  if (g_strcmp0 (self->article, uuid) == 0)
+    {
+      g_clear_pointer (&self->article, g_free);
+      g_clear_pointer (&self->revision, g_free);
+      gtk_stack_set_visible_child_name (self->content_stack, "empty");
+    }
+  reload (self);
+  /* TRANSLATORS: a toast after deleting an article */
+  message = g_strdup_printf (_ ("“%s” deleted"), title);
+  toast (self, message);
+}
+
+static void
+delete_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TdKnowledgePage *self = TD_KNOWLEDGE_PAGE (widget);
+  g_autoptr (JsonObject) article = NULL;
+  g_autoptr (GPtrArray) links = NULL;
+  GtkWidget  *dialog;
+  const char *title;
+
+  if (self->article == NULL || cache (self) == NULL || !may (self, "knowledge.publish"))
+    return;
+  article = td_cache_get_row (cache (self), "article", self->article);
+  if (article == NULL)
+    return;
+  links = td_cache_list (cache (self), "article_link", "article", self->article, NULL);
+  title = row_text (article, "title");
+
+  /* TRANSLATORS: the heading of the confirmation, with the article's title */
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), NULL, NULL);
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Delete “%s”?"), title);
+  if (links->len > 0)
+    adw_message_dialog_format_body (
+        ADW_MESSAGE_DIALOG (dialog),
+        g_dngettext (GETTEXT_PACKAGE,
+                     "%u ticket links to it and will lose the link. Its history goes with it.",
+                     "%u tickets link to it and will lose the link. Its history goes with it.",
+                     links->len),
+        links->len);
+  else
+    adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                                 _ ("No ticket links to it. Its history goes with it."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "delete",
+                                    _ ("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "uuid", g_strdup (self->article), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "title", g_strdup (title), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 find_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   TdKnowledgePage *self = TD_KNOWLEDGE_PAGE (widget);
@@ -765,6 +1030,7 @@ td_knowledge_page_finalize (GObject *object)
 
   g_free (self->article);
   g_free (self->editing);
+  g_free (self->revision);
   g_clear_pointer (&self->tier_checks, g_ptr_array_unref);
 
   G_OBJECT_CLASS (td_knowledge_page_parent_class)->finalize (object);
@@ -797,6 +1063,15 @@ td_knowledge_page_class_init (TdKnowledgePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TdKnowledgePage, history_list);
   gtk_widget_class_bind_template_child (widget_class, TdKnowledgePage, publish_button);
   gtk_widget_class_bind_template_child (widget_class, TdKnowledgePage, edit_button);
+  gtk_widget_class_bind_template_child (widget_class, TdKnowledgePage, delete_button);
+  gtk_widget_class_bind_template_child (widget_class, TdKnowledgePage, revision_heading);
+  gtk_widget_class_bind_template_child (widget_class, TdKnowledgePage, revision_byline);
+  gtk_widget_class_bind_template_child (widget_class, TdKnowledgePage, restore_button);
+  gtk_widget_class_bind_template_child (widget_class, TdKnowledgePage, revision_title_label);
+  gtk_widget_class_bind_template_child (widget_class, TdKnowledgePage, revision_meta_label);
+  gtk_widget_class_bind_template_child (widget_class, TdKnowledgePage, revision_body_label);
+  gtk_widget_class_bind_template_child (widget_class, TdKnowledgePage, revision_workaround_group);
+  gtk_widget_class_bind_template_child (widget_class, TdKnowledgePage, revision_workaround_label);
   gtk_widget_class_bind_template_child (widget_class, TdKnowledgePage, title_row);
   gtk_widget_class_bind_template_child (widget_class, TdKnowledgePage, kind_row);
   gtk_widget_class_bind_template_child (widget_class, TdKnowledgePage, tags_row);
@@ -822,6 +1097,13 @@ td_knowledge_page_class_init (TdKnowledgePageClass *klass)
                                        "s", "draft");
   gtk_widget_class_install_action (widget_class, "knowledge.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "knowledge.publish", NULL, publish_action);
+  gtk_widget_class_install_action (widget_class, "knowledge.back", NULL, back_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "knowledge.back",
+                                       NULL);
+  gtk_widget_class_install_action (widget_class, "knowledge.restore", NULL, restore_action);
+  gtk_widget_class_install_action (widget_class, "knowledge.delete", NULL, delete_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_CONTROL_MASK,
+                                       "knowledge.delete", NULL);
   gtk_widget_class_install_action (widget_class, "knowledge.find", NULL, find_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "knowledge.find",
                                        NULL);
@@ -843,6 +1125,8 @@ td_knowledge_page_init (TdKnowledgePage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "knowledge.edit", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "knowledge.publish", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "knowledge.new", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "knowledge.delete", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "knowledge.restore", FALSE);
 }
 
 /* Public API */
@@ -879,6 +1163,7 @@ td_knowledge_page_show_article (TdKnowledgePage *self, const char *uuid)
 
   g_free (self->article);
   self->article = g_strdup (uuid);
+  g_clear_pointer (&self->revision, g_free);
   gtk_stack_set_visible_child_name (self->content_stack, "article");
   select_shown (self);
   show_article (self);

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "td-follow-ups.h"
 #include "td-format.h"
 #include "td-metrics-page.h"
 #include "td-metrics-source.h"
@@ -36,6 +37,7 @@ struct _TdMetricsPage
   AdwStatusPage   *empty_page;
   GtkFlowBox      *tier_box;
   GtkFlowBox      *quality_box;
+  GtkListBox      *pir_follow_ups_list;
 
   TdSession       *session;
   TdPolicy        *policy;
@@ -566,6 +568,35 @@ on_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
   recompute (self);
 }
 
+/* Post-incident reviews to follow up: the queue's follow-ups list
+ * (td_pir_list_follow_ups), read from the cache's few pir rows on the
+ * main thread; independent of the period, as an overdue review is. */
+static void
+show_pir_follow_ups (TdMetricsPage *self)
+{
+  TdCache   *cache = self->session != NULL ? td_session_get_cache (self->session) : NULL;
+  TdInstant  now = server_now (self);
+  GtkWidget *child;
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autoptr (GPtrArray) reviews = NULL;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->pir_follow_ups_list))) != NULL)
+    gtk_list_box_remove (self->pir_follow_ups_list, child);
+  if (cache == NULL)
+    return;
+  rows = td_cache_list (cache, "pir", NULL, NULL, "due_at");
+  reviews = td_pir_list_follow_ups (rows, now);
+  for (guint i = 0; i < reviews->len; i++)
+    gtk_list_box_append (self->pir_follow_ups_list,
+                         td_follow_ups_review_row_new (cache, g_ptr_array_index (reviews, i), now));
+}
+
+static void
+on_pir_follow_up_activated (TdMetricsPage *self, GtkListBoxRow *row)
+{
+  td_follow_ups_open_review (GTK_WIDGET (self), self->session, row);
+}
+
 static void
 reload (TdMetricsPage *self)
 {
@@ -581,6 +612,7 @@ reload (TdMetricsPage *self)
       return;
     }
   self->stale = FALSE;
+  show_pir_follow_ups (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (cache == NULL || self->policy == NULL)
@@ -769,6 +801,8 @@ td_metrics_page_class_init (TdMetricsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TdMetricsPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, TdMetricsPage, tier_box);
   gtk_widget_class_bind_template_child (widget_class, TdMetricsPage, quality_box);
+  gtk_widget_class_bind_template_child (widget_class, TdMetricsPage, pir_follow_ups_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_pir_follow_up_activated);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   gtk_widget_class_install_action (widget_class, "metrics.export-csv", NULL, export_csv_action);
@@ -784,6 +818,14 @@ td_metrics_page_init (TdMetricsPage *self)
   g_signal_connect_swapped (self->period_dropdown, "notify::selected", G_CALLBACK (recompute),
                             self);
   g_signal_connect_swapped (self->team_dropdown, "notify::selected", G_CALLBACK (recompute), self);
+  {
+    GtkWidget *placeholder = gtk_label_new (_ ("No review is overdue or has open actions"));
+
+    gtk_widget_add_css_class (placeholder, "dim-label");
+    gtk_widget_set_margin_top (placeholder, 12);
+    gtk_widget_set_margin_bottom (placeholder, 12);
+    gtk_list_box_set_placeholder (self->pir_follow_ups_list, placeholder);
+  }
   fill_teams (self);
   recompute (self);
 }

@@ -21,6 +21,8 @@
 #include "td-cache.h"
 #include "td-contact-card.h"
 #include "td-correction.h"
+#include "td-follow-ups.h"
+#include "td-pir.h"
 #include "td-rota-store.h"
 #include "td-sync-engine.h"
 #include "td-time.h"
@@ -580,6 +582,85 @@ open_slots (TdTeamPage *self)
 }
 
 static void
+on_missed_review_activated (AdwActionRow *row, TdTeamPage *self)
+{
+  td_follow_ups_open_review (GTK_WIDGET (self), self->session, GTK_LIST_BOX_ROW (row));
+}
+
+/* PIR participation [10.2]: the held reviews @person was required at,
+ * from the synced pir rows, and the ones missed, for a manager to follow
+ * up; each opens its review. */
+static GtkWidget *
+participation_group (TdTeamPage *self, const char *person)
+{
+  TdCache *cache = td_session_get_cache (self->session);
+  g_autoptr (GPtrArray) rows = td_cache_list (cache, "pir", NULL, NULL, "held_at");
+  g_autoptr (GPtrArray) pirs = g_ptr_array_new_with_free_func ((GDestroyNotify) td_pir_free);
+  g_autoptr (GPtrArray) missed = NULL;
+  GtkWidget *group;
+  guint      required = 0;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      TdPir *pir = td_pir_new_from_row (g_ptr_array_index (rows, i), NULL);
+
+      if (pir != NULL)
+        g_ptr_array_add (pirs, pir);
+    }
+  td_pir_participation (pirs, person, &required, NULL);
+  missed = td_pir_missed (pirs, person);
+
+  group = group_new (_ ("Post-Incident Reviews"),
+                     _ ("Attendance is mandatory where required, for SEV-1 and SEV-2 incidents."));
+  gtk_widget_set_name (group, "person-pir-participation");
+  if (required == 0)
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                               info_row (_ ("Not required at any review held so far"), NULL));
+  else
+    {
+      g_autofree char *title
+          = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Attended %u of %u required review",
+                                          "Attended %u of %u required reviews", required),
+                             required - missed->len, required);
+      g_autofree char *subtitle
+          = missed->len == 0
+                ? g_strdup (_ ("None missed"))
+                : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u missed, listed below",
+                                                "%u missed, listed below", missed->len),
+                                   missed->len);
+      GtkWidget *row = info_row (title, subtitle);
+
+      gtk_widget_set_name (row, "pir-participation");
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+  for (guint i = 0; i < missed->len; i++)
+    {
+      const TdPir *pir = g_ptr_array_index (missed, i);
+      g_autoptr (JsonObject) ticket = td_cache_get_row (cache, "ticket", pir->ticket);
+      g_autoptr (GDateTime) held = g_date_time_new_from_unix_local (pir->held_at);
+      g_autofree char *date = g_date_time_format (held, "%Y-%m-%d");
+      const char      *severity = ticket != NULL ? text_member (ticket, "severity") : NULL;
+      /* TRANSLATORS: a review someone missed: "Missed · SEV-2 · held 2026-11-20" */
+      g_autofree char *subtitle
+          = g_strdup_printf (_ ("Missed · %s · held %s"), severity != NULL ? severity : "—", date);
+      GtkWidget *row = info_row (ticket != NULL && text_member (ticket, "title") != NULL
+                                     ? text_member (ticket, "title")
+                                     : pir->ticket,
+                                 subtitle);
+
+      gtk_widget_add_css_class (row, "error");
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_widget_set_tooltip_text (row, _ ("Open the review"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
+      g_object_set_data_full (G_OBJECT (row), "ticket", g_strdup (pir->ticket), g_free);
+      g_signal_connect (row, "activated", G_CALLBACK (on_missed_review_activated), self);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+  return group;
+}
+
+static void
 rebuild_details (TdTeamPage *self)
 {
   JsonObject *person = find_person (self, self->selected);
@@ -632,6 +713,7 @@ rebuild_details (TdTeamPage *self)
             ADW_PREFERENCES_GROUP (group),
             value_row (_ ("Engage when"), text_member (person, "engage_when")));
       gtk_box_append (self->details_box, group);
+      gtk_box_append (self->details_box, participation_group (self, text_member (person, "uuid")));
     }
   else if (self->session != NULL && open->len > 0)
     /* The open positions below are what there is to do: a line, not a
@@ -2506,9 +2588,9 @@ reload_idle (gpointer data)
 static void
 on_rows_changed (TdTeamPage *self, const char *entity, GStrv ids)
 {
-  static const char *const watched[]
-      = { "person",       "rotation",           "rotation_member", "rota_override",
-          "swap_request", "correction_request", "access_request",  NULL };
+  static const char *const watched[] = { "person",         "rotation",     "rotation_member",
+                                         "rota_override",  "swap_request", "correction_request",
+                                         "access_request", "pir",          NULL };
 
   if (entity == NULL || !g_strv_contains (watched, entity))
     return;

@@ -7,10 +7,14 @@
  * the server sends them as JSON and the client cache keeps them as text,
  * so the reader here takes either.
  */
+#include "config.h"
+
 #include "td-pir.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
+#include "td-format.h"
 #include "td-time.h"
 
 /* clang-format off */
@@ -424,6 +428,72 @@ td_pir_participation (GPtrArray *pirs, const char *person, guint *required, guin
     *required = n_required;
   if (attended != NULL)
     *attended = n_attended;
+}
+
+GPtrArray *
+td_pir_missed (GPtrArray *pirs, const char *person)
+{
+  GPtrArray *missed = g_ptr_array_new ();
+
+  g_return_val_if_fail (pirs != NULL, missed);
+  for (guint i = 0; i < pirs->len; i++)
+    {
+      TdPir *pir = g_ptr_array_index (pirs, i);
+
+      /* As td_pir_participation (): nobody has missed a review not held yet. */
+      if (pir->status == TD_PIR_SCHEDULED)
+        continue;
+      for (guint j = 0; j < pir->participants->len; j++)
+        {
+          const TdPirParticipant *participant = g_ptr_array_index (pir->participants, j);
+
+          if (g_strcmp0 (participant->person, person) == 0 && participant->required
+              && !participant->attended)
+            {
+              g_ptr_array_add (missed, pir);
+              break;
+            }
+        }
+    }
+  return missed;
+}
+
+GPtrArray *
+td_pir_list_follow_ups (GPtrArray *rows, TdInstant now)
+{
+  GPtrArray *follow_ups = g_ptr_array_new_with_free_func ((GDestroyNotify) td_pir_free);
+
+  g_return_val_if_fail (rows != NULL, follow_ups);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      TdPir *pir = td_pir_new_from_row (g_ptr_array_index (rows, i), NULL);
+
+      if (pir != NULL && td_pir_needs_attention (pir, now))
+        g_ptr_array_add (follow_ups, pir);
+      else if (pir != NULL)
+        td_pir_free (pir);
+    }
+  return follow_ups;
+}
+
+char *
+td_pir_describe_follow_up (const TdPir *pir, const char *severity, TdInstant now)
+{
+  guint open;
+
+  g_return_val_if_fail (pir != NULL, NULL);
+  if (severity == NULL)
+    severity = "—";
+  if (td_pir_is_overdue (pir, now))
+    {
+      g_autofree char *late = td_format_age (pir->due_at, now);
+      /* TRANSLATORS: "SEV-2 · review overdue by 3 d" */
+      return g_strdup_printf (_ ("%s · review overdue by %s"), severity, late);
+    }
+  open = td_pir_count_open_actions (pir);
+  return g_strdup_printf (
+      g_dngettext (GETTEXT_PACKAGE, "%s · %u action open", "%s · %u actions open", open), severity,
+      open);
 }
 
 /* The event's data object (a new reference), written as JSON or as text. */

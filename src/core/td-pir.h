@@ -101,6 +101,19 @@ gboolean td_pir_needs_attention (const TdPir *pir, TdInstant now);
 
 /* How many reviews @person was required at and attended. */
 void td_pir_participation (GPtrArray *pirs, const char *person, guint *required, guint *attended);
+/* The reviews (of @pirs, held or later) @person was required at and did
+ * not attend, in @pirs' order: what a manager follows up. The array
+ * borrows the TdPir pointers of @pirs. */
+GPtrArray *td_pir_missed (GPtrArray *pirs, const char *person);
+
+/* The follow-ups: the reviews that td_pir_needs_attention() at @now, read
+ * from pir rows (JsonObject, as the cache lists them) and kept in their
+ * order; a row that does not parse is left out. The queue's follow-ups
+ * and the Metrics page list the same reviews through this. */
+GPtrArray *td_pir_list_follow_ups (GPtrArray *rows, TdInstant now);
+/* Why a follow-up needs someone, after its ticket's severity (NULL: "—"):
+ * "SEV-2 · review overdue by 3 d" or "SEV-2 · 2 actions open". */
+char *td_pir_describe_follow_up (const TdPir *pir, const char *severity, TdInstant now);
 
 /* One line for a ticket_event row ({kind, body, data, at, author}). */
 char *td_pir_describe_event (JsonObject *event);

@@ -35,7 +35,8 @@ typedef struct
   TdWindow      *window;
 } Fixture;
 
-static const char *const accounts[] = { "lead:app-support-lead", NULL };
+static const char *const accounts[]
+    = { "lead:app-support-lead", "analyst:service-desk-analyst", NULL };
 
 typedef gboolean (*Predicate) (Fixture *fixture, gconstpointer data);
 
@@ -212,14 +213,20 @@ assert_lists (Fixture *fixture, guint expected)
 }
 
 static void
-sign_in (Fixture *fixture)
+sign_in_as (Fixture *fixture, const char *username)
 {
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", fixture->server->port);
 
-  td_connect_view_sign_in (td_window_get_connect_view (fixture->window), url, "lead",
+  td_connect_view_sign_in (td_window_get_connect_view (fixture->window), url, username,
                            TD_TEST_PASSWORD);
   g_assert_true (wait_until (fixture, is_idle, NULL));
   td_app_test_spin (300);
+}
+
+static void
+sign_in (Fixture *fixture)
+{
+  sign_in_as (fixture, "lead");
 }
 
 typedef struct
@@ -723,6 +730,210 @@ test_review (Fixture *fixture)
   g_rmdir (dir);
 }
 
+/* History: read an old version and restore it; delete after confirming */
+
+static gboolean
+dialog_shown (Fixture *fixture, gconstpointer data)
+{
+  return td_app_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL) != NULL;
+}
+
+static gboolean
+dialog_gone (Fixture *fixture, gconstpointer data)
+{
+  return !dialog_shown (fixture, data);
+}
+
+static void
+write_article (Fixture *fixture, const char *title, const char *body)
+{
+  GtkWidget *root = GTK_WIDGET (page (fixture));
+
+  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "editor-title")), title);
+  gtk_text_buffer_set_text (
+      gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_named (root, "editor-body"))), body, -1);
+  gtk_widget_activate_action (root, "knowledge.save", "s", "published");
+  td_app_test_spin (100);
+}
+
+static void
+test_history_and_delete (Fixture *fixture)
+{
+  GtkWidget       *root = GTK_WIDGET (page (fixture));
+  GtkWidget       *first_version;
+  GtkWidget       *dialog;
+  g_autofree char *uuid = NULL;
+  g_autofree char *ticket = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *heading = NULL;
+  g_autoptr (JsonObject) link = json_object_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *link_uuid = NULL;
+
+  sign_in (fixture);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "knowledge");
+
+  /* An article of the test's own, published, then changed. */
+  gtk_widget_activate_action (root, "knowledge.new", NULL);
+  td_app_test_spin (100);
+  write_article (fixture, "Calendar export misses half-day leave",
+                 "The iCal export leaves out **half-day** requests (case 77316).");
+  assert_server_has (fixture, "SELECT count(*) FROM article WHERE title = 'Calendar export "
+                              "misses half-day leave' AND status = 'published'");
+  uuid = server_text (fixture, "SELECT uuid FROM article WHERE title = 'Calendar export misses "
+                               "half-day leave'");
+  g_assert_nonnull (uuid);
+  assert_shows (fixture, root, "article-history", "Version 1");
+  gtk_widget_activate_action (root, "knowledge.edit", NULL);
+  td_app_test_spin (100);
+  write_article (fixture, "Calendar export misses leave", "Fixed in 4.2; nothing to do.");
+  sql = g_strdup_printf ("SELECT count(*) FROM article_revision WHERE article = '%s' AND number = "
+                         "2 AND body = 'Fixed in 4.2; nothing to do.'",
+                         uuid);
+  assert_server_has (fixture, sql);
+  assert_shows (fixture, root, "article-history", "Version 2");
+  assert_shows (fixture, root, "article-body", "Fixed in 4.2");
+
+  /* The first version, read in full. */
+  first_version = find_named (root, "revision-1");
+  g_assert_nonnull (first_version);
+  g_signal_emit_by_name (first_version, "activated");
+  td_app_test_spin (100);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
+                       find_named (root, "revision-title"), GTK_TYPE_STACK))),
+                   ==, "revision");
+  assert_shows (fixture, root, "revision-heading", "Version 1");
+  assert_shows (fixture, root, "revision-byline", "Published by lead");
+  assert_shows (fixture, root, "revision-title", "Calendar export misses half-day leave");
+  assert_shows (fixture, root, "revision-body",
+                "The iCal export leaves out half-day requests (case 77316).");
+  g_assert_true (gtk_widget_is_sensitive (find_named (root, "revision-restore")));
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "knowledge-revision");
+
+  /* Restored as a third version; the first two are kept as they were. */
+  g_signal_emit_by_name (find_named (root, "revision-restore"), "clicked");
+  td_app_test_spin (100);
+  g_free (sql);
+  sql = g_strdup_printf (
+      "SELECT count(*) FROM article a JOIN article_revision r ON r.article = a.uuid WHERE a.uuid = "
+      "'%s' AND a.title = 'Calendar export misses half-day leave' AND a.body = 'The iCal export "
+      "leaves out **half-day** requests (case 77316).' AND a.status = 'published' AND r.number = 3 "
+      "AND r.title "
+      "= a.title AND r.body = a.body AND r.author = 'lead'",
+      uuid);
+  assert_server_has (fixture, sql);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM article_revision WHERE article = '%s' AND ((number "
+                         "= 1 AND title = 'Calendar export misses half-day leave') OR (number = 2 "
+                         "AND title = 'Calendar export misses leave'))",
+                         uuid);
+  g_assert_cmpint (td_test_server_query_int (fixture->server, sql), ==, 2);
+  assert_shows (fixture, root, "article-title", "Calendar export misses half-day leave");
+  assert_shows (fixture, root, "article-history", "Version 3");
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "knowledge-restored");
+  /* The newest version is the current one: nothing to restore. */
+  g_signal_emit_by_name (find_named (root, "revision-3"), "activated");
+  td_app_test_spin (100);
+  assert_shows (fixture, root, "revision-heading", "Version 3 · Current");
+  g_assert_false (gtk_widget_is_sensitive (find_named (root, "revision-restore")));
+  gtk_widget_activate_action (root, "knowledge.back", NULL);
+  td_app_test_spin (100);
+
+  /* A ticket links to it: the confirmation says so. */
+  ticket = open_ticket_id (fixture, 0);
+  json_object_set_string_member (link, "article", uuid);
+  json_object_set_string_member (link, "ticket", ticket);
+  link_uuid
+      = td_cache_create (td_session_get_cache (session (fixture)), "article_link", link, &error);
+  g_assert_no_error (error);
+  td_sync_engine_local_change (engine (fixture), "article_link", link_uuid);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM article_link WHERE article = '%s' AND deleted = 0",
+                         uuid);
+  assert_server_has (fixture, sql);
+  g_assert_true (gtk_widget_get_visible (find_named (root, "article-delete")));
+  g_signal_emit_by_name (find_named (root, "article-delete"), "clicked");
+  g_assert_true (wait_until (fixture, dialog_shown, NULL));
+  dialog = td_app_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL);
+  heading = g_strdup (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)));
+  g_assert_cmpstr (heading, ==, "Delete “Calendar export misses half-day leave”?");
+  g_assert_nonnull (
+      strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "1 ticket links to it"));
+  td_app_test_spin (200);
+  td_app_test_screenshot (dialog, "knowledge-delete");
+  /* Cancel keeps it. A click on a response emits it and closes the dialog. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (wait_until (fixture, dialog_gone, NULL));
+  td_app_test_spin (200);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM article WHERE uuid = '%s' AND deleted = 0", uuid);
+  g_assert_cmpint (td_test_server_query_int (fixture->server, sql), ==, 1);
+  assert_shows (fixture, root, "article-title", "Calendar export misses half-day leave");
+
+  /* Found by the words of its body until it is deleted. */
+  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "knowledge-search")), "77316");
+  assert_lists (fixture, 1);
+  g_signal_emit_by_name (find_named (root, "article-delete"), "clicked");
+  g_assert_true (wait_until (fixture, dialog_shown, NULL));
+  dialog = td_app_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM article WHERE uuid = '%s' AND deleted = 1", uuid);
+  assert_server_has (fixture, sql);
+  g_assert_true (wait_until (fixture, is_idle, NULL));
+  g_assert_cmpstr (td_knowledge_page_get_article (page (fixture)), ==, NULL);
+  assert_lists (fixture, 0);
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "knowledge-deleted");
+}
+
+/* A role that may write but not publish does not see Delete (the server
+ * refuses it too: test-knowledge-api). */
+static void
+test_reader_may_not_delete (Fixture *fixture)
+{
+  GtkWidget       *root = GTK_WIDGET (page (fixture));
+  g_autofree char *uuid = NULL;
+  GtkWidget       *first_version;
+
+  uuid = server_text (fixture, "SELECT uuid FROM article WHERE status = 'published' AND deleted "
+                               "= 0 ORDER BY title LIMIT 1");
+  g_assert_nonnull (uuid);
+  /* A publisher saves it again, so version 1 is an older one. */
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT rev FROM article WHERE uuid = '%s'", uuid);
+    g_autoptr (JsonObject) saved = td_test_server_apply (
+        fixture->server, "lead", "update", "article", uuid,
+        td_test_server_query_int (fixture->server, sql), "{\"reviewed_on\": \"2026-11-02\"}");
+  }
+
+  sign_in_as (fixture, "analyst");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-page", "s", "knowledge");
+  g_assert_true (wait_until (fixture, has_articles, GUINT_TO_POINTER (1)));
+  td_knowledge_page_show_article (page (fixture), uuid);
+  assert_shows (fixture, root, "article-history", "Version 1");
+  g_assert_false (gtk_widget_get_visible (find_named (root, "article-delete")));
+  g_assert_false (gtk_widget_is_sensitive (find_named (root, "article-delete")));
+  gtk_widget_activate_action (root, "knowledge.delete", NULL);
+  td_app_test_spin (200);
+  g_assert_null (td_app_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
+  /* It reads the history, but restoring a published article is for publishers. */
+  first_version = find_named (root, "revision-1");
+  g_assert_nonnull (first_version);
+  g_signal_emit_by_name (first_version, "activated");
+  td_app_test_spin (100);
+  assert_shows (fixture, root, "revision-heading", "Version 1");
+  g_assert_false (g_str_has_suffix (
+      gtk_label_get_text (GTK_LABEL (find_named (root, "revision-heading"))), "Current"));
+  /* An analyst may write drafts, so the button is there, but off, saying why. */
+  g_assert_true (gtk_widget_get_visible (find_named (root, "revision-restore")));
+  g_assert_false (gtk_widget_is_sensitive (find_named (root, "revision-restore")));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (find_named (root, "revision-restore")), ==,
+                   "Only a role that may publish changes a published article");
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "knowledge-revision-reader");
+}
+
 static void
 run_isolated (gconstpointer data)
 {
@@ -751,5 +962,8 @@ main (int argc, char *argv[])
   g_test_add_data_func ("/app/knowledge/link-and-resolve", test_link_and_resolve, run_isolated);
   g_test_add_data_func ("/app/knowledge/new-ticket", test_new_ticket, run_isolated);
   g_test_add_data_func ("/app/knowledge/review", test_review, run_isolated);
+  g_test_add_data_func ("/app/knowledge/history-and-delete", test_history_and_delete, run_isolated);
+  g_test_add_data_func ("/app/knowledge/reader-may-not-delete", test_reader_may_not_delete,
+                        run_isolated);
   return g_test_run ();
 }

@@ -14,6 +14,7 @@
 
 #include "td-app-test.h"
 #include "td-application.h"
+#include "td-pir-window.h"
 #include "td-team-page.h"
 #include "td-test-server.h"
 #include "td-test-util.h"
@@ -1103,6 +1104,130 @@ test_access_for_others (Fixture *fixture)
   td_app_test_screenshot (GTK_WIDGET (fixture->window), "team-revoked");
 }
 
+/* PIR participation per person [10.2] */
+
+static gboolean
+review_shown (Fixture *fixture, gconstpointer data)
+{
+  GtkWidget *review = td_app_test_find_toplevel (TD_TYPE_PIR_WINDOW, NULL);
+
+  /* Its row is read once the window is shown. */
+  return review != NULL && td_pir_window_get_uuid (TD_PIR_WINDOW (review)) != NULL;
+}
+
+static char *
+review_fields (const char *held_iso, const char *person, gboolean attended)
+{
+  return g_strdup_printf ("{\"status\": \"held\", \"held_at\": \"%s\", \"root_cause\": \"A "
+                          "full disk on the report server\", \"participants\": [{\"person\": "
+                          "\"%s\", \"required\": true, \"attended\": %s}]}",
+                          held_iso, person, attended ? "true" : "false");
+}
+
+static void
+test_pir_participation (Fixture *fixture)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) held = g_date_time_add_hours (now, -3);
+  g_autoptr (GDateTime) held_local = g_date_time_to_local (held);
+  g_autofree char *held_iso = g_date_time_format_iso8601 (held);
+  g_autofree char *held_day = g_date_time_format (held_local, "%Y-%m-%d");
+  g_autofree char *person = NULL;
+  g_autofree char *attended_fields = NULL;
+  g_autofree char *missed_fields = NULL;
+  g_autofree char *attended_ticket = NULL;
+  g_autofree char *missed_ticket = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *missed_line = NULL;
+  gint64           required;
+  gint64           missed;
+
+  /* Two reviews of the test's own: one attended, one missed. */
+  person = server_text (fixture, "SELECT uuid FROM person WHERE deleted = 0 AND role = "
+                                 "'app-support-analyst' ORDER BY name LIMIT 1");
+  g_assert_nonnull (person);
+  attended_fields = review_fields (held_iso, person, TRUE);
+  missed_fields = review_fields (held_iso, person, FALSE);
+  attended_ticket = td_test_server_add_review (
+      fixture->server, "lead", "Balance export lists leavers twice", attended_fields);
+  missed_ticket = td_test_server_add_review (
+      fixture->server, "lead", "Leave reports time out for every manager", missed_fields);
+
+  /* The person's numbers, counted in SQL on the server's database. */
+  sql = g_strdup_printf ("SELECT count(*) FROM pir, json_each (pir.participants) p WHERE "
+                         "pir.deleted = 0 AND pir.status != 'scheduled' AND json_extract "
+                         "(p.value, '$.person') = '%s' AND json_extract (p.value, '$.required') "
+                         "= 1",
+                         person);
+  required = td_test_server_query_int (fixture->server, sql);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM pir, json_each (pir.participants) p WHERE "
+                         "pir.deleted = 0 AND pir.status != 'scheduled' AND json_extract "
+                         "(p.value, '$.person') = '%s' AND json_extract (p.value, '$.required') "
+                         "= 1 AND coalesce (json_extract (p.value, '$.attended'), 0) = 0",
+                         person);
+  missed = td_test_server_query_int (fixture->server, sql);
+  g_assert_cmpint (required, >=, 2);
+  g_assert_cmpint (missed, >=, 1);
+
+  sign_in_as (fixture, "lead");
+  select_person (fixture, person);
+  line = g_strdup_printf ("Attended %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " required reviews",
+                          required - missed, required);
+  missed_line = g_strdup_printf ("Missed · SEV-2 · held %s", held_day);
+  {
+    Shows participation = { "person-pir-participation", line };
+
+    if (!wait_until (fixture, shows, &participation))
+      {
+        GtkWidget       *group = find_named (GTK_WIDGET (page (fixture)), participation.widget);
+        g_autofree char *text
+            = group != NULL ? td_app_test_widget_text (group) : g_strdup ("(no group)");
+        g_error ("the person's reviews do not say \"%s\"; they say:\n%s", line, text);
+      }
+    /* The missed one is listed, for a manager to follow up. */
+    participation.text = "Leave reports time out for every manager";
+    g_assert_true (shows (fixture, &participation));
+    participation.text = missed_line;
+    g_assert_true (shows (fixture, &participation));
+    /* The attended one is not. */
+    participation.text = "Balance export lists leavers twice";
+    g_assert_false (shows (fixture, &participation));
+  }
+  {
+    GtkWidget *scrolled = gtk_widget_get_ancestor (
+        find_named (GTK_WIDGET (page (fixture)), "person-pir-participation"),
+        GTK_TYPE_SCROLLED_WINDOW);
+
+    if (scrolled != NULL)
+      {
+        GtkAdjustment *scroll
+            = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+        gtk_adjustment_set_value (scroll, gtk_adjustment_get_upper (scroll));
+      }
+    td_app_test_spin (300);
+  }
+  td_app_test_screenshot (GTK_WIDGET (fixture->window), "team-pir-participation");
+
+  /* The missed review opens. */
+  {
+    GtkWidget *row = td_app_test_find_row (GTK_WIDGET (page (fixture)),
+                                           "Leave reports time out for every manager");
+    GtkWidget *review;
+
+    g_assert_nonnull (row);
+    g_signal_emit_by_name (row, "activated");
+    g_assert_true (wait_until (fixture, review_shown, NULL));
+    review = td_app_test_find_toplevel (TD_TYPE_PIR_WINDOW, NULL);
+    g_free (sql);
+    sql = g_strdup_printf ("SELECT count(*) FROM pir WHERE ticket = '%s' AND uuid = '%s'",
+                           missed_ticket, td_pir_window_get_uuid (TD_PIR_WINDOW (review)));
+    g_assert_cmpint (td_test_server_query_int (fixture->server, sql), ==, 1);
+    gtk_window_destroy (GTK_WINDOW (review));
+  }
+}
+
 typedef struct
 {
   void (*func) (Fixture *fixture);
@@ -1135,6 +1260,7 @@ main (int argc, char *argv[])
   static const TestCase file_and_approve = { test_file_and_approve, TRUE };
   static const TestCase fill_position = { test_fill_position, FALSE };
   static const TestCase access_for_others = { test_access_for_others, TRUE };
+  static const TestCase pir_participation = { test_pir_participation, TRUE };
 
   g_test_init (&argc, &argv, NULL);
 
@@ -1142,5 +1268,6 @@ main (int argc, char *argv[])
   g_test_add_data_func ("/app/team/file-and-approve", &file_and_approve, run_isolated);
   g_test_add_data_func ("/app/team/fill-position", &fill_position, run_isolated);
   g_test_add_data_func ("/app/team/access-for-others", &access_for_others, run_isolated);
+  g_test_add_data_func ("/app/team/pir-participation", &pir_participation, run_isolated);
   return g_test_run ();
 }

@@ -217,6 +217,82 @@ test_participation (void)
   g_assert_cmpuint (attended, ==, 0);
 }
 
+/* Who was required and did not come, for a manager to follow up. */
+static void
+test_missed (void)
+{
+  g_autoptr (GPtrArray) pirs = g_ptr_array_new_with_free_func ((GDestroyNotify) td_pir_free);
+  g_autoptr (GPtrArray) missed_p1 = NULL;
+  g_autoptr (GPtrArray) missed_p2 = NULL;
+  g_autoptr (GPtrArray) missed_p3 = NULL;
+
+  g_ptr_array_add (pirs, pir_from ("{\"uuid\": \"a\", \"status\": \"closed\", \"held_at\": 1, "
+                                   "\"root_cause\": \"x\", \"participants\": [{\"person\": "
+                                   "\"p1\", \"required\": true, \"attended\": true}, "
+                                   "{\"person\": \"p2\", \"required\": true, \"attended\": "
+                                   "false}]}"));
+  g_ptr_array_add (pirs, pir_from ("{\"uuid\": \"b\", \"status\": \"held\", \"held_at\": 1, "
+                                   "\"root_cause\": \"x\", \"participants\": [{\"person\": "
+                                   "\"p1\", \"required\": true, \"attended\": false}, "
+                                   "{\"person\": \"p3\", \"required\": false, \"attended\": "
+                                   "false}]}"));
+  /* Not held yet: nobody has missed it. */
+  g_ptr_array_add (pirs, pir_from ("{\"uuid\": \"c\", \"status\": \"scheduled\", "
+                                   "\"participants\": [{\"person\": \"p2\", \"required\": "
+                                   "true}]}"));
+  missed_p1 = td_pir_missed (pirs, "p1");
+  g_assert_cmpuint (missed_p1->len, ==, 1);
+  g_assert_cmpstr (((TdPir *) g_ptr_array_index (missed_p1, 0))->uuid, ==, "b");
+  missed_p2 = td_pir_missed (pirs, "p2");
+  g_assert_cmpuint (missed_p2->len, ==, 1);
+  g_assert_cmpstr (((TdPir *) g_ptr_array_index (missed_p2, 0))->uuid, ==, "a");
+  /* Not required: not missed. */
+  missed_p3 = td_pir_missed (pirs, "p3");
+  g_assert_cmpuint (missed_p3->len, ==, 0);
+}
+
+/* The queue's and the Metrics page's list: overdue, or held with open
+ * actions; in the rows' order; a bad row left out. */
+static void
+test_follow_ups (void)
+{
+  TdInstant due = td_test_iso ("2026-04-01T15:00:00Z");
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr (GPtrArray) before = NULL;
+  g_autoptr (GPtrArray) after = NULL;
+  g_autofree char *overdue_text = NULL;
+  g_autofree char *open_text = NULL;
+  g_autofree char *no_severity = NULL;
+
+  g_ptr_array_add (rows, parse ("{\"uuid\": \"late\", \"status\": \"scheduled\", "
+                                "\"due_at\": 1775055600}"));
+  g_ptr_array_add (rows, parse ("{\"uuid\": \"open\", \"status\": \"actions_open\", "
+                                "\"held_at\": 1, \"root_cause\": \"x\", \"actions\": "
+                                "[{\"text\": \"a\", \"owner\": \"p1\", \"due\": "
+                                "\"2026-04-09\", \"done\": false}, {\"text\": \"b\", "
+                                "\"owner\": \"p1\", \"due\": \"2026-04-09\", \"done\": "
+                                "false}]}"));
+  g_ptr_array_add (rows, parse ("{\"uuid\": \"done\", \"status\": \"closed\", \"held_at\": "
+                                "1, \"root_cause\": \"x\"}"));
+  g_ptr_array_add (rows, parse ("{\"uuid\": \"bad\", \"status\": \"postponed\"}"));
+
+  before = td_pir_list_follow_ups (rows, due);
+  g_assert_cmpuint (before->len, ==, 1);
+  g_assert_cmpstr (((TdPir *) g_ptr_array_index (before, 0))->uuid, ==, "open");
+  after = td_pir_list_follow_ups (rows, due + 3 * 24 * HOUR);
+  g_assert_cmpuint (after->len, ==, 2);
+  g_assert_cmpstr (((TdPir *) g_ptr_array_index (after, 0))->uuid, ==, "late");
+  g_assert_cmpstr (((TdPir *) g_ptr_array_index (after, 1))->uuid, ==, "open");
+
+  overdue_text
+      = td_pir_describe_follow_up (g_ptr_array_index (after, 0), "SEV-2", due + 3 * 24 * HOUR);
+  g_assert_cmpstr (overdue_text, ==, "SEV-2 · review overdue by 3 d");
+  open_text = td_pir_describe_follow_up (g_ptr_array_index (after, 1), "SEV-1", due);
+  g_assert_cmpstr (open_text, ==, "SEV-1 · 2 actions open");
+  no_severity = td_pir_describe_follow_up (g_ptr_array_index (after, 1), NULL, due);
+  g_assert_cmpstr (no_severity, ==, "— · 2 actions open");
+}
+
 static void
 test_markdown (void)
 {
@@ -260,6 +336,8 @@ main (int argc, char **argv)
   g_test_add_func ("/core/pir/cache-row", test_cache_row);
   g_test_add_func ("/core/pir/timeline", test_timeline);
   g_test_add_func ("/core/pir/participation", test_participation);
+  g_test_add_func ("/core/pir/missed", test_missed);
+  g_test_add_func ("/core/pir/follow-ups", test_follow_ups);
   g_test_add_func ("/core/pir/markdown", test_markdown);
 
   status = g_test_run ();

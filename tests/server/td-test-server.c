@@ -310,3 +310,85 @@ td_test_server_query_int (TdTestServer *server, const char *sql)
   sqlite3_close (db);
   return value;
 }
+
+JsonObject *
+td_test_server_apply (TdTestServer *server,
+                      const char   *username,
+                      const char   *type,
+                      const char   *entity,
+                      const char   *uuid,
+                      gint64        base_rev,
+                      const char   *fields)
+{
+  g_autofree char *token = td_test_login (server, username);
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *base = base_rev >= 0
+                              ? g_strdup_printf (", \"base_rev\": %" G_GINT64_FORMAT, base_rev)
+                              : g_strdup ("");
+  g_autofree char *body = g_strdup_printf ("{\"commands\": [{\"id\": \"%s\", \"type\": \"%s\", "
+                                           "\"entity\": \"%s\", \"entity_id\": \"%s\"%s, "
+                                           "\"fields\": %s}]}",
+                                           id, type, entity, uuid, base, fields);
+  g_autoptr (TdTestResponse) response = td_test_request (server, "POST", "/commands", token, body);
+  JsonObject *result;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  result = json_array_get_object_element (
+      json_object_get_array_member (td_test_object (response), "results"), 0);
+  if (g_strcmp0 (json_object_get_string_member_with_default (result, "status", NULL), "applied")
+      != 0)
+    g_error ("%s %s not applied: %s", type, entity,
+             json_object_get_string_member_with_default (result, "reason", "(no reason)"));
+  return json_object_ref (result);
+}
+
+char *
+td_test_server_add_review (TdTestServer *server,
+                           const char   *username,
+                           const char   *title,
+                           const char   *pir_fields)
+{
+  g_autofree char *ticket = g_uuid_string_random ();
+  g_autofree char *event = g_uuid_string_random ();
+  g_autofree char *fields = g_strdup_printf (
+      "{\"title\": \"%s\", \"description\": \"Reported by several users at once\", "
+      "\"affected_user_id\": \"E10442\", \"contact\": \"hr-ops@example.com\", "
+      "\"steps_to_reproduce\": \"Open the page\", \"error_message\": \"HTTP 500\", \"impact\": "
+      "\"high\", \"urgency\": \"medium\", \"occurred_at\": \"2026-11-20T09:00:00Z\"}",
+      title);
+  g_autofree char *resolve = g_strdup_printf (
+      "{\"ticket\": \"%s\", \"kind\": \"status\", \"data\": {\"status\": \"resolved\", "
+      "\"resolution\": \"Service restarted\", \"new_issue\": false}}",
+      ticket);
+  g_autoptr (JsonObject) created = NULL;
+  g_autoptr (JsonObject) resolved = NULL;
+  g_autoptr (JsonObject) reviewed = NULL;
+  g_autofree char *sql = NULL;
+  sqlite3         *db = NULL;
+  sqlite3_stmt    *stmt = NULL;
+  g_autofree char *pir = NULL;
+  gint64           rev;
+
+  created = td_test_server_apply (server, username, "create", "ticket", ticket, -1, fields);
+  resolved = td_test_server_apply (server, username, "append", "ticket_event", event, -1, resolve);
+  g_assert_cmpstr (json_object_get_string_member (
+                       json_object_get_object_member (resolved, "ticket"), "severity"),
+                   ==, "SEV-2");
+
+  /* The review the server opened in the resolving transaction. */
+  g_assert_cmpint (sqlite3_open_v2 (server->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (
+      sqlite3_prepare_v2 (db, "SELECT uuid, rev FROM pir WHERE ticket = ?", -1, &stmt, NULL), ==,
+      SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, ticket, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  pir = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  rev = sqlite3_column_int64 (stmt, 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  if (pir_fields != NULL)
+    reviewed = td_test_server_apply (server, username, "update", "pir", pir, rev, pir_fields);
+  return g_steal_pointer (&ticket);
+}

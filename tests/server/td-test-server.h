@@ -55,7 +55,24 @@ TdTestResponse *td_test_request (TdTestServer *server,
 char           *td_test_login (TdTestServer *server, const char *username);
 /* One integer from the server's database, read on a connection of its own
  * (waiting up to 5 s for the server's writer): what the server has now. */
-gint64      td_test_server_query_int (TdTestServer *server, const char *sql);
+gint64 td_test_server_query_int (TdTestServer *server, const char *sql);
+/* One command through POST /commands as @username (base_rev < 0: none);
+ * fails the test unless it was applied. Returns its result. */
+JsonObject *td_test_server_apply (TdTestServer *server,
+                                  const char   *username,
+                                  const char   *type,
+                                  const char   *entity,
+                                  const char   *uuid,
+                                  gint64        base_rev,
+                                  const char   *fields);
+/* A review of a test's own: a SEV-2 ticket titled @title created and
+ * resolved through the API as @username, and the review the server opened
+ * for it updated with @pir_fields (a JSON object; NULL: left scheduled).
+ * Returns the ticket's uuid. */
+char       *td_test_server_add_review (TdTestServer *server,
+                                       const char   *username,
+                                       const char   *title,
+                                       const char   *pir_fields);
 void        td_test_response_free (TdTestResponse *response);
 const char *td_test_error_code (TdTestResponse *response);
 const char *td_test_error_field (TdTestResponse *response);

@@ -230,6 +230,25 @@ test_publish_permissions (Fixture *fixture, gconstpointer data)
   analyst_delete
       = apply (fixture, fixture->analyst, "delete", "article", draft, row_rev (publish), "{}");
   assert_rejected (analyst_delete, "forbidden", NULL);
+  /* Deleting is for publishers even while it is a draft (the Knowledge
+   * page shows Delete to them only); a publisher's deletion is a tombstone. */
+  {
+    g_autofree char *other = create_article (fixture, fixture->analyst, "faq", "draft");
+    g_autofree char *rev_sql = g_strdup_printf ("SELECT rev FROM article WHERE uuid = '%s'", other);
+    g_autofree char *gone_sql = NULL;
+    g_autoptr (JsonObject) draft_delete = apply (fixture, fixture->analyst, "delete", "article",
+                                                 other, query_int (fixture, rev_sql), "{}");
+    g_autoptr (JsonObject) manager_delete = NULL;
+
+    assert_rejected (draft_delete, "forbidden", NULL);
+    g_assert_nonnull (
+        strstr (json_object_get_string_member (draft_delete, "reason"), "knowledge.publish"));
+    manager_delete = apply (fixture, fixture->manager, "delete", "article", other,
+                            query_int (fixture, rev_sql), "{}");
+    assert_applied (manager_delete);
+    gone_sql = g_strdup_printf ("SELECT deleted FROM article WHERE uuid = '%s'", other);
+    g_assert_cmpint (query_int (fixture, gone_sql), ==, 1);
+  }
   /* A trainer is not in support: no drafting either. */
   {
     g_autofree char *other = g_uuid_string_random ();
