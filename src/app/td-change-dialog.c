@@ -79,9 +79,9 @@ server_now (TdChangeDialog *self)
 static void
 show_error (TdChangeDialog *self, GtkWidget *field, const char *message)
 {
-  GtkWidget *rows[] = { GTK_WIDGET (self->title_row),    GTK_WIDGET (self->kind_row),
-                        GTK_WIDGET (self->tier_row),     GTK_WIDGET (self->status_row),
-                        GTK_WIDGET (self->planned_row),  GTK_WIDGET (self->performed_row),
+  GtkWidget *rows[] = { GTK_WIDGET (self->title_row),   GTK_WIDGET (self->kind_row),
+                        GTK_WIDGET (self->tier_row),    GTK_WIDGET (self->status_row),
+                        GTK_WIDGET (self->planned_row), GTK_WIDGET (self->performed_row),
                         GTK_WIDGET (self->outcome_row) };
 
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
@@ -185,9 +185,9 @@ read_time (TdChangeDialog *self, AdwEntryRow *row, TdInstant *out)
   if (*text == '\0' || td_time_parse_wall_clock (text, local, out))
     return TRUE;
   {
-    g_autofree char *message = g_strdup_printf (
-        _ ("%s: “%s” is not a time; write it as YYYY-MM-DD HH:MM."),
-        adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), text);
+    g_autofree char *message
+        = g_strdup_printf (_ ("%s: “%s” is not a time; write it as YYYY-MM-DD HH:MM."),
+                           adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), text);
     show_error (self, GTK_WIDGET (row), message);
   }
   return FALSE;
@@ -436,8 +436,8 @@ delete_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
                                    _ ("It will no longer count for the Change Success Rate. "
                                       "Delete a change only if it was recorded in error."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"),
-                                    "delete", _ ("_Delete"), NULL);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "delete",
+                                    _ ("_Delete"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
@@ -474,8 +474,8 @@ td_change_dialog_class_init (TdChangeDialogClass *klass)
   signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/tierdesk/Tierdesk/ui/td-change-dialog.ui");
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/tierdesk/Tierdesk/ui/td-change-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, TdChangeDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, TdChangeDialog, title_row);
   gtk_widget_class_bind_template_child (widget_class, TdChangeDialog, kind_row);
@@ -514,8 +514,8 @@ fill_choices (TdChangeDialog *self, int my_tier)
   g_autoptr (GtkStringList) tiers = gtk_string_list_new (NULL);
   g_autoptr (GtkStringList) statuses = gtk_string_list_new (NULL);
   g_autoptr (GtkStringList) people = gtk_string_list_new (NULL);
-  g_autoptr (GPtrArray) rows = td_cache_list (td_session_get_cache (self->session), "person", NULL,
-                                              NULL, "name");
+  g_autoptr (GPtrArray) rows
+      = td_cache_list (td_session_get_cache (self->session), "person", NULL, NULL, "name");
   GPtrArray  *change_kinds = td_policy_get_change_kinds (policy (self));
   GPtrArray  *policy_tiers = td_policy_get_tiers (policy (self));
   const char *implementer = self->row != NULL ? td_cache_row_text (self->row, "implementer")
@@ -580,9 +580,10 @@ show_ticket (TdChangeDialog *self)
   if (self->ticket == NULL)
     return;
   ticket = td_cache_get_row (td_session_get_cache (self->session), "ticket", self->ticket);
-  adw_action_row_set_subtitle (self->ticket_row, ticket != NULL && td_cache_row_text (ticket, "title") != NULL
-                                                     ? td_cache_row_text (ticket, "title")
-                                                     : self->ticket);
+  adw_action_row_set_subtitle (self->ticket_row,
+                               ticket != NULL && td_cache_row_text (ticket, "title") != NULL
+                                   ? td_cache_row_text (ticket, "title")
+                                   : self->ticket);
 }
 
 static void
@@ -633,9 +634,12 @@ td_change_dialog_new (GtkWindow *parent, TdSession *session, const char *change,
 
       gtk_window_set_title (GTK_WINDOW (self), _ ("Edit Change"));
       gtk_button_set_label (self->save_button, _ ("_Save"));
-      gtk_editable_set_text (GTK_EDITABLE (self->title_row), td_cache_row_text (self->row, "title"));
+      gtk_editable_set_text (GTK_EDITABLE (self->title_row),
+                             td_cache_row_text (self->row, "title"));
       for (guint i = 0; i < kinds->len; i++)
-        if (g_strcmp0 (((TdChangeKind *) kinds->pdata[i])->id, td_cache_row_text (self->row, "kind")) == 0)
+        if (g_strcmp0 (((TdChangeKind *) kinds->pdata[i])->id,
+                       td_cache_row_text (self->row, "kind"))
+            == 0)
           adw_combo_row_set_selected (self->kind_row, i);
       td_change_status_from_string (td_cache_row_text (self->row, "status"), &status);
       adw_combo_row_set_selected (self->status_row, status);

@@ -57,8 +57,7 @@ open_change (TdChangesWindow *self, const char *uuid)
 {
   TdChangeDialog *dialog = td_change_dialog_new (GTK_WINDOW (self), self->session, uuid, NULL);
 
-  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_dialog_saved), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_dialog_saved), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -137,17 +136,18 @@ reload (TdChangesWindow *self)
   clear_list (self->planned_list);
   clear_list (self->performed_list);
   for (guint i = 0; i < planned->len; i++)
-    gtk_list_box_append (self->planned_list, td_change_row_new (self->session, planned->pdata[i], names));
+    gtk_list_box_append (self->planned_list,
+                         td_change_row_new (self->session, planned->pdata[i], names));
   for (guint i = 0; i < performed->len; i++)
-    gtk_list_box_append (self->performed_list, td_change_row_new (self->session, performed->pdata[i], names));
+    gtk_list_box_append (self->performed_list,
+                         td_change_row_new (self->session, performed->pdata[i], names));
   gtk_widget_set_visible (GTK_WIDGET (self->planned_group), planned->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->performed_group), performed->len > 0);
   gtk_stack_set_visible_child_name (self->stack, rows->len > 0 ? "changes" : "empty");
 
   /* TRANSLATORS: "2 planned · 41 performed, 2 failed or rolled back" */
-  subtitle = g_strdup_printf (
-      _ ("%u planned · %u performed, %u failed or rolled back"), planned->len, performed->len,
-      failed);
+  subtitle = g_strdup_printf (_ ("%u planned · %u performed, %u failed or rolled back"),
+                              planned->len, performed->len, failed);
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
 
@@ -234,9 +234,8 @@ td_changes_window_new (GtkWindow *parent, TdSession *session)
 
   self = g_object_new (TD_TYPE_CHANGES_WINDOW, "transient-for", parent, NULL);
   self->session = g_object_ref (session);
-  gtk_widget_action_set_enabled (
-      GTK_WIDGET (self), "changes.record",
-      td_session_may (session, "change.write", 0));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "changes.record",
+                                 td_session_may (session, "change.write", 0));
   if (td_session_get_engine (session) != NULL)
     self->rows_changed_id
         = g_signal_connect_object (td_session_get_engine (session), "rows-changed",

@@ -786,8 +786,7 @@ open_change (TdTicketView *self, const char *change)
   TdChangeDialog *dialog
       = td_change_dialog_new (GTK_WINDOW (self), self->session, change, self->uuid);
 
-  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_change_saved), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_change_saved), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -809,9 +808,8 @@ on_change_activated (GtkListBox *list, GtkListBoxRow *row, TdTicketView *self)
 static void
 show_changes (TdTicketView *self)
 {
-  g_autoptr (GPtrArray) changes = td_cache_list (td_session_get_cache (self->session),
-                                                 "change_record", "ticket", self->uuid,
-                                                 "created_at");
+  g_autoptr (GPtrArray) changes = td_cache_list (
+      td_session_get_cache (self->session), "change_record", "ticket", self->uuid, "created_at");
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->changes_list))) != NULL)

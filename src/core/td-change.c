@@ -102,8 +102,8 @@ td_change_check (TdPolicy             *policy,
                  g_strdup_printf ("tier: the policy has no tier %d", fields->tier));
   if (fields->tier < kind->from_tier)
     return fail (TD_CHANGE_CHECK_KIND_NOT_FOR_TIER, "kind", field, explanation,
-                 g_strdup_printf ("kind: a %s is made from Tier %d up, not at Tier %d",
-                                  kind->name, kind->from_tier, fields->tier));
+                 g_strdup_printf ("kind: a %s is made from Tier %d up, not at Tier %d", kind->name,
+                                  kind->from_tier, fields->tier));
 
   if (!td_change_status_from_string (fields->status != NULL ? fields->status : "planned", &status))
     return fail (TD_CHANGE_CHECK_UNKNOWN_STATUS, "status", field, explanation,

@@ -28,9 +28,9 @@ typedef enum
   TD_CHANGE_CHECK_UNKNOWN_TIER,
   TD_CHANGE_CHECK_KIND_NOT_FOR_TIER, /* e.g. a schema change at Tier 2 [4.3] */
   TD_CHANGE_CHECK_UNKNOWN_STATUS,
-  TD_CHANGE_CHECK_NOT_PERFORMED,     /* an outcome with no time it was performed */
-  TD_CHANGE_CHECK_PERFORMED_LATER,   /* performed in the future */
-  TD_CHANGE_CHECK_NO_OUTCOME_NOTE,   /* failed or rolled back, and nobody said why */
+  TD_CHANGE_CHECK_NOT_PERFORMED,   /* an outcome with no time it was performed */
+  TD_CHANGE_CHECK_PERFORMED_LATER, /* performed in the future */
+  TD_CHANGE_CHECK_NO_OUTCOME_NOTE, /* failed or rolled back, and nobody said why */
 } TdChangeCheck;
 
 /* The longest title, in characters. */

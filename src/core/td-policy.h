@@ -385,7 +385,7 @@ GPtrArray         *td_policy_get_tools (TdPolicy *self);
 /* TdChangeKind, in the file's order; empty when the policy lists none. */
 GPtrArray          *td_policy_get_change_kinds (TdPolicy *self);
 const TdChangeKind *td_policy_get_change_kind (TdPolicy *self, const char *id);
-GPtrArray         *td_policy_get_permissions (TdPolicy *self);
+GPtrArray          *td_policy_get_permissions (TdPolicy *self);
 /* "change the support model": the action as the policy describes it, for
  * refusals a person reads. */
 char *td_policy_describe_action (TdPolicy *self, const char *action);

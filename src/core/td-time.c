@@ -114,8 +114,8 @@ td_time_parse_wall_clock (const char *text, GTimeZone *zone, TdInstant *out)
     return FALSE;
   trimmed = g_strstrip (g_strdup (text));
   if (strlen (trimmed) != 16
-      || sscanf (trimmed, "%4d-%2d-%2d%c%2d:%2d%n", &year, &month, &day, &separator, &hour,
-                 &minute, &end)
+      || sscanf (trimmed, "%4d-%2d-%2d%c%2d:%2d%n", &year, &month, &day, &separator, &hour, &minute,
+                 &end)
              != 6
       || end != 16 || (separator != ' ' && separator != 'T'))
     return FALSE;

@@ -20,7 +20,7 @@ char *td_time_format_local (TdInstant instant, const char *time_zone);
 /* "YYYY-MM-DD", a real calendar date; @out may be NULL. */
 gboolean td_time_parse_date (const char *text, GDate *out);
 /* "HH:MM" from 00:00 to 24:00, as minutes since midnight. */
-gboolean  td_time_parse_clock (const char *text, int *minutes);
+gboolean td_time_parse_clock (const char *text, int *minutes);
 /* "YYYY-MM-DD HH:MM" (a T instead of the space is taken too) as
  * wall-clock time in @zone, for the forms where people type a time; spaces
  * around it are ignored. FALSE for anything else, and for a date or time

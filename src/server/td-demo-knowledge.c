@@ -738,8 +738,8 @@ typedef struct
 static gboolean
 insert_change (Writer *writer, Statement *stmt, const DemoChange *change, GError **error)
 {
-  g_autofree char *seed = g_strdup_printf ("%s@%" G_GINT64_FORMAT, change->title,
-                                           change->planned_for);
+  g_autofree char *seed
+      = g_strdup_printf ("%s@%" G_GINT64_FORMAT, change->title, change->planned_for);
   g_autofree char *uuid = stable_uuid ("change", seed);
   gint64           created_at = MIN (change->planned_for - 2 * DAY, writer->now);
 
@@ -798,20 +798,22 @@ insert_changes (Writer *writer, GError **error)
       g_autofree char *sre = implementer_for (writer, "devops-sre", NULL, week);
       g_autofree char *dba = implementer_for (writer, "dba", NULL, week);
       DemoChange       release = {
-        title,
-        "code",
-        3,
-        !done ? "planned" : rolled_back ? "rolled_back" : "succeeded",
-        NULL,
-        developer,
-        tuesday,
+              title,
+              "code",
+              3,
+        !done         ? "planned"
+              : rolled_back ? "rolled_back"
+                            : "succeeded",
+              NULL,
+              developer,
+              tuesday,
         done ? tuesday + 40 * 60 : 0,
-        "The week's fixes and features, deployed by the pipeline with a blue-green switch.",
-        "Switch the load balancer back to the previous colour; the database is "
-        "backward-compatible for one release.",
+              "The week's fixes and features, deployed by the pipeline with a blue-green switch.",
+              "Switch the load balancer back to the previous colour; the database is "
+                    "backward-compatible for one release.",
         rolled_back ? "The approval screen failed to load for delegated approvers; switched back "
-                      "after 12 minutes and fixed in the next release."
-                    : NULL,
+                            "after 12 minutes and fixed in the next release."
+                          : NULL,
       };
 
       if (!insert_change (writer, stmt, &release, error))
@@ -881,7 +883,7 @@ insert_changes (Writer *writer, GError **error)
       g_autofree char *implementer
           = tier == 3 ? implementer_for (writer, n % 2 == 0 ? "backend" : "frontend", NULL, n)
                       : implementer_for (writer, NULL, "app-support-analyst", n);
-      DemoChange       change = {
+      DemoChange change = {
         title,
         tier == 3 ? "code" : "configuration",
         tier,
@@ -893,8 +895,9 @@ insert_changes (Writer *writer, GError **error)
         tier == 3 ? "Fix deployed outside the weekly release because the ticket could not wait."
                   : "Changed in the LMS Admin Console as the ticket asked; checked with the "
                     "requester.",
-        tier == 3 ? "Redeploy the previous build." : "Put the previous values back; they are in "
-                                                     "the ticket.",
+        tier == 3 ? "Redeploy the previous build."
+                  : "Put the previous values back; they are in "
+                    "the ticket.",
         NULL,
       };
 

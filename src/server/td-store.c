@@ -227,14 +227,18 @@ static const FieldSpec shift_handoff_fields[] = { { "tier", FIELD_INT, TRUE, FAL
 
 /* A production change [10.1]: anyone who makes changes records one and
  * its outcome; author and created_at are the server's. */
-static const FieldSpec change_record_fields[] = {
-  { "title", FIELD_TEXT, TRUE, TRUE },         { "kind", FIELD_TEXT, TRUE, TRUE },
-  { "tier", FIELD_INT, TRUE, TRUE },           { "status", FIELD_TEXT, TRUE, TRUE },
-  { "ticket", FIELD_TEXT, TRUE, TRUE },        { "implementer", FIELD_TEXT, TRUE, TRUE },
-  { "planned_for", FIELD_INSTANT, TRUE, TRUE }, { "performed_at", FIELD_INSTANT, TRUE, TRUE },
-  { "description", FIELD_TEXT, TRUE, TRUE },   { "rollback_plan", FIELD_TEXT, TRUE, TRUE },
-  { "outcome_note", FIELD_TEXT, TRUE, TRUE },  { NULL }
-};
+static const FieldSpec change_record_fields[] = { { "title", FIELD_TEXT, TRUE, TRUE },
+                                                  { "kind", FIELD_TEXT, TRUE, TRUE },
+                                                  { "tier", FIELD_INT, TRUE, TRUE },
+                                                  { "status", FIELD_TEXT, TRUE, TRUE },
+                                                  { "ticket", FIELD_TEXT, TRUE, TRUE },
+                                                  { "implementer", FIELD_TEXT, TRUE, TRUE },
+                                                  { "planned_for", FIELD_INSTANT, TRUE, TRUE },
+                                                  { "performed_at", FIELD_INSTANT, TRUE, TRUE },
+                                                  { "description", FIELD_TEXT, TRUE, TRUE },
+                                                  { "rollback_plan", FIELD_TEXT, TRUE, TRUE },
+                                                  { "outcome_note", FIELD_TEXT, TRUE, TRUE },
+                                                  { NULL } };
 
 static const EntitySpec entities[] = {
   { "ticket", ticket_fields, "ticket.create", "ticket.update", "ticket.delete", FALSE },

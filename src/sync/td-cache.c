@@ -151,14 +151,22 @@ locker_free (Locker *locker)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Locker, locker_free)
 
 /* The entities a desktop may write, as the server takes them. */
-static const char *const writable_entities[] = { "ticket",          "ticket_event",
-                                                 "person",          "rotation",
-                                                 "rotation_member", "rota_override",
-                                                 "swap_request",    "training_record",
-                                                 "training_topic",  "correction_request",
-                                                 "access_request",  "article",
-                                                 "article_link",    "pir",
-                                                 "shift_handoff",   "change_record",
+static const char *const writable_entities[] = { "ticket",
+                                                 "ticket_event",
+                                                 "person",
+                                                 "rotation",
+                                                 "rotation_member",
+                                                 "rota_override",
+                                                 "swap_request",
+                                                 "training_record",
+                                                 "training_topic",
+                                                 "correction_request",
+                                                 "access_request",
+                                                 "article",
+                                                 "article_link",
+                                                 "pir",
+                                                 "shift_handoff",
+                                                 "change_record",
                                                  NULL };
 /* Columns holding JSON, which the API sends as JSON values. */
 static const char *const json_columns[]

@@ -579,16 +579,9 @@ server_text (Fixture *fixture, const char *sql)
 static TdPirWindow *
 find_review_window (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWidget *window = td_app_test_find_toplevel (TD_TYPE_PIR_WINDOW, NULL);
 
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (TD_IS_PIR_WINDOW (window))
-        return TD_PIR_WINDOW (window);
-    }
-  return NULL;
+  return window != NULL ? TD_PIR_WINDOW (window) : NULL;
 }
 
 static gboolean

@@ -913,8 +913,9 @@ change_counted (Fixture *fixture, gconstpointer data)
 static void
 test_changes (Fixture *fixture)
 {
-  Match match = { .tier = 0, .span = 90 * 24 * 3600 + 1 };
-  g_autofree char *lead = server_text (fixture, "SELECT person FROM account WHERE username = 'lead'");
+  Match            match = { .tier = 0, .span = 90 * 24 * 3600 + 1 };
+  g_autofree char *lead
+      = server_text (fixture, "SELECT person FROM account WHERE username = 'lead'");
   g_autofree char *planned = NULL;
   g_autofree char *performed = NULL;
   g_autofree char *failed = NULL;
@@ -942,9 +943,9 @@ test_changes (Fixture *fixture)
   g_assert_cmpuint (before.samples, >, 0);
 
   /* The window lists what the server has. */
-  gtk_widget_activate_action (td_app_test_find_named (GTK_WIDGET (metrics_page (fixture)),
-                                                      "metrics-changes"),
-                              "win.show-changes", NULL);
+  gtk_widget_activate_action (
+      td_app_test_find_named (GTK_WIDGET (metrics_page (fixture)), "metrics-changes"),
+      "win.show-changes", NULL);
   td_app_test_spin (100);
   changes = td_app_test_find_toplevel (TD_TYPE_CHANGES_WINDOW, NULL);
   g_assert_nonnull (changes);
@@ -985,15 +986,17 @@ test_changes (Fixture *fixture)
       !=, "");
   gtk_widget_activate_action (dialog, "change.save", NULL);
   text = error_text (dialog);
-  g_assert_cmpstr (text, ==, "Tier: a Database schema change is made from Tier 3 up, not at Tier 2.");
+  g_assert_cmpstr (text, ==,
+                   "Tier: a Database schema change is made from Tier 3 up, not at Tier 2.");
   g_clear_pointer (&text, g_free);
   select_combo (td_app_test_find_named (dialog, "change-tier"), "Tier 3 · Engineering");
   gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (dialog, "change-performed")),
                          "2026-02-30 18:00");
   gtk_widget_activate_action (dialog, "change.save", NULL);
   text = error_text (dialog);
-  g_assert_cmpstr (text, ==, "Performed: “2026-02-30 18:00” is not a time; write it as "
-                             "YYYY-MM-DD HH:MM.");
+  g_assert_cmpstr (text, ==,
+                   "Performed: “2026-02-30 18:00” is not a time; write it as "
+                   "YYYY-MM-DD HH:MM.");
   g_clear_pointer (&text, g_free);
   gtk_widget_activate_action (dialog, "change.now", NULL);
   gtk_widget_activate_action (dialog, "change.save", NULL);
@@ -1144,30 +1147,12 @@ lists_reviews (Fixture *fixture, gconstpointer data)
   return list != NULL && count_rows (list, NULL) == GPOINTER_TO_UINT (data);
 }
 
-static GtkWidget *
-find_review_row (GtkWidget *list, const char *title)
-{
-  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
-       row = gtk_widget_get_next_sibling (row))
-    if (ADW_IS_ACTION_ROW (row)
-        && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), title) == 0)
-      return row;
-  return NULL;
-}
-
 static TdPirWindow *
 find_review_window (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWidget *window = td_app_test_find_toplevel (TD_TYPE_PIR_WINDOW, NULL);
 
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (TD_IS_PIR_WINDOW (window))
-        return TD_PIR_WINDOW (window);
-    }
-  return NULL;
+  return window != NULL ? TD_PIR_WINDOW (window) : NULL;
 }
 
 static gboolean
@@ -1250,7 +1235,7 @@ test_pir_follow_ups (Fixture *fixture)
       if (gtk_widget_has_css_class (row, "error"))
         g_assert_nonnull (strstr (shown, "review overdue by"));
     }
-  mine = find_review_row (list, "Leave reports time out for every manager");
+  mine = td_app_test_find_row (list, "Leave reports time out for every manager");
   g_assert_nonnull (mine);
   text = td_app_test_widget_text (mine);
   g_assert_nonnull (strstr (text, "SEV-2 · 1 action open"));
@@ -1266,7 +1251,7 @@ test_pir_follow_ups (Fixture *fixture)
 
   /* A row opens the review, as in the queue's follow-ups. (A sync may
    * have rebuilt the list meanwhile: find the row again.) */
-  mine = find_review_row (list, "Leave reports time out for every manager");
+  mine = td_app_test_find_row (list, "Leave reports time out for every manager");
   g_assert_nonnull (mine);
   g_signal_emit_by_name (list, "row-activated", mine);
   g_assert_true (wait_until (fixture, review_open, NULL));

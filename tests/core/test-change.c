@@ -22,27 +22,42 @@ static const struct
   /* A rollback is a failure, and the review wants to know why. */
   { { "Hotfix 4.2.1", "code", 3, "rolled_back", NOW - 60, "Broke the approval screen" },
     TD_CHANGE_CHECK_OK },
-  { { "Hotfix 4.2.1", "code", 3, "rolled_back", NOW - 60, "  " }, TD_CHANGE_CHECK_NO_OUTCOME_NOTE,
-    "outcome_note", "outcome_note: say what went wrong, for the review" },
-  { { " \t", "code", 3, "planned", 0, NULL }, TD_CHANGE_CHECK_NO_TITLE, "title",
+  { { "Hotfix 4.2.1", "code", 3, "rolled_back", NOW - 60, "  " },
+    TD_CHANGE_CHECK_NO_OUTCOME_NOTE,
+    "outcome_note",
+    "outcome_note: say what went wrong, for the review" },
+  { { " \t", "code", 3, "planned", 0, NULL },
+    TD_CHANGE_CHECK_NO_TITLE,
+    "title",
     "title: say what the change is" },
   /* Tier 2 does not change schemas or infrastructure [4.3]. */
-  { { "Add an index", "database", 2, "planned", 0, NULL }, TD_CHANGE_CHECK_KIND_NOT_FOR_TIER,
-    "kind", "kind: a Database schema change is made from Tier 3 up, not at Tier 2" },
-  { { "Add an index", "firmware", 3, "planned", 0, NULL }, TD_CHANGE_CHECK_UNKNOWN_KIND, "kind",
+  { { "Add an index", "database", 2, "planned", 0, NULL },
+    TD_CHANGE_CHECK_KIND_NOT_FOR_TIER,
+    "kind",
+    "kind: a Database schema change is made from Tier 3 up, not at Tier 2" },
+  { { "Add an index", "firmware", 3, "planned", 0, NULL },
+    TD_CHANGE_CHECK_UNKNOWN_KIND,
+    "kind",
     "kind: \"firmware\" is not a kind of change the policy lists" },
-  { { "Add an index", "database", 7, "planned", 0, NULL }, TD_CHANGE_CHECK_UNKNOWN_TIER, "tier",
+  { { "Add an index", "database", 7, "planned", 0, NULL },
+    TD_CHANGE_CHECK_UNKNOWN_TIER,
+    "tier",
     "tier: the policy has no tier 7" },
-  { { "Add an index", "database", 3, "done", NOW, NULL }, TD_CHANGE_CHECK_UNKNOWN_STATUS,
-    "status", "status: \"done\" is not planned, succeeded, failed or rolled_back" },
+  { { "Add an index", "database", 3, "done", NOW, NULL },
+    TD_CHANGE_CHECK_UNKNOWN_STATUS,
+    "status",
+    "status: \"done\" is not planned, succeeded, failed or rolled_back" },
   { { "Add an index", "database", 3, "failed", 0, "Locked the table" },
-    TD_CHANGE_CHECK_NOT_PERFORMED, "performed_at",
+    TD_CHANGE_CHECK_NOT_PERFORMED,
+    "performed_at",
     "performed_at: a change that failed needs the time it was performed" },
   /* A drifting laptop clock is forgiven; tomorrow is not. */
   { { "Add an index", "database", 3, "succeeded", NOW + TD_CHANGE_CLOCK_SKEW, NULL },
     TD_CHANGE_CHECK_OK },
   { { "Add an index", "database", 3, "succeeded", NOW + 86400, NULL },
-    TD_CHANGE_CHECK_PERFORMED_LATER, "performed_at", "performed_at: is in the future" },
+    TD_CHANGE_CHECK_PERFORMED_LATER,
+    "performed_at",
+    "performed_at: is in the future" },
 };
 
 static void
@@ -70,7 +85,7 @@ test_title_length (void)
   g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
   /* Characters, not bytes: 200 of "é" is 400 bytes and still fits. */
   g_autoptr (GString) title = g_string_new (NULL);
-  TdChangeFields      fields = { NULL, "code", 3, "planned", 0, NULL };
+  TdChangeFields fields = { NULL, "code", 3, "planned", 0, NULL };
 
   for (int i = 0; i < TD_CHANGE_TITLE_MAX; i++)
     g_string_append (title, "é");

@@ -496,10 +496,11 @@ test_error_unknown_role (void)
 static void
 test_error_change_kind_tier (void)
 {
-  assert_mutation_error ("\"id\": \"database\", \"name\": \"Database schema change\", \"from_tier\": 3",
-                         "\"id\": \"database\", \"name\": \"Database schema change\", \"from_tier\": 6",
-                         "$.change_kinds[2].from_tier: unknown tier 6 "
-                         "(the policy defines tiers 1, 2, 3, 4)");
+  assert_mutation_error (
+      "\"id\": \"database\", \"name\": \"Database schema change\", \"from_tier\": 3",
+      "\"id\": \"database\", \"name\": \"Database schema change\", \"from_tier\": 6",
+      "$.change_kinds[2].from_tier: unknown tier 6 "
+      "(the policy defines tiers 1, 2, 3, 4)");
 }
 
 static void

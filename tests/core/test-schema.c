@@ -475,9 +475,9 @@ test_upgrade_from_3 (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (td_test_query_int (fixture->db, "SELECT status = 'planned' AND performed_at IS"
                                                    " NULL FROM change_record WHERE uuid = 'c-1'"),
                    ==, 1);
-  g_assert_cmpint (sqlite3_exec (fixture->db, "UPDATE change_record SET status = 'done'", NULL,
-                                 NULL, &message),
-                   ==, SQLITE_CONSTRAINT);
+  g_assert_cmpint (
+      sqlite3_exec (fixture->db, "UPDATE change_record SET status = 'done'", NULL, NULL, &message),
+      ==, SQLITE_CONSTRAINT);
   sqlite3_free (message);
   g_assert_true (object_exists (fixture->db, "index", "change_record_performed_idx"));
 }

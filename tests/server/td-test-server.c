@@ -312,6 +312,31 @@ td_test_server_query_int (TdTestServer *server, const char *sql)
 }
 
 JsonObject *
+td_test_server_command (TdTestServer *server,
+                        const char   *token,
+                        const char   *type,
+                        const char   *entity,
+                        const char   *uuid,
+                        gint64        base_rev,
+                        const char   *fields)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *base = base_rev >= 0
+                              ? g_strdup_printf (", \"base_rev\": %" G_GINT64_FORMAT, base_rev)
+                              : g_strdup ("");
+  g_autofree char *body
+      = g_strdup_printf ("{\"commands\": [{\"id\": \"%s\", \"type\": \"%s\", "
+                         "\"entity\": \"%s\", \"entity_id\": \"%s\"%s, "
+                         "\"fields\": %s}]}",
+                         id, type, entity, uuid, base, fields != NULL ? fields : "{}");
+  g_autoptr (TdTestResponse) response = td_test_request (server, "POST", "/commands", token, body);
+
+  g_assert_cmpuint (response->status, ==, 200);
+  return json_object_ref (json_array_get_object_element (
+      json_object_get_array_member (td_test_object (response), "results"), 0));
+}
+
+JsonObject *
 td_test_server_apply (TdTestServer *server,
                       const char   *username,
                       const char   *type,
@@ -321,25 +346,13 @@ td_test_server_apply (TdTestServer *server,
                       const char   *fields)
 {
   g_autofree char *token = td_test_login (server, username);
-  g_autofree char *id = g_uuid_string_random ();
-  g_autofree char *base = base_rev >= 0
-                              ? g_strdup_printf (", \"base_rev\": %" G_GINT64_FORMAT, base_rev)
-                              : g_strdup ("");
-  g_autofree char *body = g_strdup_printf ("{\"commands\": [{\"id\": \"%s\", \"type\": \"%s\", "
-                                           "\"entity\": \"%s\", \"entity_id\": \"%s\"%s, "
-                                           "\"fields\": %s}]}",
-                                           id, type, entity, uuid, base, fields);
-  g_autoptr (TdTestResponse) response = td_test_request (server, "POST", "/commands", token, body);
-  JsonObject *result;
+  JsonObject *result = td_test_server_command (server, token, type, entity, uuid, base_rev, fields);
 
-  g_assert_cmpuint (response->status, ==, 200);
-  result = json_array_get_object_element (
-      json_object_get_array_member (td_test_object (response), "results"), 0);
   if (g_strcmp0 (json_object_get_string_member_with_default (result, "status", NULL), "applied")
       != 0)
     g_error ("%s %s not applied: %s", type, entity,
              json_object_get_string_member_with_default (result, "reason", "(no reason)"));
-  return json_object_ref (result);
+  return result;
 }
 
 char *

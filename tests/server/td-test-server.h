@@ -56,8 +56,16 @@ char           *td_test_login (TdTestServer *server, const char *username);
 /* One integer from the server's database, read on a connection of its own
  * (waiting up to 5 s for the server's writer): what the server has now. */
 gint64 td_test_server_query_int (TdTestServer *server, const char *sql);
-/* One command through POST /commands as @username (base_rev < 0: none);
- * fails the test unless it was applied. Returns its result. */
+/* One command through POST /commands with @token (base_rev < 0: none);
+ * returns its result, applied or not (a new reference). */
+JsonObject *td_test_server_command (TdTestServer *server,
+                                    const char   *token,
+                                    const char   *type,
+                                    const char   *entity,
+                                    const char   *uuid,
+                                    gint64        base_rev,
+                                    const char   *fields);
+/* The same as @username; fails the test unless it was applied. */
 JsonObject *td_test_server_apply (TdTestServer *server,
                                   const char   *username,
                                   const char   *type,

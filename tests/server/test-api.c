@@ -1659,15 +1659,15 @@ test_change_record (Fixture *fixture, gconstpointer data)
   link_account (fixture, "appsupport", BOB);
 
   {
-    g_autoptr (JsonObject) refused = apply (fixture, analyst, "create", "change_record", change,
-                                            -1, fields);
-    g_autoptr (JsonObject) schema_at_tier2 = apply (
-        fixture, appsupport, "create", "change_record", other, -1,
-        "{\"title\": \"Add an index\", \"kind\": \"database\", \"tier\": 2}");
-    g_autoptr (JsonObject) no_time = apply (
-        fixture, appsupport, "create", "change_record", other, -1,
-        "{\"title\": \"Timeout\", \"kind\": \"configuration\", \"tier\": 2, "
-        "\"status\": \"succeeded\"}");
+    g_autoptr (JsonObject) refused
+        = apply (fixture, analyst, "create", "change_record", change, -1, fields);
+    g_autoptr (JsonObject) schema_at_tier2
+        = apply (fixture, appsupport, "create", "change_record", other, -1,
+                 "{\"title\": \"Add an index\", \"kind\": \"database\", \"tier\": 2}");
+    g_autoptr (JsonObject) no_time
+        = apply (fixture, appsupport, "create", "change_record", other, -1,
+                 "{\"title\": \"Timeout\", \"kind\": \"configuration\", \"tier\": 2, "
+                 "\"status\": \"succeeded\"}");
     g_autoptr (JsonObject) in_future
         = apply (fixture, appsupport, "create", "change_record", other, -1, future);
     g_autoptr (JsonObject) no_such_ticket
@@ -1685,9 +1685,8 @@ test_change_record (Fixture *fixture, gconstpointer data)
     assert_rejected (in_future, "invalid", "performed_at");
     assert_rejected (no_such_ticket, "not_found", "ticket");
     assert_rejected (bad_status, "invalid", "status");
-    g_assert_cmpint (td_test_server_query_int (fixture->server,
-                                               "SELECT count(*) FROM change_record"),
-                     ==, 0);
+    g_assert_cmpint (
+        td_test_server_query_int (fixture->server, "SELECT count(*) FROM change_record"), ==, 0);
   }
 
   {
@@ -1705,8 +1704,8 @@ test_change_record (Fixture *fixture, gconstpointer data)
   }
 
   {
-    g_autoptr (JsonObject) no_reason = apply (fixture, engineer, "update", "change_record",
-                                              change, rev, "{\"status\": \"rolled_back\"}");
+    g_autoptr (JsonObject) no_reason = apply (fixture, engineer, "update", "change_record", change,
+                                              rev, "{\"status\": \"rolled_back\"}");
     g_autoptr (JsonObject) rolled_back = NULL;
 
     assert_rejected (no_reason, "invalid", "outcome_note");

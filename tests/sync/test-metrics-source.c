@@ -21,41 +21,54 @@ exec (sqlite3 *db, const char *sql)
     g_error ("%s: %s", sql, message);
 }
 
+/* The metrics' input read from a fresh client cache holding @sql's rows. */
+static TdMetricsSource *
+load_cache (TdPolicy *policy, const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("td-metrics-source-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "cache.db", NULL);
+  TdMetricsSource *source;
+  sqlite3         *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_true (td_schema_migrate (db, TD_SCHEMA_CLIENT, &error));
+  g_assert_no_error (error);
+  exec (db, sql);
+  sqlite3_close (db);
+
+  source = td_metrics_source_load (path, policy, &error);
+  g_assert_no_error (error);
+  g_unlink (path);
+  g_rmdir (dir);
+  return source;
+}
+
 /* A cache with two tickets: one escalated 1→2 and documented but for the
  * optional browser, one deleted. */
 static void
 test_cache (void)
 {
   g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
-  g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("td-metrics-source-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "cache.db", NULL);
   g_autoptr (TdMetricsSource) source = NULL;
   const TdMetricsInput  *input;
   const TdMetricsTicket *ticket;
-  sqlite3               *db = NULL;
 
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_true (td_schema_migrate (db, TD_SCHEMA_CLIENT, &error));
-  g_assert_no_error (error);
-  exec (db,
-        "INSERT INTO ticket (uuid, rev, title, description, affected_user_id, contact, "
-        "steps_to_reproduce, error_message, impact, urgency, occurred_at, tier, severity, "
-        "status, created_at, first_response_at, closed_at) VALUES "
-        "('t1', 5, 'Leave', 'Balance wrong', 'E10001', 'a@example.com', '1. Open', 'E42', "
-        "'low', 'low', 90, 2, 'SEV-3', 'closed', 100, 160, 900), "
-        "('t2', 6, 'Gone', '', '', NULL, NULL, NULL, NULL, NULL, NULL, 1, 'SEV-4', 'new', "
-        "50, NULL, NULL);"
-        "UPDATE ticket SET deleted = 1 WHERE uuid = 't2';"
-        "INSERT INTO ticket_event (uuid, rev, ticket, kind, at, data) VALUES "
-        "('e3', 9, 't1', 'assign', 400, '{\"owner\":\"p\"}'), "
-        "('e1', 7, 't1', 'status', 160, '{\"status\":\"in_progress\"}'), "
-        "('e2', 8, 't1', 'escalate', 300, '{\"from_tier\":1,\"to_tier\":2,\"path\":\"t1-t2\"}'), "
-        "('e4', 10, 't2', 'comment', 60, NULL);");
-  sqlite3_close (db);
-
-  source = td_metrics_source_load (path, policy, &error);
-  g_assert_no_error (error);
+  source = load_cache (
+      policy,
+      "INSERT INTO ticket (uuid, rev, title, description, affected_user_id, contact, "
+      "steps_to_reproduce, error_message, impact, urgency, occurred_at, tier, severity, "
+      "status, created_at, first_response_at, closed_at) VALUES "
+      "('t1', 5, 'Leave', 'Balance wrong', 'E10001', 'a@example.com', '1. Open', 'E42', "
+      "'low', 'low', 90, 2, 'SEV-3', 'closed', 100, 160, 900), "
+      "('t2', 6, 'Gone', '', '', NULL, NULL, NULL, NULL, NULL, NULL, 1, 'SEV-4', 'new', "
+      "50, NULL, NULL);"
+      "UPDATE ticket SET deleted = 1 WHERE uuid = 't2';"
+      "INSERT INTO ticket_event (uuid, rev, ticket, kind, at, data) VALUES "
+      "('e3', 9, 't1', 'assign', 400, '{\"owner\":\"p\"}'), "
+      "('e1', 7, 't1', 'status', 160, '{\"status\":\"in_progress\"}'), "
+      "('e2', 8, 't1', 'escalate', 300, '{\"from_tier\":1,\"to_tier\":2,\"path\":\"t1-t2\"}'), "
+      "('e4', 10, 't2', 'comment', 60, NULL);");
   input = td_metrics_source_get_input (source);
   g_assert_cmpuint (input->n_tickets, ==, 1);
   g_assert_cmpuint (input->n_changes, ==, 0);
@@ -84,9 +97,6 @@ test_cache (void)
   g_assert_cmpint (ticket->events[1].from_tier, ==, 1);
   g_assert_cmpint (ticket->events[1].to_tier, ==, 2);
   g_assert_cmpint (ticket->events[2].at, ==, 400);
-
-  g_unlink (path);
-  g_rmdir (dir);
 }
 
 /* Production changes, read from the change_record rows: planned and
@@ -96,32 +106,22 @@ static void
 test_changes (void)
 {
   g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
-  g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("td-metrics-source-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "cache.db", NULL);
   g_autoptr (TdMetricsSource) source = NULL;
   g_autoptr (GArray) results = NULL;
   const TdMetricsInput *input;
   const TdMetricResult *rate;
   guint                 tier3 = 0;
-  sqlite3              *db = NULL;
 
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_true (td_schema_migrate (db, TD_SCHEMA_CLIENT, &error));
-  g_assert_no_error (error);
-  exec (db, "INSERT INTO change_record (uuid, rev, title, kind, tier, status, performed_at, "
-            "deleted) VALUES "
-            "('c1', 1, 'Release 4.10', 'code', 3, 'succeeded', 1000, 0), "
-            "('c2', 2, 'Release 4.11', 'code', 3, 'rolled_back', 2000, 0), "
-            "('c3', 3, 'Patching', 'infrastructure', 3, 'succeeded', 3000, 0), "
-            "('c4', 4, 'Release 4.12', 'code', 3, 'planned', NULL, 0), "
-            "('c5', 5, 'Typo', 'code', 3, 'failed', 4000, 1), "
-            "('c6', 6, 'Carry-over cap', 'configuration', 2, 'failed', 5000, 0), "
-            "('c7', 7, 'Next year', 'code', 3, 'succeeded', 20000, 0);");
-  sqlite3_close (db);
-
-  source = td_metrics_source_load (path, policy, &error);
-  g_assert_no_error (error);
+  source = load_cache (
+      policy, "INSERT INTO change_record (uuid, rev, title, kind, tier, status, performed_at, "
+              "deleted) VALUES "
+              "('c1', 1, 'Release 4.10', 'code', 3, 'succeeded', 1000, 0), "
+              "('c2', 2, 'Release 4.11', 'code', 3, 'rolled_back', 2000, 0), "
+              "('c3', 3, 'Patching', 'infrastructure', 3, 'succeeded', 3000, 0), "
+              "('c4', 4, 'Release 4.12', 'code', 3, 'planned', NULL, 0), "
+              "('c5', 5, 'Typo', 'code', 3, 'failed', 4000, 1), "
+              "('c6', 6, 'Carry-over cap', 'configuration', 2, 'failed', 5000, 0), "
+              "('c7', 7, 'Next year', 'code', 3, 'succeeded', 20000, 0);");
   input = td_metrics_source_get_input (source);
   g_assert_cmpuint (input->n_changes, ==, 5);
   for (guint i = 0; i < input->n_changes; i++)
@@ -144,9 +144,6 @@ test_changes (void)
   g_assert_cmpuint (rate->hits, ==, 2);
   g_assert_cmpfloat_with_epsilon (rate->value, 200.0 / 3, 0.001);
   g_assert_cmpint (rate->verdict, ==, TD_METRIC_FAIL);
-
-  g_unlink (path);
-  g_rmdir (dir);
 }
 
 /* Post-incident reviews, read from the pir rows. Four SEV-1/2 tickets
@@ -161,40 +158,30 @@ static void
 test_reviews (void)
 {
   g_autoptr (TdPolicy) policy = td_test_shipped_policy ();
-  g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("td-metrics-source-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "cache.db", NULL);
   g_autoptr (TdMetricsSource) source = NULL;
   g_autoptr (GArray) results = NULL;
   const TdMetricsInput *input;
   const TdMetricResult *pir;
-  sqlite3              *db = NULL;
 
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_true (td_schema_migrate (db, TD_SCHEMA_CLIENT, &error));
-  g_assert_no_error (error);
-  exec (db, "INSERT INTO ticket (uuid, rev, title, tier, severity, status, created_at, "
-            "first_response_at, resolved_at, deleted) VALUES "
-            "('r1', 1, 'One', 1, 'SEV-1', 'resolved', 100, 110, 1000, 0), "
-            "('r2', 2, 'Two', 1, 'SEV-2', 'resolved', 200, 210, 2000, 0), "
-            "('r3', 3, 'Three', 1, 'SEV-1', 'resolved', 300, 310, 3000, 0), "
-            "('r4', 4, 'Four', 1, 'SEV-2', 'resolved', 400, 410, 4000, 0), "
-            "('r5', 5, 'Gone', 1, 'SEV-1', 'resolved', 500, 510, 5000, 1);"
-            /* Two new issues: r1 documented half an hour after its
+  source = load_cache (policy,
+                       "INSERT INTO ticket (uuid, rev, title, tier, severity, status, created_at, "
+                       "first_response_at, resolved_at, deleted) VALUES "
+                       "('r1', 1, 'One', 1, 'SEV-1', 'resolved', 100, 110, 1000, 0), "
+                       "('r2', 2, 'Two', 1, 'SEV-2', 'resolved', 200, 210, 2000, 0), "
+                       "('r3', 3, 'Three', 1, 'SEV-1', 'resolved', 300, 310, 3000, 0), "
+                       "('r4', 4, 'Four', 1, 'SEV-2', 'resolved', 400, 410, 4000, 0), "
+                       "('r5', 5, 'Gone', 1, 'SEV-1', 'resolved', 500, 510, 5000, 1);"
+                       /* Two new issues: r1 documented half an hour after its
          * resolution, r2 never. */
-            "UPDATE ticket SET new_issue = 1, documented_at = 2800 WHERE uuid = 'r1';"
-            "UPDATE ticket SET new_issue = 1 WHERE uuid = 'r2';"
-            "INSERT INTO pir (uuid, rev, ticket, status, deleted) VALUES "
-            "('p1', 6, 'r1', 'scheduled', 0), "
-            "('p2', 7, 'r2', 'closed', 0), "
-            "('p3', 8, 'r3', 'closed', 1), "
-            "('p4a', 9, 'r4', 'scheduled', 0), "
-            "('p4b', 10, 'r4', 'actions_open', 0), "
-            "('p5', 11, 'r5', 'held', 0);");
-  sqlite3_close (db);
-
-  source = td_metrics_source_load (path, policy, &error);
-  g_assert_no_error (error);
+                       "UPDATE ticket SET new_issue = 1, documented_at = 2800 WHERE uuid = 'r1';"
+                       "UPDATE ticket SET new_issue = 1 WHERE uuid = 'r2';"
+                       "INSERT INTO pir (uuid, rev, ticket, status, deleted) VALUES "
+                       "('p1', 6, 'r1', 'scheduled', 0), "
+                       "('p2', 7, 'r2', 'closed', 0), "
+                       "('p3', 8, 'r3', 'closed', 1), "
+                       "('p4a', 9, 'r4', 'scheduled', 0), "
+                       "('p4b', 10, 'r4', 'actions_open', 0), "
+                       "('p5', 11, 'r5', 'held', 0);");
   input = td_metrics_source_get_input (source);
   g_assert_true (input->pir_recorded);
   g_assert_cmpuint (input->n_tickets, ==, 4);
@@ -227,9 +214,6 @@ test_reviews (void)
   g_assert_cmpuint (td_metrics_find (results, "knowledge-updates")->samples, ==, 2);
   g_assert_cmpuint (td_metrics_find (results, "knowledge-updates")->hits, ==, 1);
   g_assert_cmpint (td_metrics_find (results, "knowledge-updates")->verdict, ==, TD_METRIC_FAIL);
-
-  g_unlink (path);
-  g_rmdir (dir);
 }
 
 /* A cache from before the reviews (no pir table): PIR completion is not
@@ -347,7 +331,8 @@ test_demo_data (void)
         {
           g_autofree char *performed = g_strdup_printf (
               "SELECT count(*) FROM change_record WHERE deleted = 0 AND tier = %d AND status <> "
-              "'planned' AND performed_at >= %" G_GINT64_FORMAT " AND performed_at < %" G_GINT64_FORMAT,
+              "'planned' AND performed_at >= %" G_GINT64_FORMAT
+              " AND performed_at < %" G_GINT64_FORMAT,
               result->tier, latest - 90 * 24 * 3600, latest + 1);
           g_autofree char *succeeded = g_strdup_printf ("%s AND status = 'succeeded'", performed);
 
