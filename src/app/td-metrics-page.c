@@ -43,6 +43,7 @@ struct _TdMetricsPage
   TdPolicy        *policy;
   gulong           rows_changed_id;
   guint            reload_id;
+  guint            minute_id; /* while shown: a review may fall overdue */
   GCancellable    *cancellable;
   GCancellable    *compute_cancellable;
   TdMetricsSource *source;
@@ -735,14 +736,34 @@ export_csv_action (GtkWidget *widget, const char *action_name, GVariant *paramet
 
 /* GtkWidget */
 
+/* A review falls overdue with no row changing: the list is read again
+ * each minute while the page is shown, as the queue's follow-ups are. */
+static gboolean
+minute_tick (gpointer data)
+{
+  show_pir_follow_ups (TD_METRICS_PAGE (data));
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 td_metrics_page_map (GtkWidget *widget)
 {
   TdMetricsPage *self = TD_METRICS_PAGE (widget);
 
   GTK_WIDGET_CLASS (td_metrics_page_parent_class)->map (widget);
+  if (self->minute_id == 0)
+    self->minute_id = g_timeout_add_seconds (60, minute_tick, self);
   if (self->stale)
     reload (self);
+}
+
+static void
+td_metrics_page_unmap (GtkWidget *widget)
+{
+  TdMetricsPage *self = TD_METRICS_PAGE (widget);
+
+  g_clear_handle_id (&self->minute_id, g_source_remove);
+  GTK_WIDGET_CLASS (td_metrics_page_parent_class)->unmap (widget);
 }
 
 /* GObject */
@@ -755,6 +776,7 @@ td_metrics_page_dispose (GObject *object)
 
   td_metrics_page_set_session (self, NULL);
   g_clear_handle_id (&self->reload_id, g_source_remove);
+  g_clear_handle_id (&self->minute_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->compute_cancellable);
@@ -789,6 +811,7 @@ td_metrics_page_class_init (TdMetricsPageClass *klass)
   object_class->dispose = td_metrics_page_dispose;
   object_class->finalize = td_metrics_page_finalize;
   widget_class->map = td_metrics_page_map;
+  widget_class->unmap = td_metrics_page_unmap;
 
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/tierdesk/Tierdesk/ui/td-metrics-page.ui");

@@ -334,13 +334,20 @@ def dump_node(pyatspi, node, depth):
         dump_node(pyatspi, child, depth + 1)
 
 
-def switcher_button(pyatspi, window, page):
+def switcher_buttons(pyatspi, window):
+    """The view switcher's page tabs by name, from one walk of the window."""
     found = []
     walk(pyatspi, window, [], found)
+    tabs = {}
+    # The first of each name, as a walk meets them: the switcher shown.
     for node, _ in found:
-        if node.getRole() == pyatspi.ROLE_PAGE_TAB and node.name == page:
-            return node
-    return None
+        if node.getRole() == pyatspi.ROLE_PAGE_TAB and node.name not in tabs:
+            tabs[node.name] = node
+    return tabs
+
+
+def switcher_button(pyatspi, window, page):
+    return switcher_buttons(pyatspi, window).get(page)
 
 
 def check_pages(pyatspi):
@@ -359,8 +366,11 @@ def check_pages(pyatspi):
         return 1
     status = 0
     reported = set()
+    # The tabs stay while the pages change: one walk finds them all (a walk
+    # of the whole window takes tens of seconds on AT-SPI).
+    tabs = switcher_buttons(pyatspi, window)
     for i, page in enumerate(PAGES, 1):
-        button = switcher_button(pyatspi, window, page)
+        button = tabs.get(page) or switcher_button(pyatspi, window, page)
         if button is None:
             print(f"not ok {i} {page}: no view switcher button named '{page}'")
             status = 1
@@ -479,17 +489,21 @@ def walk_settled(pyatspi, window):
 def check_menu(pyatspi, window, menu, number, roles):
     """Opens the menu button named menu (its focusable inner button, the one
     a keyboard user presses), and checks the items of the popover it opens."""
-    def items():
-        found = walk_settled(pyatspi, window)
-        return [(node, path) for node, path in found if node.getRole() in (
-            pyatspi.ROLE_MENU_ITEM, pyatspi.ROLE_CHECK_MENU_ITEM, pyatspi.ROLE_RADIO_MENU_ITEM)]
-
     found = walk_settled(pyatspi, window)
     buttons = [node for node, _ in found if node.getRole() == pyatspi.ROLE_PUSH_BUTTON
                and node.name == menu and node.getState().contains(pyatspi.STATE_FOCUSABLE)]
     if not buttons:
         print(f"not ok {number} {menu}: no focusable button named '{menu}'")
         return False
+    # The popover is a child of the menu button, beside its inner button:
+    # only that subtree is walked while waiting for it, not the whole window.
+    owner = buttons[0].parent or window
+
+    def items():
+        found = walk_settled(pyatspi, owner)
+        return [(node, path) for node, path in found if node.getRole() in (
+            pyatspi.ROLE_MENU_ITEM, pyatspi.ROLE_CHECK_MENU_ITEM, pyatspi.ROLE_RADIO_MENU_ITEM)]
+
     before = len(items())
     buttons[0].queryAction().doAction(0)
     try:
