@@ -254,3 +254,31 @@ td_app_test_find_row (GtkWidget *root, const char *title)
     }
   return NULL;
 }
+
+void
+td_app_test_select (GtkWidget *widget, const char *text)
+{
+  GListModel *model;
+  g_autoptr (GString) offered = g_string_new (NULL);
+
+  g_assert_true (ADW_IS_COMBO_ROW (widget) || GTK_IS_DROP_DOWN (widget));
+  model = ADW_IS_COMBO_ROW (widget) ? adw_combo_row_get_model (ADW_COMBO_ROW (widget))
+                                    : gtk_drop_down_get_model (GTK_DROP_DOWN (widget));
+  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
+      const char *string = gtk_string_object_get_string (item);
+
+      if (g_str_equal (string, text))
+        {
+          if (ADW_IS_COMBO_ROW (widget))
+            adw_combo_row_set_selected (ADW_COMBO_ROW (widget), i);
+          else
+            gtk_drop_down_set_selected (GTK_DROP_DOWN (widget), i);
+          return;
+        }
+      g_string_append_printf (offered, "\n  %s", string);
+    }
+  g_error ("%s does not offer \"%s\"; it offers:%s", gtk_widget_get_name (widget), text,
+           offered->str);
+}

@@ -57,6 +57,10 @@ char *td_app_test_squeeze (const char *text);
 GtkWidget *td_app_test_find_named (GtkWidget *root, const char *name);
 /* A visible toplevel of @type (and @title, if not NULL), or NULL. */
 GtkWidget *td_app_test_find_toplevel (GType type, const char *title);
+/* Chooses @text among what the AdwComboRow or GtkDropDown @widget offers,
+ * as a person picking it would; fails the test, listing what is offered,
+ * if it is not there. */
+void td_app_test_select (GtkWidget *widget, const char *text);
 /* The first AdwPreferencesRow under @root titled @title, or NULL. */
 GtkWidget *td_app_test_find_row (GtkWidget *root, const char *title);
 

@@ -497,24 +497,6 @@ markdown_escape (const char *text)
   return g_string_free (out, FALSE);
 }
 
-static void
-select_string (GtkDropDown *dropdown, const char *text)
-{
-  GListModel *model = gtk_drop_down_get_model (dropdown);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
-
-      if (g_str_equal (gtk_string_object_get_string (item), text))
-        {
-          gtk_drop_down_set_selected (dropdown, i);
-          return;
-        }
-    }
-  g_error ("\"%s\" is not in the drop-down", text);
-}
-
 typedef struct
 {
   TdHandoffWindow *window;
@@ -624,8 +606,7 @@ test_shift_handoff (Fixture *fixture)
   sign_in (fixture, "lead");
   window = open_handoff (fixture);
   g_assert_null (td_handoff_window_get_handoff (window));
-  select_string (GTK_DROP_DOWN (find_named (GTK_WIDGET (window), "handoff-incoming")),
-                 incoming_name);
+  td_app_test_select (find_named (GTK_WIDGET (window), "handoff-incoming"), incoming_name);
   notes = GTK_TEXT_VIEW (find_named (GTK_WIDGET (window), "handoff-notes"));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (notes),
                             "Payroll connector is flaky after 17:00; call the vendor if it drops.",
@@ -789,25 +770,6 @@ test_shift_handoff (Fixture *fixture)
 }
 
 /* Production changes [10.1] */
-
-static void
-select_combo (GtkWidget *widget, const char *text)
-{
-  AdwComboRow *row = ADW_COMBO_ROW (widget);
-  GListModel  *model = adw_combo_row_get_model (row);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
-
-      if (g_str_equal (gtk_string_object_get_string (item), text))
-        {
-          adw_combo_row_set_selected (row, i);
-          return;
-        }
-    }
-  g_error ("%s offers no \"%s\"", gtk_widget_get_name (widget), text);
-}
 
 static char *
 combo_text (GtkWidget *widget)
@@ -974,12 +936,13 @@ test_changes (Fixture *fixture)
   text = combo_text (td_app_test_find_named (dialog, "change-tier"));
   g_assert_true (g_str_has_prefix (text, "Tier 2"));
   g_clear_pointer (&text, g_free);
-  select_combo (td_app_test_find_named (dialog, "change-kind"), "Database schema change");
+  td_app_test_select (td_app_test_find_named (dialog, "change-kind"), "Database schema change");
   text = combo_text (td_app_test_find_named (dialog, "change-tier"));
   g_assert_true (g_str_has_prefix (text, "Tier 3"));
   g_clear_pointer (&text, g_free);
-  select_combo (td_app_test_find_named (dialog, "change-tier"), "Tier 2 · Application Support");
-  select_combo (td_app_test_find_named (dialog, "change-status"), "Rolled Back");
+  td_app_test_select (td_app_test_find_named (dialog, "change-tier"),
+                      "Tier 2 · Application Support");
+  td_app_test_select (td_app_test_find_named (dialog, "change-status"), "Rolled Back");
   /* Given an outcome, it was performed: now, unless said otherwise. */
   g_assert_cmpstr (
       gtk_editable_get_text (GTK_EDITABLE (td_app_test_find_named (dialog, "change-performed"))),
@@ -989,7 +952,7 @@ test_changes (Fixture *fixture)
   g_assert_cmpstr (text, ==,
                    "Tier: a Database schema change is made from Tier 3 up, not at Tier 2.");
   g_clear_pointer (&text, g_free);
-  select_combo (td_app_test_find_named (dialog, "change-tier"), "Tier 3 · Engineering");
+  td_app_test_select (td_app_test_find_named (dialog, "change-tier"), "Tier 3 · Engineering");
   gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (dialog, "change-performed")),
                          "2026-02-30 18:00");
   gtk_widget_activate_action (dialog, "change.save", NULL);
@@ -1035,7 +998,7 @@ test_changes (Fixture *fixture)
   g_assert_cmpstr (
       gtk_editable_get_text (GTK_EDITABLE (td_app_test_find_named (dialog, "change-title"))), ==,
       "Partition the leave_request table");
-  select_combo (td_app_test_find_named (dialog, "change-status"), "Succeeded");
+  td_app_test_select (td_app_test_find_named (dialog, "change-status"), "Succeeded");
   gtk_widget_activate_action (dialog, "change.save", NULL);
   g_assert_true (wait_until (fixture, toplevel_gone, GSIZE_TO_POINTER (TD_TYPE_CHANGE_DIALOG)));
   g_free (sql);
@@ -1068,7 +1031,7 @@ test_changes (Fixture *fixture)
   g_assert_nonnull (strstr (text, ticket_title));
   gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (dialog, "change-title")),
                          "Raise the approval reminder interval");
-  select_combo (td_app_test_find_named (dialog, "change-kind"), "Configuration change");
+  td_app_test_select (td_app_test_find_named (dialog, "change-kind"), "Configuration change");
   gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (dialog, "change-planned")),
                          "2030-01-15 20:00");
   gtk_widget_activate_action (dialog, "change.save", NULL);

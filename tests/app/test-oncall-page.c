@@ -172,24 +172,6 @@ london (gint64 instant)
 }
 
 static void
-select_string (GtkDropDown *dropdown, const char *text)
-{
-  GListModel *model = gtk_drop_down_get_model (dropdown);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
-
-      if (g_str_equal (gtk_string_object_get_string (item), text))
-        {
-          gtk_drop_down_set_selected (dropdown, i);
-          return;
-        }
-    }
-  g_error ("\"%s\" is not in the drop-down", text);
-}
-
-static void
 publish (Fixture *fixture)
 {
   GtkWidget *dialog;
@@ -365,8 +347,8 @@ test_assign_and_override (Fixture *fixture)
     g_autofree char *error = NULL;
 
     g_assert_nonnull (dialog);
-    select_string (GTK_DROP_DOWN (td_app_test_find_named (dialog, "override-slot")), slot);
-    select_string (GTK_DROP_DOWN (td_app_test_find_named (dialog, "override-person")), cover_name);
+    td_app_test_select (td_app_test_find_named (dialog, "override-slot"), slot);
+    td_app_test_select (td_app_test_find_named (dialog, "override-person"), cover_name);
     gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (dialog, "override-from")), from);
     gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (dialog, "override-to")), from);
     gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (dialog, "override-reason")),
@@ -492,7 +474,7 @@ test_assign_and_override (Fixture *fixture)
 
       gtk_adjustment_set_value (adjustment, 420);
       td_app_test_screenshot (GTK_WIDGET (fixture->window), "oncall-grid");
-      select_string (GTK_DROP_DOWN (team), "Tier 3");
+      td_app_test_select (GTK_WIDGET (team), "Tier 3");
       td_app_test_spin (100);
       gtk_adjustment_set_value (adjustment, 0);
       td_app_test_screenshot (GTK_WIDGET (fixture->window), "oncall-tier3");

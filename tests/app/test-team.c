@@ -611,24 +611,13 @@ newest_correction (Fixture *fixture)
                                "'E55501' ORDER BY rev DESC LIMIT 1");
 }
 
+/* Picks @text in the form's combo row or drop-down named @name, and lets
+ * the form react. */
 static void
-select_combo (GtkWidget *form, const char *name, const char *text)
+select_in (GtkWidget *form, const char *name, const char *text)
 {
-  AdwComboRow *row = ADW_COMBO_ROW (find_named (form, name));
-  GListModel  *model = adw_combo_row_get_model (row);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
-
-      if (g_str_equal (gtk_string_object_get_string (item), text))
-        {
-          adw_combo_row_set_selected (row, i);
-          td_app_test_spin (50);
-          return;
-        }
-    }
-  g_error ("\"%s\" is not offered", text);
+  td_app_test_select (find_named (form, name), text);
+  td_app_test_spin (50);
 }
 
 static gboolean
@@ -658,7 +647,7 @@ test_file_and_approve (Fixture *fixture)
   verdict = find_named (form, "request-verdict");
 
   /* Audit-sensitive data: the refusal and its reason before anything is sent [4.5]. */
-  select_combo (form, "request-kind", "Audit-sensitive data");
+  select_in (form, "request-kind", "Audit-sensitive data");
   set_entry (form, "request-users", "E55501");
   set_entry (form, "request-description", "Change the audit trail of a leave approval");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (verdict)), ==,
@@ -667,7 +656,7 @@ test_file_and_approve (Fixture *fixture)
   td_app_test_screenshot (form, "team-request-refused");
 
   /* A single user's balance goes to the lead. */
-  select_combo (form, "request-kind", "Single user balance");
+  select_in (form, "request-kind", "Single user balance");
   set_entry (form, "request-description", "Annual leave balance is 2 days short");
   set_entry (form, "request-evidence", "Payroll export line 42");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (verdict)), ==,
@@ -698,12 +687,12 @@ test_file_and_approve (Fixture *fixture)
   form = find_form ("request-form");
   g_assert_nonnull (form);
   verdict = find_named (form, "request-verdict");
-  select_combo (form, "request-kind", "CI/CD Pipeline — Deployment");
+  select_in (form, "request-kind", "CI/CD Pipeline — Deployment");
   set_entry (form, "request-reason", "Deploy the payroll hotfix");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (verdict)), ==,
                    "Tool: CI/CD Pipeline is for Tier 3, not Tier 2");
   g_assert_false (gtk_widget_get_sensitive (find_named (form, "form-action")));
-  select_combo (form, "request-kind", "Database Client — Data queries");
+  select_in (form, "request-kind", "Database Client — Data queries");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (verdict)), ==,
                    "Database Client (read access) for Tier 2 is approved by the Application "
                    "Support Lead");
@@ -812,26 +801,6 @@ picker_items (GtkWidget *form)
   return g_string_free (items, FALSE);
 }
 
-static void
-pick_person (GtkWidget *form, const char *name)
-{
-  GtkDropDown *dropdown = GTK_DROP_DOWN (find_named (form, "request-person"));
-  GListModel  *model = gtk_drop_down_get_model (dropdown);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
-
-      if (g_str_equal (gtk_string_object_get_string (item), name))
-        {
-          gtk_drop_down_set_selected (dropdown, i);
-          td_app_test_spin (50);
-          return;
-        }
-    }
-  g_error ("%s is not offered in:\n%s", name, picker_items (form));
-}
-
 /* Any Revoke… button under @root (they are named revoke-UUID). */
 static gboolean
 has_revoke_button (GtkWidget *root)
@@ -934,13 +903,13 @@ test_access_for_others (Fixture *fixture)
   g_assert_true (gtk_widget_get_sensitive (find_named (form, "request-person")));
 
   /* For oneself at Tier 1 the database is not offered; the verdict names the field. */
-  select_combo (form, "request-kind", "Database Client — Data queries");
+  select_in (form, "request-kind", "Database Client — Data queries");
   g_assert_true (
       g_str_has_prefix (gtk_label_get_text (GTK_LABEL (verdict)), "Tool: Database Client "));
   g_assert_true (gtk_widget_has_css_class (verdict, "error"));
 
   /* For the analyst, at Tier 2: read access, approved by the app support lead. */
-  pick_person (form, analyst_name);
+  select_in (form, "request-person", analyst_name);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (verdict)), ==,
                    "Database Client (read access) for Tier 2 is approved by the Application "
                    "Support Lead");
@@ -957,10 +926,10 @@ test_access_for_others (Fixture *fixture)
       adw_preferences_row_get_title (ADW_PREFERENCES_ROW (find_named (form, "request-reason"))), ==,
       "Why they need it");
   /* Full access is more than Tier 2 may have: the Access field is named. */
-  select_combo (form, "request-level", "Full");
+  select_in (form, "request-level", "Full");
   g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (verdict)), "Access: "));
   g_assert_false (gtk_widget_get_sensitive (find_named (form, "form-action")));
-  select_combo (form, "request-level", "As much as the tier may have");
+  select_in (form, "request-level", "As much as the tier may have");
   /* A reason typed and cleared: the form says it is required. */
   set_entry (form, "request-reason", "x");
   set_entry (form, "request-reason", "");

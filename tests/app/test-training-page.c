@@ -222,26 +222,6 @@ open_dialog (Fixture *fixture, const char *action, const char *record)
   return TD_TRAINING_SESSION_DIALOG (dialog);
 }
 
-static void
-choose_in_combo (GtkWidget *root, const char *row_title, const char *text)
-{
-  GtkWidget  *row = td_app_test_find_row (root, row_title);
-  GListModel *model;
-
-  g_assert_true (ADW_IS_COMBO_ROW (row));
-  model = adw_combo_row_get_model (ADW_COMBO_ROW (row));
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (GtkStringObject) item = g_list_model_get_item (model, i);
-      if (g_str_equal (gtk_string_object_get_string (item), text))
-        {
-          adw_combo_row_set_selected (ADW_COMBO_ROW (row), i);
-          return;
-        }
-    }
-  g_error ("\"%s\" is not offered in %s", text, row_title);
-}
-
 static char *
 error_text (GtkWidget *dialog)
 {
@@ -348,7 +328,7 @@ test_record_session (Fixture *fixture)
   g_assert_null (strstr (before, "Done"));
 
   dialog = open_dialog (fixture, "training.record-session", NULL);
-  choose_in_combo (GTK_WIDGET (dialog), "Topic", combo_text);
+  td_app_test_select (td_app_test_find_row (GTK_WIDGET (dialog), "Topic"), combo_text);
   td_app_test_spin (50);
   /* The person chosen in the panel is ticked already; tick the second. */
   check = td_app_test_find_named (GTK_WIDGET (dialog), first);

@@ -311,6 +311,25 @@ td_test_server_query_int (TdTestServer *server, const char *sql)
   return value;
 }
 
+char *
+td_test_command_json (const char *type,
+                      const char *entity,
+                      const char *entity_id,
+                      gint64      base_rev,
+                      const char *fields)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *base = base_rev >= 0
+                              ? g_strdup_printf (", \"base_rev\": %" G_GINT64_FORMAT, base_rev)
+                              : g_strdup ("");
+  g_autofree char *fields_part
+      = fields != NULL ? g_strdup_printf (", \"fields\": %s", fields) : g_strdup ("");
+
+  return g_strdup_printf ("{\"id\": \"%s\", \"type\": \"%s\", \"entity\": \"%s\", "
+                          "\"entity_id\": \"%s\"%s%s}",
+                          id, type, entity, entity_id, base, fields_part);
+}
+
 JsonObject *
 td_test_server_command (TdTestServer *server,
                         const char   *token,
@@ -320,15 +339,9 @@ td_test_server_command (TdTestServer *server,
                         gint64        base_rev,
                         const char   *fields)
 {
-  g_autofree char *id = g_uuid_string_random ();
-  g_autofree char *base = base_rev >= 0
-                              ? g_strdup_printf (", \"base_rev\": %" G_GINT64_FORMAT, base_rev)
-                              : g_strdup ("");
-  g_autofree char *body
-      = g_strdup_printf ("{\"commands\": [{\"id\": \"%s\", \"type\": \"%s\", "
-                         "\"entity\": \"%s\", \"entity_id\": \"%s\"%s, "
-                         "\"fields\": %s}]}",
-                         id, type, entity, uuid, base, fields != NULL ? fields : "{}");
+  g_autofree char *command
+      = td_test_command_json (type, entity, uuid, base_rev, fields != NULL ? fields : "{}");
+  g_autofree char *body = g_strdup_printf ("{\"commands\": [%s]}", command);
   g_autoptr (TdTestResponse) response = td_test_request (server, "POST", "/commands", token, body);
 
   g_assert_cmpuint (response->status, ==, 200);

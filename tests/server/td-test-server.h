@@ -56,6 +56,13 @@ char           *td_test_login (TdTestServer *server, const char *username);
 /* One integer from the server's database, read on a connection of its own
  * (waiting up to 5 s for the server's writer): what the server has now. */
 gint64 td_test_server_query_int (TdTestServer *server, const char *sql);
+/* One command of a POST /commands batch, with a fresh id (base_rev < 0:
+ * none; @fields NULL: none). */
+char *td_test_command_json (const char *type,
+                            const char *entity,
+                            const char *entity_id,
+                            gint64      base_rev,
+                            const char *fields);
 /* One command through POST /commands with @token (base_rev < 0: none);
  * returns its result, applied or not (a new reference). */
 JsonObject *td_test_server_command (TdTestServer *server,

@@ -61,25 +61,6 @@ ticket_fields_json (void)
 }
 
 static char *
-command_json (const char *type,
-              const char *entity,
-              const char *entity_id,
-              gint64      base_rev,
-              const char *fields)
-{
-  g_autofree char *id = g_uuid_string_random ();
-  g_autofree char *base = base_rev >= 0
-                              ? g_strdup_printf (", \"base_rev\": %" G_GINT64_FORMAT, base_rev)
-                              : g_strdup ("");
-  g_autofree char *fields_part
-      = fields != NULL ? g_strdup_printf (", \"fields\": %s", fields) : g_strdup ("");
-
-  return g_strdup_printf ("{\"id\": \"%s\", \"type\": \"%s\", \"entity\": \"%s\", "
-                          "\"entity_id\": \"%s\"%s%s}",
-                          id, type, entity, entity_id, base, fields_part);
-}
-
-static char *
 batch (const char *command)
 {
   return g_strdup_printf ("{\"commands\": [%s]}", command);
@@ -98,7 +79,8 @@ static char *
 create_ticket (Fixture *fixture, const char *token)
 {
   g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *command = command_json ("create", "ticket", uuid, -1, ticket_fields_json ());
+  g_autofree char *command
+      = td_test_command_json ("create", "ticket", uuid, -1, ticket_fields_json ());
   g_autofree char *body = batch (command);
   g_autoptr (TdTestResponse) response
       = td_test_request (fixture->server, "POST", "/commands", token, body);
@@ -361,7 +343,8 @@ test_commands_idempotent (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *token = td_test_login (fixture->server, "analyst");
   g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *command = command_json ("create", "ticket", uuid, -1, ticket_fields_json ());
+  g_autofree char *command
+      = td_test_command_json ("create", "ticket", uuid, -1, ticket_fields_json ());
   g_autofree char *body = batch (command);
   g_autoptr (TdTestResponse) once
       = td_test_request (fixture->server, "POST", "/commands", token, body);
@@ -392,7 +375,8 @@ test_restart_between_pushes (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *token = td_test_login (fixture->server, "analyst");
   g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *command = command_json ("create", "ticket", uuid, -1, ticket_fields_json ());
+  g_autofree char *command
+      = td_test_command_json ("create", "ticket", uuid, -1, ticket_fields_json ());
   g_autofree char *body = batch (command);
   g_autoptr (TdTestResponse) once
       = td_test_request (fixture->server, "POST", "/commands", token, body);
@@ -413,7 +397,8 @@ test_conflict_and_tombstone (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *token = td_test_login (fixture->server, "deskmanager");
   g_autofree char *uuid = create_ticket (fixture, token);
-  g_autofree char *update = command_json ("update", "ticket", uuid, 1, "{\"title\": \"Stale\"}");
+  g_autofree char *update
+      = td_test_command_json ("update", "ticket", uuid, 1, "{\"title\": \"Stale\"}");
   g_autofree char *update_body = batch (update);
   g_autoptr (TdTestResponse) stale
       = td_test_request (fixture->server, "POST", "/commands", token, update_body);
@@ -429,7 +414,7 @@ test_conflict_and_tombstone (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "conflict");
   rev = json_object_get_int_member (json_object_get_object_member (result, "current"), "rev");
 
-  del = command_json ("delete", "ticket", uuid, rev, NULL);
+  del = td_test_command_json ("delete", "ticket", uuid, rev, NULL);
   del_body = batch (del);
   deleted = td_test_request (fixture->server, "POST", "/commands", token, del_body);
   g_assert_cmpstr (json_object_get_string_member (first_result (deleted), "status"), ==, "applied");
@@ -465,7 +450,8 @@ test_error_codes (Fixture *fixture, gconstpointer data)
   g_autoptr (GString) huge = g_string_new ("{\"pad\": \"");
   g_autoptr (TdTestResponse) too_large = NULL;
   g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *command = command_json ("create", "ticket", uuid, -1, "{\"tier\": \"two\"}");
+  g_autofree char *command
+      = td_test_command_json ("create", "ticket", uuid, -1, "{\"tier\": \"two\"}");
   g_autofree char *body = batch (command);
 
   g_assert_cmpuint (bad_json->status, ==, 400);
@@ -529,7 +515,7 @@ write_outcome (Fixture    *fixture,
                gint64      base_rev,
                const char *fields)
 {
-  g_autofree char *command = command_json (type, entity, entity_id, base_rev, fields);
+  g_autofree char *command = td_test_command_json (type, entity, entity_id, base_rev, fields);
   g_autofree char *body = batch (command);
   g_autoptr (TdTestResponse) response
       = td_test_request (fixture->server, "POST", "/commands", token, body);
@@ -769,7 +755,8 @@ write_loop (gpointer data)
       g_autofree char *url = td_test_server_url (writer->server, "/commands");
       g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
       g_autofree char *uuid = g_uuid_string_random ();
-      g_autofree char *command = command_json ("create", "ticket", uuid, -1, ticket_fields_json ());
+      g_autofree char *command
+          = td_test_command_json ("create", "ticket", uuid, -1, ticket_fields_json ());
       g_autofree char *body = batch (command);
       g_autofree char *header = g_strdup_printf ("Bearer %s", writer->token);
       g_autoptr (GBytes) request = g_bytes_new (body, strlen (body));
@@ -875,8 +862,8 @@ test_tombstone_horizon (Fixture *fixture, gconstpointer data)
   g_autoptr (TdTestResponse) deleted = NULL;
 
   current = td_test_request (fixture->server, "GET", ticket_path, token, NULL);
-  del = command_json ("delete", "ticket", uuid,
-                      json_object_get_int_member (td_test_object (current), "rev"), NULL);
+  del = td_test_command_json ("delete", "ticket", uuid,
+                              json_object_get_int_member (td_test_object (current), "rev"), NULL);
   body = batch (del);
   deleted = td_test_request (fixture->server, "POST", "/commands", token, body);
   g_assert_cmpstr (json_object_get_string_member (first_result (deleted), "status"), ==, "applied");
@@ -1042,12 +1029,7 @@ apply (Fixture    *fixture,
        gint64      base_rev,
        const char *fields)
 {
-  g_autofree char *command = command_json (type, entity, uuid, base_rev, fields);
-  g_autofree char *body = batch (command);
-  g_autoptr (TdTestResponse) response
-      = td_test_request (fixture->server, "POST", "/commands", token, body);
-
-  return json_object_ref (first_result (response));
+  return td_test_server_command (fixture->server, token, type, entity, uuid, base_rev, fields);
 }
 
 static void
@@ -1256,7 +1238,7 @@ test_training_records (Fixture *fixture, gconstpointer data)
   /* Nobody writes the history directly. */
   {
     g_autofree char *id = g_uuid_string_random ();
-    g_autofree char *command = command_json ("create", "training_change", id, -1, "{}");
+    g_autofree char *command = td_test_command_json ("create", "training_change", id, -1, "{}");
     g_autofree char *body = batch (command);
     g_autoptr (TdTestResponse) refused
         = td_test_request (fixture->server, "POST", "/commands", trainer, body);
@@ -1592,8 +1574,8 @@ test_shift_handoff (Fixture *fixture, gconstpointer data)
     assert_rejected (as_other, "forbidden", "acknowledged_by");
     /* Nothing else of a handoff changes: the batch is refused as malformed. */
     {
-      g_autofree char *command
-          = command_json ("update", "shift_handoff", handoff, rev, "{\"notes\": \"changed\"}");
+      g_autofree char *command = td_test_command_json ("update", "shift_handoff", handoff, rev,
+                                                       "{\"notes\": \"changed\"}");
       g_autofree char *body = batch (command);
       g_autoptr (TdTestResponse) response
           = td_test_request (fixture->server, "POST", "/commands", appsupport, body);

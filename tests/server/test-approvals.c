@@ -127,20 +127,8 @@ send (Fixture    *fixture,
       gint64      base_rev,
       const char *fields)
 {
-  g_autofree char *id = g_uuid_string_random ();
-  g_autofree char *base = base_rev >= 0
-                              ? g_strdup_printf (", \"base_rev\": %" G_GINT64_FORMAT, base_rev)
-                              : g_strdup ("");
-  g_autofree char *body
-      = g_strdup_printf ("{\"commands\": [{\"id\": \"%s\", \"type\": \"%s\", \"entity\": \"%s\", "
-                         "\"entity_id\": \"%s\"%s, \"fields\": %s}]}",
-                         id, type, entity, entity_id, base, fields);
-  g_autoptr (TdTestResponse) response
-      = td_test_request (fixture->server, "POST", "/commands", token_of (fixture, username), body);
-
-  g_assert_cmpuint (response->status, ==, 200);
-  return json_object_ref (json_array_get_object_element (
-      json_object_get_array_member (td_test_object (response), "results"), 0));
+  return td_test_server_command (fixture->server, token_of (fixture, username), type, entity,
+                                 entity_id, base_rev, fields);
 }
 
 static const char *
