@@ -282,3 +282,33 @@ td_app_test_select (GtkWidget *widget, const char *text)
   g_error ("%s does not offer \"%s\"; it offers:%s", gtk_widget_get_name (widget), text,
            offered->str);
 }
+
+gboolean
+td_app_test_wait (TdAppTestDone done, gpointer fixture, gconstpointer data, guint seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!done (fixture, data) && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+  return done (fixture, data);
+}
+
+void
+td_app_test_close (TdApplication **app, TdTestServer **server, GSubprocess **bus)
+{
+  TdSession *session = td_application_get_session (*app);
+  GList     *windows;
+
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (*app))) != NULL)
+    gtk_window_destroy (GTK_WINDOW (windows->data));
+  if (session != NULL)
+    td_session_close (session);
+  td_app_test_spin (50);
+  g_clear_object (app);
+  g_clear_pointer (server, td_test_server_free);
+  g_subprocess_force_exit (*bus);
+  g_clear_object (bus);
+}

@@ -7,9 +7,19 @@
 #include <gtk/gtk.h>
 
 #include "td-application.h"
+#include "td-test-server.h"
 
 G_BEGIN_DECLS
 
+/* A condition a test waits for: @fixture is the test's own fixture. */
+typedef gboolean (*TdAppTestDone) (gpointer fixture, gconstpointer data);
+
+/* Runs the main loop until @done holds or @seconds pass; whether it holds.
+ * Tests wait on conditions, never for a fixed time. */
+gboolean td_app_test_wait (TdAppTestDone done, gpointer fixture, gconstpointer data, guint seconds);
+/* What every GUI test's tear-down does: closes the windows and the
+ * session, frees the app, stops tierdeskd (if any) and the private bus. */
+void td_app_test_close (TdApplication **app, TdTestServer **server, GSubprocess **bus);
 /* Lets pending idle work (search debounce, redraws) run for @ms. */
 void td_app_test_spin (guint ms);
 /* Every visible label and inscription under @widget, one per line: what a

@@ -43,29 +43,7 @@ typedef gboolean (*Predicate) (Fixture *fixture, gconstpointer data);
 static gboolean
 wait_until (Fixture *fixture, Predicate done, gconstpointer data)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!done (fixture, data) && g_get_monotonic_time () < deadline)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  return done (fixture, data);
-}
-
-static GtkWidget *
-find_named (GtkWidget *root, const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return td_app_test_wait ((TdAppTestDone) done, fixture, data, 20);
 }
 
 /* An entry row by the title it shows. */
@@ -171,16 +149,7 @@ fixture_set_up (Fixture *fixture)
 static void
 fixture_tear_down (Fixture *fixture)
 {
-  GList *windows;
-
-  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
-    gtk_window_destroy (GTK_WINDOW (windows->data));
-  td_session_close (session (fixture));
-  td_app_test_spin (50);
-  g_clear_object (&fixture->app);
-  td_test_server_free (fixture->server);
-  g_subprocess_force_exit (fixture->bus);
-  g_clear_object (&fixture->bus);
+  td_app_test_close (&fixture->app, &fixture->server, &fixture->bus);
 }
 
 static gboolean
@@ -240,7 +209,7 @@ static gboolean
 shows (Fixture *fixture, gconstpointer data)
 {
   const Shows     *expected = data;
-  GtkWidget       *widget = find_named (expected->root, expected->widget);
+  GtkWidget       *widget = td_app_test_find_named (expected->root, expected->widget);
   g_autofree char *text = widget != NULL ? td_app_test_widget_text (widget) : g_strdup ("");
 
   return strstr (text, expected->text) != NULL;
@@ -253,7 +222,7 @@ assert_shows (Fixture *fixture, GtkWidget *root, const char *widget, const char 
 
   if (!wait_until (fixture, shows, &expected))
     {
-      GtkWidget       *found = find_named (root, widget);
+      GtkWidget       *found = td_app_test_find_named (root, widget);
       g_autofree char *shown = found != NULL ? td_app_test_widget_text (found) : g_strdup ("");
       g_error ("%s does not show \"%s\"; it shows:\n%s", widget, text, shown);
     }
@@ -275,7 +244,7 @@ test_page (Fixture *fixture)
   td_app_test_screenshot (GTK_WIDGET (fixture->window), "knowledge-list");
 
   /* Words from the body only, typed as a prefix. */
-  search = find_named (root, "knowledge-search");
+  search = td_app_test_find_named (root, "knowledge-search");
   gtk_editable_set_text (GTK_EDITABLE (search), "cookie rotat");
   assert_lists (fixture, 1);
   g_signal_emit_by_name (search, "activate");
@@ -288,34 +257,35 @@ test_page (Fixture *fixture)
 
   /* The kind filter. */
   gtk_editable_set_text (GTK_EDITABLE (search), "");
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (find_named (root, "knowledge-kind")), 3);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (td_app_test_find_named (root, "knowledge-kind")), 3);
   assert_lists (fixture,
                 (guint) td_test_server_query_int (
                     fixture->server, "SELECT count(*) FROM article WHERE kind = 'runbook'"));
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (find_named (root, "knowledge-kind")), 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (td_app_test_find_named (root, "knowledge-kind")), 0);
 
   /* A new article: the editor refuses a missing body, naming it. */
   gtk_widget_activate_action (root, "knowledge.new", NULL);
   td_app_test_spin (100);
-  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "editor-title")),
+  gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (root, "editor-title")),
                          "Leave balance shows 0 after the payroll sync");
   gtk_widget_activate_action (root, "knowledge.save", "s", "published");
   td_app_test_spin (100);
-  g_assert_true (gtk_widget_has_css_class (find_named (root, "editor-body"), "error"));
+  g_assert_true (gtk_widget_has_css_class (td_app_test_find_named (root, "editor-body"), "error"));
   g_assert_cmpint (td_test_server_query_int (fixture->server,
                                              "SELECT count(*) FROM article WHERE title LIKE "
                                              "'Leave balance shows 0%'"),
                    ==, 0);
 
-  adw_combo_row_set_selected (ADW_COMBO_ROW (find_named (root, "editor-kind")), 1);
-  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "editor-tags")), "balance, payroll");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (td_app_test_find_named (root, "editor-kind")), 1);
+  gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (root, "editor-tags")),
+                         "balance, payroll");
   gtk_text_buffer_set_text (
-      gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_named (root, "editor-body"))),
+      gtk_text_view_get_buffer (GTK_TEXT_VIEW (td_app_test_find_named (root, "editor-body"))),
       "# Symptom\nThe balance reads **0 days** after the nightly payroll sync.\n- Only "
       "employees with a contract change this month",
       -1);
   gtk_text_buffer_set_text (
-      gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_named (root, "editor-workaround"))),
+      gtk_text_view_get_buffer (GTK_TEXT_VIEW (td_app_test_find_named (root, "editor-workaround"))),
       "Re-run the balance job for the employee from the admin console.", -1);
   td_app_test_screenshot (GTK_WIDGET (fixture->window), "knowledge-editor");
   gtk_widget_activate_action (root, "knowledge.save", "s", "published");
@@ -329,7 +299,7 @@ test_page (Fixture *fixture)
   assert_shows (fixture, root, "article-body", "Symptom");
   /* The server's history of it reaches the page. */
   assert_shows (fixture, root, "article-history", "Version 1");
-  meta = td_app_test_widget_text (find_named (root, "article-meta"));
+  meta = td_app_test_widget_text (td_app_test_find_named (root, "article-meta"));
   g_assert_nonnull (strstr (meta, "Written by lead"));
   /* Found by a word of its body at once. */
   gtk_editable_set_text (GTK_EDITABLE (search), "contract change");
@@ -381,11 +351,11 @@ open_ticket (Fixture *fixture, const char *uuid)
 static GtkWidget *
 link_button (GtkWidget *root, const char *title)
 {
-  GtkWidget *row = td_app_test_find_row (find_named (root, "knowledge-results"), title);
+  GtkWidget *row = td_app_test_find_row (td_app_test_find_named (root, "knowledge-results"), title);
   GtkWidget *link;
 
   g_assert_nonnull (row);
-  link = find_named (row, "link-article");
+  link = td_app_test_find_named (row, "link-article");
   g_assert_nonnull (link);
   return link;
 }
@@ -394,7 +364,7 @@ static void
 resolve (TdTicketView *view, const char *resolution)
 {
   GtkWidget *entry = find_entry_row (GTK_WIDGET (view), "Resolution (when resolving)");
-  GtkWidget *button = find_named (GTK_WIDGET (view), "resolved");
+  GtkWidget *button = td_app_test_find_named (GTK_WIDGET (view), "resolved");
 
   g_assert_nonnull (entry);
   g_assert_nonnull (button);
@@ -420,7 +390,7 @@ test_link_and_resolve (Fixture *fixture)
   assert_shows (fixture, root, "knowledge-state-row", "Is this a known issue?");
 
   /* Searching as the user describes it finds the known issue. */
-  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "knowledge-ticket-search")),
+  gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (root, "knowledge-ticket-search")),
                          "half day mobile");
   td_app_test_spin (200);
   assert_shows (fixture, root, "knowledge-results",
@@ -437,7 +407,7 @@ test_link_and_resolve (Fixture *fixture)
   assert_shows (fixture, root, "knowledge-linked", "submit it again there as a half day");
   assert_shows (fixture, root, "knowledge-state-row", "A known issue is linked");
   /* Documented already: no "new issue" to flag. */
-  g_assert_false (gtk_widget_get_visible (find_named (root, "knowledge-new-issue")));
+  g_assert_false (gtk_widget_get_visible (td_app_test_find_named (root, "knowledge-new-issue")));
   sql = g_strdup_printf ("SELECT count(*) FROM article_link l JOIN article a ON a.uuid = "
                          "l.article WHERE l.ticket = '%s' AND a.title LIKE 'Half-day%%'",
                          ticket);
@@ -459,7 +429,7 @@ test_link_and_resolve (Fixture *fixture)
   view = open_ticket (fixture, ticket);
   root = GTK_WIDGET (view);
   td_app_test_spin (200);
-  gtk_switch_set_active (GTK_SWITCH (find_named (root, "new-issue")), TRUE);
+  gtk_switch_set_active (GTK_SWITCH (td_app_test_find_named (root, "new-issue")), TRUE);
   resolve (view, "Fixed the approver mapping by hand");
   g_free (sql);
   sql = g_strdup_printf ("SELECT count(*) FROM ticket WHERE uuid = '%s' AND new_issue = 1 AND "
@@ -471,7 +441,7 @@ test_link_and_resolve (Fixture *fixture)
   td_app_test_screenshot (root, "knowledge-ticket-new-issue");
 
   /* Writing it up and linking it stops the clock. */
-  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "knowledge-ticket-search")),
+  gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (root, "knowledge-ticket-search")),
                          "delegate approvals");
   /* Only the matching article is listed once the search has run. */
   assert_shows (fixture, root, "knowledge-results", "Delegate approvals while you are on leave");
@@ -522,7 +492,7 @@ test_new_ticket (Fixture *fixture)
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-ticket", NULL);
   editor = find_editor ();
   g_assert_nonnull (editor);
-  suggestions = find_named (GTK_WIDGET (editor), "editor-suggestions");
+  suggestions = td_app_test_find_named (GTK_WIDGET (editor), "editor-suggestions");
   g_assert_false (gtk_widget_get_visible (
       gtk_widget_get_ancestor (gtk_widget_get_parent (suggestions), ADW_TYPE_PREFERENCES_GROUP)));
 
@@ -540,7 +510,7 @@ test_new_ticket (Fixture *fixture)
       g_autofree char *text = td_app_test_widget_text (row);
 
       if (strstr (text, "Half-day request counted") != NULL)
-        check = find_named (row, "suggestion-link");
+        check = td_app_test_find_named (row, "suggestion-link");
     }
   g_assert_nonnull (check);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
@@ -588,7 +558,7 @@ static gboolean
 has_reviews (Fixture *fixture, gconstpointer data)
 {
   TdFollowUps *follow_ups = TD_FOLLOW_UPS (
-      gtk_widget_get_parent (find_named (GTK_WIDGET (fixture->window), "follow-ups")));
+      gtk_widget_get_parent (td_app_test_find_named (GTK_WIDGET (fixture->window), "follow-ups")));
 
   return td_follow_ups_get_n_reviews (follow_ups) == GPOINTER_TO_UINT (data);
 }
@@ -619,7 +589,7 @@ test_review (Fixture *fixture)
 
   /* The queue points at reviews that are overdue or have open actions. */
   follow_ups = TD_FOLLOW_UPS (
-      gtk_widget_get_parent (find_named (GTK_WIDGET (fixture->window), "follow-ups")));
+      gtk_widget_get_parent (td_app_test_find_named (GTK_WIDGET (fixture->window), "follow-ups")));
   /* The feed's last pages (the reviews come last) may land after sign-in. */
   expected_reviews = td_test_server_query_int (
       fixture->server, "SELECT count(*) FROM pir WHERE status = 'actions_open' OR "
@@ -637,7 +607,8 @@ test_review (Fixture *fixture)
   g_assert_nonnull (ticket);
   view = open_ticket (fixture, ticket);
   td_app_test_spin (200);
-  g_assert_true (gtk_widget_get_visible (find_named (GTK_WIDGET (view), "open-review")));
+  g_assert_true (
+      gtk_widget_get_visible (td_app_test_find_named (GTK_WIDGET (view), "open-review")));
   gtk_widget_activate_action (GTK_WIDGET (view), "ticket.open-review", NULL);
   td_app_test_spin (200);
   review = find_review_window ();
@@ -654,7 +625,8 @@ test_review (Fixture *fixture)
   g_assert_cmpint (n_timeline, ==, td_test_server_query_int (fixture->server, sql));
   {
     guint rows = 0;
-    for (GtkWidget *row = gtk_widget_get_first_child (find_named (root, "pir-timeline"));
+    for (GtkWidget *row
+         = gtk_widget_get_first_child (td_app_test_find_named (root, "pir-timeline"));
          row != NULL; row = gtk_widget_get_next_sibling (row))
       rows++;
     g_assert_cmpuint (rows, ==, n_timeline);
@@ -669,10 +641,10 @@ test_review (Fixture *fixture)
   td_app_test_screenshot (root, "knowledge-review");
 
   /* A held time that is not one is refused, naming the field. */
-  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "pir-held")), "yesterday");
+  gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (root, "pir-held")), "yesterday");
   gtk_widget_activate_action (root, "pir.save", NULL);
   td_app_test_spin (100);
-  g_assert_true (gtk_widget_has_css_class (find_named (root, "pir-held"), "error"));
+  g_assert_true (gtk_widget_has_css_class (td_app_test_find_named (root, "pir-held"), "error"));
   {
     /* Held a few minutes ago: after the incident (the demo data's times are
      * relative to now) and not in the future. */
@@ -680,16 +652,17 @@ test_review (Fixture *fixture)
     g_autoptr (GDateTime) held = g_date_time_add_minutes (now, -5);
     g_autofree char *text = g_date_time_format (held, "%Y-%m-%d %H:%M");
 
-    gtk_editable_set_text (GTK_EDITABLE (find_named (root, "pir-held")), text);
+    gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (root, "pir-held")), text);
   }
   gtk_text_buffer_set_text (
-      gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_named (root, "pir-root-cause"))),
+      gtk_text_view_get_buffer (GTK_TEXT_VIEW (td_app_test_find_named (root, "pir-root-cause"))),
       "Two approvals of one employee locked rows in opposite orders.", -1);
 
   /* A new action with an owner and a due date, saved to the server. */
-  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "pir-action-text")),
+  gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (root, "pir-action-text")),
                          "Add the approval deadlock to the load test");
-  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "pir-action-due")), "2026-12-18");
+  gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (root, "pir-action-due")),
+                         "2026-12-18");
   gtk_widget_activate_action (root, "pir.add-action", NULL);
   td_app_test_spin (100);
   assert_shows (fixture, root, "pir-actions", "Add the approval deadlock to the load test");
@@ -742,9 +715,10 @@ write_article (Fixture *fixture, const char *title, const char *body)
 {
   GtkWidget *root = GTK_WIDGET (page (fixture));
 
-  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "editor-title")), title);
+  gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (root, "editor-title")), title);
   gtk_text_buffer_set_text (
-      gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_named (root, "editor-body"))), body, -1);
+      gtk_text_view_get_buffer (GTK_TEXT_VIEW (td_app_test_find_named (root, "editor-body"))), body,
+      -1);
   gtk_widget_activate_action (root, "knowledge.save", "s", "published");
   td_app_test_spin (100);
 }
@@ -788,23 +762,23 @@ test_history_and_delete (Fixture *fixture)
   assert_shows (fixture, root, "article-body", "Fixed in 4.2");
 
   /* The first version, read in full. */
-  first_version = find_named (root, "revision-1");
+  first_version = td_app_test_find_named (root, "revision-1");
   g_assert_nonnull (first_version);
   g_signal_emit_by_name (first_version, "activated");
   td_app_test_spin (100);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_ancestor (
-                       find_named (root, "revision-title"), GTK_TYPE_STACK))),
+                       td_app_test_find_named (root, "revision-title"), GTK_TYPE_STACK))),
                    ==, "revision");
   assert_shows (fixture, root, "revision-heading", "Version 1");
   assert_shows (fixture, root, "revision-byline", "Published by lead");
   assert_shows (fixture, root, "revision-title", "Calendar export misses half-day leave");
   assert_shows (fixture, root, "revision-body",
                 "The iCal export leaves out half-day requests (case 77316).");
-  g_assert_true (gtk_widget_is_sensitive (find_named (root, "revision-restore")));
+  g_assert_true (gtk_widget_is_sensitive (td_app_test_find_named (root, "revision-restore")));
   td_app_test_screenshot (GTK_WIDGET (fixture->window), "knowledge-revision");
 
   /* Restored as a third version; the first two are kept as they were. */
-  g_signal_emit_by_name (find_named (root, "revision-restore"), "clicked");
+  g_signal_emit_by_name (td_app_test_find_named (root, "revision-restore"), "clicked");
   td_app_test_spin (100);
   g_free (sql);
   sql = g_strdup_printf (
@@ -825,10 +799,10 @@ test_history_and_delete (Fixture *fixture)
   assert_shows (fixture, root, "article-history", "Version 3");
   td_app_test_screenshot (GTK_WIDGET (fixture->window), "knowledge-restored");
   /* The newest version is the current one: nothing to restore. */
-  g_signal_emit_by_name (find_named (root, "revision-3"), "activated");
+  g_signal_emit_by_name (td_app_test_find_named (root, "revision-3"), "activated");
   td_app_test_spin (100);
   assert_shows (fixture, root, "revision-heading", "Version 3 · Current");
-  g_assert_false (gtk_widget_is_sensitive (find_named (root, "revision-restore")));
+  g_assert_false (gtk_widget_is_sensitive (td_app_test_find_named (root, "revision-restore")));
   gtk_widget_activate_action (root, "knowledge.back", NULL);
   td_app_test_spin (100);
 
@@ -844,8 +818,8 @@ test_history_and_delete (Fixture *fixture)
   sql = g_strdup_printf ("SELECT count(*) FROM article_link WHERE article = '%s' AND deleted = 0",
                          uuid);
   assert_server_has (fixture, sql);
-  g_assert_true (gtk_widget_get_visible (find_named (root, "article-delete")));
-  g_signal_emit_by_name (find_named (root, "article-delete"), "clicked");
+  g_assert_true (gtk_widget_get_visible (td_app_test_find_named (root, "article-delete")));
+  g_signal_emit_by_name (td_app_test_find_named (root, "article-delete"), "clicked");
   g_assert_true (wait_until (fixture, dialog_shown, NULL));
   dialog = td_app_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL);
   heading = g_strdup (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)));
@@ -865,9 +839,9 @@ test_history_and_delete (Fixture *fixture)
   assert_shows (fixture, root, "article-title", "Calendar export misses half-day leave");
 
   /* Found by the words of its body until it is deleted. */
-  gtk_editable_set_text (GTK_EDITABLE (find_named (root, "knowledge-search")), "77316");
+  gtk_editable_set_text (GTK_EDITABLE (td_app_test_find_named (root, "knowledge-search")), "77316");
   assert_lists (fixture, 1);
-  g_signal_emit_by_name (find_named (root, "article-delete"), "clicked");
+  g_signal_emit_by_name (td_app_test_find_named (root, "article-delete"), "clicked");
   g_assert_true (wait_until (fixture, dialog_shown, NULL));
   dialog = td_app_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
@@ -906,24 +880,25 @@ test_reader_may_not_delete (Fixture *fixture)
   g_assert_true (wait_until (fixture, has_articles, GUINT_TO_POINTER (1)));
   td_knowledge_page_show_article (page (fixture), uuid);
   assert_shows (fixture, root, "article-history", "Version 1");
-  g_assert_false (gtk_widget_get_visible (find_named (root, "article-delete")));
-  g_assert_false (gtk_widget_is_sensitive (find_named (root, "article-delete")));
+  g_assert_false (gtk_widget_get_visible (td_app_test_find_named (root, "article-delete")));
+  g_assert_false (gtk_widget_is_sensitive (td_app_test_find_named (root, "article-delete")));
   gtk_widget_activate_action (root, "knowledge.delete", NULL);
   td_app_test_spin (200);
   g_assert_null (td_app_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL));
   /* It reads the history, but restoring a published article is for publishers. */
-  first_version = find_named (root, "revision-1");
+  first_version = td_app_test_find_named (root, "revision-1");
   g_assert_nonnull (first_version);
   g_signal_emit_by_name (first_version, "activated");
   td_app_test_spin (100);
   assert_shows (fixture, root, "revision-heading", "Version 1");
   g_assert_false (g_str_has_suffix (
-      gtk_label_get_text (GTK_LABEL (find_named (root, "revision-heading"))), "Current"));
+      gtk_label_get_text (GTK_LABEL (td_app_test_find_named (root, "revision-heading"))),
+      "Current"));
   /* An analyst may write drafts, so the button is there, but off, saying why. */
-  g_assert_true (gtk_widget_get_visible (find_named (root, "revision-restore")));
-  g_assert_false (gtk_widget_is_sensitive (find_named (root, "revision-restore")));
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (find_named (root, "revision-restore")), ==,
-                   "Only a role that may publish changes a published article");
+  g_assert_true (gtk_widget_get_visible (td_app_test_find_named (root, "revision-restore")));
+  g_assert_false (gtk_widget_is_sensitive (td_app_test_find_named (root, "revision-restore")));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (td_app_test_find_named (root, "revision-restore")),
+                   ==, "Only a role that may publish changes a published article");
   td_app_test_screenshot (GTK_WIDGET (fixture->window), "knowledge-revision-reader");
 }
 

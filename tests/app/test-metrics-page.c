@@ -47,29 +47,7 @@ typedef gboolean (*Predicate) (Fixture *fixture, gconstpointer data);
 static gboolean
 wait_until (Fixture *fixture, Predicate done, gconstpointer data)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!done (fixture, data) && g_get_monotonic_time () < deadline)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  return done (fixture, data);
-}
-
-static GtkWidget *
-find_named (GtkWidget *root, const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return td_app_test_wait ((TdAppTestDone) done, fixture, data, 30);
 }
 
 static TdMetricsPage *
@@ -112,16 +90,7 @@ fixture_set_up (Fixture *fixture)
 static void
 fixture_tear_down (Fixture *fixture)
 {
-  GList *windows;
-
-  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
-    gtk_window_destroy (GTK_WINDOW (windows->data));
-  td_session_close (session (fixture));
-  td_app_test_spin (50);
-  g_clear_object (&fixture->app);
-  td_test_server_free (fixture->server);
-  g_subprocess_force_exit (fixture->bus);
-  g_clear_object (&fixture->bus);
+  td_app_test_close (&fixture->app, &fixture->server, &fixture->bus);
 }
 
 static gboolean
@@ -233,11 +202,11 @@ page_matches (Fixture *fixture, gconstpointer data)
 static char *
 card_text (Fixture *fixture, const char *id, const char *part)
 {
-  GtkWidget *card = find_named (GTK_WIDGET (metrics_page (fixture)), id);
+  GtkWidget *card = td_app_test_find_named (GTK_WIDGET (metrics_page (fixture)), id);
   GtkWidget *label;
 
   g_assert_nonnull (card);
-  label = find_named (card, part);
+  label = td_app_test_find_named (card, part);
   g_assert_nonnull (label);
   return g_strdup (gtk_label_get_text (GTK_LABEL (label)));
 }
@@ -264,8 +233,8 @@ expected_value_text (const TdMetricResult *result)
 static void
 select_period (Fixture *fixture, guint position)
 {
-  GtkDropDown *dropdown
-      = GTK_DROP_DOWN (find_named (GTK_WIDGET (metrics_page (fixture)), "period-dropdown"));
+  GtkDropDown *dropdown = GTK_DROP_DOWN (
+      td_app_test_find_named (GTK_WIDGET (metrics_page (fixture)), "period-dropdown"));
 
   g_assert_nonnull (dropdown);
   gtk_drop_down_set_selected (dropdown, position);
@@ -383,14 +352,15 @@ test_metrics_page (Fixture *fixture)
   }
 
   /* Tier 2 alone: its three targets and the standards over its tickets. */
-  team = GTK_DROP_DOWN (find_named (GTK_WIDGET (metrics_page (fixture)), "metrics-team-dropdown"));
+  team = GTK_DROP_DOWN (
+      td_app_test_find_named (GTK_WIDGET (metrics_page (fixture)), "metrics-team-dropdown"));
   g_assert_nonnull (team);
   gtk_drop_down_set_selected (team, 2);
   match.tier = 2;
   g_assert_true (wait_until (fixture, page_matches, &match));
   g_assert_cmpuint (match.expected->len, ==, 7);
-  g_assert_null (find_named (GTK_WIDGET (metrics_page (fixture)), "t1-first-response"));
-  g_assert_nonnull (find_named (GTK_WIDGET (metrics_page (fixture)), "t2-response"));
+  g_assert_null (td_app_test_find_named (GTK_WIDGET (metrics_page (fixture)), "t1-first-response"));
+  g_assert_nonnull (td_app_test_find_named (GTK_WIDGET (metrics_page (fixture)), "t2-response"));
   td_app_test_spin (100);
   td_app_test_screenshot (GTK_WIDGET (fixture->window), "metrics-tier2");
 
@@ -507,7 +477,7 @@ static gboolean
 status_says (Fixture *fixture, gconstpointer data)
 {
   const Status *status = data;
-  GtkWidget    *label = find_named (GTK_WIDGET (status->window), "handoff-status");
+  GtkWidget    *label = td_app_test_find_named (GTK_WIDGET (status->window), "handoff-status");
 
   return strstr (gtk_label_get_text (GTK_LABEL (label)), status->text) != NULL;
 }
@@ -523,7 +493,8 @@ preview_says (Fixture *fixture, gconstpointer text)
 
       if (TD_IS_HANDOFF_WINDOW (window))
         {
-          g_autofree char *shown = td_app_test_widget_text (find_named (window, "handoff-preview"));
+          g_autofree char *shown
+              = td_app_test_widget_text (td_app_test_find_named (window, "handoff-preview"));
           if (strstr (shown, text) != NULL)
             return TRUE;
         }
@@ -606,8 +577,9 @@ test_shift_handoff (Fixture *fixture)
   sign_in (fixture, "lead");
   window = open_handoff (fixture);
   g_assert_null (td_handoff_window_get_handoff (window));
-  td_app_test_select (find_named (GTK_WIDGET (window), "handoff-incoming"), incoming_name);
-  notes = GTK_TEXT_VIEW (find_named (GTK_WIDGET (window), "handoff-notes"));
+  td_app_test_select (td_app_test_find_named (GTK_WIDGET (window), "handoff-incoming"),
+                      incoming_name);
+  notes = GTK_TEXT_VIEW (td_app_test_find_named (GTK_WIDGET (window), "handoff-notes"));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (notes),
                             "Payroll connector is flaky after 17:00; call the vendor if it drops.",
                             -1);
@@ -633,8 +605,10 @@ test_shift_handoff (Fixture *fixture)
   status.window = window;
   status.text = "waiting for them to acknowledge";
   g_assert_true (wait_until (fixture, status_says, &status));
-  g_assert_false (gtk_widget_get_visible (find_named (GTK_WIDGET (window), "handoff-acknowledge")));
-  g_assert_false (gtk_widget_get_visible (find_named (GTK_WIDGET (window), "handoff-hand-over")));
+  g_assert_false (
+      gtk_widget_get_visible (td_app_test_find_named (GTK_WIDGET (window), "handoff-acknowledge")));
+  g_assert_false (
+      gtk_widget_get_visible (td_app_test_find_named (GTK_WIDGET (window), "handoff-hand-over")));
 
   /* The PDF is a PDF, and its text has every open ticket of the tier. */
   g_assert_true (td_handoff_window_write_pdf (window, pdf, &error));
@@ -751,8 +725,10 @@ test_shift_handoff (Fixture *fixture)
   g_assert_true (wait_until (fixture, status_says, &status));
   g_assert_nonnull (td_handoff_window_get_handoff (window));
   td_app_test_screenshot (GTK_WIDGET (window), "handoff-incoming");
-  g_assert_true (gtk_widget_get_visible (find_named (GTK_WIDGET (window), "handoff-acknowledge")));
-  g_assert_true (gtk_widget_is_sensitive (find_named (GTK_WIDGET (window), "handoff-acknowledge")));
+  g_assert_true (
+      gtk_widget_get_visible (td_app_test_find_named (GTK_WIDGET (window), "handoff-acknowledge")));
+  g_assert_true (gtk_widget_is_sensitive (
+      td_app_test_find_named (GTK_WIDGET (window), "handoff-acknowledge")));
   gtk_widget_activate_action (GTK_WIDGET (window), "handoff.acknowledge", NULL);
   g_free (sql);
   sql = g_strdup_printf ("SELECT uuid FROM shift_handoff WHERE acknowledged_by = '%s'"

@@ -37,14 +37,7 @@ typedef gboolean (*Predicate) (Fixture *fixture, gconstpointer data);
 static gboolean
 wait_until (Fixture *fixture, Predicate done, gconstpointer data)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!done (fixture, data) && g_get_monotonic_time () < deadline)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  return done (fixture, data);
+  return td_app_test_wait ((TdAppTestDone) done, fixture, data, 20);
 }
 
 /* Widgets */
@@ -92,16 +85,7 @@ fixture_set_up (Fixture *fixture)
 static void
 fixture_tear_down (Fixture *fixture)
 {
-  GList *windows;
-
-  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
-    gtk_window_destroy (GTK_WINDOW (windows->data));
-  td_session_close (session (fixture));
-  td_app_test_spin (50);
-  g_clear_object (&fixture->app);
-  td_test_server_free (fixture->server);
-  g_subprocess_force_exit (fixture->bus);
-  g_clear_object (&fixture->bus);
+  td_app_test_close (&fixture->app, &fixture->server, &fixture->bus);
 }
 
 static gboolean

@@ -42,22 +42,9 @@ typedef gboolean (*Predicate) (Fixture *fixture, gconstpointer data);
 
 /* Spins the main loop until @done holds, for at most @seconds. */
 static gboolean
-wait_for (Fixture *fixture, guint seconds, Predicate done, gconstpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!done (fixture, data) && g_get_monotonic_time () < deadline)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  return done (fixture, data);
-}
-
-static gboolean
 wait_until (Fixture *fixture, Predicate done, gconstpointer data)
 {
-  return wait_for (fixture, 20, done, data);
+  return td_app_test_wait ((TdAppTestDone) done, fixture, data, 20);
 }
 
 /* Widgets, found the way a person finds them: by what they say */
@@ -162,16 +149,7 @@ fixture_set_up (Fixture *fixture, gboolean demo_data)
 static void
 fixture_tear_down (Fixture *fixture)
 {
-  GList *windows;
-
-  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
-    gtk_window_destroy (GTK_WINDOW (windows->data));
-  td_session_close (session (fixture));
-  td_app_test_spin (50);
-  g_clear_object (&fixture->app);
-  td_test_server_free (fixture->server);
-  g_subprocess_force_exit (fixture->bus);
-  g_clear_object (&fixture->bus);
+  td_app_test_close (&fixture->app, &fixture->server, &fixture->bus);
 }
 
 static gboolean
@@ -803,7 +781,7 @@ test_try_demo_data (Fixture *fixture)
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
   /* The first start builds the demo database: give it time. */
-  g_assert_true (wait_for (fixture, 90, queue_has_tickets, NULL));
+  g_assert_true (td_app_test_wait ((TdAppTestDone) queue_has_tickets, fixture, NULL, 90));
   g_assert_cmpstr (td_session_get_user (session (fixture)), ==, TD_DEMO_USER);
   {
     g_autofree char *text

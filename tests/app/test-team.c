@@ -37,29 +37,7 @@ typedef gboolean (*Predicate) (Fixture *fixture, gconstpointer data);
 static gboolean
 wait_until (Fixture *fixture, Predicate done, gconstpointer data)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!done (fixture, data) && g_get_monotonic_time () < deadline)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  return done (fixture, data);
-}
-
-static GtkWidget *
-find_named (GtkWidget *root, const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return td_app_test_wait ((TdAppTestDone) done, fixture, data, 20);
 }
 
 static GtkWidget *
@@ -161,16 +139,7 @@ fixture_set_up (Fixture *fixture, gboolean demo_data)
 static void
 fixture_tear_down (Fixture *fixture)
 {
-  GList *windows;
-
-  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
-    gtk_window_destroy (GTK_WINDOW (windows->data));
-  td_session_close (session (fixture));
-  td_app_test_spin (50);
-  g_clear_object (&fixture->app);
-  td_test_server_free (fixture->server);
-  g_subprocess_force_exit (fixture->bus);
-  g_clear_object (&fixture->bus);
+  td_app_test_close (&fixture->app, &fixture->server, &fixture->bus);
 }
 
 static gboolean
@@ -256,7 +225,7 @@ static gboolean
 shows (Fixture *fixture, gconstpointer data)
 {
   const Shows     *expected = data;
-  GtkWidget       *widget = find_named (GTK_WIDGET (page (fixture)), expected->widget);
+  GtkWidget       *widget = td_app_test_find_named (GTK_WIDGET (page (fixture)), expected->widget);
   g_autofree char *text = widget != NULL ? td_app_test_widget_text (widget) : g_strdup ("");
 
   return strstr (text, expected->text) != NULL;
@@ -266,7 +235,7 @@ static void
 select_person (Fixture *fixture, const char *uuid)
 {
   g_autofree char *name = g_strdup_printf ("person-%s", uuid);
-  GtkWidget       *row = find_named (GTK_WIDGET (page (fixture)), name);
+  GtkWidget       *row = td_app_test_find_named (GTK_WIDGET (page (fixture)), name);
   GtkWidget       *list = find_type (GTK_WIDGET (page (fixture)), GTK_TYPE_LIST_BOX);
 
   g_assert_nonnull (row);
@@ -277,7 +246,7 @@ select_person (Fixture *fixture, const char *uuid)
 static void
 set_entry (GtkWidget *form, const char *name, const char *text)
 {
-  GtkWidget *entry = find_named (form, name);
+  GtkWidget *entry = td_app_test_find_named (form, name);
 
   g_assert_nonnull (entry);
   gtk_editable_set_text (GTK_EDITABLE (entry), text);
@@ -286,7 +255,7 @@ set_entry (GtkWidget *form, const char *name, const char *text)
 static void
 click_form_action (GtkWidget *form)
 {
-  GtkWidget *button = find_named (form, "form-action");
+  GtkWidget *button = td_app_test_find_named (form, "form-action");
 
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_get_sensitive (button));
@@ -406,7 +375,8 @@ test_people_and_card (Fixture *fixture)
   g_assert_cmpint (visible_people (fixture), <=, 3);
   {
     g_autofree char *row = g_strdup_printf ("person-%s", lead);
-    g_assert_true (gtk_widget_get_child_visible (find_named (GTK_WIDGET (page (fixture)), row)));
+    g_assert_true (
+        gtk_widget_get_child_visible (td_app_test_find_named (GTK_WIDGET (page (fixture)), row)));
   }
   td_app_test_screenshot (GTK_WIDGET (fixture->window), "team-search");
   gtk_editable_set_text (
@@ -427,8 +397,8 @@ test_people_and_card (Fixture *fixture)
   set_entry (form, "person-phone", "+44 20 7946 0999");
   set_entry (form, "person-start-date", "2026-13-45");
   click_form_action (form);
-  g_assert_true (gtk_widget_get_visible (find_named (form, "form-error")));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find_named (form, "form-error"))), ==,
+  g_assert_true (gtk_widget_get_visible (td_app_test_find_named (form, "form-error")));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (td_app_test_find_named (form, "form-error"))), ==,
                    "Start date: “2026-13-45” is not a date (expected YYYY-MM-DD)");
   td_app_test_screenshot (form, "team-edit");
   set_entry (form, "person-start-date", "2026-03-02");
@@ -565,7 +535,7 @@ test_fill_position (Fixture *fixture)
   td_app_test_screenshot (GTK_WIDGET (fixture->window), "team-open-positions");
 
   /* The Business Analyst's Fill… button: its row names the role. */
-  open = find_named (GTK_WIDGET (page (fixture)), "open-positions");
+  open = td_app_test_find_named (GTK_WIDGET (page (fixture)), "open-positions");
   for (GtkWidget *row = find_type (open, ADW_TYPE_ACTION_ROW); row != NULL && fill == NULL;
        row = gtk_widget_get_next_sibling (row))
     if (ADW_IS_ACTION_ROW (row)
@@ -580,13 +550,13 @@ test_fill_position (Fixture *fixture)
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (form)), ==, "Fill a Position");
   /* A name is required. */
   click_form_action (form);
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find_named (form, "form-error"))), ==,
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (td_app_test_find_named (form, "form-error"))), ==,
                    "Name: required");
   set_entry (form, "person-name", "Noor Haddad");
   set_entry (form, "person-email", "noor.haddad@example.com");
   set_entry (form, "person-time-zone", "Mars/Olympus");
   click_form_action (form);
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find_named (form, "form-error"))), ==,
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (td_app_test_find_named (form, "form-error"))), ==,
                    "Time zone: “Mars/Olympus” is not a time zone (expected a name such as "
                    "Europe/London)");
   set_entry (form, "person-time-zone", "Europe/London");
@@ -616,14 +586,14 @@ newest_correction (Fixture *fixture)
 static void
 select_in (GtkWidget *form, const char *name, const char *text)
 {
-  td_app_test_select (find_named (form, name), text);
+  td_app_test_select (td_app_test_find_named (form, name), text);
   td_app_test_spin (50);
 }
 
 static gboolean
 lacks_widget (Fixture *fixture, gconstpointer name)
 {
-  return find_named (GTK_WIDGET (page (fixture)), name) == NULL;
+  return td_app_test_find_named (GTK_WIDGET (page (fixture)), name) == NULL;
 }
 
 static void
@@ -644,7 +614,7 @@ test_file_and_approve (Fixture *fixture)
   td_app_test_spin (200);
   form = find_form ("request-form");
   g_assert_nonnull (form);
-  verdict = find_named (form, "request-verdict");
+  verdict = td_app_test_find_named (form, "request-verdict");
 
   /* Audit-sensitive data: the refusal and its reason before anything is sent [4.5]. */
   select_in (form, "request-kind", "Audit-sensitive data");
@@ -652,7 +622,7 @@ test_file_and_approve (Fixture *fixture)
   set_entry (form, "request-description", "Change the audit trail of a leave approval");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (verdict)), ==,
                    "Audit-sensitive data may not be corrected: prohibited (Never at Tier 2)");
-  g_assert_false (gtk_widget_get_sensitive (find_named (form, "form-action")));
+  g_assert_false (gtk_widget_get_sensitive (td_app_test_find_named (form, "form-action")));
   td_app_test_screenshot (form, "team-request-refused");
 
   /* A single user's balance goes to the lead. */
@@ -675,10 +645,10 @@ test_file_and_approve (Fixture *fixture)
   }
   /* The analyst may not decide it, only withdraw it. */
   button_name = g_strdup_printf ("approve-%s", uuid);
-  g_assert_null (find_named (GTK_WIDGET (page (fixture)), button_name));
+  g_assert_null (td_app_test_find_named (GTK_WIDGET (page (fixture)), button_name));
   {
     g_autofree char *withdraw = g_strdup_printf ("withdraw-%s", uuid);
-    g_assert_nonnull (find_named (GTK_WIDGET (page (fixture)), withdraw));
+    g_assert_nonnull (td_app_test_find_named (GTK_WIDGET (page (fixture)), withdraw));
   }
 
   /* Tool access [9.1, 9.2]: the tools of the analyst's tier, approved by its lead. */
@@ -686,12 +656,12 @@ test_file_and_approve (Fixture *fixture)
   td_app_test_spin (200);
   form = find_form ("request-form");
   g_assert_nonnull (form);
-  verdict = find_named (form, "request-verdict");
+  verdict = td_app_test_find_named (form, "request-verdict");
   select_in (form, "request-kind", "CI/CD Pipeline — Deployment");
   set_entry (form, "request-reason", "Deploy the payroll hotfix");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (verdict)), ==,
                    "Tool: CI/CD Pipeline is for Tier 3, not Tier 2");
-  g_assert_false (gtk_widget_get_sensitive (find_named (form, "form-action")));
+  g_assert_false (gtk_widget_get_sensitive (td_app_test_find_named (form, "form-action")));
   select_in (form, "request-kind", "Database Client — Data queries");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (verdict)), ==,
                    "Database Client (read access) for Tier 2 is approved by the Application "
@@ -727,9 +697,9 @@ test_file_and_approve (Fixture *fixture)
     td_app_test_spin (200);
     reject = find_form ("reject-form");
     g_assert_nonnull (reject);
-    g_assert_false (gtk_widget_get_sensitive (find_named (reject, "form-action")));
+    g_assert_false (gtk_widget_get_sensitive (td_app_test_find_named (reject, "form-action")));
     set_entry (reject, "reject-reason", "The accrual posts on the 1st");
-    g_assert_true (gtk_widget_get_sensitive (find_named (reject, "form-action")));
+    g_assert_true (gtk_widget_get_sensitive (td_app_test_find_named (reject, "form-action")));
     td_app_test_screenshot (reject, "team-reject");
     click_form_action (reject);
     g_free (sql);
@@ -739,8 +709,9 @@ test_file_and_approve (Fixture *fixture)
     g_assert_true (wait_until (fixture, server_has, sql));
   }
 
-  g_assert_nonnull (find_named (GTK_WIDGET (page (fixture)), button_name));
-  g_signal_emit_by_name (find_named (GTK_WIDGET (page (fixture)), button_name), "clicked");
+  g_assert_nonnull (td_app_test_find_named (GTK_WIDGET (page (fixture)), button_name));
+  g_signal_emit_by_name (td_app_test_find_named (GTK_WIDGET (page (fixture)), button_name),
+                         "clicked");
   lead = server_text (fixture, "SELECT person FROM account WHERE username = 'lead'");
   g_free (sql);
   sql = g_strdup_printf ("SELECT COUNT (*) FROM correction_request WHERE uuid = '%s' AND status "
@@ -758,7 +729,7 @@ test_file_and_approve (Fixture *fixture)
     g_autofree char *apply = g_strdup_printf ("apply-%s", uuid);
 
     g_assert_true (wait_until (fixture, lacks_widget, button_name));
-    g_assert_nonnull (find_named (GTK_WIDGET (page (fixture)), apply));
+    g_assert_nonnull (td_app_test_find_named (GTK_WIDGET (page (fixture)), apply));
   }
 
   /* The analyst, who performs single-balance corrections, marks it applied. */
@@ -773,8 +744,8 @@ test_file_and_approve (Fixture *fixture)
     Shows waiting = { "approvals-waiting", "Approved · requested by" };
 
     g_assert_true (wait_until (fixture, shows, &waiting));
-    g_assert_nonnull (find_named (GTK_WIDGET (page (fixture)), apply));
-    g_signal_emit_by_name (find_named (GTK_WIDGET (page (fixture)), apply), "clicked");
+    g_assert_nonnull (td_app_test_find_named (GTK_WIDGET (page (fixture)), apply));
+    g_signal_emit_by_name (td_app_test_find_named (GTK_WIDGET (page (fixture)), apply), "clicked");
     g_free (sql);
     sql = g_strdup_printf ("SELECT COUNT (*) FROM correction_request WHERE uuid = '%s' AND "
                            "status = 'applied' AND applied_by = '%s'",
@@ -789,8 +760,9 @@ test_file_and_approve (Fixture *fixture)
 static char *
 picker_items (GtkWidget *form)
 {
-  GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (find_named (form, "request-person")));
-  GString    *items = g_string_new (NULL);
+  GListModel *model
+      = gtk_drop_down_get_model (GTK_DROP_DOWN (td_app_test_find_named (form, "request-person")));
+  GString *items = g_string_new (NULL);
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
@@ -824,14 +796,14 @@ form_open (Fixture *fixture, gconstpointer name)
 static gboolean
 has_widget (Fixture *fixture, gconstpointer name)
 {
-  return find_named (GTK_WIDGET (page (fixture)), name) != NULL;
+  return td_app_test_find_named (GTK_WIDGET (page (fixture)), name) != NULL;
 }
 
 /* Scrolls the approvals to their end (the granted access), for a screenshot. */
 static void
 scroll_to_end (Fixture *fixture)
 {
-  GtkWidget     *widget = find_named (GTK_WIDGET (page (fixture)), "approvals-granted");
+  GtkWidget     *widget = td_app_test_find_named (GTK_WIDGET (page (fixture)), "approvals-granted");
   GtkWidget     *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
 
@@ -896,11 +868,11 @@ test_access_for_others (Fixture *fixture)
   td_app_test_spin (200);
   form = find_form ("request-form");
   g_assert_nonnull (form);
-  verdict = find_named (form, "request-verdict");
+  verdict = td_app_test_find_named (form, "request-verdict");
   items = picker_items (form);
   expected = g_strdup_printf ("%s (you)\n", manager_name);
   g_assert_true (g_str_has_prefix (items, expected));
-  g_assert_true (gtk_widget_get_sensitive (find_named (form, "request-person")));
+  g_assert_true (gtk_widget_get_sensitive (td_app_test_find_named (form, "request-person")));
 
   /* For oneself at Tier 1 the database is not offered; the verdict names the field. */
   select_in (form, "request-kind", "Database Client — Data queries");
@@ -918,23 +890,23 @@ test_access_for_others (Fixture *fixture)
     g_autofree char *for_whom = g_strdup_printf ("For %s, at Tier 2", analyst_name);
 
     g_assert_nonnull (strstr (text, for_whom));
-    g_assert_cmpstr (
-        adw_action_row_get_subtitle (ADW_ACTION_ROW (find_named (form, "request-person-row"))), ==,
-        "Application Support Analyst · Tier 2");
+    g_assert_cmpstr (adw_action_row_get_subtitle (
+                         ADW_ACTION_ROW (td_app_test_find_named (form, "request-person-row"))),
+                     ==, "Application Support Analyst · Tier 2");
   }
-  g_assert_cmpstr (
-      adw_preferences_row_get_title (ADW_PREFERENCES_ROW (find_named (form, "request-reason"))), ==,
-      "Why they need it");
+  g_assert_cmpstr (adw_preferences_row_get_title (
+                       ADW_PREFERENCES_ROW (td_app_test_find_named (form, "request-reason"))),
+                   ==, "Why they need it");
   /* Full access is more than Tier 2 may have: the Access field is named. */
   select_in (form, "request-level", "Full");
   g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (verdict)), "Access: "));
-  g_assert_false (gtk_widget_get_sensitive (find_named (form, "form-action")));
+  g_assert_false (gtk_widget_get_sensitive (td_app_test_find_named (form, "form-action")));
   select_in (form, "request-level", "As much as the tier may have");
   /* A reason typed and cleared: the form says it is required. */
   set_entry (form, "request-reason", "x");
   set_entry (form, "request-reason", "");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (verdict)), ==, "Why they need it: required");
-  g_assert_false (gtk_widget_get_sensitive (find_named (form, "form-action")));
+  g_assert_false (gtk_widget_get_sensitive (td_app_test_find_named (form, "form-action")));
   set_entry (form, "request-reason", "Investigates payroll balance tickets from next week");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (verdict)), ==,
                    "Database Client (read access) for Tier 2 is approved by the Application "
@@ -964,17 +936,18 @@ test_access_for_others (Fixture *fixture)
     Shows            shown = { row, pending };
 
     g_assert_true (wait_until (fixture, shows, &shown));
-    g_assert_true (gtk_widget_get_ancestor (find_named (GTK_WIDGET (page (fixture)), row),
-                                            ADW_TYPE_PREFERENCES_GROUP)
-                   == find_named (GTK_WIDGET (page (fixture)), "approvals-mine"));
-    g_assert_null (find_named (GTK_WIDGET (page (fixture)), withdraw));
-    g_assert_null (find_named (GTK_WIDGET (page (fixture)), approve));
+    g_assert_true (
+        gtk_widget_get_ancestor (td_app_test_find_named (GTK_WIDGET (page (fixture)), row),
+                                 ADW_TYPE_PREFERENCES_GROUP)
+        == td_app_test_find_named (GTK_WIDGET (page (fixture)), "approvals-mine"));
+    g_assert_null (td_app_test_find_named (GTK_WIDGET (page (fixture)), withdraw));
+    g_assert_null (td_app_test_find_named (GTK_WIDGET (page (fixture)), approve));
   }
 
   /* The approver the table names approves it. */
   switch_user (fixture, "lead");
   g_assert_true (wait_until (fixture, has_widget, approve));
-  g_signal_emit_by_name (find_named (GTK_WIDGET (page (fixture)), approve), "clicked");
+  g_signal_emit_by_name (td_app_test_find_named (GTK_WIDGET (page (fixture)), approve), "clicked");
   g_free (sql);
   sql = g_strdup_printf ("SELECT COUNT (*) FROM access_request WHERE uuid = '%s' AND status = "
                          "'approved' AND decided_by = '%s' AND granted_at > 0",
@@ -991,11 +964,12 @@ test_access_for_others (Fixture *fixture)
     Shows            shown = { row, approved };
 
     g_assert_true (wait_until (fixture, shows, &shown));
-    g_assert_nonnull (gtk_widget_get_ancestor (find_named (GTK_WIDGET (page (fixture)), row),
-                                               ADW_TYPE_PREFERENCES_GROUP));
-    g_assert_true (gtk_widget_get_ancestor (find_named (GTK_WIDGET (page (fixture)), row),
-                                            ADW_TYPE_PREFERENCES_GROUP)
-                   == find_named (GTK_WIDGET (page (fixture)), "approvals-mine"));
+    g_assert_nonnull (gtk_widget_get_ancestor (
+        td_app_test_find_named (GTK_WIDGET (page (fixture)), row), ADW_TYPE_PREFERENCES_GROUP));
+    g_assert_true (
+        gtk_widget_get_ancestor (td_app_test_find_named (GTK_WIDGET (page (fixture)), row),
+                                 ADW_TYPE_PREFERENCES_GROUP)
+        == td_app_test_find_named (GTK_WIDGET (page (fixture)), "approvals-mine"));
   }
   g_assert_false (has_revoke_button (GTK_WIDGET (page (fixture))));
   gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "team.revoke", "(ss)", "access_request",
@@ -1011,10 +985,10 @@ test_access_for_others (Fixture *fixture)
   items = picker_items (form);
   expected = g_strdup_printf ("%s (you)\n", analyst_name);
   g_assert_cmpstr (items, ==, expected);
-  g_assert_false (gtk_widget_get_sensitive (find_named (form, "request-person")));
-  g_assert_cmpstr (
-      adw_action_row_get_subtitle (ADW_ACTION_ROW (find_named (form, "request-person-row"))), ==,
-      "Only those who keep the directory ask for someone else");
+  g_assert_false (gtk_widget_get_sensitive (td_app_test_find_named (form, "request-person")));
+  g_assert_cmpstr (adw_action_row_get_subtitle (
+                       ADW_ACTION_ROW (td_app_test_find_named (form, "request-person-row"))),
+                   ==, "Only those who keep the directory ask for someone else");
   td_app_test_screenshot (form, "team-access-analyst");
   gtk_window_destroy (GTK_WINDOW (form));
 
@@ -1022,7 +996,7 @@ test_access_for_others (Fixture *fixture)
    * will not revoke without a reason. */
   switch_user (fixture, "lead");
   g_assert_true (wait_until (fixture, has_widget, revoke));
-  g_signal_emit_by_name (find_named (GTK_WIDGET (page (fixture)), revoke), "clicked");
+  g_signal_emit_by_name (td_app_test_find_named (GTK_WIDGET (page (fixture)), revoke), "clicked");
   g_assert_true (wait_until (fixture, form_open, "revoke-dialog"));
   dialog = find_form ("revoke-dialog");
   g_assert_nonnull (dialog);
@@ -1034,7 +1008,7 @@ test_access_for_others (Fixture *fixture)
   }
   g_assert_nonnull (
       strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "The reason is required"));
-  required = find_named (dialog, "revoke-required");
+  required = td_app_test_find_named (dialog, "revoke-required");
   g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "revoke"));
   g_assert_true (gtk_widget_get_visible (required));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (required)), ==, "Reason: required");
@@ -1150,7 +1124,8 @@ test_pir_participation (Fixture *fixture)
 
     if (!wait_until (fixture, shows, &participation))
       {
-        GtkWidget       *group = find_named (GTK_WIDGET (page (fixture)), participation.widget);
+        GtkWidget *group
+            = td_app_test_find_named (GTK_WIDGET (page (fixture)), participation.widget);
         g_autofree char *text
             = group != NULL ? td_app_test_widget_text (group) : g_strdup ("(no group)");
         g_error ("the person's reviews do not say \"%s\"; they say:\n%s", line, text);
@@ -1166,7 +1141,7 @@ test_pir_participation (Fixture *fixture)
   }
   {
     GtkWidget *scrolled = gtk_widget_get_ancestor (
-        find_named (GTK_WIDGET (page (fixture)), "person-pir-participation"),
+        td_app_test_find_named (GTK_WIDGET (page (fixture)), "person-pir-participation"),
         GTK_TYPE_SCROLLED_WINDOW);
 
     if (scrolled != NULL)
