@@ -2861,6 +2861,29 @@ file_correction_request (Command *command, GPtrArray *columns, Verdict *verdict)
   return TRUE;
 }
 
+/* Who decided and when, stamped by the server. */
+static void
+stamp_decision (Command *command, GPtrArray *columns)
+{
+  columns_set_text (columns, "decided_by", actor_id (command));
+  columns_set_int (columns, "decided_at", command->now);
+}
+
+/* Only the requester withdraws a request, and only while it is pending. */
+static gboolean
+withdraw_request (Command *command, GPtrArray *columns, JsonNode *current, Verdict *verdict)
+{
+  if (g_strcmp0 (row_text (current, "requested_by"), actor_id (command)) != 0)
+    return reject (verdict, "forbidden", "status",
+                   "status: only the requester may withdraw a request");
+  if (!check_decision (command, current, columns, "cancelled", "pending", verdict))
+    return FALSE;
+  command->audit_action = g_str_equal (command->entity->name, "access_request")
+                              ? "cancel access_request"
+                              : "cancel correction_request";
+  return TRUE;
+}
+
 static gboolean
 decide_correction_request (Command   *command,
                            GPtrArray *columns,
@@ -2906,8 +2929,7 @@ decide_correction_request (Command   *command,
                 : row_text (current, "approver_role"));
       if (!check_decision (command, current, columns, status, "pending", verdict))
         return FALSE;
-      columns_set_text (columns, "decided_by", actor_id (command));
-      columns_set_int (columns, "decided_at", command->now);
+      stamp_decision (command, columns);
       /* The role the approver acted in, for the record. */
       columns_set_text (columns, "approver_role", role);
       command->audit_action = g_str_equal (status, "approved") ? "approve correction_request"
@@ -2931,34 +2953,11 @@ decide_correction_request (Command   *command,
       return TRUE;
     }
   if (g_str_equal (status, "cancelled"))
-    {
-      if (g_strcmp0 (row_text (current, "requested_by"), actor_id (command)) != 0)
-        return reject (verdict, "forbidden", "status",
-                       "status: only the requester may withdraw a request");
-      if (!check_decision (command, current, columns, status, "pending", verdict))
-        return FALSE;
-      command->audit_action = "cancel correction_request";
-      return TRUE;
-    }
+    return withdraw_request (command, columns, current, verdict);
   return reject (verdict, "invalid", "status",
                  "status: \"%s\" is not a decision (expected approved, rejected, applied or "
                  "cancelled)",
                  status);
-}
-
-static gboolean
-apply_correction_request (Command *command, Verdict *verdict)
-{
-  g_autoptr (GPtrArray) columns = columns_new ();
-  g_autoptr (JsonNode) current = NULL;
-  gboolean create = g_str_equal (command->type, "create");
-
-  columns_from_fields (columns, command->entity, command->fields);
-  if (create ? !file_correction_request (command, columns, verdict)
-             : (current = current_row (command, verdict)) == NULL
-                   || !decide_correction_request (command, columns, current, verdict))
-    return FALSE;
-  return store_row (command, create, columns, verdict);
 }
 
 static gboolean
@@ -3059,8 +3058,7 @@ decide_access_request (Command *command, GPtrArray *columns, JsonNode *current, 
       if (!check_decision (command, current, columns, status,
                            g_str_equal (status, "revoked") ? "approved" : "pending", verdict))
         return FALSE;
-      columns_set_text (columns, "decided_by", actor_id (command));
-      columns_set_int (columns, "decided_at", command->now);
+      stamp_decision (command, columns);
       if (g_str_equal (status, "approved"))
         columns_set_int (columns, "granted_at", command->now);
       if (g_str_equal (status, "revoked"))
@@ -3071,32 +3069,31 @@ decide_access_request (Command *command, GPtrArray *columns, JsonNode *current, 
       return TRUE;
     }
   if (g_str_equal (status, "cancelled"))
-    {
-      if (g_strcmp0 (row_text (current, "requested_by"), actor_id (command)) != 0)
-        return reject (verdict, "forbidden", "status",
-                       "status: only the requester may withdraw a request");
-      if (!check_decision (command, current, columns, status, "pending", verdict))
-        return FALSE;
-      command->audit_action = "cancel access_request";
-      return TRUE;
-    }
+    return withdraw_request (command, columns, current, verdict);
   return reject (verdict, "invalid", "status",
                  "status: \"%s\" is not a decision (expected approved, rejected, revoked or "
                  "cancelled)",
                  status);
 }
 
+typedef gboolean (*FileRequest) (Command *command, GPtrArray *columns, Verdict *verdict);
+typedef gboolean (*DecideRequest) (Command   *command,
+                                   GPtrArray *columns,
+                                   JsonNode  *current,
+                                   Verdict   *verdict);
+
+/* An approval request [4.5, 9.2]: a create files it, an update decides it. */
 static gboolean
-apply_access_request (Command *command, Verdict *verdict)
+apply_request (Command *command, Verdict *verdict, FileRequest file, DecideRequest decide)
 {
   g_autoptr (GPtrArray) columns = columns_new ();
   g_autoptr (JsonNode) current = NULL;
   gboolean create = g_str_equal (command->type, "create");
 
   columns_from_fields (columns, command->entity, command->fields);
-  if (create ? !file_access_request (command, columns, verdict)
+  if (create ? !file (command, columns, verdict)
              : (current = current_row (command, verdict)) == NULL
-                   || !decide_access_request (command, columns, current, verdict))
+                   || !decide (command, columns, current, verdict))
     return FALSE;
   return store_row (command, create, columns, verdict);
 }
@@ -3901,9 +3898,9 @@ dispatch (Command *command, Verdict *verdict)
   if (g_str_equal (entity, "training_topic"))
     return apply_training_topic (command, verdict);
   if (g_str_equal (entity, "correction_request"))
-    return apply_correction_request (command, verdict);
+    return apply_request (command, verdict, file_correction_request, decide_correction_request);
   if (g_str_equal (entity, "access_request"))
-    return apply_access_request (command, verdict);
+    return apply_request (command, verdict, file_access_request, decide_access_request);
   if (g_str_equal (entity, "article"))
     return apply_article (command, verdict);
   if (g_str_equal (entity, "article_link"))
