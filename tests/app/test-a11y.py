@@ -271,22 +271,25 @@ def keyboard_reachable(pyatspi, node, depth=0):
 
 def problems(pyatspi, found, roles):
     """Each control without a name, or that is enabled but cannot take the
-    keyboard focus, as "what: path". Menu items are reached with the arrow
-    keys once their menu is open, so only their names count."""
+    keyboard focus, as "what: path", and how many controls there are, read
+    in one pass (a node can go away between two). Menu items are reached
+    with the arrow keys once their menu is open, so only their names count."""
     menu_roles = (pyatspi.ROLE_MENU_ITEM, pyatspi.ROLE_CHECK_MENU_ITEM,
                   pyatspi.ROLE_RADIO_MENU_ITEM)
     result = []
+    controls = 0
     for node, path in found:
         role = node.getRole()
         if role not in roles:
             continue
+        controls += 1
         where = " > ".join(path)
         if unnamed(node):
             result.append(f"unnamed: {where}")
         elif role not in menu_roles and node.getState().contains(pyatspi.STATE_SENSITIVE) \
                 and not keyboard_reachable(pyatspi, node):
             result.append(f"no keyboard access: {where}")
-    return result
+    return result, controls
 
 
 def unnamed(node):
@@ -394,7 +397,7 @@ def check_pages(pyatspi):
                 found = []
                 walk(pyatspi, window, [label(window)], found)
                 # Each problem fails the first page after which it is found.
-                bad = problems(pyatspi, found, roles)
+                bad, controls = problems(pyatspi, found, roles)
                 break
             except GLib.GError as error:
                 if attempt == 2:
@@ -409,7 +412,6 @@ def check_pages(pyatspi):
             print(f"not ok {i} {page}: {len(new)} controls without a name or keyboard access")
             status = 1
         else:
-            controls = sum(1 for node, _ in found if node.getRole() in roles)
             print(f"ok {i} {page}: {controls} controls, each named and reachable")
     for i, menu in enumerate(MENUS, len(PAGES) + 1):
         if not check_menu(pyatspi, window, menu, i, roles):
@@ -453,13 +455,12 @@ def check_window(pyatspi, main, name, number, roles):
         return False
     found = []
     walk(pyatspi, window, [label(window)], found)
-    bad = problems(pyatspi, found, roles)
+    bad, controls = problems(pyatspi, found, roles)
     for problem in bad:
         print(f"# {problem}")
     if bad:
         print(f"not ok {number} {name}: {len(bad)} controls without a name or keyboard access")
         return False
-    controls = sum(1 for node, _ in found if node.getRole() in roles)
     print(f"ok {number} {name}: {controls} controls, each named and reachable")
     return True
 
